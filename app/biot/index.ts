@@ -1,0 +1,59 @@
+// The BioT client the engine uses: one HTTP pool, one token source, the file
+// API and entity attachment, wired together.
+import type { Dispatcher } from 'undici';
+import { Entities } from './entities.ts';
+import { FileApi } from './file-api.ts';
+import { BiotHttp } from './http.ts';
+import { TokenSource, type BiotAuth, type TokenEvent } from './token-source.ts';
+
+export type BiotClientOptions = {
+  /** Tenant API root, e.g. https://api.example.biot-med.com, or http://127.0.0.1:port for the sandbox. */
+  baseUrl: string;
+  auth: BiotAuth;
+  /** Deadline per call (headers and body). Default 30 s. */
+  timeoutMs?: number;
+  /** Renew tokens this long before they expire. Default 30 s. */
+  refreshMarginMs?: number;
+  /** An undici dispatcher to use instead of the default keep-alive EnvHttpProxyAgent; not closed by close(). */
+  dispatcher?: Dispatcher;
+  /** Injectable clock for token expiry, epoch ms. */
+  now?: () => number;
+  /** Token life-cycle events for the log (never carries secrets). */
+  onTokenEvent?: (event: TokenEvent) => void;
+};
+
+export type BiotClient = {
+  tokens: TokenSource;
+  files: FileApi;
+  entities: Entities;
+  /** Closes the HTTP pool (if the client created it). */
+  close(): Promise<void>;
+};
+
+/** Builds a BioT client over one keep-alive pool and one token source. */
+export function createBiotClient(options: BiotClientOptions): BiotClient {
+  const http = new BiotHttp({
+    baseUrl: options.baseUrl,
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.dispatcher !== undefined && { dispatcher: options.dispatcher }),
+  });
+  const tokens = new TokenSource({
+    http,
+    auth: options.auth,
+    ...(options.refreshMarginMs !== undefined && { refreshMarginMs: options.refreshMarginMs }),
+    ...(options.now !== undefined && { now: options.now }),
+    ...(options.onTokenEvent !== undefined && { onEvent: options.onTokenEvent }),
+  });
+  return {
+    tokens,
+    files: new FileApi(http, tokens),
+    entities: new Entities(http, tokens),
+    close: () => http.close(),
+  };
+}
+
+export { BiotError, isRetryable, isLockout, LOCKOUT_CODES } from './errors.ts';
+export type { BiotAuth, TokenEvent } from './token-source.ts';
+export type { AttachFileRequest } from './entities.ts';
+export type { CallOptions } from './file-api.ts';
+export type * from './types.ts';

@@ -1,0 +1,88 @@
+// Headless entry: `device-uploader <command>`. Each command lives in its own
+// module and is imported only when chosen, so `--help` starts instantly and a
+// command's dependencies (SQLite, S3 SDK) load only when needed.
+import { readFileSync } from 'node:fs';
+
+interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number | void>;
+}
+
+const commands: Record<string, Command> = {
+  start: {
+    summary: 'run the uploader; with no config, a demo on a local sandbox and an inbox folder',
+    usage: 'device-uploader start [--config FILE] [--inbox DIR]',
+    run: async (args) => (await import('./cli/start.ts')).startCommand(args),
+  },
+  run: {
+    summary: 'run the engine headless on a config file; --once uploads what is there and exits',
+    usage: 'device-uploader run --config FILE [--once]',
+    run: async (args) => (await import('./cli/run.ts')).runCommand(args),
+  },
+  status: {
+    summary: 'show the queue from the database (no BioT contact)',
+    usage: 'device-uploader status --config FILE [--json] [--limit N]',
+    run: async (args) => (await import('./cli/status.ts')).statusCommand(args),
+  },
+  sandbox: {
+    summary: 'run a local BioT-compatible service (login + file API) for demos and tests',
+    usage:
+      'device-uploader sandbox [--port N] [--data DIR] [--link-ttl S] [--token-ttl S]\n' +
+      '    [--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S] [--proxy-storage]',
+    run: async (args) => (await import('./sandbox/command.ts')).runSandboxCommand(args),
+  },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function help(): string {
+  const lines = [
+    `Device Uploader ${version()}: uploads clinic device exports to BioT.`,
+    '',
+    'Usage: device-uploader <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    '',
+    'Run `device-uploader <command> --help` for a command\'s options.',
+  ];
+  return lines.join('\n');
+}
+
+/** Runs the CLI with the given arguments and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`device-uploader: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    const code = await command.run(rest);
+    return typeof code === 'number' ? code : Number(process.exitCode ?? 0);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && error.name === 'UsageError') {
+      console.error(`device-uploader ${name}: ${message}\nUsage: ${command.usage}`);
+      return 2;
+    }
+    console.error(`device-uploader ${name}: ${message}`);
+    return error instanceof Error && error.name === 'ConfigError' ? 2 : 1;
+  }
+}

@@ -1,0 +1,83 @@
+// Reads and checks the config file. Every problem is one ConfigError whose
+// message names the file and the key, so a clinic's IT person can fix it
+// without reading code. Relative paths are resolved against the file's folder.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { configSchema, type Config } from './schema.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Loads, validates and normalises a config file; throws ConfigError. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(raw, { baseDir: dirname(resolve(file)), env, source: file });
+}
+
+/** Validates an already-parsed config object (from a file, the UI or a test). */
+export function parseConfig(
+  raw: unknown,
+  options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string },
+): Config {
+  const source = options.source ?? 'config';
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${source}: ${describeIssues(parsed.error)}`);
+  const config = parsed.data;
+  const env = options.env ?? {};
+  const auth = config.server.auth;
+  if (auth.type === 'user') {
+    auth.password = env.DEVICE_UPLOADER_PASSWORD || auth.password;
+    if (!auth.password) {
+      throw new ConfigError(`${source}: server.auth.password is missing (or set DEVICE_UPLOADER_PASSWORD)`);
+    }
+  } else {
+    auth.secretKey = env.DEVICE_UPLOADER_SECRET_KEY || auth.secretKey;
+    if (!auth.secretKey) {
+      throw new ConfigError(`${source}: server.auth.secretKey is missing (or set DEVICE_UPLOADER_SECRET_KEY)`);
+    }
+  }
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(options.baseDir, p));
+  config.dataDir = at(config.dataDir);
+  const seen = new Set<string>();
+  config.folders.forEach((folder, index) => {
+    folder.path = at(folder.path);
+    if (folder.archiveDir) folder.archiveDir = at(folder.archiveDir);
+    folder.id ??= folderIdFor(folder.path);
+    if (seen.has(folder.id)) throw new ConfigError(`${source}: folders[${index}].id "${folder.id}" is used twice`);
+    seen.add(folder.id);
+  });
+  return config;
+}
+
+/** A stable id for a folder path, so the database and logs never carry the path. */
+export function folderIdFor(path: string): string {
+  return `f-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      if (issue.code === 'unrecognized_keys') {
+        const prefix = key ? `${key}.` : '';
+        return `unknown key ${issue.keys.map((k) => `"${prefix}${k}"`).join(', ')}`;
+      }
+      return `${key || '(top level)'}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,80 @@
+// The config file's shape, as one zod schema: the TypeScript types are derived
+// from it, and its errors name the exact key that is wrong (zod's issue path),
+// which a hand-written validator would have to re-implement for every field.
+import { z } from 'zod';
+
+const auth = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('user'),
+    username: z.string().min(1),
+    // May come from DEVICE_UPLOADER_PASSWORD instead; checked after env merge.
+    password: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('service'),
+    id: z.string().min(1),
+    secretKey: z.string().optional(),
+  }),
+]);
+
+const attach = z.strictObject({
+  entity: z.enum(['patient', 'device', 'generic-entity']),
+  idPattern: z.string().refine(isRegexWithIdGroup, {
+    message: 'must be a valid regular expression with a named group (?<id>...)',
+  }),
+  attribute: z.string().min(1),
+});
+
+const folder = z
+  .strictObject({
+    /** Stable id used in the database and logs; derived from the path when absent. */
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    path: z.string().min(1),
+    include: z.array(z.string().min(1)).default(['**/*']),
+    exclude: z.array(z.string().min(1)).default([]),
+    recursive: z.boolean().default(true),
+    quietSeconds: z.number().min(0).max(3600).default(5),
+    afterUpload: z.enum(['leave', 'move', 'delete']).default('leave'),
+    archiveDir: z.string().min(1).optional(),
+    attach: attach.optional(),
+  })
+  .refine((f) => f.afterUpload !== 'move' || !!f.archiveDir, {
+    message: 'afterUpload "move" needs archiveDir',
+    path: ['archiveDir'],
+  });
+
+const transfer = z.strictObject({
+  partSizeMiB: z.number().int().min(5).max(5120).default(8),
+  parallelParts: z.number().int().min(1).max(64).default(4),
+  parallelFiles: z.number().int().min(1).max(16).default(2),
+  /** 0 = unlimited; shared by all transfers. */
+  maxBytesPerSecond: z.number().int().min(0).default(0),
+  /** A request with no progress for this long is aborted and retried. */
+  stallSeconds: z.number().min(1).max(3600).default(60),
+  /** Timeout of each BioT API call (not of part PUTs, which use stallSeconds). */
+  requestTimeoutSeconds: z.number().min(1).max(3600).default(30),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1),
+  server: z.strictObject({
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    auth,
+  }),
+  folders: z.array(folder).default([]),
+  transfer: transfer.default(() => transfer.parse({})),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type FolderConfig = Config['folders'][number];
+export type TransferConfig = Config['transfer'];
+export type AuthConfig = Config['server']['auth'];
+export type AttachRule = NonNullable<FolderConfig['attach']>;
+
+function isRegexWithIdGroup(pattern: string): boolean {
+  try {
+    return new RegExp(`${pattern}|`).exec('')?.groups !== undefined && /\(\?<id>/.test(pattern);
+  } catch {
+    return false;
+  }
+}

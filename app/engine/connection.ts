@@ -1,0 +1,24 @@
+// What the engine knows about its link to BioT, learned from how calls end:
+// the banner staff see ("BioT unreachable", "account locked") and its advice.
+import type { ConnectionStatus } from '../api.ts';
+import type { TransferOutcome } from '../transfer/outcome.ts';
+
+const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED']);
+const refusedCodes = new Set(['ACCESS_DENIED', 'INVALID_CREDENTIALS', 'USER_NOT_FOUND', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
+
+/** The connection state an outcome implies, or undefined when it says nothing new. */
+export function connectionAfter(outcome: TransferOutcome, now: number): ConnectionStatus | undefined {
+  if (outcome.kind === 'done') return { state: 'ok', advice: null, since: now };
+  if (outcome.kind === 'needs-attention' && outcome.locked) {
+    return { state: 'locked', advice: 'The BioT account is locked. Ask your BioT administrator to unlock it, then press Retry.', since: now };
+  }
+  if ((outcome.kind === 'needs-attention' || outcome.kind === 'retry') && refusedCodes.has(outcome.code)) {
+    return { state: 'credentials-refused', advice: 'BioT refused the login. Check the user name and password (or service key) in Settings.', since: now };
+  }
+  if (outcome.kind === 'retry' && (unreachableCodes.has(outcome.code) || outcome.code.startsWith('STORAGE_5'))) {
+    return { state: 'unreachable', advice: "BioT cannot be reached. Check this PC's internet connection; uploads resume by themselves.", since: now };
+  }
+  return undefined;
+}
+
+export const unknownConnection = (now: number): ConnectionStatus => ({ state: 'unknown', advice: null, since: now });

@@ -1,0 +1,51 @@
+// Turns the engine's stream of changes (every chunk moves bytes) into a few
+// events a second for UIs: changes are gathered and published on a timer, so
+// a UI never receives one message per chunk whatever the file count.
+import type { EngineEvent } from '../api.ts';
+
+export type EventListener = (event: EngineEvent) => void;
+
+export class EventPump {
+  readonly #listeners = new Set<EventListener>();
+  readonly #dirty = new Set<number>();
+  readonly #intervalMs: number;
+  readonly #build: (fileIds: number[]) => EngineEvent[];
+  #timer: NodeJS.Timeout | undefined;
+
+  /** `build` turns the changed ids into the events to publish (read at publish time, not per change). */
+  constructor(build: (fileIds: number[]) => EngineEvent[], intervalMs = 250) {
+    this.#build = build;
+    this.#intervalMs = intervalMs;
+  }
+
+  /** Notes a change; publishes at most once per interval. */
+  touch(fileId: number): void {
+    this.#dirty.add(fileId);
+    if (!this.#timer && this.#listeners.size > 0) {
+      this.#timer = setTimeout(() => this.#publish(), this.#intervalMs);
+    }
+  }
+
+  /** Publishes an event now, outside the throttle (connection changes are rare and urgent). */
+  emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#listeners.clear();
+  }
+
+  #publish(): void {
+    this.#timer = undefined;
+    const ids = [...this.#dirty];
+    this.#dirty.clear();
+    for (const event of this.#build(ids)) this.emit(event);
+  }
+}

@@ -1,0 +1,17 @@
+// The store seen through the transfer's port: the transfer never learns
+// about states, audit or SQL, and the store never learns about BioT.
+import type { Store } from '../store/store.ts';
+import type { TransferLedger } from '../transfer/ports.ts';
+
+/** Adapts the Store to what one file's transfer needs. */
+export function storeLedger(store: Store): TransferLedger {
+  return {
+    currentUpload: (fileId) => store.currentUpload(fileId),
+    startUpload: (fileId, upload, parts) => store.startUpload(fileId, upload, parts),
+    parts: (uploadId) => store.partsOf(uploadId),
+    recordPartEtag: (uploadId, partNumber, etag, md5) => store.recordPartEtag(uploadId, partNumber, { etag, md5 }),
+    markEtagsSaved: (uploadId, partNumbers) => void store.markEtagsSaved(uploadId, partNumbers),
+    closeUpload: (uploadId, state) => void store.closeUpload(uploadId, state),
+    markCompleting: (fileId) => void store.markCompleting(fileId),
+  };
+}

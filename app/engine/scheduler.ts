@@ -1,0 +1,217 @@
+// Claims due rows up to the file concurrency, runs each one's transfer, and
+// writes its outcome back as one state transition. Commands from people
+// (pause, cancel) move the row first and then abort its transfer with a
+// StopRequest, so a transfer's late outcome never overrides a person.
+import type { Dispatcher } from 'undici';
+import type { BiotClient } from '../biot/index.ts';
+import type { FolderConfig } from '../config/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { FileRow } from '../store/types.ts';
+import { backoffDelay } from '../transfer/backoff.ts';
+import { transferFile, type TransferSettings } from '../transfer/file-transfer.ts';
+import type { TransferOutcome } from '../transfer/outcome.ts';
+import { StopRequest, type StopReason } from '../transfer/stop.ts';
+import type { Throttle } from '../transfer/throttle.ts';
+import { attachByRule } from './attach.ts';
+import { storeLedger } from './ledger.ts';
+import type { Logger } from './logger.ts';
+import { SpeedMeter } from './speed-meter.ts';
+
+export interface SchedulerDeps {
+  store: Store;
+  biot: BiotClient;
+  storage: Dispatcher;
+  throttle: Throttle;
+  settings: TransferSettings;
+  parallelFiles: number;
+  folders: ReadonlyMap<string, FolderConfig>;
+  log: Logger;
+  /** Called whenever a row changed or bytes moved; the event pump throttles it. */
+  changed: (fileId: number) => void;
+  /** Called when BioT refuses the account for good (lock-out): nothing more is claimed. */
+  locked: (code: string) => void;
+  /** Every outcome, for the connection banner. */
+  onOutcome?: (outcome: TransferOutcome) => void;
+  now?: () => number;
+}
+
+interface Active {
+  row: FileRow;
+  controller: AbortController;
+  meter: SpeedMeter;
+  /** Bytes sent in this run that have no ETag yet (parts in flight). */
+  inFlight: number;
+  done: Promise<void>;
+}
+
+/** Retry delays for whole files: clinic internet can be down for hours, so keep trying, slowly. */
+const fileBackoff = { baseMs: 2_000, maxMs: 10 * 60_000 };
+
+export class Scheduler {
+  readonly #deps: SchedulerDeps;
+  readonly #active = new Map<number, Active>();
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #held = false;
+
+  constructor(deps: SchedulerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Starts claiming; checks for due retries every second. */
+  start(): void {
+    this.#running = true;
+    this.#timer = setInterval(() => this.pump(), 1_000);
+    this.pump();
+  }
+
+  /** Stops claiming (lock-out) until release(); running transfers go on. */
+  hold(): void {
+    this.#held = true;
+  }
+
+  release(): void {
+    this.#held = false;
+    this.pump();
+  }
+
+  /** Claims and starts as many due rows as there is room for. */
+  pump(): void {
+    if (!this.#running || this.#held) return;
+    const room = this.#deps.parallelFiles - this.#active.size;
+    if (room <= 0) return;
+    for (const row of this.#deps.store.claimNext(room, this.#now())) this.#start(row);
+  }
+
+  /** Speed and in-flight bytes of an active transfer, for the queue view. */
+  progressOf(fileId: number): { speed: number; inFlight: number } | undefined {
+    const active = this.#active.get(fileId);
+    return active && { speed: active.meter.rate(), inFlight: active.inFlight };
+  }
+
+  activeIds(): number[] {
+    return [...this.#active.keys()];
+  }
+
+  /** Aborts one file's transfer (after its row was moved by a command). */
+  stop(fileId: number, reason: StopReason): Promise<void> {
+    const active = this.#active.get(fileId);
+    if (!active) return Promise.resolve();
+    active.controller.abort(new StopRequest(reason));
+    return active.done;
+  }
+
+  /** Stops claiming and aborts every transfer; uploads stay resumable. */
+  async shutdown(): Promise<void> {
+    this.#running = false;
+    clearInterval(this.#timer);
+    await Promise.all([...this.#active.keys()].map((id) => this.stop(id, 'shutdown')));
+  }
+
+  get busy(): boolean {
+    return this.#active.size > 0;
+  }
+
+  #start(row: FileRow): void {
+    const controller = new AbortController();
+    const meter = new SpeedMeter(this.#deps.now);
+    const active: Active = { row, controller, meter, inFlight: 0, done: Promise.resolve() };
+    this.#active.set(row.id, active);
+    this.#deps.log.log('info', 'transfer-start', { fileId: row.id, attempt: row.attempts + 1 });
+    active.done = this.#run(active)
+      .catch((error: unknown) => {
+        // A bug, not a transfer failure (those come back as outcomes): keep the row retryable.
+        this.#deps.log.log('error', 'scheduler-error', { fileId: row.id, error: error instanceof Error ? error.name : 'unknown' });
+        this.#settle(row.id, { kind: 'retry', code: 'INTERNAL', message: 'internal error; will try again' });
+      })
+      .finally(() => {
+        this.#active.delete(row.id);
+        this.#deps.changed(row.id);
+        this.pump();
+      });
+  }
+
+  async #run(active: Active): Promise<void> {
+    const { row } = active;
+    const outcome = await transferFile(
+      {
+        ledger: storeLedger(this.#deps.store),
+        api: this.#deps.biot.files,
+        dispatcher: this.#deps.storage,
+        throttle: this.#deps.throttle,
+        settings: this.#deps.settings,
+        log: (e) => this.#deps.log.log(e.event === 'transfer-failed' ? 'warn' : 'info', e.event, { ...e, event: undefined }),
+        ...(this.#deps.now && { now: this.#deps.now }),
+      },
+      {
+        fileId: row.id,
+        path: row.sourcePath,
+        signal: active.controller.signal,
+        onBytes: (delta) => {
+          active.meter.add(delta);
+          active.inFlight += delta;
+          this.#deps.changed(row.id);
+        },
+      },
+    );
+    const final = outcome.kind === 'done' ? await this.#attach(row, outcome, active.controller.signal) : outcome;
+    this.#settle(row.id, final);
+  }
+
+  /** Runs the folder's attach rule before the row is marked done: done means kept by BioT. */
+  async #attach(row: FileRow, outcome: TransferOutcome & { kind: 'done' }, signal: AbortSignal): Promise<TransferOutcome> {
+    const rule = this.#deps.folders.get(row.folderId)?.attach;
+    if (!rule) return outcome;
+    try {
+      const entityId = await attachByRule(this.#deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+      this.#deps.store.recordAttached(row.id, { entityType: rule.entity, entityId });
+      return outcome;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'ATTACH_FAILED';
+      const retryable = (error as { retryable?: boolean }).retryable === true;
+      const message = `uploaded to BioT, but attaching it failed (${code})`;
+      return retryable ? { kind: 'retry', code, message } : { kind: 'needs-attention', code, message, locked: false };
+    }
+  }
+
+  /** Writes an outcome to the row, unless a person's command already moved it. */
+  #settle(fileId: number, outcome: TransferOutcome): void {
+    const { store, log } = this.#deps;
+    this.#deps.onOutcome?.(outcome);
+    const row = store.fileById(fileId);
+    if (!row || (row.state !== 'uploading' && row.state !== 'completing')) return;
+    switch (outcome.kind) {
+      case 'done':
+        store.markDone(fileId, { biotFileId: outcome.biotFileId, traceId: outcome.traceId ?? null });
+        log.log('info', 'file-done', { fileId, biotFileId: outcome.biotFileId });
+        break;
+      case 'retry':
+        store.markFailed(fileId, {
+          error: outcome.message,
+          code: outcome.code,
+          retryAt: this.#now() + backoffDelay(row.attempts + 1, fileBackoff),
+          traceId: outcome.traceId ?? null,
+        });
+        break;
+      case 'needs-attention':
+        store.markNeedsAttention(fileId, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
+        if (outcome.locked) this.#deps.locked(outcome.code);
+        break;
+      case 'missing':
+        store.markMissing(fileId);
+        log.log('warn', 'file-missing', { fileId });
+        break;
+      case 'source-changed':
+        store.requeueChanged(fileId, { size: outcome.size, mtimeMs: outcome.mtimeMs });
+        log.log('info', 'file-changed', { fileId });
+        break;
+      case 'stopped':
+        // Pause and cancel already moved the row; shutdown leaves it for recoverAtStartup.
+        break;
+    }
+  }
+
+  #now(): number {
+    return (this.#deps.now ?? Date.now)();
+  }
+}

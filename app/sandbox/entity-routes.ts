@@ -1,0 +1,100 @@
+// Attaching files to entities: PATCH/GET on patients (organization), devices
+// and generic entities. Entities spring into existence on their first PATCH
+// (the sandbox has no templates); a FILE attribute is {"id": fileId} and must
+// name a completed upload.
+import type { components as Device } from '../biot/generated/device.ts';
+import type { components as Generic } from '../biot/generated/generic-entity.ts';
+import type { components as Organization } from '../biot/generated/organization.ts';
+import { objectBody } from './body-checks.ts';
+import { uuidPattern, type Route, type SandboxContext } from './context.ts';
+import { BiotError } from './errors.ts';
+import { isFileComplete } from './file-routes.ts';
+import type { EntityKind, EntityRecord } from './state.ts';
+
+interface EntityType {
+  kind: EntityKind;
+  pattern: RegExp;
+  service: string;
+  notFound: string;
+  /** BioT's patients and generic entities have UUID ids; devices take any id. */
+  uuidIds: boolean;
+}
+
+const types: EntityType[] = [
+  { kind: 'patient', pattern: /^\/organization\/v1\/users\/patients\/([^/]+)$/, service: 'Organization Service', notFound: 'USER_NOT_FOUND', uuidIds: true },
+  { kind: 'device', pattern: /^\/device\/v2\/devices\/([^/]+)$/, service: 'Device Service', notFound: 'DEVICE_NOT_FOUND', uuidIds: false },
+  { kind: 'generic', pattern: /^\/generic-entity\/v1\/generic-entities\/([^/]+)$/, service: 'Generic Entity Service', notFound: 'GENERIC_ENTITY_NOT_FOUND', uuidIds: true },
+];
+
+/** Attributes BioT computes itself; a PATCH may not set them. */
+const systemAttributes = new Set(['_id', '_creationTime', '_lastModifiedTime', '_ownerOrganization', '_template', '_referencers']);
+
+type EntityAnswer = Organization['schemas']['PatientResponse'] | Device['schemas']['DeviceResponse'] | Generic['schemas']['GenericEntityResponse'];
+
+function present(ctx: SandboxContext, type: EntityType, entity: EntityRecord): EntityAnswer {
+  const common = {
+    _id: entity.id,
+    _creationTime: entity.createdAt,
+    _lastModifiedTime: entity.updatedAt,
+    _ownerOrganization: { id: ctx.organizationId },
+  };
+  // Required fields the sandbox has no real value for get fixed placeholders (never patient data).
+  if (type.kind === 'patient') return { _name: { firstName: 'Sandbox', lastName: 'Patient' }, _invitationAccepted: false, ...entity.attributes, ...common };
+  if (type.kind === 'device') return { _caption: entity.id, ...entity.attributes, ...common };
+  return { _name: 'sandbox-entity', _caption: 'sandbox-entity', ...entity.attributes, ...common };
+}
+
+function entityId(type: EntityType, id: string): string {
+  const decoded = decodeURIComponent(id);
+  if (type.uuidIds && !uuidPattern.test(decoded)) throw new BiotError(400, 'BAD_REQUEST', `Entity id [${decoded}] is not a UUID`, { id: decoded });
+  return decoded;
+}
+
+/** Checks one attribute value: a file reference must name a completed file; returns what to store. */
+async function attributeValue(ctx: SandboxContext, type: EntityType, name: string, value: unknown): Promise<unknown> {
+  if (systemAttributes.has(name)) throw new BiotError(400, 'ATTRIBUTE_NOT_VALID_FOR_TEMPLATE', `Attribute [${name}] cannot be updated`, { attributeName: name });
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value) || typeof (value as { id?: unknown }).id !== 'string') {
+    throw new BiotError(400, 'ATTRIBUTE_VALUE_TYPE_MISMATCH', `Attribute [${name}] must be {"id": "<file id>"}`, { attributeName: name });
+  }
+  const fileId = (value as { id: string }).id;
+  const file = uuidPattern.test(fileId) ? ctx.state.file(fileId) : undefined;
+  if (!file) throw new BiotError(404, 'FILE_ID_NOT_FOUND', `File with id [${fileId}] not found`, { ids: [fileId], attributeName: name });
+  if (!(await isFileComplete(ctx, file))) {
+    throw new BiotError(400, 'FILE_NOT_UPLOADED', `File [${fileId}] is not completely uploaded`, { id: fileId, attributeName: name, entityType: type.kind });
+  }
+  return { id: file.id, name: file.name, mimeType: file.mimeType };
+}
+
+export const entityRoutes: Route[] = types.flatMap((type): Route[] => [
+  {
+    method: 'PATCH', pattern: type.pattern, op: 'entity.patch', service: type.service,
+    async handle(ctx, [rawId], raw) {
+      const id = entityId(type, rawId as string);
+      const body = objectBody(raw);
+      const changes: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(body)) changes[name] = await attributeValue(ctx, type, name, value);
+      const now = new Date().toISOString();
+      const all = ctx.state.doc.entities[type.kind];
+      const entity = ctx.state.entity(type.kind, id) ?? { id, createdAt: now, updatedAt: now, attributes: {} };
+      for (const [name, value] of Object.entries(changes)) {
+        if (value === null) delete entity.attributes[name];
+        else entity.attributes[name] = value;
+      }
+      entity.updatedAt = now;
+      all[id] = entity;
+      ctx.state.save();
+      ctx.log(`entity.patch kind=${type.kind} attributes=${Object.keys(changes).length}`);
+      return { status: 200, body: present(ctx, type, entity) };
+    },
+  },
+  {
+    method: 'GET', pattern: type.pattern, op: 'entity.get', service: type.service,
+    async handle(ctx, [rawId]) {
+      const id = entityId(type, rawId as string);
+      const entity = ctx.state.entity(type.kind, id);
+      if (!entity) throw new BiotError(404, type.notFound, `Entity with id [${id}] not found`, { id });
+      return { status: 200, body: present(ctx, type, entity) };
+    },
+  },
+]);

@@ -1,0 +1,146 @@
+// The sandbox's programmatic API: a local BioT-compatible service (ums login,
+// the file API, entity attach) over a real S3 endpoint or an embedded disk
+// store, with knobs and fault injection for tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SandboxContext, SandboxCredentials } from './context.ts';
+import { DiskStore } from './disk-store.ts';
+import { serveDiskStorage } from './disk-storage-http.ts';
+import { entityRoutes } from './entity-routes.ts';
+import { FaultBook, type FaultRule, type OperationName } from './faults.ts';
+import { fileRoutes } from './file-routes.ts';
+import type { ObjectStore } from './object-store.ts';
+import { dispatch, type Dispatcher } from './server.ts';
+import { proxiedUrl, proxyToS3 } from './s3-proxy.ts';
+import { S3Store, type S3Options } from './s3-store.ts';
+import { SandboxState } from './state.ts';
+import { umsRoutes } from './ums-routes.ts';
+
+export type { FaultRule, OperationName } from './faults.ts';
+export type { SandboxCredentials } from './context.ts';
+
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Where state (and the disk store's objects) persist; a temp dir, removed on close, when absent. */
+  dataDir?: string;
+  linkTtlSeconds?: number;
+  tokenTtlSeconds?: number;
+  /** Refresh token lifetime (default 24 h). */
+  refreshTokenTtlSeconds?: number;
+  /** A real S3-compatible endpoint; without it the embedded disk store is used. */
+  s3?: S3Options;
+  /** Route S3 links through the sandbox (/_s3/) so storage faults and counters apply. */
+  proxyStorage?: boolean;
+  credentials?: { user?: Partial<SandboxCredentials['user']>; service?: Partial<SandboxCredentials['service']> };
+  log?: (line: string) => void;
+}
+
+export type PrincipalKind = 'user' | 'service';
+
+export interface Sandbox {
+  url: string;
+  credentials: SandboxCredentials;
+  /** Which store holds the bytes. */
+  storeKind: 's3' | 'disk';
+  dataDir: string;
+  faults: { add(rule: FaultRule): void; clear(): void };
+  setLinkTtl(seconds: number): void;
+  setTokenTtl(seconds: number): void;
+  lock(kind: PrincipalKind): void;
+  unlock(kind: PrincipalKind): void;
+  calls(op: OperationName): number;
+  close(): Promise<void>;
+}
+
+export const defaultCredentials: SandboxCredentials = {
+  user: { username: 'clinic@sandbox.local', password: 'sandbox-password' },
+  service: { id: '5a9d0b3e-7c1f-4e2a-9b6d-3f8e2c1a0d47', secretKey: 'sandbox-service-secret' },
+};
+const sandboxUserId = '0f6b7c2e-1d3a-4b5c-8e9f-a1b2c3d4e5f6';
+const sandboxOrganizationId = '7e1d2c3b-4a5f-4e6d-9c8b-0a1f2e3d4c5b';
+
+function checkTtl(name: string, seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${name} must be a positive number of seconds`);
+  return seconds;
+}
+
+/** Starts a sandbox on 127.0.0.1 and resolves once it listens. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'du-sandbox-'));
+  const log = options.log ?? (() => {});
+  const state = new SandboxState(dataDir);
+  const faults = new FaultBook();
+  const disk = options.s3 ? undefined : new DiskStore(dataDir, state.doc.secret);
+  const store: ObjectStore = options.s3 ? new S3Store(options.s3) : (disk as DiskStore);
+  await store.init();
+  const credentials: SandboxCredentials = {
+    user: { ...defaultCredentials.user, ...options.credentials?.user },
+    service: { ...defaultCredentials.service, ...options.credentials?.service },
+  };
+  let url = '';
+  const s3Endpoint = options.s3?.endpoint;
+  const proxy = Boolean(options.proxyStorage && s3Endpoint);
+  const ctx: SandboxContext = {
+    state, store, credentials, log,
+    userId: sandboxUserId,
+    organizationId: sandboxOrganizationId,
+    settings: {
+      linkTtlSeconds: checkTtl('linkTtlSeconds', options.linkTtlSeconds ?? 3600),
+      tokenTtlSeconds: checkTtl('tokenTtlSeconds', options.tokenTtlSeconds ?? 3600),
+      refreshTtlSeconds: checkTtl('refreshTokenTtlSeconds', options.refreshTokenTtlSeconds ?? 86400),
+      locked: { user: false, service: false },
+    },
+    publicLink: (link) => (proxy && s3Endpoint ? proxiedUrl(link, s3Endpoint, url) : link),
+  };
+  const dispatcher: Dispatcher = {
+    routes: [...umsRoutes, ...fileRoutes, ...entityRoutes],
+    faults,
+    ctx,
+    storage(req, res) {
+      const path = req.url ?? '';
+      if (disk && path.startsWith('/_storage/')) return serveDiskStorage(disk, state.doc.secret, faults, req, res);
+      if (proxy && s3Endpoint && path.startsWith('/_s3/')) return proxyToS3(s3Endpoint, faults, req, res);
+      return undefined;
+    },
+  };
+  const server = createServer((req, res) => void dispatch(dispatcher, req, res));
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => done());
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  disk?.setBaseUrl(url);
+  log(`sandbox listening store=${store.kind} proxy=${proxy}`);
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    credentials,
+    storeKind: store.kind,
+    dataDir,
+    faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
+    setLinkTtl: (seconds) => void (ctx.settings.linkTtlSeconds = checkTtl('link TTL', seconds)),
+    setTokenTtl: (seconds) => void (ctx.settings.tokenTtlSeconds = checkTtl('token TTL', seconds)),
+    lock: (kind) => void (ctx.settings.locked[kind] = true),
+    unlock: (kind) => void (ctx.settings.locked[kind] = false),
+    calls: (op) => faults.calls(op),
+    close() {
+      closed ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          // Stalled transfers and keep-alive sockets would hold close() forever.
+          server.closeAllConnections();
+        });
+        state.save();
+        store.close();
+        if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      })();
+      return closed;
+    },
+  };
+}

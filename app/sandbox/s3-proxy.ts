@@ -1,0 +1,64 @@
+// --proxy-storage: part and download links point at <sandbox>/_s3/<path>?<signed
+// query> and the sandbox streams each request through to the S3 endpoint
+// unchanged, so storage calls can be counted, delayed, failed or stalled. The
+// SigV4 signature covers the Host header, so requests go out with the
+// endpoint's host, not the sandbox's.
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { FaultBook, OperationName } from './faults.ts';
+import { sendS3Error } from './http-io.ts';
+import { applyStorageFault, corruptEtag, stallAfter } from './storage-faults.ts';
+
+/** Headers that describe one hop, not the request; never forwarded. */
+const hopHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+function operationOf(method: string, query: URLSearchParams): OperationName {
+  if (method === 'PUT') return query.has('partNumber') && query.has('uploadId') ? 'storage.putPart' : 'storage.putObject';
+  return 'storage.get';
+}
+
+/** Rewrites an S3 pre-signed URL so it goes through the sandbox's /_s3/ proxy. */
+export function proxiedUrl(signedUrl: string, endpoint: string, sandboxUrl: string): string {
+  const target = new URL(signedUrl);
+  const base = new URL(endpoint);
+  if (target.origin !== base.origin) return signedUrl;
+  return `${sandboxUrl}/_s3${target.pathname}${target.search}`;
+}
+
+/** Streams one /_s3/ request to the S3 endpoint and its answer back, with faults applied. */
+export async function proxyToS3(endpoint: string, faults: FaultBook, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = (req.url ?? '/').slice('/_s3'.length) || '/';
+  const method = req.method ?? 'GET';
+  const query = new URL(raw, 'http://sandbox').searchParams;
+  const fault = faults.record(operationOf(method, query));
+  if (await applyStorageFault(fault, req, res)) return;
+  const base = new URL(endpoint);
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !hopHeaders.has(name)) headers[name] = value;
+  }
+  headers.host = base.host;
+  const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+  const upstream = send({ host: base.hostname, port: base.port || undefined, method, path: raw, headers }, (answer) => {
+    const out: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !hopHeaders.has(name)) out[name] = value;
+    }
+    if (fault?.corruptEtag && method === 'PUT' && out.etag) out.etag = corruptEtag;
+    res.writeHead(answer.statusCode ?? 502, out);
+    const body = fault?.stallAfterBytes !== undefined && method !== 'PUT' ? answer.pipe(stallAfter(fault.stallAfterBytes)) : answer;
+    body.pipe(res);
+    answer.on('error', () => res.destroy());
+  });
+  upstream.on('error', () => {
+    if (res.headersSent) res.destroy();
+    else sendS3Error(res, 502, 'BadGateway', 'The sandbox could not reach the S3 endpoint');
+  });
+  // If the client gives up mid-body, stop the upstream request too.
+  req.on('aborted', () => upstream.destroy());
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  const body = fault?.stallAfterBytes !== undefined && method === 'PUT' ? req.pipe(stallAfter(fault.stallAfterBytes)) : req;
+  body.pipe(upstream);
+}

@@ -1,0 +1,67 @@
+// Opening the SQLite file with the pragmas the queue relies on, and the small
+// context (prepared-statement cache, clock, write transactions) every query
+// module shares.
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+export type Stmt = Database.Statement<unknown[], unknown>;
+
+/** How long a writer waits for another connection's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** Open (or create) the database file and apply the connection pragmas. */
+export function openDatabase(file: string): Db {
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    // WAL: the UI's readers never block the engine's writer, and a crash
+    // mid-transaction leaves the last committed state intact.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`could not switch the database to WAL (got ${String(mode)})`);
+    // FULL rather than NORMAL: with NORMAL a power cut may drop the last few
+    // commits. Most would be re-verifiable (a lost ETag is a part sent again),
+    // but a lost 'done' is not: watch may already have moved or deleted the
+    // source as its post-upload action. Commits here are per part (>= 5 MiB) or
+    // per file, never per byte, so one fsync each costs little.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** What every query module gets: the connection, a clock, cached statements, write transactions. */
+export interface StoreContext {
+  readonly db: Db;
+  now(): number;
+  /** A prepared statement, compiled once per SQL text for the life of the connection. */
+  stmt(sql: string): Stmt;
+  /**
+   * Run fn in one BEGIN IMMEDIATE transaction (a savepoint when nested).
+   * IMMEDIATE takes the write lock up front, so two connections never both
+   * read 'queued' and then race to write: the second waits (busy_timeout).
+   */
+  write<T>(fn: () => T): T;
+}
+
+/** Build the shared context for an open connection. */
+export function createContext(db: Db, now: () => number = Date.now): StoreContext {
+  const cache = new Map<string, Stmt>();
+  return {
+    db,
+    now,
+    stmt(sql) {
+      let s = cache.get(sql);
+      if (!s) {
+        s = db.prepare(sql);
+        cache.set(sql, s);
+      }
+      return s;
+    },
+    write(fn) {
+      return db.transaction(fn).immediate();
+    },
+  };
+}

@@ -1,0 +1,199 @@
+// The verbs that move a file through its life after the claim: the transfer's
+// outcomes and the person's buttons. Each is one transaction with its audit row.
+import { basename } from 'node:path';
+import { writeAudit } from './audit.ts';
+import type { StoreContext } from './db.ts';
+import { StoreConflictError } from './errors.ts';
+import { scrubErrorText } from './redact.ts';
+import { toFileRow } from './rows.ts';
+import type { FileState } from './states.ts';
+import { applyTransition, idsInStates, requireFile, type TransitionSpec } from './transition.ts';
+import type { AttentionInput, FailureInput, FileRow } from './types.ts';
+
+function one(ctx: StoreContext, fileId: number, spec: TransitionSpec): FileRow {
+  return ctx.write(() => applyTransition(ctx, fileId, spec));
+}
+
+function many(ctx: StoreContext, from: readonly FileState[], spec: TransitionSpec): number {
+  return ctx.write(() => {
+    const ids = idsInStates(ctx, from);
+    for (const id of ids) applyTransition(ctx, id, spec);
+    return ids.length;
+  });
+}
+
+// The error text is for the UI; it must not carry the patient's file name.
+function scrubbed(row: FileRow, error: string): string {
+  return scrubErrorText(error, [row.sourcePath, row.relPath, basename(row.sourcePath)]);
+}
+
+/** Every part has its ETag: the complete call is about to go out. */
+export function markCompleting(ctx: StoreContext, fileId: number, traceId?: string | null): FileRow {
+  return one(ctx, fileId, { to: 'completing', verb: 'markCompleting', from: ['uploading'], event: 'completing', traceId });
+}
+
+/** BioT holds the file: settle the row and close its open upload as completed, together. */
+export function markDone(ctx: StoreContext, fileId: number, result: { biotFileId: string; traceId?: string | null }): FileRow {
+  return ctx.write(() => {
+    const now = ctx.now();
+    const open = ctx
+      .stmt(`UPDATE uploads SET state = 'completed', closed_at = ? WHERE file_id = ? AND state = 'open' RETURNING id`)
+      .get(now, fileId) as { id: number } | undefined;
+    return applyTransition(ctx, fileId, {
+      to: 'done',
+      verb: 'markDone',
+      // uploading -> done is the single-upload path, which has no complete step.
+      from: ['uploading', 'completing'],
+      event: 'completed',
+      uploadId: open?.id ?? null,
+      traceId: result.traceId,
+      set: (row) => ({
+        biot_file_id: result.biotFileId,
+        completed_at: now,
+        bytes_done: row.size,
+        last_error: null,
+        last_error_code: null,
+      }),
+      detail: (row) => ({ biotFileId: result.biotFileId, sha256: row.sha256, size: row.size }),
+    });
+  });
+}
+
+/** A retryable failure: attempts++, the scheduler claims it again at retryAt. */
+export function markFailed(ctx: StoreContext, fileId: number, f: FailureInput): FileRow {
+  return one(ctx, fileId, {
+    to: 'failed',
+    verb: 'markFailed',
+    from: ['uploading', 'completing'],
+    event: 'failed',
+    traceId: f.traceId,
+    set: (row) => ({
+      attempts: row.attempts + 1,
+      next_attempt_at: f.retryAt,
+      last_error: scrubbed(row, f.error),
+      last_error_code: f.code,
+    }),
+    // Only the code reaches the audit: free text is where names slip through.
+    detail: (row) => ({ code: f.code, attempts: row.attempts + 1, retryAt: f.retryAt }),
+  });
+}
+
+/** A failure no retry will fix (locked account, refused file...): wait for a person. */
+export function markNeedsAttention(ctx: StoreContext, fileId: number, f: AttentionInput): FileRow {
+  return one(ctx, fileId, {
+    to: 'needs-attention',
+    verb: 'markNeedsAttention',
+    from: ['uploading', 'completing'],
+    event: 'needs-attention',
+    traceId: f.traceId,
+    set: (row) => ({ attempts: row.attempts + 1, last_error: scrubbed(row, f.error), last_error_code: f.code }),
+    detail: (row) => ({ code: f.code, attempts: row.attempts + 1 }),
+  });
+}
+
+const PAUSABLE: readonly FileState[] = ['queued', 'uploading', 'failed'];
+const CANCELLABLE: readonly FileState[] = ['queued', 'uploading', 'failed', 'paused', 'needs-attention'];
+const RETRYABLE: readonly FileState[] = ['failed', 'needs-attention', 'cancelled'];
+const VANISHABLE: readonly FileState[] = ['queued', 'uploading', 'failed', 'paused', 'needs-attention'];
+
+const pauseSpec: TransitionSpec = { to: 'paused', verb: 'pause', from: PAUSABLE, event: 'paused' };
+// Resumed rows are due now; their upload and parts are kept so the transfer continues.
+const resumeSpec = (ctx: StoreContext): TransitionSpec => ({
+  to: 'queued',
+  verb: 'resume',
+  from: ['paused'],
+  event: 'resumed',
+  set: { next_attempt_at: ctx.now() },
+});
+const retrySpec = (ctx: StoreContext): TransitionSpec => ({
+  to: 'queued',
+  verb: 'retry',
+  from: RETRYABLE,
+  event: 'retried',
+  set: { attempts: 0, next_attempt_at: ctx.now(), last_error: null, last_error_code: null },
+});
+
+/** Pause a row (an uploading one: the engine aborts its transfer when it sees this). */
+export function pause(ctx: StoreContext, fileId: number): FileRow {
+  return one(ctx, fileId, pauseSpec);
+}
+
+/** Paused -> queued, due now. */
+export function resume(ctx: StoreContext, fileId: number): FileRow {
+  return one(ctx, fileId, resumeSpec(ctx));
+}
+
+/** A person cancels; uploads are left to the transfer layer (it cancels at BioT, then closeUpload). */
+export function cancel(ctx: StoreContext, fileId: number): FileRow {
+  return one(ctx, fileId, { to: 'cancelled', verb: 'cancel', from: CANCELLABLE, event: 'cancelled' });
+}
+
+/** Failed / needs-attention / cancelled -> queued now, attempts reset. */
+export function retry(ctx: StoreContext, fileId: number): FileRow {
+  return one(ctx, fileId, retrySpec(ctx));
+}
+
+/** The source vanished before it was uploaded; final (a reappearing file is a new row). */
+export function markMissing(ctx: StoreContext, fileId: number): FileRow {
+  return one(ctx, fileId, { to: 'missing', verb: 'markMissing', from: VANISHABLE, event: 'missing' });
+}
+
+/** Pause every queued, uploading and failed row in one transaction; returns how many. */
+export function pauseAll(ctx: StoreContext): number {
+  return many(ctx, PAUSABLE, pauseSpec);
+}
+
+/** Resume every paused row in one transaction; returns how many. */
+export function resumeAll(ctx: StoreContext): number {
+  return many(ctx, ['paused'], resumeSpec(ctx));
+}
+
+/** Retry every failed and needs-attention row (not cancelled ones) in one transaction. */
+export function retryAllFailed(ctx: StoreContext): number {
+  return many(ctx, ['failed', 'needs-attention'], retrySpec(ctx));
+}
+
+/** Record that the BioT file was attached to its entity (not a state change; audit 'attached'). */
+export function recordAttached(
+  ctx: StoreContext,
+  fileId: number,
+  a: { entityType: string; entityId: string; traceId?: string | null },
+): FileRow {
+  return ctx.write(() => {
+    const row = requireFile(ctx, fileId);
+    if (row.state !== 'completing' && row.state !== 'done') {
+      throw new StoreConflictError(`file ${fileId} is '${row.state}'; only a completed upload can be attached`);
+    }
+    const now = ctx.now();
+    const raw = ctx
+      .stmt(
+        `UPDATE files SET attach_entity_type = ?, attach_entity_id = ?, attached_at = ?, updated_at = ?
+         WHERE id = ? RETURNING *`,
+      )
+      .get(a.entityType, a.entityId, now, now, fileId);
+    writeAudit(ctx, {
+      fileId,
+      event: 'attached',
+      traceId: a.traceId ?? null,
+      detail: { entityType: a.entityType, entityId: a.entityId, biotFileId: row.biotFileId },
+    });
+    return toFileRow(raw);
+  });
+}
+
+/**
+ * The source changed while it was being uploaded: back to the queue with its
+ * new size and mtime and no hash (it is hashed again), due now. The open upload
+ * was already closed as abandoned by the transfer.
+ */
+export function requeueChanged(ctx: StoreContext, fileId: number, source: { size: number; mtimeMs: number }): FileRow {
+  return one(ctx, fileId, {
+    to: 'queued',
+    verb: 'requeueChanged',
+    from: ['uploading', 'completing'],
+    event: 'source-changed',
+    uploadId: null,
+    set: { size: source.size, mtime_ms: Math.trunc(source.mtimeMs), sha256: null, bytes_done: 0, next_attempt_at: ctx.now() },
+    detail: { size: source.size },
+  });
+}

@@ -1,0 +1,6 @@
+// The schema history, in order. Append a new file; never edit a shipped one.
+import type { Migration } from '../migrate.ts';
+import { m001Initial } from './001-initial.ts';
+
+/** Every migration this build knows; its length is the code's schema version. */
+export const MIGRATIONS: readonly Migration[] = [m001Initial];

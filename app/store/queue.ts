@@ -1,0 +1,171 @@
+// Getting files into the queue and out to the scheduler: enqueue (idempotent),
+// hashing and dedup, the atomic claim, and crash recovery at start-up.
+import { writeAudit } from './audit.ts';
+import type { StoreContext } from './db.ts';
+import { StoreConflictError } from './errors.ts';
+import { toFileRow } from './rows.ts';
+import { applyTransition, requireFile } from './transition.ts';
+import type { EnqueueInput, FileRow, RecoveryCounts } from './types.ts';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function normalizeSha(sha: string | null | undefined): string | null {
+  if (sha === undefined || sha === null) return null;
+  const lower = sha.toLowerCase();
+  if (!SHA256_HEX.test(lower)) throw new TypeError('sha256 must be 64 hex digits');
+  return lower;
+}
+
+// Must run inside ctx.write.
+function enqueueOne(ctx: StoreContext, input: EnqueueInput): FileRow {
+  const mtimeMs = Math.trunc(input.mtimeMs);
+  const sha256 = normalizeSha(input.sha256);
+  // Any live row for the same folder + path + size + mtime is this file: a
+  // rescan at start-up must not re-queue what is in flight, re-send what is
+  // done, or undo a person's cancel. Only 'missing' rows are history.
+  const existing = ctx
+    .stmt(
+      `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND size = ? AND mtime_ms = ?
+         AND state <> 'missing'`,
+    )
+    .get(input.folderId, input.sourcePath, input.size, mtimeMs);
+  if (existing !== undefined) {
+    const row = toFileRow(existing);
+    return sha256 !== null && row.sha256 === null ? setHash(ctx, row, sha256) : row;
+  }
+  const now = ctx.now();
+  const raw = ctx
+    .stmt(
+      `INSERT INTO files (folder_id, source_path, rel_path, size, mtime_ms, sha256, state,
+                          next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING *`,
+    )
+    .get(input.folderId, input.sourcePath, input.relPath, input.size, mtimeMs, sha256, now, now, now);
+  const row = toFileRow(raw);
+  writeAudit(ctx, {
+    fileId: row.id,
+    event: 'queued',
+    toState: 'queued',
+    detail: { folderId: row.folderId, size: row.size, sha256: row.sha256 },
+  });
+  return row;
+}
+
+function setHash(ctx: StoreContext, row: FileRow, sha256: string): FileRow {
+  const raw = ctx.stmt('UPDATE files SET sha256 = ?, updated_at = ? WHERE id = ? RETURNING *').get(sha256, ctx.now(), row.id);
+  writeAudit(ctx, { fileId: row.id, event: 'hashed', detail: { sha256 } });
+  return toFileRow(raw);
+}
+
+/** Queue one stable file (one transaction, audit 'queued'); returns the existing live row if already known. */
+export function enqueue(ctx: StoreContext, input: EnqueueInput): FileRow {
+  return ctx.write(() => enqueueOne(ctx, input));
+}
+
+/** Queue many files in ONE transaction (a first scan of a full export folder). */
+export function enqueueMany(ctx: StoreContext, inputs: readonly EnqueueInput[]): FileRow[] {
+  return ctx.write(() => inputs.map((i) => enqueueOne(ctx, i)));
+}
+
+/** Record the SHA-256 of a row enqueued before hashing finished (audit 'hashed'). */
+export function recordHash(ctx: StoreContext, fileId: number, sha256: string): FileRow {
+  const sha = normalizeSha(sha256) as string;
+  return ctx.write(() => {
+    const row = requireFile(ctx, fileId);
+    if (row.sha256 === sha) return row;
+    if (row.sha256 !== null) throw new StoreConflictError(`file ${fileId} already has a different sha256`);
+    return setHash(ctx, row, sha);
+  });
+}
+
+/** The earliest done row with these bytes, if any (dedup before uploading). */
+export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number): FileRow | undefined {
+  const raw = ctx
+    .stmt(`SELECT * FROM files WHERE sha256 = ? AND size = ? AND state = 'done' ORDER BY id LIMIT 1`)
+    .get(normalizeSha(sha256), size);
+  return raw === undefined ? undefined : toFileRow(raw);
+}
+
+/** Settle a queued row as a duplicate of a done row with the same bytes. */
+export function markDuplicate(ctx: StoreContext, fileId: number, ofFileId: number): FileRow {
+  return ctx.write(() => {
+    const of = requireFile(ctx, ofFileId);
+    const row = requireFile(ctx, fileId);
+    if (of.state !== 'done') throw new StoreConflictError(`file ${ofFileId} is not done; cannot be an original`);
+    if (of.id === row.id || of.size !== row.size || (row.sha256 !== null && row.sha256 !== of.sha256)) {
+      throw new StoreConflictError(`file ${fileId} does not have the same bytes as file ${ofFileId}`);
+    }
+    return applyTransition(ctx, fileId, {
+      to: 'duplicate',
+      verb: 'markDuplicate',
+      from: ['queued'],
+      event: 'duplicate',
+      set: { duplicate_of: of.id, completed_at: ctx.now() },
+      detail: { duplicateOf: of.id, sha256: of.sha256, biotFileId: of.biotFileId },
+    });
+  });
+}
+
+/**
+ * Atomically move up to `limit` due rows to 'uploading' and return them, oldest
+ * due first: queued rows, and failed rows whose next_attempt_at <= now.
+ */
+export function claimNext(ctx: StoreContext, limit: number, now: number = ctx.now()): FileRow[] {
+  if (limit <= 0) return [];
+  return ctx.write(() => {
+    // Two index-ordered scans merged here, rather than one IN (...) query
+    // that would sort every queued row on each claim of a 100k-row queue.
+    type Due = { id: number; next_attempt_at: number };
+    const queued = ctx
+      .stmt(`SELECT id, next_attempt_at FROM files WHERE state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`)
+      .all(limit) as Due[];
+    const failed = ctx
+      .stmt(
+        `SELECT id, next_attempt_at FROM files WHERE state = 'failed' AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, id LIMIT ?`,
+      )
+      .all(now, limit) as Due[];
+    const due = [...queued, ...failed]
+      .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id)
+      .slice(0, limit);
+    return due.map((d) =>
+      applyTransition(ctx, d.id, {
+        to: 'uploading',
+        verb: 'claimNext',
+        from: ['queued', 'failed'],
+        event: 'claimed',
+        detail: (row) => ({ attempt: row.attempts + 1 }),
+      }),
+    );
+  });
+}
+
+/**
+ * After a crash: rows left 'uploading' or 'completing' go back to 'queued'
+ * keeping their upload and parts (and their place in line), so the transfer
+ * resumes instead of starting over. Call once, before the scheduler starts.
+ */
+export function recoverAtStartup(ctx: StoreContext): RecoveryCounts {
+  return ctx.write(() => {
+    const rows = ctx
+      .stmt(`SELECT id, state FROM files WHERE state IN ('uploading', 'completing') ORDER BY id`)
+      .all() as { id: number; state: 'uploading' | 'completing' }[];
+    const counts: RecoveryCounts = { uploading: 0, completing: 0 };
+    for (const r of rows) {
+      applyTransition(ctx, r.id, { to: 'queued', verb: 'recoverAtStartup', from: [r.state], event: 'recovered' });
+      counts[r.state] += 1;
+    }
+    return counts;
+  });
+}
+
+/** The live row for exactly this file version (same folder, path, size and mtime), if any. */
+export function findLive(ctx: StoreContext, folderId: string, sourcePath: string, size: number, mtimeMs: number): FileRow | undefined {
+  const raw = ctx
+    .stmt(
+      `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND size = ? AND mtime_ms = ?
+         AND state <> 'missing'`,
+    )
+    .get(folderId, sourcePath, size, Math.trunc(mtimeMs));
+  return raw === undefined ? undefined : toFileRow(raw);
+}

@@ -1,0 +1,115 @@
+// The store's front door: openStore() opens and migrates the file, and Store
+// gathers the query modules behind one object the engine holds. Methods are
+// thin on purpose; the rules live in the modules they call.
+import { auditFor } from './audit.ts';
+import { createContext, openDatabase, type StoreContext } from './db.ts';
+import * as life from './lifecycle.ts';
+import { migrate, type Migration, type MigrationResult } from './migrate.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import * as parts from './parts.ts';
+import * as queue from './queue.ts';
+import * as reads from './reads.ts';
+import type { FileState } from './states.ts';
+import type {
+  AttentionInput, AuditRow, EnqueueInput, FailureInput, FilePage, FileRow, ListQuery, NewUpload,
+  PartRow, PlannedPart, RecoveryCounts, Snapshot, UploadRow, UploadState,
+} from './types.ts';
+import * as uploads from './uploads.ts';
+
+export interface OpenStoreOptions {
+  /** Replaces the shipped migrations (tests inject a failing list). */
+  migrations?: readonly Migration[];
+  /** Clock for timestamps and "due now" (tests pin it). */
+  now?: () => number;
+}
+
+/** Open (creating if needed) and migrate the queue database; throws StoreTooNewError for a newer schema. */
+export function openStore(file: string, options: OpenStoreOptions = {}): Store {
+  const db = openDatabase(file);
+  try {
+    const result = migrate(db, options.migrations ?? MIGRATIONS);
+    return new Store(createContext(db, options.now), result);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** The durable upload queue: the only writer of the database. */
+export class Store {
+  readonly #ctx: StoreContext;
+  /** What opening did to the schema (from, to, applied versions). */
+  readonly migration: MigrationResult;
+
+  constructor(ctx: StoreContext, migration: MigrationResult) {
+    this.#ctx = ctx;
+    this.migration = migration;
+  }
+
+  /** Close the connection; the WAL is checkpointed by SQLite on the last close. */
+  close(): void {
+    this.#ctx.db.close();
+  }
+
+  // queue
+  enqueue(input: EnqueueInput): FileRow { return queue.enqueue(this.#ctx, input); }
+  enqueueMany(inputs: readonly EnqueueInput[]): FileRow[] { return queue.enqueueMany(this.#ctx, inputs); }
+  findLive(folderId: string, sourcePath: string, size: number, mtimeMs: number): FileRow | undefined {
+    return queue.findLive(this.#ctx, folderId, sourcePath, size, mtimeMs);
+  }
+  recordHash(fileId: number, sha256: string): FileRow { return queue.recordHash(this.#ctx, fileId, sha256); }
+  findDoneBySha256(sha256: string, size: number): FileRow | undefined { return queue.findDoneBySha256(this.#ctx, sha256, size); }
+  markDuplicate(fileId: number, ofFileId: number): FileRow { return queue.markDuplicate(this.#ctx, fileId, ofFileId); }
+  claimNext(limit: number, now?: number): FileRow[] { return queue.claimNext(this.#ctx, limit, now); }
+  recoverAtStartup(): RecoveryCounts { return queue.recoverAtStartup(this.#ctx); }
+
+  // uploads
+  createUpload(fileId: number, u: NewUpload): UploadRow { return uploads.createUpload(this.#ctx, fileId, u); }
+  currentUpload(fileId: number): UploadRow | undefined { return uploads.currentUpload(this.#ctx, fileId); }
+  uploadsFor(fileId: number): UploadRow[] { return uploads.uploadsFor(this.#ctx, fileId); }
+  startUpload(fileId: number, u: NewUpload, planned: readonly PlannedPart[]): UploadRow {
+    return uploads.startUpload(this.#ctx, fileId, u, planned);
+  }
+  closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow { return uploads.closeUpload(this.#ctx, uploadId, state); }
+  partsOf(uploadId: number): PartRow[] { return uploads.partsOf(this.#ctx, uploadId); }
+
+  // parts
+  planParts(uploadId: number, planned: readonly PlannedPart[]): void { parts.planParts(this.#ctx, uploadId, planned); }
+  recordPartEtag(uploadId: number, partNumber: number, landed: { etag: string; md5: string }): void {
+    parts.recordPartEtag(this.#ctx, uploadId, partNumber, landed);
+  }
+  markEtagsSaved(uploadId: number, partNumbers: readonly number[]): number { return parts.markEtagsSaved(this.#ctx, uploadId, partNumbers); }
+  partsWithoutEtag(uploadId: number): PartRow[] { return parts.partsWithoutEtag(this.#ctx, uploadId); }
+  unsavedEtags(uploadId: number): { partNumber: number; etag: string }[] { return parts.unsavedEtags(this.#ctx, uploadId); }
+  allPartsHaveEtag(uploadId: number): boolean { return parts.allPartsHaveEtag(this.#ctx, uploadId); }
+  bytesDone(fileId: number): number { return parts.bytesDone(this.#ctx, fileId); }
+
+  // transitions
+  markCompleting(fileId: number, traceId?: string | null): FileRow { return life.markCompleting(this.#ctx, fileId, traceId); }
+  markDone(fileId: number, result: { biotFileId: string; traceId?: string | null }): FileRow { return life.markDone(this.#ctx, fileId, result); }
+  markFailed(fileId: number, f: FailureInput): FileRow { return life.markFailed(this.#ctx, fileId, f); }
+  markNeedsAttention(fileId: number, f: AttentionInput): FileRow { return life.markNeedsAttention(this.#ctx, fileId, f); }
+  pause(fileId: number): FileRow { return life.pause(this.#ctx, fileId); }
+  resume(fileId: number): FileRow { return life.resume(this.#ctx, fileId); }
+  cancel(fileId: number): FileRow { return life.cancel(this.#ctx, fileId); }
+  retry(fileId: number): FileRow { return life.retry(this.#ctx, fileId); }
+  markMissing(fileId: number): FileRow { return life.markMissing(this.#ctx, fileId); }
+  requeueChanged(fileId: number, source: { size: number; mtimeMs: number }): FileRow {
+    return life.requeueChanged(this.#ctx, fileId, source);
+  }
+  pauseAll(): number { return life.pauseAll(this.#ctx); }
+  resumeAll(): number { return life.resumeAll(this.#ctx); }
+  retryAllFailed(): number { return life.retryAllFailed(this.#ctx); }
+  recordAttached(fileId: number, a: { entityType: string; entityId: string; traceId?: string | null }): FileRow {
+    return life.recordAttached(this.#ctx, fileId, a);
+  }
+
+  // reads
+  snapshot(q?: ListQuery): Snapshot { return reads.snapshot(this.#ctx, q); }
+  listFiles(q?: ListQuery): FilePage { return reads.listFiles(this.#ctx, q); }
+  countByState(): Record<FileState, number> { return reads.countByState(this.#ctx); }
+  doneSince(since: number): number { return reads.doneSince(this.#ctx, since); }
+  bytesRemaining(): number { return reads.bytesRemaining(this.#ctx); }
+  fileById(fileId: number): FileRow | undefined { return reads.fileById(this.#ctx, fileId); }
+  auditFor(fileId: number): AuditRow[] { return auditFor(this.#ctx, fileId); }
+}

@@ -1,0 +1,69 @@
+// What a transfer hands back to the scheduler: a status value, not an
+// exception (Signal's JobManager habit). `outcomeOf` is the retry policy:
+// which failures wait and try again, and which need a person.
+import { BiotError } from '../biot/errors.ts';
+import { StopRequest, type StopReason } from './stop.ts';
+
+export type TransferOutcome =
+  | { kind: 'done'; biotFileId: string; traceId?: string | undefined }
+  /** Try the whole file again later (the scheduler backs off). */
+  | { kind: 'retry'; code: string; message: string; traceId?: string | undefined }
+  /** Will not succeed without a person: wrong permissions, locked account, refused file. */
+  | { kind: 'needs-attention'; code: string; message: string; traceId?: string | undefined; locked: boolean }
+  /** The source vanished. */
+  | { kind: 'missing' }
+  /** The source's size or mtime changed: queue it again from its new content. */
+  | { kind: 'source-changed'; size: number; mtimeMs: number }
+  | { kind: 'stopped'; reason: StopReason };
+
+/** A part that could not be sent after every attempt; the file is tried again later. */
+export class PartGaveUp extends Error {
+  override name = 'PartGaveUp';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Storage refused a part in a way retrying cannot fix (e.g. 400 EntityTooLarge). */
+export class PartRefused extends Error {
+  override name = 'PartRefused';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const lockedSourceCodes = new Set(['EBUSY', 'EPERM', 'EACCES', 'EAGAIN']);
+
+/**
+ * Maps whatever ended a transfer to the scheduler's next step. Cases:
+ * - a StopRequest (pause, cancel, shutdown): stopped, as asked;
+ * - BioT lock-out codes: needs-attention, locked (retrying worsens a lock-out);
+ * - BioT retryable (5xx, 504, 408, 429, timeouts, network): retry later;
+ * - BioT other 4xx (ACCESS_DENIED, validation): needs-attention with the code;
+ * - the source missing (ENOENT): missing; locked or unreadable now: retry later;
+ * - a part that gave up after its attempts: retry later;
+ * - storage refusing a part for good: needs-attention;
+ * - anything unexpected: retry later (the scheduler's attempt cap ends loops).
+ */
+export function outcomeOf(error: unknown): TransferOutcome {
+  if (error instanceof StopRequest) return { kind: 'stopped', reason: error.reason };
+  if (error instanceof BiotError) {
+    if (error.locked) return { kind: 'needs-attention', code: error.code, message: error.message, traceId: error.traceId, locked: true };
+    if (error.retryable) return { kind: 'retry', code: error.code, message: error.message, traceId: error.traceId };
+    return { kind: 'needs-attention', code: error.code, message: error.message, traceId: error.traceId, locked: false };
+  }
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (errno === 'ENOENT') return { kind: 'missing' };
+  if (errno && lockedSourceCodes.has(errno)) {
+    return { kind: 'retry', code: 'SOURCE_LOCKED', message: 'the file is locked or unreadable; will try again' };
+  }
+  if (error instanceof PartGaveUp) return { kind: 'retry', code: error.code, message: error.message };
+  if (error instanceof PartRefused) {
+    return { kind: 'needs-attention', code: error.code, message: error.message, locked: false };
+  }
+  return { kind: 'retry', code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,31 @@
+// What one file's transfer needs from the world, as small interfaces: the
+// store's ledger of uploads and parts, and BioT's file API. The engine plugs
+// in app/store and app/biot; unit tests plug in scripted fakes.
+import type { CompletedUpload, DownloadLink, MultipartUpload, PartEtag } from '../biot/types.ts';
+import type { NewUpload, PartRow, UploadRow } from '../store/types.ts';
+import type { PlannedPart } from './part-plan.ts';
+
+export type CallOptions = { signal?: AbortSignal | undefined };
+
+/** The durable record of a file's uploads and parts (app/store). */
+export interface TransferLedger {
+  currentUpload(fileId: number): UploadRow | undefined;
+  /** Records a new BioT upload and its planned parts in one transaction. */
+  startUpload(fileId: number, upload: NewUpload, parts: readonly PlannedPart[]): UploadRow;
+  parts(uploadId: number): PartRow[];
+  /** Saved the moment a part lands, before anything else happens. */
+  recordPartEtag(uploadId: number, partNumber: number, etag: string, md5: string): void;
+  markEtagsSaved(uploadId: number, partNumbers: readonly number[]): void;
+  closeUpload(uploadId: number, state: 'completed' | 'cancelled' | 'abandoned'): void;
+  markCompleting(fileId: number): void;
+}
+
+/** BioT's multipart file API (app/biot FileApi). */
+export interface MultipartApi {
+  createMultipart(request: { name: string; mimeType: string; parts: number }, options?: CallOptions): Promise<MultipartUpload>;
+  partLinks(id: string, fromPart: number, toPart: number, options?: CallOptions): Promise<MultipartUpload>;
+  saveEtags(id: string, parts: readonly PartEtag[], options?: CallOptions): Promise<void>;
+  complete(id: string, parts?: readonly PartEtag[], options?: CallOptions): Promise<CompletedUpload>;
+  cancel(id: string, options?: CallOptions): Promise<void>;
+  downloadLink(id: string, options?: CallOptions): Promise<DownloadLink>;
+}

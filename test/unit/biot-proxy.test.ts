@@ -1,0 +1,79 @@
+// The default dispatcher honours HTTP_PROXY / NO_PROXY (and lower-case).
+// For http:// targets undici sends absolute-form requests to the proxy (no
+// CONNECT), so a plain loopback HTTP server can play the proxy and answer.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
+import { startScriptedServer, type Script, type ScriptedServer } from '../../app/biot/testing/scripted-server.ts';
+
+const VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'] as const;
+const saved: Partial<Record<(typeof VARS)[number], string>> = {};
+let proxy: ScriptedServer;
+let target: ScriptedServer;
+let client: BiotClient | undefined;
+
+const login: Script = () => ({
+  status: 200,
+  json: {
+    accessJwt: { token: 'tok', expiration: new Date(Date.now() + 3_600_000).toISOString() },
+    userId: 'u',
+    ownerOrganizationId: 'o',
+  },
+});
+
+beforeEach(async () => {
+  for (const name of VARS) {
+    saved[name] = process.env[name];
+    delete process.env[name];
+  }
+  proxy = await startScriptedServer(login);
+  target = await startScriptedServer(login);
+});
+
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  await proxy.close();
+  await target.close();
+  for (const name of VARS) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  }
+});
+
+function newClient(): BiotClient {
+  client = createBiotClient({ baseUrl: target.url, auth: { type: 'user', username: 'u', password: 'p' }, timeoutMs: 2_000 });
+  return client;
+}
+
+describe('proxy from the environment', () => {
+  it('no proxy variables: straight to the target', async () => {
+    await newClient().tokens.token();
+    expect(target.requests).toHaveLength(1);
+    expect(proxy.requests).toHaveLength(0);
+  });
+
+  it.each(['HTTP_PROXY', 'http_proxy'] as const)('%s routes http:// calls through the proxy', async (name) => {
+    process.env[name] = proxy.url;
+    await newClient().tokens.token();
+    expect(proxy.requests).toHaveLength(1);
+    expect(proxy.requests[0]!.url).toBe(`${target.url}/ums/v2/users/login`);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it.each(['NO_PROXY', 'no_proxy'] as const)('%s bypasses the proxy for a listed host', async (name) => {
+    process.env.HTTP_PROXY = proxy.url;
+    process.env[name] = 'localhost,127.0.0.1';
+    await newClient().tokens.token();
+    expect(target.requests).toHaveLength(1);
+    expect(target.requests[0]!.url).toBe('/ums/v2/users/login');
+    expect(proxy.requests).toHaveLength(0);
+  });
+
+  it('NO_PROXY for another host still proxies', async () => {
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.NO_PROXY = 'example.invalid';
+    await newClient().tokens.token();
+    expect(proxy.requests).toHaveLength(1);
+    expect(target.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, parseConfig } from '../../app/config/load.ts';
+
+const base = {
+  dataDir: 'data',
+  server: { baseUrl: 'https://tenant.example', auth: { type: 'user', username: 'u', password: 'p' } },
+  folders: [{ path: 'inbox' }],
+};
+
+function parse(raw: unknown, env: NodeJS.ProcessEnv = {}) {
+  return parseConfig(raw, { baseDir: '/etc/du', env });
+}
+
+describe('config', () => {
+  it('fills defaults and resolves paths against the config folder', () => {
+    const c = parse(base);
+    expect(c.dataDir).toBe('/etc/du/data');
+    expect(c.folders[0]?.path).toBe('/etc/du/inbox');
+    expect(c.folders[0]?.quietSeconds).toBe(5);
+    expect(c.folders[0]?.id).toMatch(/^f-[0-9a-f]{12}$/);
+    expect(c.transfer).toMatchObject({ partSizeMiB: 8, parallelParts: 4, parallelFiles: 2, maxBytesPerSecond: 0 });
+  });
+
+  it('refuses unknown keys, naming them', () => {
+    expect(() => parse({ ...base, tranfser: {} })).toThrow(/unknown key "tranfser"/);
+    expect(() => parse({ ...base, folders: [{ path: 'x', quiet: 3 }] })).toThrow(/unknown key "folders\[0\]\.quiet"/);
+  });
+
+  it('refuses bad values, naming the key', () => {
+    expect(() => parse({ ...base, transfer: { partSizeMiB: 2 } })).toThrow(/transfer\.partSizeMiB/);
+    expect(() => parse({ ...base, server: { ...base.server, baseUrl: 'ftp://x' } })).toThrow(/server\.baseUrl/);
+    expect(() => parse({ ...base, folders: [{ path: 'x', afterUpload: 'move' }] })).toThrow(/folders\[0\]\.archiveDir/);
+    expect(() =>
+      parse({ ...base, folders: [{ path: 'x', attach: { entity: 'patient', idPattern: '([0-9]+)', attribute: 'ecg' } }] }),
+    ).toThrow(/folders\[0\]\.attach\.idPattern.*named group/);
+    expect(() => parse({ ...base, folders: [{ path: 'a', id: 'same' }, { path: 'b', id: 'same' }] })).toThrow(/used twice/);
+  });
+
+  it('takes secrets from the environment', () => {
+    const noPassword = { ...base, server: { ...base.server, auth: { type: 'user', username: 'u' } } };
+    expect(() => parse(noPassword)).toThrow(/DEVICE_UPLOADER_PASSWORD/);
+    const c = parse(noPassword, { DEVICE_UPLOADER_PASSWORD: 'from-env' });
+    expect(c.server.auth).toMatchObject({ password: 'from-env' });
+    const service = { ...base, server: { ...base.server, auth: { type: 'service', id: 's1' } } };
+    expect(parse(service, { DEVICE_UPLOADER_SECRET_KEY: 'k' }).server.auth).toMatchObject({ secretKey: 'k' });
+  });
+
+  it('explains a missing file and broken JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'du-config-'));
+    expect(() => loadConfigFile(join(dir, 'nope.json'))).toThrow(/no such file/);
+    writeFileSync(join(dir, 'bad.json'), '{ "dataDir": ');
+    expect(() => loadConfigFile(join(dir, 'bad.json'))).toThrow(ConfigError);
+    expect(() => loadConfigFile(join(dir, 'bad.json'))).toThrow(/not valid JSON/);
+  });
+});

@@ -1,0 +1,127 @@
+// Migrations on real database files: fresh, re-open, too new, failing batch.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUSY_TIMEOUT_MS, openDatabase } from '../../app/store/db.ts';
+import { MIGRATIONS, MigrationFailedError, openStore, StoreTooNewError, type Migration } from '../../app/store/index.ts';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'du-store-mig-'));
+  file = join(dir, 'queue.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function raw(): Database.Database {
+  return new Database(file);
+}
+function tables(db: Database.Database): string[] {
+  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+}
+
+describe('migrations', () => {
+  it('creates the v1 schema on a fresh file with the connection pragmas', () => {
+    const store = openStore(file);
+    expect(store.migration).toEqual({ from: 0, to: MIGRATIONS.length, applied: [1] });
+    store.close();
+    const db = raw();
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal'); // WAL is persistent in the file
+    expect(tables(db)).toEqual(['audit', 'files', 'parts', 'uploads']);
+    // STRICT: a text size is refused rather than stored.
+    expect(() =>
+      db.prepare(`INSERT INTO files (folder_id, source_path, rel_path, size, mtime_ms, state, next_attempt_at, created_at, updated_at)
+                  VALUES ('f', 'p', 'r', 'big', 1, 'queued', 1, 1, 1)`).run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+    db.close();
+  });
+
+  it('sets WAL, FULL sync, foreign keys and a busy timeout on every connection', () => {
+    const db = openDatabase(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    db.close();
+  });
+
+  it('re-opening a current database is a no-op', () => {
+    openStore(file).close();
+    const again = openStore(file);
+    expect(again.migration).toEqual({ from: 1, to: 1, applied: [] });
+    again.close();
+  });
+
+  it('refuses a database newer than the code with StoreTooNewError', () => {
+    const db = raw();
+    db.pragma('user_version = 5');
+    db.close();
+    const two: Migration[] = [MIGRATIONS[0]!, { version: 2, name: 'noop', up: 'SELECT 1' }];
+    let err: unknown;
+    try {
+      openStore(file, { migrations: two });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreTooNewError);
+    expect((err as Error).message).toBe('database schema v5 is newer than this Device Uploader (v2); update the app');
+    const after = raw();
+    expect(after.pragma('user_version', { simple: true })).toBe(5);
+    expect(tables(after)).toEqual([]);
+    after.close();
+  });
+
+  it('rolls back the whole batch when one migration fails', () => {
+    const bad: Migration[] = [
+      MIGRATIONS[0]!,
+      { version: 2, name: 'adds-table', up: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' },
+      { version: 3, name: 'broken', up: (db) => { db.exec('CREATE TABLE half (id INTEGER) STRICT'); throw new Error('boom'); } },
+    ];
+    expect(() => openStore(file, { migrations: bad })).toThrow(MigrationFailedError);
+    expect(() => openStore(file, { migrations: bad })).toThrow('migration 003-broken failed: boom');
+    const db = raw();
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(tables(db)).toEqual([]); // not even v1's tables: one transaction
+    db.close();
+  });
+
+  it('rolls back pending steps on an existing database, keeping its version and data', () => {
+    const store = openStore(file);
+    store.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
+    store.close();
+    const bad: Migration[] = [
+      MIGRATIONS[0]!,
+      { version: 2, name: 'adds-column', up: 'ALTER TABLE files ADD COLUMN note TEXT;' },
+      { version: 3, name: 'bad-sql', up: 'CREATE TABLE oops (' },
+    ];
+    expect(() => openStore(file, { migrations: bad })).toThrow(/migration 003-bad-sql failed/);
+    const db = raw();
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    const cols = (db.prepare(`SELECT name FROM pragma_table_info('files')`).all() as { name: string }[]).map((c) => c.name);
+    expect(cols).not.toContain('note');
+    expect(db.prepare('SELECT count(*) AS n FROM files').get()).toEqual({ n: 1 });
+    db.close();
+    // and the good list still opens it afterwards
+    const ok = openStore(file);
+    expect(ok.migration.applied).toEqual([]);
+    ok.close();
+  });
+
+  it('applies a later migration on top of an existing database', () => {
+    openStore(file).close();
+    const next: Migration[] = [MIGRATIONS[0]!, { version: 2, name: 'adds-column', up: 'ALTER TABLE files ADD COLUMN note TEXT;' }];
+    const s = openStore(file, { migrations: next });
+    expect(s.migration).toEqual({ from: 1, to: 2, applied: [2] });
+    s.close();
+  });
+
+  it('rejects a migration list with a gap', () => {
+    const gap: Migration[] = [MIGRATIONS[0]!, { version: 3, name: 'x', up: 'SELECT 1' }];
+    expect(() => openStore(file, { migrations: gap })).toThrow(/numbered 1..n/);
+  });
+});

@@ -1,0 +1,215 @@
+// The queue on a real database file: enqueue idempotency, dedup, uploads and
+// parts, paged reads, and a 100,000-row queue.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, StoreConflictError, type EnqueueInput, type Store } from '../../app/store/index.ts';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'du-store-q-'));
+  store = openStore(join(dir, 'queue.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const SHA_A = 'a'.repeat(64);
+const SHA_B = 'b'.repeat(64);
+function input(over: Partial<EnqueueInput> = {}): EnqueueInput {
+  return { folderId: 'holter', sourcePath: '/exports/p1.edf', relPath: 'p1.edf', size: 100, mtimeMs: 1_700_000_000_123.456, ...over };
+}
+function uploading(over: Partial<EnqueueInput> = {}) {
+  const f = store.enqueue(input(over));
+  const [c] = store.claimNext(1);
+  expect(c!.id).toBe(f.id);
+  return f;
+}
+
+describe('enqueue', () => {
+  it('is idempotent for the same folder + path + size + mtime while the row lives', () => {
+    const a = store.enqueue(input());
+    expect(a).toMatchObject({ state: 'queued', mtimeMs: 1_700_000_000_123, attempts: 0, sha256: null });
+    expect(store.enqueue(input()).id).toBe(a.id);
+    expect(store.enqueue(input({ mtimeMs: 1_700_000_000_123.9 })).id).toBe(a.id); // same whole ms
+    expect(store.auditFor(a.id).filter((e) => e.event === 'queued')).toHaveLength(1);
+    // a rescan must not re-queue what is in flight, done or cancelled by a person
+    store.claimNext(1);
+    expect(store.enqueue(input()).id).toBe(a.id);
+    store.markDone(a.id, { biotFileId: 'b1' });
+    expect(store.enqueue(input())).toMatchObject({ id: a.id, state: 'done' });
+    expect(store.countByState().queued).toBe(0);
+  });
+
+  it('queues a new row when the file changed or reappeared after going missing', () => {
+    const a = store.enqueue(input());
+    const b = store.enqueue(input({ mtimeMs: 1_700_000_009_000 }));
+    const c = store.enqueue(input({ size: 101 }));
+    const d = store.enqueue(input({ folderId: 'ecg' }));
+    expect(new Set([a.id, b.id, c.id, d.id]).size).toBe(4);
+    store.markMissing(a.id);
+    const again = store.enqueue(input());
+    expect(again.id).not.toBe(a.id);
+    expect(again.state).toBe('queued');
+  });
+
+  it('adds the hash to a known row and refuses a different one', () => {
+    const a = store.enqueue(input());
+    const hashed = store.enqueue(input({ sha256: SHA_A.toUpperCase() }));
+    expect(hashed).toMatchObject({ id: a.id, sha256: SHA_A });
+    expect(store.auditFor(a.id).map((e) => e.event)).toEqual(['queued', 'hashed']);
+    expect(() => store.recordHash(a.id, SHA_B)).toThrow(StoreConflictError);
+    expect(() => store.enqueue(input({ sha256: 'not-hex', sourcePath: '/x' }))).toThrow(/64 hex digits/);
+  });
+});
+
+describe('dedup', () => {
+  it('finds only done rows with the same bytes, and records the duplicate', () => {
+    const first = uploading({ sha256: SHA_A });
+    expect(store.findDoneBySha256(SHA_A, 100)).toBeUndefined(); // in flight is not done
+    store.markDone(first.id, { biotFileId: 'biot-1' });
+    expect(store.findDoneBySha256(SHA_A, 100)?.id).toBe(first.id);
+    expect(store.findDoneBySha256(SHA_A, 99)).toBeUndefined();
+    expect(store.findDoneBySha256(SHA_B, 100)).toBeUndefined();
+
+    const copy = store.enqueue(input({ sourcePath: '/exports/copy.edf', sha256: SHA_A }));
+    const dup = store.markDuplicate(copy.id, first.id);
+    expect(dup).toMatchObject({ state: 'duplicate', duplicateOf: first.id });
+    expect(store.auditFor(copy.id).at(-1)).toMatchObject({ event: 'duplicate', detail: { duplicateOf: first.id, sha256: SHA_A, biotFileId: 'biot-1' } });
+
+    const other = store.enqueue(input({ sourcePath: '/exports/other.edf', sha256: SHA_B }));
+    expect(() => store.markDuplicate(other.id, first.id)).toThrow(StoreConflictError);
+  });
+});
+
+describe('uploads and parts', () => {
+  const MiB = 1024 * 1024;
+  const newUpload = (biotFileId = 'biot-1') =>
+    ({ biotFileId, kind: 'multipart', partSize: 5 * MiB, partCount: 3, fileSize: 15 * MiB, fileMtimeMs: 1 }) as const;
+  const plan = [1, 2, 3].map((n) => ({ partNumber: n, offset: (n - 1) * 5 * MiB, size: 5 * MiB }));
+
+  it('tracks ETags as parts land, which are saved to BioT, and when all are in', () => {
+    const f = uploading({ size: 15 * MiB });
+    const u = store.createUpload(f.id, newUpload());
+    expect(store.currentUpload(f.id)?.id).toBe(u.id);
+    store.planParts(u.id, plan);
+    store.planParts(u.id, plan); // re-planning after a restart is a no-op
+    expect(() => store.planParts(u.id, [{ partNumber: 2, offset: 1, size: 5 }])).toThrow(/another range/);
+    expect(() => store.planParts(u.id, [{ partNumber: 4, offset: 0, size: 5 }])).toThrow(/outside 1..3/);
+
+    store.recordPartEtag(u.id, 2, { etag: '"e2"', md5: 'AB' });
+    expect(store.bytesDone(f.id)).toBe(5 * MiB);
+    expect(store.fileById(f.id)!.bytesDone).toBe(5 * MiB);
+    expect(store.partsWithoutEtag(u.id).map((p) => p.partNumber)).toEqual([1, 3]);
+    expect(store.unsavedEtags(u.id)).toEqual([{ partNumber: 2, etag: '"e2"' }]);
+    expect(store.markEtagsSaved(u.id, [1, 2])).toBe(1); // part 1 has no ETag to save
+    expect(store.unsavedEtags(u.id)).toEqual([]);
+    // a re-sent part overwrites and must be saved again
+    store.recordPartEtag(u.id, 2, { etag: '"e2b"', md5: 'ab' });
+    expect(store.unsavedEtags(u.id)).toEqual([{ partNumber: 2, etag: '"e2b"' }]);
+    expect(store.allPartsHaveEtag(u.id)).toBe(false);
+    store.recordPartEtag(u.id, 1, { etag: '"e1"', md5: 'a1' });
+    store.recordPartEtag(u.id, 3, { etag: '"e3"', md5: 'a3' });
+    expect(store.allPartsHaveEtag(u.id)).toBe(true);
+    expect(store.partsOf(u.id)[1]).toMatchObject({ partNumber: 2, offset: 5 * MiB, md5: 'ab', etagSavedToBiot: false });
+    expect(() => store.recordPartEtag(u.id, 9, { etag: 'x', md5: 'y' })).toThrow(/not found/);
+  });
+
+  it('is not complete until every planned part exists, not just the planned ones so far', () => {
+    const f = uploading();
+    const u = store.createUpload(f.id, newUpload());
+    store.planParts(u.id, plan.slice(0, 2));
+    store.recordPartEtag(u.id, 1, { etag: 'a', md5: 'a' });
+    store.recordPartEtag(u.id, 2, { etag: 'b', md5: 'b' });
+    expect(store.allPartsHaveEtag(u.id)).toBe(false);
+  });
+
+  it('abandons the old upload when a new one starts, and refuses ETags for a closed one', () => {
+    const f = uploading();
+    const u1 = store.createUpload(f.id, newUpload('biot-1'));
+    store.planParts(u1.id, plan);
+    const u2 = store.createUpload(f.id, newUpload('biot-2'));
+    expect(store.uploadsFor(f.id).map((u) => u.state)).toEqual(['abandoned', 'open']);
+    expect(store.currentUpload(f.id)?.id).toBe(u2.id);
+    expect(() => store.recordPartEtag(u1.id, 1, { etag: 'e', md5: 'm' })).toThrow(/not open/);
+    expect(store.closeUpload(u2.id, 'cancelled').state).toBe('cancelled');
+    expect(store.closeUpload(u2.id, 'cancelled').state).toBe('cancelled'); // idempotent
+    expect(() => store.closeUpload(u2.id, 'completed')).toThrow(/already 'cancelled'/);
+    expect(store.auditFor(f.id).map((e) => e.event)).toEqual([
+      'queued', 'claimed', 'upload-created', 'upload-closed', 'upload-created', 'upload-closed',
+    ]);
+  });
+
+  it('only gives a claimed file an upload', () => {
+    const f = store.enqueue(input());
+    expect(() => store.createUpload(f.id, newUpload())).toThrow(/only a claimed file/);
+  });
+
+  it('records the attach result on a completed file', () => {
+    const f = uploading();
+    expect(() => store.recordAttached(f.id, { entityType: 'patient', entityId: 'p-1' })).toThrow(StoreConflictError);
+    store.markCompleting(f.id);
+    store.recordAttached(f.id, { entityType: 'patient', entityId: 'p-1', traceId: 't-9' });
+    const done = store.markDone(f.id, { biotFileId: 'b' });
+    expect(done).toMatchObject({ attachEntityType: 'patient', attachEntityId: 'p-1' });
+    expect(store.auditFor(f.id).map((e) => e.event).slice(-2)).toEqual(['attached', 'completed']);
+  });
+});
+
+describe('reads', () => {
+  it('pages, filters by state and searches rel_path (LIKE wildcards literal)', () => {
+    for (let i = 0; i < 25; i++) store.enqueue(input({ sourcePath: `/e/${i}`, relPath: i % 5 === 0 ? `holter_${i}%.edf` : `ecg_${i}.xml` }));
+    store.pause(1);
+    const all = store.listFiles({ limit: 10 });
+    expect(all.total).toBe(25);
+    expect(all.files.map((f) => f.id)).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
+    expect(store.listFiles({ limit: 10, offset: 20 }).files.map((f) => f.id)).toEqual([5, 4, 3, 2, 1]);
+    expect(store.listFiles({ states: ['paused'] }).files.map((f) => f.id)).toEqual([1]);
+    expect(store.listFiles({ search: 'HOLTER' }).total).toBe(5);
+    expect(store.listFiles({ search: '%' }).total).toBe(5);
+    expect(store.listFiles({ search: 'h_l' }).total).toBe(0); // '_' is not a wildcard: 'hol' must not match
+    const snap = store.snapshot({ states: ['queued'], limit: 3 });
+    expect(snap.counts).toMatchObject({ queued: 24, paused: 1, done: 0 });
+    expect(snap.total).toBe(25);
+    expect(snap.page).toMatchObject({ total: 24 });
+    expect(snap.page.files).toHaveLength(3);
+  });
+});
+
+describe('a 100,000-row queue', () => {
+  it('enqueues in one transaction and stays quick to read and claim', () => {
+    const N = 100_000;
+    const inputs = Array.from({ length: N }, (_, i) => input({ sourcePath: `/exports/${i}.edf`, relPath: `${i}.edf`, size: 1_000 + i }));
+    let t = performance.now();
+    store.enqueueMany(inputs);
+    const enqueueMs = performance.now() - t;
+
+    t = performance.now();
+    const snap = store.snapshot({ limit: 100 });
+    const snapshotMs = performance.now() - t;
+    expect(snap.counts.queued).toBe(N);
+    expect(snap.page.files).toHaveLength(100);
+
+    t = performance.now();
+    const claimed = store.claimNext(8);
+    const claimMs = performance.now() - t;
+    expect(claimed.map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+
+    t = performance.now();
+    const found = store.listFiles({ search: '99999.edf' });
+    const searchMs = performance.now() - t;
+    expect(found.total).toBe(1);
+
+    t = performance.now();
+    expect(store.enqueue(inputs[N - 1]!).id).toBe(N); // idempotency lookup on a full table
+    const lookupMs = performance.now() - t;
+
+    console.log(
+      `100k rows: enqueueMany ${enqueueMs.toFixed(0)} ms, snapshot ${snapshotMs.toFixed(1)} ms, ` +
+        `claimNext(8) ${claimMs.toFixed(1)} ms, search ${searchMs.toFixed(1)} ms, re-enqueue ${lookupMs.toFixed(2)} ms`,
+    );
+  });
+});
