@@ -88,7 +88,7 @@ export class TokenSource implements AccessTokenProvider {
   }
 
   /** The error that stops all calls until reset(): a lock-out (`locked`) or rejected credentials. */
-  get stoppedBy(): BiotError | undefined {
+  get lockedBy(): BiotError | undefined {
     return this.#stoppedBy;
   }
 

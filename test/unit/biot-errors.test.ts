@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromBody, errorFromFailure, parseAnswer } from '../../app/biot/answer.ts';
 import { BiotError, describeFailure, isLockout, isRetryable } from '../../app/biot/errors.ts';
-import { isRefreshRefused, isUsable, renewAt, renewStep } from '../../app/biot/token-plan.ts';
+import { isLoginRejected, isRefreshRefused, isUsable, localExpiry, renewAt, renewStep } from '../../app/biot/token-plan.ts';
 
 describe('isRetryable', () => {
   it.each([
@@ -95,6 +95,22 @@ describe('token plan', () => {
     expect(renewStep(held, 10_000, 5_000)).toBe('refresh');
     expect(renewStep(held, 59_000, 5_000)).toBe('login');
     expect(renewStep(undefined, 0, 5_000)).toBe('login');
+  });
+  it('moves a server expiration onto the local clock only when the clocks disagree', () => {
+    expect(localExpiry(100_000, undefined, 0)).toBe(100_000);
+    expect(localExpiry(100_000, 5_000, 0)).toBe(100_000); // within tolerance
+    expect(localExpiry(100_000, 3_600_000, 0)).toBe(100_000 - 3_600_000); // server an hour ahead
+    expect(localExpiry(100_000, 0, 3_600_000)).toBe(100_000 + 3_600_000); // local an hour ahead
+  });
+  it('a login is rejected for good on lock-out, MFA, or a non-retryable 401/403', () => {
+    const e = (status: number, code: string) => new BiotError({ status, code, operation: 'ums.login' });
+    expect(isLoginRejected(e(403, 'LOGIN_FAILED'))).toBe(true);
+    expect(isLoginRejected(e(401, 'USER_LOCKED'))).toBe(true);
+    expect(isLoginRejected(e(200, 'MFA_REQUIRED'))).toBe(true);
+    expect(isLoginRejected(e(401, 'TOKEN_NOT_VALID'))).toBe(false);
+    expect(isLoginRejected(e(404, 'HTTP_ERROR'))).toBe(false);
+    expect(isLoginRejected(e(503, 'HTTP_ERROR'))).toBe(false);
+    expect(isLoginRejected(e(0, 'TIMEOUT'))).toBe(false);
   });
   it('a refused refresh is a non-lock-out 401/403', () => {
     const e = (status: number, code: string) => new BiotError({ status, code, operation: 'ums.refresh' });

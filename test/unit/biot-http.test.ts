@@ -44,7 +44,8 @@ describe('wire format', () => {
       body: { name: 'a', mimeType: 'b' },
       auth: { token: async () => 'tok-1', invalidate: () => {} },
     });
-    expect(answer).toEqual({ body: { ok: true }, ctx: { operation: 'file.createSingle', status: 200 } });
+    expect(answer).toMatchObject({ body: { ok: true }, ctx: { operation: 'file.createSingle', status: 200 } });
+    expect(Math.abs(answer.serverTime! - Date.now())).toBeLessThan(5_000); // from the Date header
     const req = server!.requests[0]!;
     expect(req.url).toBe('/api/file/v1/files/upload');
     expect(req.headers.authorization).toBe('Bearer tok-1');

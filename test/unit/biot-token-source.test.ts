@@ -27,18 +27,24 @@ afterEach(async () => {
   client = undefined;
   server = undefined;
   clock = START;
+  serverOffset = 0;
 });
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** The server's Date header: by default its clock agrees with the fake local clock. */
+let serverOffset = 0;
+const dateHeader = (): Record<string, string> => ({ date: new Date(clock + serverOffset).toUTCString() });
 let issued = 0;
 /** A login/refresh answer whose tokens expire relative to the fake clock. */
 function loginReply(accessTtl = ACCESS_TTL, refreshTtl = REFRESH_TTL): ScriptedReply {
   issued += 1;
+  const serverNow = clock + serverOffset;
   return {
     status: 200,
+    headers: dateHeader(),
     json: {
-      accessJwt: { token: `access-${issued}`, expiration: iso(clock + accessTtl) },
-      refreshJwt: { token: `refresh-${issued}`, expiration: iso(clock + refreshTtl) },
+      accessJwt: { token: `access-${issued}`, expiration: iso(serverNow + accessTtl) },
+      refreshJwt: { token: `refresh-${issued}`, expiration: iso(serverNow + refreshTtl) },
       userId: 'user-1',
       ownerOrganizationId: 'org-1',
     },
@@ -46,7 +52,11 @@ function loginReply(accessTtl = ACCESS_TTL, refreshTtl = REFRESH_TTL): ScriptedR
 }
 function serviceReply(ttl = ACCESS_TTL): ScriptedReply {
   issued += 1;
-  return { status: 200, json: { accessToken: `service-${issued}`, accessTokenExpiration: iso(clock + ttl) } };
+  return {
+    status: 200,
+    headers: dateHeader(),
+    json: { accessToken: `service-${issued}`, accessTokenExpiration: iso(clock + serverOffset + ttl) },
+  };
 }
 const download = (id: string): ScriptedReply => ({
   status: 200,
@@ -165,6 +175,23 @@ describe('service user', () => {
   });
 });
 
+describe('clock skew', () => {
+  it.each([
+    ['an hour ahead', -3_600_000],
+    ['an hour behind', 3_600_000],
+  ])('a local clock %s of the server still renews by the token lifetime', async (_name, offset) => {
+    serverOffset = offset;
+    const c = await start(() => serviceReply(), 'service');
+    const first = await c.tokens.token();
+    clock += ACCESS_TTL - MARGIN - 1_000;
+    expect(await c.tokens.token()).toBe(first);
+    expect(server!.requests).toHaveLength(1);
+    clock += 1_000;
+    expect(await c.tokens.token()).not.toBe(first);
+    expect(server!.requests).toHaveLength(2);
+  });
+});
+
 describe('single flight', () => {
   it('shares one login among 10 concurrent callers', async () => {
     const c = await start(() => ({ ...(loginReply() as { status: number; json: unknown }), delayMs: 100 }));
@@ -257,6 +284,41 @@ describe('lock-out', () => {
     clock += ACCESS_TTL;
     await expect(c.tokens.token()).rejects.toMatchObject({ locked: true });
     expect(paths(server!.requests)).toEqual(['POST /ums/v2/users/login', 'POST /ums/v2/users/token/refresh']);
+  });
+});
+
+describe('rejected credentials', () => {
+  it.each([
+    ['user', 403, 'LOGIN_FAILED'],
+    ['service', 403, 'LOGIN_FAILED'],
+    ['user', 401, 'HTTP_ERROR'],
+  ] as const)('%s %i %s stops sign-in (a repeated wrong password locks accounts) until reset()', async (kind, status, code) => {
+    const events: TokenEvent[] = [];
+    let reject = true;
+    const c = await start(
+      () => (reject ? biotError(status, code) : kind === 'user' ? loginReply() : serviceReply()),
+      kind,
+      events,
+    );
+    const error = (await c.tokens.token().catch((e: unknown) => e)) as BiotError;
+    expect(error).toMatchObject({ status, code, locked: false, retryable: false });
+    await expect(c.files.downloadLink('f1')).rejects.toBe(error);
+    expect(server!.requests).toHaveLength(1);
+    expect(c.tokens.lockedBy).toBe(error);
+    expect(events.map((e) => e.kind)).toEqual(['credentials-rejected']);
+    reject = false;
+    c.tokens.reset();
+    await expect(c.tokens.token()).resolves.toEqual(expect.any(String));
+  });
+
+  it('a login that failed for a passing reason (503, timeout) is tried again on the next call', async () => {
+    let fail = true;
+    const c = await start(() => (fail ? biotError(503, 'HTTP_ERROR') : loginReply()));
+    await expect(c.tokens.token()).rejects.toMatchObject({ status: 503, retryable: true });
+    fail = false;
+    await expect(c.tokens.token()).resolves.toEqual(expect.any(String));
+    expect(server!.requests).toHaveLength(2);
+    expect(c.tokens.lockedBy).toBeUndefined();
   });
 });
 
