@@ -15,7 +15,8 @@ const outDir = join(repo, 'app', 'biot', 'generated');
 const services: Record<string, string[] | 'all'> = {
   file: 'all',
   ums: ['/v2/users/login', '/v2/users/token/refresh', '/v2/services/accessToken'],
-  organization: ['/v1/users/patients/{id}'],
+  // organization.json's server is '/', so its paths carry the service prefix.
+  organization: ['/organization/v1/users/patients/{id}'],
   device: ['/v2/devices/{id}'],
   'generic-entity': ['/v1/generic-entities/{id}'],
 };

@@ -31,7 +31,7 @@ export const CLOCK_TOLERANCE_MS = 10_000;
  * expiration is shifted by that difference.
  */
 export function localExpiry(serverExpiresAt: number, serverTime: number | undefined, localReceivedAt: number): number {
-  return serverExpiresAt;
+  if (serverTime === undefined) return serverExpiresAt;
   const skew = serverTime - localReceivedAt;
   return Math.abs(skew) <= CLOCK_TOLERANCE_MS ? serverExpiresAt : serverExpiresAt - skew;
 }
