@@ -61,6 +61,12 @@ export function outcomeOf(error: unknown): TransferOutcome {
   if (errno && lockedSourceCodes.has(errno)) {
     return { kind: 'retry', code: 'SOURCE_LOCKED', message: 'the file is locked or unreadable; will try again' };
   }
+  if (error instanceof Error && error.name === 'SourceNotAFile') {
+    return { kind: 'needs-attention', code: 'NOT_A_FILE', message: 'the path is not a regular file', locked: false };
+  }
+  if (errno && errno !== 'ENOENT' && (error as NodeJS.ErrnoException).syscall) {
+    return { kind: 'retry', code: `SOURCE_${errno}`, message: `the file could not be read (${errno}); will try again` };
+  }
   if (error instanceof PartGaveUp) return { kind: 'retry', code: error.code, message: error.message };
   if (error instanceof PartRefused) {
     return { kind: 'needs-attention', code: error.code, message: error.message, locked: false };

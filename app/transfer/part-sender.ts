@@ -1,0 +1,125 @@
+// Sends the parts of one upload: a usable link (asked for in windows, shared
+// by concurrent senders), the streamed PUT, the ETag check against the MD5 of
+// the bytes sent, the ETag recorded the moment it lands, and retries with
+// backoff for what retrying can fix.
+import type { PartRow, UploadRow } from '../store/types.ts';
+import { backoffDelay } from './backoff.ts';
+import { checkPartEtag } from './etag-check.ts';
+import type { LinkBook } from './link-book.ts';
+import { PartGaveUp, PartRefused } from './outcome.ts';
+import { putPart, StalledError } from './part-put.ts';
+import type { TransferDeps, TransferJob } from './transfer-types.ts';
+
+/** Sends parts of one upload: links, retries, ETag check, stall and stop handling. */
+export class PartSender {
+  readonly #deps: TransferDeps;
+  readonly #job: TransferJob;
+  readonly #upload: UploadRow;
+  readonly #links: LinkBook;
+  readonly #fetching = new Map<number, Promise<void>>();
+
+  constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook) {
+    this.#deps = deps;
+    this.#job = job;
+    this.#upload = upload;
+    this.#links = links;
+  }
+
+  /** Sends one part until storage accepts it with a sound ETag; returns the ETag. */
+  async send(part: PartRow, signal: AbortSignal): Promise<string> {
+    const { settings, ledger } = this.#deps;
+    let lastCode = 'UNKNOWN';
+    for (let attempt = 1; attempt <= settings.maxPartAttempts; attempt++) {
+      signal.throwIfAborted();
+      const url = await this.#link(part.partNumber, signal);
+      let sent = 0;
+      try {
+        const result = await putPart({
+          url,
+          path: this.#job.path,
+          offset: part.offset,
+          size: part.size,
+          dispatcher: this.#deps.dispatcher,
+          throttle: this.#deps.throttle,
+          stallMs: settings.stallMs,
+          signal,
+          onBytes: (n) => {
+            sent += n;
+            this.#job.onBytes?.(n);
+          },
+        });
+        if (result.ok) {
+          if (checkPartEtag(result.etag, result.md5) !== 'mismatch') {
+            ledger.recordPartEtag(this.#upload.id, part.partNumber, result.etag, result.md5);
+            return result.etag;
+          }
+          lastCode = 'ETAG_MISMATCH';
+        } else if (result.status === 403) {
+          // Expired or refused link: a fresh one is asked for on the next attempt.
+          this.#links.drop(part.partNumber);
+          lastCode = `STORAGE_${result.status}_${result.storageCode ?? 'AccessDenied'}`;
+        } else if (result.status >= 500 || result.status === 408 || result.status === 429) {
+          lastCode = `STORAGE_${result.status}`;
+        } else {
+          throw new PartRefused(`STORAGE_${result.status}`, `storage refused part ${part.partNumber} (HTTP ${result.status} ${result.storageCode ?? ''})`.trim());
+        }
+      } catch (error) {
+        if (signal.aborted || error instanceof PartRefused || isSourceError(error)) throw signal.aborted ? signal.reason : error;
+        lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
+        // The socket may have died with bytes in flight; the link may be fine.
+      }
+      this.#job.onBytes?.(-sent);
+      this.#deps.log?.({ event: 'part-retry', fileId: this.#job.fileId, uploadId: this.#upload.id, part: part.partNumber, code: lastCode });
+      if (lastCode.startsWith('STORAGE_403') && attempt === 1) continue; // a fresh link usually fixes it at once
+      await sleep(backoffDelay(attempt, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }), signal);
+    }
+    throw new PartGaveUp(lastCode, `part ${part.partNumber} failed ${settings.maxPartAttempts} times (${lastCode}); will try again`);
+  }
+
+  async #link(partNumber: number, signal: AbortSignal): Promise<string> {
+    for (let i = 0; i < 3; i++) {
+      const url = this.#links.usable(partNumber);
+      if (url) return url;
+      await this.#fetchWindow(partNumber, signal);
+    }
+    throw new PartGaveUp('LINKS_UNUSABLE', 'BioT keeps handing out links that are about to expire; check the PC clock');
+  }
+
+  /** Asks BioT for the window of links holding partNumber; concurrent askers share one call. */
+  #fetchWindow(partNumber: number, signal: AbortSignal): Promise<void> {
+    const size = this.#deps.settings.linkWindow;
+    const index = Math.floor((partNumber - 1) / size);
+    let pending = this.#fetching.get(index);
+    if (!pending) {
+      const from = index * size + 1;
+      const to = Math.min(from + size - 1, this.#upload.partCount);
+      pending = this.#deps.api
+        .partLinks(this.#upload.biotFileId, from, to, { signal })
+        .then((answer) => this.#links.add(answer))
+        .finally(() => this.#fetching.delete(index));
+      this.#fetching.set(index, pending);
+    }
+    return pending;
+  }
+}
+
+/** A read error of the source file (gone, locked, not a file), as opposed to a network failure. */
+export function isSourceError(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException | undefined;
+  return typeof e?.code === 'string' && typeof e.syscall === 'string' && ['open', 'read', 'stat', 'fstat'].includes(e.syscall);
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,54 @@
+// The settings, dependencies and job shape shared by the plain and the growing
+// transfer and by the part sender.
+import type { Dispatcher } from 'undici';
+import type { MultipartApi, TransferLedger } from './ports.ts';
+import type { Throttle } from './throttle.ts';
+
+export interface TransferSettings {
+  partSize: number;
+  parallelParts: number;
+  stallMs: number;
+  /** Attempts per part within one run before the file is tried again later. */
+  maxPartAttempts: number;
+  /** ETags saved to BioT per call, and at the latest after this long. */
+  etagBatch: number;
+  etagMaxAgeMs: number;
+  /** How many part links are asked for at once. */
+  linkWindow: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export const defaultTransferSettings: TransferSettings = {
+  partSize: 8 * 1024 * 1024,
+  parallelParts: 4,
+  stallMs: 60_000,
+  maxPartAttempts: 6,
+  etagBatch: 16,
+  etagMaxAgeMs: 5_000,
+  linkWindow: 64,
+  retryBaseMs: 500,
+  retryMaxMs: 15_000,
+};
+
+/** Name-free facts for the log: ids, part numbers, codes, traceIds. */
+export type TransferLogEvent = { event: string; fileId: number; uploadId?: number; part?: number; code?: string; traceId?: string };
+
+export interface TransferDeps {
+  ledger: TransferLedger;
+  api: MultipartApi;
+  dispatcher: Dispatcher;
+  throttle: Throttle;
+  settings: TransferSettings;
+  log?: (event: TransferLogEvent) => void;
+  now?: () => number;
+}
+
+export interface TransferJob {
+  fileId: number;
+  path: string;
+  /** Aborted with a StopRequest to pause, cancel or shut down. */
+  signal: AbortSignal;
+  /** Bytes sent (negative when an attempt failed and its bytes will be sent again). */
+  onBytes?: (delta: number) => void;
+}

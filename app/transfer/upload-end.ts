@@ -1,0 +1,66 @@
+// How an upload ends other than by completing: abandoned when its source
+// changed, cancelled by a person, or lost at BioT (404, cancelled elsewhere).
+// BioT is told on a best-effort basis: an incomplete upload left there is
+// harmless, and the local record is closed either way.
+import { BiotError } from '../biot/errors.ts';
+import type { UploadRow } from '../store/types.ts';
+import type { TransferDeps, TransferJob } from './transfer-types.ts';
+
+/** Gives up an upload whose parts no longer match the file; tells BioT, best effort. */
+export async function abandon(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<void> {
+  deps.ledger.closeUpload(upload.id, 'abandoned');
+  deps.log?.({ event: 'source-changed', fileId: job.fileId, uploadId: upload.id });
+  await bestEffortCancel(deps, job.fileId, upload);
+}
+
+/** A person cancelled: close the upload here and tell BioT, best effort. */
+export async function cancelAtBiot(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<void> {
+  deps.ledger.closeUpload(upload.id, 'cancelled');
+  await bestEffortCancel(deps, job.fileId, upload);
+}
+
+async function bestEffortCancel(deps: TransferDeps, fileId: number, upload: UploadRow): Promise<void> {
+  try {
+    await deps.api.cancel(upload.biotFileId, { signal: AbortSignal.timeout(10_000) });
+    deps.log?.({ event: 'biot-upload-cancelled', fileId, uploadId: upload.id });
+  } catch (error) {
+    // An incomplete upload left at BioT is harmless; the local record is closed.
+    deps.log?.({ event: 'biot-cancel-failed', fileId, uploadId: upload.id, ...biotFacts(error) });
+  }
+}
+
+/** The path is a folder or a device, not an export. */
+export class SourceNotAFile extends Error {
+  override name = 'SourceNotAFile';
+  readonly code = 'NOT_A_FILE';
+  constructor() {
+    super('the path is not a regular file');
+  }
+}
+
+export function biotFacts(error: unknown): { code?: string; traceId?: string } {
+  if (error instanceof BiotError) return { code: error.code, ...(error.traceId && { traceId: error.traceId }) };
+  return { code: 'UNEXPECTED' };
+}
+
+export async function restartFrom(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<'restart'> {
+  deps.ledger.closeUpload(upload.id, 'abandoned');
+  deps.log?.({ event: 'upload-lost', fileId: job.fileId, uploadId: upload.id });
+  return 'restart';
+}
+
+export async function isDownloadable(deps: TransferDeps, upload: UploadRow): Promise<boolean> {
+  try {
+    await deps.api.downloadLink(upload.biotFileId, { signal: AbortSignal.timeout(30_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isUploadGone(error: unknown): boolean {
+  return (
+    error instanceof BiotError &&
+    (error.code === 'FILE_ID_NOT_FOUND' || error.code === 'FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD')
+  );
+}
