@@ -14,7 +14,10 @@ export interface SandboxSettings {
   linkTtlSeconds: number;
   tokenTtlSeconds: number;
   refreshTtlSeconds: number;
-  locked: { user: boolean; service: boolean };
+  /** Epoch ms until which each principal is locked: 0 = unlocked, Infinity = until unlock(). */
+  lockedUntil: { user: number; service: number };
+  /** PATCH to an entity that was never registered answers 404 (as BioT does) instead of creating it. */
+  strictEntities: boolean;
 }
 
 export interface SandboxContext {

@@ -7,24 +7,37 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { DiskStore } from './disk-store.ts';
-import type { FaultBook, OperationName } from './faults.ts';
+import type { FaultBook } from './faults.ts';
 import { sendS3Error } from './http-io.ts';
 import { checkLink } from './link-signing.ts';
 import { StoreRefusedError } from './object-store.ts';
 import { applyStorageFault, corruptEtag, stallAfter } from './storage-faults.ts';
+import type { StorageLog, StorageOperation, StorageTarget } from './storage-log.ts';
 
 const partPath = /^\/_storage\/uploads\/([A-Za-z0-9-]+)\/(\d{1,5})$/;
 const objectPath = /^\/_storage\/objects\/(.+)$/;
 
-function operationOf(method: string, path: string): OperationName | undefined {
+function operationOf(method: string, path: string): StorageOperation | undefined {
   if (method === 'PUT' && partPath.test(path)) return 'storage.putPart';
   if (method === 'PUT' && objectPath.test(path)) return 'storage.putObject';
   if ((method === 'GET' || method === 'HEAD') && objectPath.test(path)) return 'storage.get';
   return undefined;
 }
 
+/** What a /_storage path names, for the storage log (never throws: a bad escape just names nothing). */
+function targetOf(path: string): StorageTarget {
+  const part = partPath.exec(path);
+  if (part) return { uploadId: part[1], partNumber: Number(part[2]) };
+  const object = objectPath.exec(path)?.[1];
+  try {
+    return { key: object === undefined ? undefined : decodeURIComponent(object) };
+  } catch {
+    return {};
+  }
+}
+
 /** Serves one /_storage request against the disk store, with faults applied. */
-export async function serveDiskStorage(store: DiskStore, secret: string, faults: FaultBook, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveDiskStorage(store: DiskStore, secret: string, faults: FaultBook, log: StorageLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const method = req.method ?? 'GET';
   const op = operationOf(method, url.pathname);
@@ -32,6 +45,7 @@ export async function serveDiskStorage(store: DiskStore, secret: string, faults:
     req.resume();
     return sendS3Error(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource');
   }
+  log.track(res, op, targetOf(url.pathname));
   const fault = faults.record(op);
   if (await applyStorageFault(fault, req, res)) return;
   // A GET link also serves HEAD, as a convenience for checking a download.

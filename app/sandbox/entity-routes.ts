@@ -1,7 +1,8 @@
 // Attaching files to entities: PATCH/GET on patients (organization), devices
 // and generic entities. Entities spring into existence on their first PATCH
-// (the sandbox has no templates); a FILE attribute is {"id": fileId} and must
-// name a completed upload.
+// (the sandbox has no templates), unless strictEntities is on: then, as in
+// BioT, only registered entities (registerEntity) can be patched. A FILE
+// attribute is {"id": fileId} and must name a completed upload.
 import type { components as Device } from '../biot/generated/device.ts';
 import type { components as Generic } from '../biot/generated/generic-entity.ts';
 import type { components as Organization } from '../biot/generated/organization.ts';
@@ -44,10 +45,33 @@ function present(ctx: SandboxContext, type: EntityType, entity: EntityRecord): E
   return { _name: 'sandbox-entity', _caption: 'sandbox-entity', ...entity.attributes, ...common };
 }
 
-function entityId(type: EntityType, id: string): string {
-  const decoded = decodeURIComponent(id);
-  if (type.uuidIds && !uuidPattern.test(decoded)) throw new BiotError(400, 'BAD_REQUEST', `Entity id [${decoded}] is not a UUID`, { id: decoded });
-  return decoded;
+function checkedId(type: EntityType, id: string): string {
+  if (type.uuidIds && !uuidPattern.test(id)) throw new BiotError(400, 'BAD_REQUEST', `Entity id [${id}] is not a UUID`, { id });
+  return id;
+}
+
+function entityId(type: EntityType, rawId: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawId);
+  } catch {
+    throw new BiotError(400, 'BAD_REQUEST', 'Entity id is not a valid URL path segment');
+  }
+  return checkedId(type, decoded);
+}
+
+const notFound = (type: EntityType, id: string) => new BiotError(404, type.notFound, `Entity with id [${id}] not found`, { id });
+
+/** Creates an entity with no attributes (kept if it already exists); the way tests and demos seed BioT's entities. */
+export function registerEntity(ctx: SandboxContext, kind: EntityKind, id: string): void {
+  const type = types.find((t) => t.kind === kind);
+  if (!type) throw new Error(`unknown entity kind: ${String(kind)}`);
+  if (id === '' || id.includes('/')) throw new Error('entity id must be a non-empty path segment');
+  checkedId(type, id);
+  if (ctx.state.entity(kind, id)) return;
+  const now = new Date().toISOString();
+  ctx.state.doc.entities[kind][id] = { id, createdAt: now, updatedAt: now, attributes: {} };
+  ctx.state.save();
 }
 
 /** Checks one attribute value: a file reference must name a completed file; returns what to store. */
@@ -71,6 +95,8 @@ export const entityRoutes: Route[] = types.flatMap((type): Route[] => [
     method: 'PATCH', pattern: type.pattern, op: 'entity.patch', service: type.service,
     async handle(ctx, [rawId], raw) {
       const id = entityId(type, rawId as string);
+      // Existence before attributes (the spec gives no order): an unknown entity is 404 whatever the body.
+      if (ctx.settings.strictEntities && !ctx.state.entity(type.kind, id)) throw notFound(type, id);
       const body = objectBody(raw);
       const changes: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(body)) changes[name] = await attributeValue(ctx, type, name, value);
@@ -93,7 +119,7 @@ export const entityRoutes: Route[] = types.flatMap((type): Route[] => [
     async handle(ctx, [rawId]) {
       const id = entityId(type, rawId as string);
       const entity = ctx.state.entity(type.kind, id);
-      if (!entity) throw new BiotError(404, type.notFound, `Entity with id [${id}] not found`, { id });
+      if (!entity) throw notFound(type, id);
       return { status: 200, body: present(ctx, type, entity) };
     },
   },

@@ -9,18 +9,21 @@ import { join } from 'node:path';
 import type { SandboxContext, SandboxCredentials } from './context.ts';
 import { DiskStore } from './disk-store.ts';
 import { serveDiskStorage } from './disk-storage-http.ts';
-import { entityRoutes } from './entity-routes.ts';
+import { entityRoutes, registerEntity } from './entity-routes.ts';
 import { FaultBook, type FaultRule, type OperationName } from './faults.ts';
 import { fileRoutes } from './file-routes.ts';
 import type { ObjectStore } from './object-store.ts';
 import { dispatch, type Dispatcher } from './server.ts';
 import { proxiedUrl, proxyToS3 } from './s3-proxy.ts';
 import { S3Store, type S3Options } from './s3-store.ts';
-import { SandboxState } from './state.ts';
+import { SandboxState, type EntityKind } from './state.ts';
+import { StorageLog, type StorageLogEntry } from './storage-log.ts';
 import { umsRoutes } from './ums-routes.ts';
 
 export type { FaultRule, OperationName } from './faults.ts';
 export type { SandboxCredentials } from './context.ts';
+export type { EntityKind } from './state.ts';
+export type { StorageLogEntry, StorageOperation } from './storage-log.ts';
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -35,6 +38,8 @@ export interface SandboxOptions {
   s3?: S3Options;
   /** Route S3 links through the sandbox (/_s3/) so storage faults and counters apply. */
   proxyStorage?: boolean;
+  /** PATCH to an entity not registered (registerEntity) or created earlier answers 404 like BioT, instead of creating it. */
+  strictEntities?: boolean;
   credentials?: { user?: Partial<SandboxCredentials['user']>; service?: Partial<SandboxCredentials['service']> };
   log?: (line: string) => void;
 }
@@ -50,9 +55,21 @@ export interface Sandbox {
   faults: { add(rule: FaultRule): void; clear(): void };
   setLinkTtl(seconds: number): void;
   setTokenTtl(seconds: number): void;
-  lock(kind: PrincipalKind): void;
+  /**
+   * Locks a principal: until unlock(), or for `forSeconds` (then a user's
+   * login answers 401 USER_LOCKED_WITH_TIME with details.timeLeftInMinutes,
+   * and the lock lifts by itself).
+   */
+  lock(kind: PrincipalKind, forSeconds?: number): void;
   unlock(kind: PrincipalKind): void;
   calls(op: OperationName): number;
+  /**
+   * Every storage request seen (disk store; S3 only with proxyStorage), oldest
+   * first, each written once answered: status 0 = dropped / no answer.
+   */
+  storageLog(): ReadonlyArray<StorageLogEntry>;
+  /** Makes an entity exist (idempotent); patient and generic ids must be UUIDs. */
+  registerEntity(kind: EntityKind, id: string): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log = options.log ?? (() => {});
   const state = new SandboxState(dataDir);
   const faults = new FaultBook();
+  const storageLog = new StorageLog(state);
   const disk = options.s3 ? undefined : new DiskStore(dataDir, state.doc.secret);
   const store: ObjectStore = options.s3 ? new S3Store(options.s3) : (disk as DiskStore);
   await store.init();
@@ -93,7 +111,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       linkTtlSeconds: checkTtl('linkTtlSeconds', options.linkTtlSeconds ?? 3600),
       tokenTtlSeconds: checkTtl('tokenTtlSeconds', options.tokenTtlSeconds ?? 3600),
       refreshTtlSeconds: checkTtl('refreshTokenTtlSeconds', options.refreshTokenTtlSeconds ?? 86400),
-      locked: { user: false, service: false },
+      lockedUntil: { user: 0, service: 0 },
+      strictEntities: options.strictEntities ?? false,
     },
     publicLink: (link) => (proxy && s3Endpoint ? proxiedUrl(link, s3Endpoint, url) : link),
   };
@@ -103,8 +122,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ctx,
     storage(req, res) {
       const path = req.url ?? '';
-      if (disk && path.startsWith('/_storage/')) return serveDiskStorage(disk, state.doc.secret, faults, req, res);
-      if (proxy && s3Endpoint && path.startsWith('/_s3/')) return proxyToS3(s3Endpoint, faults, req, res);
+      if (disk && path.startsWith('/_storage/')) return serveDiskStorage(disk, state.doc.secret, faults, storageLog, req, res);
+      if (proxy && s3Endpoint && path.startsWith('/_s3/')) return proxyToS3(s3Endpoint, faults, storageLog, req, res);
       return undefined;
     },
   };
@@ -126,9 +145,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     setLinkTtl: (seconds) => void (ctx.settings.linkTtlSeconds = checkTtl('link TTL', seconds)),
     setTokenTtl: (seconds) => void (ctx.settings.tokenTtlSeconds = checkTtl('token TTL', seconds)),
-    lock: (kind) => void (ctx.settings.locked[kind] = true),
-    unlock: (kind) => void (ctx.settings.locked[kind] = false),
+    lock: (kind, forSeconds) => {
+      ctx.settings.lockedUntil[kind] = forSeconds === undefined ? Infinity : Date.now() + checkTtl('lock duration', forSeconds) * 1000;
+    },
+    unlock: (kind) => void (ctx.settings.lockedUntil[kind] = 0),
     calls: (op) => faults.calls(op),
+    storageLog: () => storageLog.entries(),
+    registerEntity: (kind, id) => registerEntity(ctx, kind, id),
     close() {
       closed ??= (async () => {
         await new Promise<void>((done) => {

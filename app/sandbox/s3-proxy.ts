@@ -5,16 +5,30 @@
 // endpoint's host, not the sandbox's.
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { FaultBook, OperationName } from './faults.ts';
+import type { FaultBook } from './faults.ts';
 import { sendS3Error } from './http-io.ts';
 import { applyStorageFault, corruptEtag, stallAfter } from './storage-faults.ts';
+import type { StorageLog, StorageOperation, StorageTarget } from './storage-log.ts';
 
 /** Headers that describe one hop, not the request; never forwarded. */
 const hopHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
 
-function operationOf(method: string, query: URLSearchParams): OperationName {
+function operationOf(method: string, query: URLSearchParams): StorageOperation {
   if (method === 'PUT') return query.has('partNumber') && query.has('uploadId') ? 'storage.putPart' : 'storage.putObject';
   return 'storage.get';
+}
+
+/** What a path-style S3 URL (/<bucket>/<key>?partNumber&uploadId) names, for the storage log. */
+function targetOf(url: URL): StorageTarget {
+  const key = url.pathname.split('/').slice(2).join('/');
+  const partNumber = url.searchParams.get('partNumber');
+  let decoded: string | undefined;
+  try {
+    decoded = decodeURIComponent(key);
+  } catch {
+    decoded = undefined;
+  }
+  return { key: decoded, uploadId: url.searchParams.get('uploadId') ?? undefined, partNumber: partNumber === null ? undefined : Number(partNumber) };
 }
 
 /** Rewrites an S3 pre-signed URL so it goes through the sandbox's /_s3/ proxy. */
@@ -26,11 +40,13 @@ export function proxiedUrl(signedUrl: string, endpoint: string, sandboxUrl: stri
 }
 
 /** Streams one /_s3/ request to the S3 endpoint and its answer back, with faults applied. */
-export async function proxyToS3(endpoint: string, faults: FaultBook, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function proxyToS3(endpoint: string, faults: FaultBook, log: StorageLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = (req.url ?? '/').slice('/_s3'.length) || '/';
   const method = req.method ?? 'GET';
-  const query = new URL(raw, 'http://sandbox').searchParams;
-  const fault = faults.record(operationOf(method, query));
+  const parsed = new URL(raw, 'http://sandbox');
+  const op = operationOf(method, parsed.searchParams);
+  log.track(res, op, targetOf(parsed));
+  const fault = faults.record(op);
   if (await applyStorageFault(fault, req, res)) return;
   const base = new URL(endpoint);
   const headers: Record<string, string | string[]> = {};

@@ -27,14 +27,22 @@ describeWithS3('crash safety: kill -9 during a 1 GiB upload', (target) => {
   }, 120_000);
   afterAll(async () => world?.dispose());
 
+  /** Runs `run --once`; with killAfterMs, SIGKILLs it that long after its first part PUT. */
   function runOnce(killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+    const putsBefore = world.sandbox.calls('storage.putPart');
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [bin, 'run', '--config', configFile, '--once'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d));
       child.stderr.on('data', (d: Buffer) => (out += d));
-      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      let timer: NodeJS.Timeout | undefined;
+      const watch = setInterval(() => {
+        if (killAfterMs === undefined || world.sandbox.calls('storage.putPart') === putsBefore) return;
+        clearInterval(watch);
+        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }, 20);
       child.on('exit', (code, signal) => {
+        clearInterval(watch);
         clearTimeout(timer);
         resolve({ code, signal, out });
       });
@@ -57,13 +65,17 @@ describeWithS3('crash safety: kill -9 during a 1 GiB upload', (target) => {
     }
   }
 
+  const checks: (() => void)[] = [];
+
   it('completes whole after five kills, never re-sending a part that had its ETag', async () => {
     const resentAfterKill: string[] = [];
     const progress: number[] = [];
     for (let kill = 0; kill < 5; kill++) {
-      // Random moments: the first run also spends ~1 s hashing before it uploads.
-      const result = await runOnce(700 + Math.floor(Math.random() * 2300));
+      // Random moments while parts are moving (the first run hashes the file before it uploads).
+      const result = await runOnce(Math.floor(Math.random() * 1500));
       expect(result.signal, result.out).toBe('SIGKILL');
+      // Let the proxy finish logging the exchanges the kill cut short.
+      await new Promise((r) => setTimeout(r, 300));
       const landed = etagged();
       const logIndex = world.sandbox.storageLog().length;
       progress.push([...landed.values()].reduce((n, s) => n + s.size, 0));
@@ -95,6 +107,4 @@ describeWithS3('crash safety: kill -9 during a 1 GiB upload', (target) => {
       store.close();
     }
   }, 300_000);
-
-  const checks: (() => void)[] = [];
 });
