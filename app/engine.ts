@@ -1,12 +1,13 @@
 // The composition root: opens the queue, builds the BioT client, the storage
 // pool and the throttle, runs the scheduler, and implements app/api.ts for
-// every UI. Folder watching (issue 4) will feed `intake`; until then files
-// come from enqueue(path) and from the folders' current contents.
+// every UI. Files come from the folder watcher (app/watch), from enqueue(path)
+// and from scanFolders() (`run --once`); all go through #intake.
 import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { ConnectionStatus, EngineEvent, QueueQuery, QueueRow, Snapshot, Target, Totals, UploaderApi } from './api.ts';
+import type { FolderStatus, HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from './api.ts';
 import { createBiotClient, type BiotClient } from './biot/index.ts';
 import type { Config, FolderConfig } from './config/schema.ts';
 import { connectionAfter, unknownConnection } from './engine/connection.ts';
@@ -15,9 +16,11 @@ import { folderFilter, scanFolder } from './engine/folder-scan.ts';
 import { sha256File } from './engine/hash-file.ts';
 import { silentLogger, type Logger } from './engine/logger.ts';
 import { Scheduler } from './engine/scheduler.ts';
+import { restartNeeded, saveSettingsFile, settingsView } from './engine/settings.ts';
 import { etaSeconds } from './engine/speed-meter.ts';
 import { openStore, type Store } from './store/index.ts';
 import type { FileRow } from './store/types.ts';
+import { FolderWatcher, settleIfDuplicate, vetBeforeTransfer, type OpenCheck, type StableFile } from './watch/index.ts';
 import { defaultTransferSettings, type TransferSettings } from './transfer/file-transfer.ts';
 import type { TransferOutcome } from './transfer/outcome.ts';
 import { Throttle } from './transfer/throttle.ts';
@@ -27,6 +30,11 @@ export interface EngineOptions {
   now?: () => number;
   /** Overrides for tests and benchmarks (retry pacing, link windows). */
   transfer?: Partial<TransferSettings>;
+  /** Replaces the watcher's open-for-reading check (tests simulate a locked file). */
+  openCheck?: OpenCheck;
+  /** The file Settings saves to (and the env its secrets may come from); without it Settings is read-only. */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DATABASE_FILE = 'queue.db';
@@ -34,7 +42,8 @@ export const DATABASE_FILE = 'queue.db';
 export class Engine implements UploaderApi {
   readonly store: Store;
   readonly biot: BiotClient;
-  readonly #config: Config;
+  #config: Config;
+  readonly #options: EngineOptions;
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #storage: Dispatcher;
@@ -42,11 +51,15 @@ export class Engine implements UploaderApi {
   readonly #scheduler: Scheduler;
   readonly #events: EventPump;
   readonly #folders: Map<string, FolderConfig>;
+  #watcher: FolderWatcher;
+  #watchOn = false;
+  #watching: Promise<void> = Promise.resolve();
   #connection: ConnectionStatus;
 
   /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
   constructor(config: Config, options: EngineOptions = {}) {
     this.#config = config;
+    this.#options = options;
     this.#log = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
     this.#connection = unknownConnection(this.#now());
@@ -93,13 +106,33 @@ export class Engine implements UploaderApi {
         this.#log.log('error', 'account-locked', { code });
       },
       onOutcome: (outcome) => this.#noteOutcome(outcome),
+      // Dedup again right before a transfer: twins queued together both passed intake.
+      vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId)),
+      onDone: (row) => void this.#watcher.afterUpload(row),
       now: this.#now,
+    });
+    this.#watcher = new FolderWatcher({
+      folders: config.folders,
+      store: this.store,
+      hand: (file) => this.#handStable(file),
+      log: this.#log,
+      ...(options.openCheck && { openCheck: options.openCheck }),
     });
   }
 
-  /** Starts uploading what the queue holds. */
-  start(): void {
+  /** Starts uploading what the queue holds and (unless watch is false) watching the folders; see whenWatching. */
+  start(options: { watch?: boolean } = {}): void {
     this.#scheduler.start();
+    if (options.watch === false) return;
+    this.#watchOn = true;
+    this.#watching = this.#watcher.start().catch((error: unknown) => {
+      this.#log.log('error', 'watch-start-failed', { error: error instanceof Error ? error.name : 'unknown' });
+    });
+  }
+
+  /** Resolves once every folder is watched and reconciled (tests write files after this). */
+  whenWatching(): Promise<void> {
+    return this.#watching;
   }
 
   /**
@@ -129,11 +162,59 @@ export class Engine implements UploaderApi {
     return row;
   }
 
+  // The watcher's hand: a file that held still and opens. False = "try later".
+  async #handStable(file: StableFile): Promise<boolean> {
+    if (this.#folders.get(file.folderId)?.growing) return this.#handGrowing(file);
+    const known = this.store.findLive(file.folderId, file.path, file.size, file.mtimeMs);
+    if (known && known.sha256 !== null) return true;
+    // An older version of this path in a transfer: the transfer notices the
+    // change and requeues its row as this version; take it after that.
+    if (this.store.rowsForSource(file.folderId, file.path, ['uploading', 'completing']).length > 0) return false;
+    // An older version still waiting is superseded: this one is what the device wrote last.
+    for (const old of this.store.rowsForSource(file.folderId, file.path, ['queued', 'failed', 'paused'])) {
+      if (old.size !== file.size || old.mtimeMs !== Math.trunc(file.mtimeMs)) this.store.markMissing(old.id);
+    }
+    const row = await this.#intake(file.folderId, file.path, file.relPath);
+    this.#scheduler.pump();
+    return row !== undefined;
+  }
+
+  // A growing folder's file: one row follows the file while it grows (its
+  // transfer notes each growth), so later sightings of the path are the same export.
+  async #handGrowing(file: StableFile): Promise<boolean> {
+    const open = this.store.rowsForSource(file.folderId, file.path, ['queued', 'uploading', 'completing', 'failed', 'paused']);
+    if (open.length > 0) return true;
+    if (this.store.findLive(file.folderId, file.path, file.size, file.mtimeMs)) return true;
+    const row = await this.#intake(file.folderId, file.path, file.relPath);
+    this.#scheduler.pump();
+    return row !== undefined;
+  }
+
+  #duplicatePolicy(folderId: string): 'skip' | 'upload' {
+    return this.#folders.get(folderId)?.duplicates ?? this.#config.duplicates;
+  }
+
   async #intake(folderId: string, path: string, relPath: string): Promise<FileRow | undefined> {
     try {
       const before = await stat(path);
+      if (this.#folders.get(folderId)?.growing) {
+        // Still being written: no hash yet (the scheduler records it once the upload completes).
+        const row = this.store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs });
+        this.#events.touch(row.id);
+        return row;
+      }
       const sha256 = await sha256File(path);
-      const row = this.store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs, sha256 });
+      const after = await stat(path);
+      // Written to while hashing: the hash is of no version; the watcher looks again.
+      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
+      let row = this.store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs, sha256 });
+      if (row.state === 'queued') {
+        const duplicate = settleIfDuplicate(this.store, row, this.#duplicatePolicy(folderId));
+        if (duplicate) {
+          row = duplicate;
+          this.#log.log('info', 'duplicate', { fileId: row.id, duplicateOf: row.duplicateOf, sha256: row.sha256 });
+        }
+      }
       this.#events.touch(row.id);
       return row;
     } catch (error) {
@@ -161,6 +242,7 @@ export class Engine implements UploaderApi {
       at: this.#now(),
       totals: this.#totals(),
       connection: this.#connection,
+      folders: await this.#folderStatus(),
       rows: page.files.map((f) => this.#row(f)),
       matching: page.total,
     };
@@ -199,9 +281,59 @@ export class Engine implements UploaderApi {
     return this.#events.subscribe(listener);
   }
 
+  async history(query: HistoryQuery = {}): Promise<HistoryPage> {
+    const page = this.store.history(query);
+    return { rows: page.entries, matching: page.total };
+  }
+
+  async settings(): Promise<SettingsView> {
+    return settingsView(this.#config);
+  }
+
+  async saveSettings(input: SettingsInput): Promise<SaveResult> {
+    const file = this.#options.configFile;
+    if (!file) return { ok: false, errors: [{ field: '(config file)', message: 'this instance was started without a config file to save to' }] };
+    const result = saveSettingsFile(file, this.#config, input, this.#options.env ?? process.env);
+    if ('errors' in result) return { ok: false, errors: result.errors };
+    const restart = restartNeeded(this.#config, result.config);
+    this.reconfigure(result.config);
+    this.#log.log('info', 'settings-saved', { folders: result.config.folders.length });
+    return { ok: true, restartNeeded: restart };
+  }
+
+  /** Applies a new config now: folders and the bandwidth limit (the BioT login and pools at the next start). */
+  reconfigure(config: Config): void {
+    this.#config = config;
+    // The scheduler holds this same map, so attach rules and policies follow.
+    this.#folders.clear();
+    for (const f of config.folders) this.#folders.set(f.id as string, f);
+    this.#throttle.setRate(config.transfer.maxBytesPerSecond);
+    // The watcher keeps its own folder list: swap in one over the new folders.
+    const old = this.#watcher;
+    this.#watcher = new FolderWatcher({
+      folders: config.folders, store: this.store, hand: (file) => this.#handStable(file), log: this.#log,
+      ...(this.#options.openCheck && { openCheck: this.#options.openCheck }),
+    });
+    if (this.#watchOn) {
+      this.#watching = old.close().then(() => this.#watcher.start()).catch((error: unknown) => {
+        this.#log.log('error', 'watch-start-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      });
+    } else void old.close();
+    this.#scheduler.pump();
+  }
+
+  async #folderStatus(): Promise<FolderStatus[]> {
+    return Promise.all([...this.#folders.values()].map(async (f) => {
+      const kind = await stat(f.path).then((s) => (s.isDirectory() ? 'ok' as const : 'not-a-folder' as const), () => 'missing' as const);
+      return { id: f.id as string, path: f.path, state: kind };
+    }));
+  }
+
   /** Stops transfers (uploads stay resumable), closes the pools and the database. */
   async close(): Promise<void> {
     await this.#scheduler.shutdown();
+    // After the scheduler: no more 'done' can start a post-upload action.
+    await this.#watcher.close();
     this.#events.dispose();
     await this.biot.close();
     await this.#storage.close();

@@ -41,8 +41,9 @@ export async function runEngine(config: Config, options: { once: boolean; before
   process.once('SIGTERM', onSignal);
   try {
     await options.beforeStart?.(engine);
-    engine.start();
-    await engine.scanFolders();
+    // --once takes what the folders hold now; otherwise the watcher reconciles and watches.
+    engine.start({ watch: !options.once });
+    if (options.once) await engine.scanFolders();
     if (!options.once) {
       await new Promise<never>(() => {}); // until a signal
     }

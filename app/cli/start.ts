@@ -1,7 +1,7 @@
 // `device-uploader start` (what `npm start` runs): with --config, the engine
 // on that config; with none, the embedded default that does the main job out
 // of the box: a local BioT sandbox (disk store) as the server and an inbox
-// folder it creates and names, rescanned every 2 s, so a dropped file uploads.
+// folder it creates and names, watched, so a dropped file uploads.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ export function defaultHome(): string {
 
 export async function startCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { config: { type: 'string' }, inbox: { type: 'string' } });
-  if (flags.config) return runEngine(loadConfigFile(flags.config), { once: false, beforeStart: rescanEvery(2_000) });
+  if (flags.config) return runEngine(loadConfigFile(flags.config), { once: false });
 
   const home = defaultHome();
   const inbox = flags.inbox ?? join(homedir(), 'Device Uploader Inbox');
@@ -41,16 +41,8 @@ export async function startCommand(args: string[]): Promise<number> {
       `Queue: device-uploader status --config "${configFile}"   (Ctrl+C stops; uploads resume next time)\n`,
   );
   try {
-    return await runEngine(parseConfig(raw, { baseDir: home }), { once: false, beforeStart: rescanEvery(2_000) });
+    return await runEngine(parseConfig(raw, { baseDir: home }), { once: false });
   } finally {
     await sandbox.close();
   }
-}
-
-// Until the folder watcher lands (chokidar, issue 4), a periodic scan finds new files.
-function rescanEvery(ms: number) {
-  return async (engine: import('../engine.ts').Engine) => {
-    const timer = setInterval(() => void engine.scanFolders({ settledOnly: true }), ms);
-    timer.unref();
-  };
 }

@@ -58,6 +58,8 @@ export function parseConfig(
     folder.path = at(folder.path);
     if (folder.archiveDir) folder.archiveDir = at(folder.archiveDir);
     folder.id ??= folderIdFor(folder.path);
+    // A folder without its own duplicate policy follows the global one.
+    folder.duplicates ??= config.duplicates;
     if (seen.has(folder.id)) throw new ConfigError(`${source}: folders[${index}].id "${folder.id}" is used twice`);
     seen.add(folder.id);
   });

@@ -37,6 +37,18 @@ const folder = z
     afterUpload: z.enum(['leave', 'move', 'delete']).default('leave'),
     archiveDir: z.string().min(1).optional(),
     attach: attach.optional(),
+    /** Skip hidden files and the temporary files device software and Office/Windows/macOS leave behind. */
+    ignoreTemporary: z.boolean().default(true),
+    /** Stat-polling instead of OS events; 'auto' polls network shares, where events do not arrive. */
+    poll: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+    pollSeconds: z.number().min(0.1).max(3600).default(5),
+    /**
+     * Upload while the device is still writing (BioT's unknown-length upload):
+     * parts go as the file grows, and it completes quietSeconds after the last write.
+     */
+    growing: z.boolean().default(false),
+    /** Content already uploaded (same SHA-256 and size, any folder): record a duplicate, or send it again. */
+    duplicates: z.enum(['skip', 'upload']).optional(),
   })
   .refine((f) => f.afterUpload !== 'move' || !!f.archiveDir, {
     message: 'afterUpload "move" needs archiveDir',
@@ -62,6 +74,8 @@ export const configSchema = z.strictObject({
     auth,
   }),
   folders: z.array(folder).default([]),
+  /** The duplicate policy of folders that do not set their own. */
+  duplicates: z.enum(['skip', 'upload']).default('skip'),
   transfer: transfer.default(() => transfer.parse({})),
 });
 

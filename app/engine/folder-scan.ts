@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { FolderConfig } from '../config/schema.ts';
+import { isTemporaryName } from '../watch/temporary.ts';
 
 export interface FoundFile {
   folderId: string;
@@ -15,12 +16,23 @@ export interface FoundFile {
   mtimeMs: number;
 }
 
-/** A predicate on a folder-relative path (posix separators) for the folder's filters. */
-export function folderFilter(folder: Pick<FolderConfig, 'include' | 'exclude'>): (relPath: string) => boolean {
+type FilterKeys = 'include' | 'exclude' | 'path';
+type FilterOptions = Partial<Pick<FolderConfig, 'ignoreTemporary' | 'archiveDir'>>;
+
+/**
+ * A predicate on a folder-relative path (posix separators) for the folder's
+ * filters: include/exclude globs, temporary names (ignoreTemporary, default on),
+ * and an archive folder inside the watched one (moved files must not come back).
+ */
+export function folderFilter(folder: Pick<FolderConfig, FilterKeys> & FilterOptions): (relPath: string) => boolean {
   const options = { dot: false };
   const include = picomatch(folder.include, options);
-  const exclude = folder.exclude.length ? picomatch(folder.exclude, { dot: true }) : () => false;
-  return (relPath) => include(relPath) && !exclude(relPath);
+  const excludes = [...folder.exclude];
+  const archive = folder.archiveDir && relative(folder.path, folder.archiveDir).split(sep).join('/');
+  if (archive && !archive.startsWith('..') && !archive.startsWith('/')) excludes.push(`${archive}/**`);
+  const exclude = excludes.length ? picomatch(excludes, { dot: true }) : () => false;
+  const temporary = folder.ignoreTemporary !== false;
+  return (relPath) => include(relPath) && !exclude(relPath) && !(temporary && isTemporaryName(relPath));
 }
 
 /** Every regular file in the folder that passes its filters. A missing folder yields nothing. */

@@ -13,6 +13,7 @@ import type { TransferOutcome } from '../transfer/outcome.ts';
 import { StopRequest, type StopReason } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule } from './attach.ts';
+import { sha256File } from './hash-file.ts';
 import { storeLedger } from './ledger.ts';
 import type { Logger } from './logger.ts';
 import { SpeedMeter } from './speed-meter.ts';
@@ -32,6 +33,14 @@ export interface SchedulerDeps {
   locked: (code: string) => void;
   /** Every outcome, for the connection banner. */
   onOutcome?: (outcome: TransferOutcome) => void;
+  /**
+   * Asked right before a claimed row's transfer starts (app/watch/dedup.ts):
+   * 'settled' skips it (it became a duplicate), 'wait' waits for an earlier
+   * row with the same bytes in flight and asks again, 'go' sends it.
+   */
+  vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
+  /** Called once a row is marked done: BioT holds it and its attach rule succeeded (post-upload actions). */
+  onDone?: (row: FileRow) => void;
   now?: () => number;
 }
 
@@ -132,7 +141,9 @@ export class Scheduler {
   }
 
   async #run(active: Active): Promise<void> {
+    if (!(await this.#vetted(active))) return;
     const { row } = active;
+    const folder = this.#deps.folders.get(row.folderId);
     const outcome = await transferFile(
       {
         ledger: storeLedger(this.#deps.store),
@@ -147,6 +158,7 @@ export class Scheduler {
         fileId: row.id,
         path: row.sourcePath,
         signal: active.controller.signal,
+        ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
         onBytes: (delta) => {
           active.meter.add(delta);
           active.inFlight += delta;
@@ -154,8 +166,41 @@ export class Scheduler {
         },
       },
     );
+    if (outcome.kind === 'done') await this.#hashIfMissing(row.id, row.sourcePath);
     const final = outcome.kind === 'done' ? await this.#attach(row, outcome, active.controller.signal) : outcome;
     this.#settle(row.id, final);
+  }
+
+  // Waits only for twins with a smaller id, so two twins never wait for each other.
+  async #vetted(active: Active): Promise<boolean> {
+    const { vet } = this.#deps;
+    if (!vet) return true;
+    const signal = active.controller.signal;
+    for (;;) {
+      const row = this.#deps.store.fileById(active.row.id);
+      if (!row || row.state !== 'uploading' || signal.aborted) return false;
+      const verdict = vet(row);
+      if (verdict !== 'wait') return verdict === 'go';
+      const twin = [...this.#active.values()].find(
+        (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size,
+      );
+      if (!twin) return true;
+      this.#deps.log.log('info', 'transfer-waits-for-twin', { fileId: row.id, twinId: twin.row.id });
+      await Promise.race([twin.done, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+    }
+  }
+
+  /**
+   * Files sent while still growing, or re-queued after a change, have no hash
+   * yet: record it now, for the audit and for dedup of later exports.
+   */
+  async #hashIfMissing(fileId: number, path: string): Promise<void> {
+    if (this.#deps.store.fileById(fileId)?.sha256) return;
+    try {
+      this.#deps.store.recordHash(fileId, await sha256File(path));
+    } catch {
+      // The upload is sound without it; a vanished or locked source must not undo it.
+    }
   }
 
   /** Runs the folder's attach rule before the row is marked done: done means kept by BioT. */
@@ -182,7 +227,7 @@ export class Scheduler {
     if (!row || (row.state !== 'uploading' && row.state !== 'completing')) return;
     switch (outcome.kind) {
       case 'done':
-        store.markDone(fileId, { biotFileId: outcome.biotFileId, traceId: outcome.traceId ?? null });
+        this.#deps.onDone?.(store.markDone(fileId, { biotFileId: outcome.biotFileId, traceId: outcome.traceId ?? null }));
         log.log('info', 'file-done', { fileId, biotFileId: outcome.biotFileId });
         break;
       case 'retry':

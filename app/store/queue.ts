@@ -86,7 +86,7 @@ export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number
   return raw === undefined ? undefined : toFileRow(raw);
 }
 
-/** Settle a queued row as a duplicate of a done row with the same bytes. */
+/** Settle a queued row (or one just claimed, before its upload began) as a duplicate of a done row with the same bytes. */
 export function markDuplicate(ctx: StoreContext, fileId: number, ofFileId: number): FileRow {
   return ctx.write(() => {
     const of = requireFile(ctx, ofFileId);
@@ -95,10 +95,14 @@ export function markDuplicate(ctx: StoreContext, fileId: number, ofFileId: numbe
     if (of.id === row.id || of.size !== row.size || (row.sha256 !== null && row.sha256 !== of.sha256)) {
       throw new StoreConflictError(`file ${fileId} does not have the same bytes as file ${ofFileId}`);
     }
+    // A claimed row may only be settled as a duplicate before its transfer created an upload.
+    if (row.state === 'uploading' && ctx.stmt(`SELECT 1 FROM uploads WHERE file_id = ? AND state = 'open'`).get(fileId)) {
+      throw new StoreConflictError(`file ${fileId} has an upload in flight; it cannot become a duplicate`);
+    }
     return applyTransition(ctx, fileId, {
       to: 'duplicate',
       verb: 'markDuplicate',
-      from: ['queued'],
+      from: ['queued', 'uploading'],
       event: 'duplicate',
       set: { duplicate_of: of.id, completed_at: ctx.now() },
       detail: { duplicateOf: of.id, sha256: of.sha256, biotFileId: of.biotFileId },

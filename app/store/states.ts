@@ -23,10 +23,12 @@ export type FileState = (typeof FILE_STATES)[number];
 //   recovery (queued, to ask again) may follow.
 // - uploading -> queued and completing -> queued exist for crash recovery only;
 //   the verbs that use them are restricted further in lifecycle.ts.
+// - uploading -> duplicate: the dedup check again right before a transfer
+//   starts (twin files queued together), before any upload exists.
 // - done, duplicate and missing are final: a reappearing source is a new row.
 const ALLOWED: Readonly<Record<FileState, readonly FileState[]>> = {
   queued: ['uploading', 'paused', 'cancelled', 'duplicate', 'missing'],
-  uploading: ['completing', 'done', 'failed', 'needs-attention', 'paused', 'cancelled', 'missing', 'queued'],
+  uploading: ['completing', 'done', 'failed', 'needs-attention', 'paused', 'cancelled', 'missing', 'queued', 'duplicate'],
   completing: ['done', 'failed', 'needs-attention', 'queued'],
   failed: ['uploading', 'queued', 'paused', 'cancelled', 'missing'],
   paused: ['queued', 'cancelled', 'missing'],

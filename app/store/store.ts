@@ -3,16 +3,19 @@
 // thin on purpose; the rules live in the modules they call.
 import { auditFor } from './audit.ts';
 import { createContext, openDatabase, type StoreContext } from './db.ts';
+import * as hist from './history.ts';
+import * as growing from './growing.ts';
 import * as life from './lifecycle.ts';
 import { migrate, type Migration, type MigrationResult } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import * as parts from './parts.ts';
 import * as queue from './queue.ts';
 import * as reads from './reads.ts';
+import * as sources from './sources.ts';
 import type { FileState } from './states.ts';
 import type {
   AttentionInput, AuditRow, EnqueueInput, FailureInput, FilePage, FileRow, ListQuery, NewUpload,
-  PartRow, PlannedPart, RecoveryCounts, Snapshot, UploadRow, UploadState,
+  PartRow, PlannedPart, PostAction, RecoveryCounts, Snapshot, UploadRow, UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
 
@@ -70,6 +73,10 @@ export class Store {
   startUpload(fileId: number, u: NewUpload, planned: readonly PlannedPart[]): UploadRow {
     return uploads.startUpload(this.#ctx, fileId, u, planned);
   }
+  noteGrowth(fileId: number, size: number, mtimeMs: number): void { growing.noteGrowth(this.#ctx, fileId, size, mtimeMs); }
+  finalizeUpload(uploadId: number, final: { partCount: number; fileSize: number; fileMtimeMs: number }): UploadRow {
+    return growing.finalizeUpload(this.#ctx, uploadId, final);
+  }
   closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow { return uploads.closeUpload(this.#ctx, uploadId, state); }
   partsOf(uploadId: number): PartRow[] { return uploads.partsOf(this.#ctx, uploadId); }
 
@@ -104,6 +111,16 @@ export class Store {
     return life.recordAttached(this.#ctx, fileId, a);
   }
 
+  // sources (the folder watcher)
+  rowsForSource(folderId: string, sourcePath: string, states: readonly FileState[]): FileRow[] {
+    return sources.rowsForSource(this.#ctx, folderId, sourcePath, states);
+  }
+  rowsInFolder(folderId: string, states: readonly FileState[]): FileRow[] { return sources.rowsInFolder(this.#ctx, folderId, states); }
+  awaitingPostAction(folderId: string): FileRow[] { return sources.awaitingPostAction(this.#ctx, folderId); }
+  recordPostAction(fileId: number, result: { action: PostAction; code?: string | null }): FileRow {
+    return sources.recordPostAction(this.#ctx, fileId, result);
+  }
+
   // reads
   snapshot(q?: ListQuery): Snapshot { return reads.snapshot(this.#ctx, q); }
   listFiles(q?: ListQuery): FilePage { return reads.listFiles(this.#ctx, q); }
@@ -111,5 +128,6 @@ export class Store {
   doneSince(since: number): number { return reads.doneSince(this.#ctx, since); }
   bytesRemaining(): number { return reads.bytesRemaining(this.#ctx); }
   fileById(fileId: number): FileRow | undefined { return reads.fileById(this.#ctx, fileId); }
+  history(q?: hist.HistoryQuery): { entries: hist.HistoryEntry[]; total: number } { return hist.history(this.#ctx, q); }
   auditFor(fileId: number): AuditRow[] { return auditFor(this.#ctx, fileId); }
 }

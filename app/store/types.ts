@@ -29,7 +29,14 @@ export interface FileRow {
   attachEntityType: string | null;
   attachEntityId: string | null;
   attachedAt: number | null;
+  /** What the folder's post-upload action did (null: not run, or 'leave'). */
+  postAction: PostAction | null;
+  /** Why the post-upload action failed or was skipped (an error code); null when it did not. */
+  postActionError: string | null;
+  postActionAt: number | null;
 }
+
+export type PostAction = 'moved' | 'deleted' | 'failed' | 'skipped';
 
 /** One BioT upload attempt (multipart or single) of a file. */
 export interface UploadRow {
@@ -77,7 +84,8 @@ export type AuditEvent =
   | 'missing'
   | 'recovered'
   | 'attached'
-  | 'source-changed';
+  | 'source-changed'
+  | 'post-action';
 
 /** Structured, name-free facts about an event: ids, codes, counts, hashes. */
 export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;

@@ -13,6 +13,12 @@ export interface TransferLedger {
   /** Records a new BioT upload and its planned parts in one transaction. */
   startUpload(fileId: number, upload: NewUpload, parts: readonly PlannedPart[]): UploadRow;
   parts(uploadId: number): PartRow[];
+  /** Adds parts to an open upload's plan (a growing file's new parts). */
+  planParts(uploadId: number, parts: readonly PlannedPart[]): void;
+  /** A growing file's current size and mtime, for progress. */
+  noteGrowth(fileId: number, size: number, mtimeMs: number): void;
+  /** Fixes a growing upload's final part count and size; answers the updated upload. */
+  finalizeUpload(uploadId: number, final: { partCount: number; fileSize: number; fileMtimeMs: number }): UploadRow;
   /** Saved the moment a part lands, before anything else happens. */
   recordPartEtag(uploadId: number, partNumber: number, etag: string, md5: string): void;
   markEtagsSaved(uploadId: number, partNumbers: readonly number[]): void;

@@ -49,6 +49,11 @@ export interface TransferJob {
   path: string;
   /** Aborted with a StopRequest to pause, cancel or shut down. */
   signal: AbortSignal;
+  /**
+   * The file may still be growing (a device writing a long recording): upload
+   * the parts it has, complete once size and mtime held still for quietMs.
+   */
+  growing?: { quietMs: number; pollMs?: number };
   /** Bytes sent (negative when an attempt failed and its bytes will be sent again). */
   onBytes?: (delta: number) => void;
 }

@@ -24,6 +24,14 @@ describe('config', () => {
     expect(c.transfer).toMatchObject({ partSizeMiB: 8, parallelParts: 4, parallelFiles: 2, maxBytesPerSecond: 0 });
   });
 
+  it('fills the watcher defaults; a folder follows the global duplicate policy unless it sets its own', () => {
+    const c = parse({ ...base, duplicates: 'upload', folders: [{ path: 'a' }, { path: 'b', duplicates: 'skip', poll: true, pollSeconds: 2 }] });
+    expect(c.folders[0]).toMatchObject({ ignoreTemporary: true, poll: 'auto', pollSeconds: 5, duplicates: 'upload' });
+    expect(c.folders[1]).toMatchObject({ poll: true, pollSeconds: 2, duplicates: 'skip' });
+    expect(parse(base).folders[0]?.duplicates).toBe('skip');
+    expect(() => parse({ ...base, folders: [{ path: 'x', poll: 'sometimes' }] })).toThrow(/folders\[0\]\.poll/);
+  });
+
   it('refuses unknown keys, naming them', () => {
     expect(() => parse({ ...base, tranfser: {} })).toThrow(/unknown key "tranfser"/);
     expect(() => parse({ ...base, folders: [{ path: 'x', quiet: 3 }] })).toThrow(/unknown key "folders\[0\]\.quiet"/);

@@ -27,7 +27,7 @@ function tables(db: Database.Database): string[] {
 describe('migrations', () => {
   it('creates the v1 schema on a fresh file with the connection pragmas', () => {
     const store = openStore(file);
-    expect(store.migration).toEqual({ from: 0, to: MIGRATIONS.length, applied: [1] });
+    expect(store.migration).toEqual({ from: 0, to: MIGRATIONS.length, applied: MIGRATIONS.map((m) => m.version) });
     store.close();
     const db = raw();
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -53,7 +53,7 @@ describe('migrations', () => {
   it('re-opening a current database is a no-op', () => {
     openStore(file).close();
     const again = openStore(file);
-    expect(again.migration).toEqual({ from: 1, to: 1, applied: [] });
+    expect(again.migration).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
     again.close();
   });
 
@@ -91,7 +91,7 @@ describe('migrations', () => {
   });
 
   it('rolls back pending steps on an existing database, keeping its version and data', () => {
-    const store = openStore(file);
+    const store = openStore(file, { migrations: [MIGRATIONS[0]!] });
     store.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
     store.close();
     const bad: Migration[] = [
@@ -108,16 +108,26 @@ describe('migrations', () => {
     db.close();
     // and the good list still opens it afterwards
     const ok = openStore(file);
-    expect(ok.migration.applied).toEqual([]);
+    expect(ok.migration.applied).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
     ok.close();
   });
 
   it('applies a later migration on top of an existing database', () => {
-    openStore(file).close();
+    openStore(file, { migrations: [MIGRATIONS[0]!] }).close();
     const next: Migration[] = [MIGRATIONS[0]!, { version: 2, name: 'adds-column', up: 'ALTER TABLE files ADD COLUMN note TEXT;' }];
     const s = openStore(file, { migrations: next });
     expect(s.migration).toEqual({ from: 1, to: 2, applied: [2] });
     s.close();
+  });
+
+  it('v2 adds the post-upload action columns to a v1 database, keeping its rows', () => {
+    const v1 = openStore(file, { migrations: [MIGRATIONS[0]!] });
+    v1.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
+    v1.close();
+    const v2 = openStore(file);
+    expect(v2.migration).toMatchObject({ from: 1, applied: [2] });
+    expect(v2.fileById(1)).toMatchObject({ postAction: null, postActionError: null, postActionAt: null });
+    v2.close();
   });
 
   it('rejects a migration list with a gap', () => {

@@ -1,6 +1,7 @@
 // The schema history, in order. Append a new file; never edit a shipped one.
 import type { Migration } from '../migrate.ts';
 import { m001Initial } from './001-initial.ts';
+import { m002PostAction } from './002-post-action.ts';
 
 /** Every migration this build knows; its length is the code's schema version. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002PostAction];

@@ -1,0 +1,64 @@
+// `device-uploader serve --config FILE [--ui-port N]`: the engine plus the
+// control server on 127.0.0.1, serving the same window the desktop app shows.
+// Prints the window's URL (with its access token) once, for the person; the
+// token appears nowhere else (logs carry only why a request was refused).
+import { resolve } from 'node:path';
+import { loadConfigFile } from '../config/load.ts';
+import { startControlServer, type ControlServer } from '../control/server.ts';
+import { Engine, type EngineOptions } from '../engine.ts';
+import { parseFlags, UsageError } from './flags.ts';
+import { engineLogger } from './run.ts';
+
+export interface Serving {
+  engine: Engine;
+  control: ControlServer;
+  close(): Promise<void>;
+}
+
+/** Starts the engine on a config file and the control server over it (tests call this in-process). */
+export async function startServe(
+  configFile: string,
+  options: { port?: number; distDir?: string; engine?: EngineOptions; env?: NodeJS.ProcessEnv } = {},
+): Promise<Serving> {
+  const file = resolve(configFile);
+  const env = options.env ?? process.env;
+  const config = loadConfigFile(file, env);
+  const logger = options.engine?.logger ?? engineLogger(config);
+  const engine = new Engine(config, { logger, ...options.engine, configFile: file, env });
+  let control: ControlServer;
+  try {
+    control = await startControlServer(engine, {
+      ...(options.port !== undefined && { port: options.port }),
+      ...(options.distDir !== undefined && { distDir: options.distDir }),
+      onRefused: (status, reason) => logger.log('warn', 'control-refused', { status, reason }),
+    });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  engine.start();
+  return {
+    engine,
+    control,
+    async close() {
+      await control.close();
+      await engine.close();
+    },
+  };
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const flags = parseFlags(args, { config: { type: 'string' }, 'ui-port': { type: 'string' } });
+  if (!flags.config) throw new UsageError('--config FILE is required');
+  const port = flags['ui-port'] === undefined ? 0 : Number(flags['ui-port']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--ui-port must be a port number (0-65535)');
+  const serving = await startServe(flags.config, { port });
+  process.stdout.write(`Device Uploader is running. Open this address in a browser on this PC:\n  ${serving.control.url}\n(Ctrl+C stops; uploads resume next time)\n`);
+  const signal = await new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  process.stderr.write(`\n${signal}: stopping; uploads resume where they left off next time\n`);
+  await serving.close();
+  return signal === 'SIGINT' ? 130 : 143;
+}

@@ -1,0 +1,134 @@
+// Settings as the UI sees and saves them. The view never carries a secret
+// (only whether one is set); a save is merged into the config file's own JSON
+// (keys the UI does not edit, such as attach rules or poll options, are kept,
+// and a secret the UI did not send stays as it was), then checked by the same
+// parser the file is loaded with, so the field named in an error is the
+// file's key.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
+import { ConfigError, parseConfig } from '../config/load.ts';
+import { writeConfigFile } from '../config/save.ts';
+import { configSchema, type Config } from '../config/schema.ts';
+
+type Raw = Record<string, unknown>;
+
+/** What Settings shows for a config: no password, no secret key. */
+export function settingsView(config: Config): SettingsView {
+  const a = config.server.auth;
+  return {
+    server: {
+      baseUrl: config.server.baseUrl,
+      auth: a.type === 'user' ? { type: 'user', username: a.username, hasSecret: !!a.password } : { type: 'service', id: a.id, hasSecret: !!a.secretKey },
+    },
+    folders: config.folders.map((f) => ({
+      id: f.id ?? '',
+      path: f.path,
+      include: f.include,
+      exclude: f.exclude,
+      recursive: f.recursive,
+      quietSeconds: f.quietSeconds,
+      afterUpload: f.afterUpload,
+      archiveDir: f.archiveDir,
+      ignoreTemporary: f.ignoreTemporary,
+      duplicates: f.duplicates ?? config.duplicates,
+    })),
+    transfer: { ...config.transfer },
+  };
+}
+
+/** The config file's JSON with the Settings input merged in. `current` is the loaded form of `rawFile` (same folder order). */
+export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInput): Raw {
+  const oldServer = (rawFile.server ?? {}) as Raw;
+  const oldAuth = (oldServer.auth ?? {}) as Raw;
+  const a = input.server.auth;
+  const auth: Raw = a.type === 'user'
+    ? { type: 'user', username: a.username, password: a.password || (oldAuth.type === 'user' ? oldAuth.password : undefined) }
+    : { type: 'service', id: a.id, secretKey: a.secretKey || (oldAuth.type === 'service' ? oldAuth.secretKey : undefined) };
+  const oldFolders = Array.isArray(rawFile.folders) ? (rawFile.folders as Raw[]) : [];
+  const byId = new Map(current.folders.map((f, i) => [f.id, oldFolders[i] ?? {}]));
+  const folders = input.folders.map((f) => folderRaw(byId.get(f.id) ?? {}, f));
+  return {
+    ...rawFile,
+    server: { ...oldServer, baseUrl: input.server.baseUrl, auth: dropUndefined(auth) },
+    folders,
+    transfer: { ...((rawFile.transfer ?? {}) as Raw), ...input.transfer },
+  };
+}
+
+function folderRaw(old: Raw, f: FolderSettings): Raw {
+  return dropUndefined({
+    ...old,
+    id: f.id || undefined,
+    path: f.path,
+    include: f.include,
+    exclude: f.exclude,
+    recursive: f.recursive,
+    quietSeconds: f.quietSeconds,
+    afterUpload: f.afterUpload,
+    archiveDir: f.archiveDir || undefined,
+    ignoreTemporary: f.ignoreTemporary,
+    duplicates: f.duplicates,
+  });
+}
+
+function dropUndefined(o: Raw): Raw {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** Parses merged settings; answers the config or every field in error. */
+export function checkSettings(raw: Raw, options: { baseDir: string; env: NodeJS.ProcessEnv }): { config: Config } | { errors: FieldError[] } {
+  const shape = configSchema.safeParse(raw);
+  if (!shape.success) {
+    return {
+      errors: shape.error.issues.map((issue) => ({
+        field: issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)',
+        message: issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message,
+      })),
+    };
+  }
+  let config: Config;
+  try {
+    config = parseConfig(raw, { ...options, source: 'settings' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // "settings: folders[1].id "x" is used twice" -> field folders[1].id
+    const text = error.message.replace(/^settings: /, '');
+    const field = /^[\w.[\]]+/.exec(text)?.[0] ?? '(top level)';
+    return { errors: [{ field, message: text.slice(field.length).trim() }] };
+  }
+  const errors: FieldError[] = [];
+  config.folders.forEach((f, i) => {
+    const kind = folderKind(f.path);
+    if (kind !== 'ok') errors.push({ field: `folders[${i}].path`, message: kind === 'missing' ? 'no such folder on this PC' : 'this is a file, not a folder' });
+  });
+  return errors.length ? { errors } : { config };
+}
+
+/** Whether a watched folder is there to watch. */
+export function folderKind(path: string): 'ok' | 'missing' | 'not-a-folder' {
+  try {
+    return statSync(path).isDirectory() ? 'ok' : 'not-a-folder';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Config keys whose change needs a restart to apply (the BioT client and the pools are built once). */
+export function restartNeeded(before: Config, after: Config): string[] {
+  const keys: string[] = [];
+  if (JSON.stringify(before.server) !== JSON.stringify(after.server)) keys.push('server');
+  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds', 'requestTimeoutSeconds'] as const) {
+    if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
+  }
+  return keys;
+}
+
+/** Reads the config file, merges the input, checks it and, when it is good, writes it atomically. */
+export function saveSettingsFile(file: string, current: Config, input: SettingsInput, env: NodeJS.ProcessEnv): { config: Config } | { errors: FieldError[] } {
+  const rawFile = JSON.parse(readFileSync(file, 'utf8')) as Raw;
+  const raw = mergeSettings(rawFile, current, input);
+  const checked = checkSettings(raw, { baseDir: dirname(resolve(file)), env });
+  if ('config' in checked) writeConfigFile(file, raw);
+  return checked;
+}

@@ -1,0 +1,48 @@
+// Finished files for the History view: uploaded rows and the duplicates that
+// were recognised instead of re-sent (with the original's BioT file id, so
+// staff can find the bytes). Paged and filtered in SQL: the view never loads
+// 100k rows at once.
+import type { StoreContext } from './db.ts';
+
+export interface HistoryEntry {
+  id: number;
+  folderId: string;
+  relPath: string;
+  size: number;
+  state: 'done' | 'duplicate';
+  at: number;
+  biotFileId: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  duplicateOf: number | null;
+}
+
+export interface HistoryQuery {
+  search?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+const MAX_LIMIT = 1_000;
+
+/** Finished rows, newest first, filtered by a rel_path substring. */
+export function history(ctx: StoreContext, q: HistoryQuery = {}): { entries: HistoryEntry[]; total: number } {
+  const limit = Math.min(Math.max(q.limit ?? 100, 0), MAX_LIMIT);
+  const offset = Math.max(q.offset ?? 0, 0);
+  const like = q.search ? `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const where = `f.state IN ('done', 'duplicate') AND (@like IS NULL OR f.rel_path LIKE @like ESCAPE '\\')`;
+  const entries = ctx
+    .stmt(
+      `SELECT f.id, f.folder_id AS folderId, f.rel_path AS relPath, f.size, f.state,
+              coalesce(f.completed_at, f.updated_at) AS at,
+              coalesce(f.biot_file_id, o.biot_file_id) AS biotFileId,
+              coalesce(f.attach_entity_type, o.attach_entity_type) AS entityType,
+              coalesce(f.attach_entity_id, o.attach_entity_id) AS entityId,
+              f.duplicate_of AS duplicateOf
+         FROM files f LEFT JOIN files o ON o.id = f.duplicate_of
+        WHERE ${where} ORDER BY f.id DESC LIMIT @limit OFFSET @offset`,
+    )
+    .all({ like, limit, offset }) as HistoryEntry[];
+  const { n } = ctx.stmt(`SELECT count(*) AS n FROM files f WHERE ${where}`).get({ like }) as { n: number };
+  return { entries, total: n };
+}

@@ -1,0 +1,119 @@
+// The steps every multipart transfer shares, plain or growing: create the
+// BioT upload and record it, send parts with their ETags saved as they land,
+// and complete only when every planned part has its ETag.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { BiotError } from '../biot/errors.ts';
+import type { PartRow, UploadRow } from '../store/types.ts';
+import { EtagSaver } from './etag-saver.ts';
+import type { LinkBook } from './link-book.ts';
+import { biotNameFor, mimeTypeFor } from './mime.ts';
+import { PartGaveUp, type TransferOutcome } from './outcome.ts';
+import type { PlannedPart } from './part-plan.ts';
+import { PartSender } from './part-sender.ts';
+import { runPool } from './pool.ts';
+import type { TransferDeps, TransferJob } from './transfer-types.ts';
+import { abandon, biotFacts, isDownloadable, isUploadGone, restartFrom } from './upload-end.ts';
+
+/** Creates the BioT multipart upload and records it with its plan in one transaction. */
+export async function createUpload(
+  deps: TransferDeps,
+  job: TransferJob,
+  links: LinkBook,
+  shape: { partSize: number; partCount: number; plan: readonly PlannedPart[]; fileSize: number; fileMtimeMs: number },
+): Promise<UploadRow> {
+  const name = basename(job.path);
+  const created = await deps.api.createMultipart(
+    { name: biotNameFor(name), mimeType: mimeTypeFor(name), parts: Math.min(shape.partCount, deps.settings.linkWindow) },
+    { signal: job.signal },
+  );
+  links.add(created);
+  const upload = deps.ledger.startUpload(
+    job.fileId,
+    { biotFileId: created.id, kind: 'multipart', partSize: shape.partSize, partCount: shape.partCount, fileSize: shape.fileSize, fileMtimeMs: shape.fileMtimeMs },
+    shape.plan,
+  );
+  deps.log?.({ event: 'upload-created', fileId: job.fileId, uploadId: upload.id });
+  return upload;
+}
+
+/** Sends parts of one upload and saves their ETags (locally at once, to BioT in batches). */
+export class UploadSender {
+  readonly #deps: TransferDeps;
+  readonly #job: TransferJob;
+  readonly #saver: EtagSaver;
+  readonly #sender: PartSender;
+
+  constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook) {
+    this.#deps = deps;
+    this.#job = job;
+    this.#sender = new PartSender(deps, job, upload, links);
+    this.#saver = new EtagSaver({
+      save: (batch) => deps.api.saveEtags(upload.biotFileId, batch, { signal: job.signal }),
+      markSaved: (numbers) => deps.ledger.markEtagsSaved(upload.id, numbers),
+      onError: (error) => deps.log?.({ event: 'etag-save-failed', fileId: job.fileId, uploadId: upload.id, ...biotFacts(error) }),
+      batchSize: deps.settings.etagBatch,
+      maxAgeMs: deps.settings.etagMaxAgeMs,
+      ...(deps.now && { now: deps.now }),
+    });
+    // ETags recorded locally but not yet at BioT (a crash between the two).
+    for (const part of deps.ledger.parts(upload.id)) {
+      if (part.etag && !part.etagSavedToBiot) this.#saver.add({ partNumber: part.partNumber, etag: part.etag });
+    }
+  }
+
+  /** Sends every given part without an ETag, parallelParts at a time; the first failure stops the rest. */
+  async send(parts: readonly PartRow[]): Promise<void> {
+    await runPool(
+      parts.filter((p) => !p.etag),
+      this.#deps.settings.parallelParts,
+      this.#job.signal,
+      async (part, signal) => {
+        const etag = await this.#sender.send(part, signal);
+        this.#saver.add({ partNumber: part.partNumber, etag });
+      },
+    );
+  }
+
+  /** Waits for the ETag saves to BioT started so far. */
+  flush(): Promise<void> {
+    return this.#saver.flush();
+  }
+}
+
+/** Completes the upload once every planned part has its ETag; a lost answer to an earlier complete counts as done. */
+export async function complete(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome | 'restart'> {
+  const parts = deps.ledger.parts(upload.id);
+  const missing = parts.filter((p) => !p.etag);
+  if (missing.length > 0 || parts.length !== upload.partCount) {
+    // Never complete with a gap: BioT would assemble a file without those bytes.
+    throw new PartGaveUp('PARTS_MISSING', `${missing.length} part(s) have no ETag; will try again`);
+  }
+  // A pause or cancel that came in after the last part must win over completing.
+  job.signal.throwIfAborted();
+  deps.ledger.markCompleting(job.fileId);
+  const etags = parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag as string }));
+  try {
+    await deps.api.complete(upload.biotFileId, etags, { signal: job.signal });
+  } catch (error) {
+    if (!(error instanceof BiotError)) throw error;
+    if (error.code === 'FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD' && (await isDownloadable(deps, upload))) {
+      // An earlier complete went through but its answer was lost (crash, dropped connection).
+      deps.log?.({ event: 'complete-already-done', fileId: job.fileId, uploadId: upload.id });
+    } else if (isUploadGone(error)) {
+      return restartFrom(deps, job, upload);
+    } else {
+      throw error;
+    }
+  }
+  deps.ledger.closeUpload(upload.id, 'completed');
+  deps.log?.({ event: 'completed', fileId: job.fileId, uploadId: upload.id });
+  return { kind: 'done', biotFileId: upload.biotFileId };
+}
+
+/** Abandons an upload whose source changed and says so, with the source's new size and mtime. */
+export async function changedOutcome(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome> {
+  await abandon(deps, job, upload);
+  const now = await stat(job.path); // throws ENOENT -> missing
+  return { kind: 'source-changed', size: now.size, mtimeMs: Math.trunc(now.mtimeMs) };
+}

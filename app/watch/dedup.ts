@@ -1,0 +1,34 @@
+// "Were these bytes already uploaded?" Asked twice: at intake (after hashing)
+// and again by the scheduler right before a claimed row's transfer starts,
+// because two identical files queued together both pass the first check
+// (findDoneBySha256 only sees done rows).
+import type { Store } from '../store/store.ts';
+import type { FileRow } from '../store/types.ts';
+
+export type DuplicatePolicy = 'skip' | 'upload';
+
+/** What the scheduler does with a claimed row: send it, wait for an earlier twin in flight, or nothing (settled). */
+export type TransferVerdict = 'go' | 'wait' | 'settled';
+
+/**
+ * With policy 'skip', settles `row` (queued, or claimed before its upload began)
+ * as a duplicate of the earliest done row with the same SHA-256 and size.
+ * Answers the settled row, or undefined when it must be sent.
+ */
+export function settleIfDuplicate(store: Store, row: FileRow, policy: DuplicatePolicy): FileRow | undefined {
+  if (policy !== 'skip' || row.sha256 === null) return undefined;
+  const original = store.findDoneBySha256(row.sha256, row.size);
+  if (!original || original.id === row.id) return undefined;
+  return store.markDuplicate(row.id, original.id);
+}
+
+/**
+ * The check the scheduler makes right before a transfer: a duplicate now is
+ * settled; otherwise, under 'skip', the row should wait for any earlier row
+ * with the same bytes that is in flight (the scheduler knows which are), and
+ * ask again when it ends.
+ */
+export function vetBeforeTransfer(store: Store, row: FileRow, policy: DuplicatePolicy): TransferVerdict {
+  if (policy !== 'skip' || row.sha256 === null) return 'go';
+  return settleIfDuplicate(store, row, policy) ? 'settled' : 'wait';
+}

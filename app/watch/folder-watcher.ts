@@ -1,0 +1,152 @@
+// The folder watcher the engine owns: one chokidar watcher per configured
+// folder (native events, or stat polling on network shares), the settler that
+// decides when a file is finished, start-up reconcile, and the post-upload
+// actions. Logs carry folder ids and file ids, never names or paths.
+import { relative, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Stats } from 'node:fs';
+import type { FolderConfig } from '../config/schema.ts';
+import { folderFilter } from '../engine/folder-scan.ts';
+import type { Logger } from '../engine/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { FileRow } from '../store/types.ts';
+import { realClock, type Clock } from './clock.ts';
+import { isOnNetworkShare } from './network-fs.ts';
+import { openForReading, type OpenCheck } from './open-check.ts';
+import { runPostAction } from './post-action.ts';
+import { markGone, reconcileFolder, WAITING } from './reconcile.ts';
+import { Settler, type Hand } from './settler.ts';
+
+export interface FolderWatcherDeps {
+  folders: readonly FolderConfig[];
+  store: Store;
+  /** The engine's intake: hash, dedup, enqueue. False: try again later. */
+  hand: Hand;
+  log: Logger;
+  clock?: Clock;
+  /** Replaces the open-for-reading check (tests simulate a sharing violation). */
+  openCheck?: OpenCheck;
+  /** Replaces the network-share probe behind `poll: 'auto'`. */
+  isNetworkShare?: (path: string) => Promise<boolean>;
+  /** Files hashed and queued at once. */
+  concurrency?: number;
+}
+
+export class FolderWatcher {
+  readonly #deps: FolderWatcherDeps;
+  readonly #folders: Map<string, FolderConfig>;
+  readonly #settler: Settler;
+  readonly #watchers: FSWatcher[] = [];
+  readonly #postActions = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(deps: FolderWatcherDeps) {
+    this.#deps = deps;
+    this.#folders = new Map(deps.folders.map((f) => [f.id as string, f]));
+    this.#settler = new Settler({
+      hand: deps.hand,
+      openCheck: deps.openCheck ?? openForReading,
+      clock: deps.clock ?? realClock,
+      log: deps.log,
+      ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
+    });
+  }
+
+  /**
+   * Watches every folder, then reconciles each with the queue. Watching first:
+   * a file written during the scan is seen by one or the other (touch is idempotent).
+   */
+  async start(): Promise<void> {
+    for (const folder of this.#folders.values()) {
+      if (this.#closed) return;
+      await this.#watch(folder);
+    }
+    for (const folder of this.#folders.values()) {
+      if (this.#closed) return;
+      await reconcileFolder(folder, this.#deps.store, this.#settler, this.#deps.log);
+      this.#settlePostActions(folder);
+    }
+  }
+
+  /** Runs the folder's post-upload action for a row the scheduler just marked done. */
+  afterUpload(row: FileRow): Promise<void> {
+    const folder = this.#folders.get(row.folderId);
+    if (this.#closed || !folder || folder.afterUpload === 'leave') return Promise.resolve();
+    const run = runPostAction(folder, row, this.#deps.store, this.#deps.log)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.#deps.log.log('error', 'post-action-error', { fileId: row.id, error: error instanceof Error ? error.name : 'unknown' });
+      })
+      .finally(() => this.#postActions.delete(run));
+    this.#postActions.add(run);
+    return run;
+  }
+
+  /** True while a file's size kept rising (hook for a later growing-file mode). */
+  isGrowing(path: string): boolean {
+    return this.#settler.isGrowing(path);
+  }
+
+  /** Files seen but not yet handed on. */
+  get pending(): number {
+    return this.#settler.pending;
+  }
+
+  /** Disposes every chokidar watcher and timer; waits for hands and post-upload actions in progress. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled(this.#watchers.map((w) => w.close()));
+    this.#watchers.length = 0;
+    await this.#settler.close();
+    await Promise.allSettled([...this.#postActions]);
+  }
+
+  async #watch(folder: FolderConfig): Promise<void> {
+    const poll = folder.poll === 'auto' ? await (this.#deps.isNetworkShare ?? isOnNetworkShare)(folder.path) : folder.poll;
+    const matches = folderFilter(folder);
+    const rel = (p: string) => relative(folder.path, p).split(sep).join('/');
+    const watcher = watch(folder.path, {
+      ignoreInitial: true, // reconcile scans; events are for what comes next
+      ...(folder.recursive ? {} : { depth: 0 }),
+      ...(poll ? { backend: 'polling' as const, pollingInterval: folder.pollSeconds * 1000, pollingBinaryInterval: folder.pollSeconds * 1000 } : {}),
+      ignorePermissionErrors: true,
+      ignored: (p: string, stats?: Stats) => ignoredBy(rel(p), stats, matches),
+    });
+    this.#watchers.push(watcher);
+    // A growing folder's files go to the queue at once: the growing transfer
+    // itself waits for the quiet period before it completes.
+    const quietMs = folder.growing ? 0 : folder.quietSeconds * 1000;
+    const id = folder.id as string;
+    const seen = (p: string) => {
+      const r = rel(p);
+      if (matches(r)) this.#settler.touch(id, quietMs, p, r);
+    };
+    watcher.on('add', seen);
+    watcher.on('change', seen);
+    watcher.on('unlink', (p) => this.#vanished(id, p));
+    watcher.on('error', (error) => this.#deps.log.log('warn', 'watch-error', { folderId: id, code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN' }));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    this.#deps.log.log('info', 'watch-started', { folderId: id, polling: poll, recursive: folder.recursive });
+  }
+
+  #vanished(folderId: string, path: string): void {
+    this.#settler.forget(path);
+    for (const row of this.#deps.store.rowsForSource(folderId, path, WAITING)) markGone(this.#deps.store, row.id, this.#deps.log, 'gone');
+  }
+
+  #settlePostActions(folder: FolderConfig): void {
+    if (folder.afterUpload === 'leave') return;
+    for (const row of this.#deps.store.awaitingPostAction(folder.id as string)) void this.afterUpload(row);
+  }
+}
+
+// Hidden directories are never entered (like scanFolder); files are filtered
+// by the folder's globs and temporary names once chokidar knows they are files.
+function ignoredBy(relPath: string, stats: Stats | undefined, matches: (relPath: string) => boolean): boolean {
+  if (relPath === '' || relPath.startsWith('..')) return false;
+  const segments = relPath.split('/');
+  if (segments.slice(0, -1).some((s) => s.startsWith('.'))) return true;
+  if (stats?.isDirectory()) return segments.at(-1)!.startsWith('.');
+  if (stats?.isFile()) return !matches(relPath);
+  return false;
+}

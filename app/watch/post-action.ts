@@ -1,0 +1,77 @@
+// The folder's post-upload action (leave, move to the archive, delete), run
+// only for a row that is done: BioT confirmed the complete and the attach rule
+// (if any) succeeded. Every failure leaves the source where it was; the
+// outcome is recorded on the row (post_action / post_action_error) and in the
+// audit, by code only.
+import { copyFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import type { FolderConfig } from '../config/schema.ts';
+import { sha256File } from '../engine/hash-file.ts';
+import type { Logger } from '../engine/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { FileRow, PostAction } from '../store/types.ts';
+import { reserveArchivePath } from './archive-name.ts';
+
+export interface PostActionResult {
+  action: PostAction;
+  code?: string;
+}
+
+/** Runs `folder.afterUpload` for a done row and records the outcome; answers it (undefined for 'leave'). */
+export async function runPostAction(folder: FolderConfig, row: FileRow, store: Store, log: Logger): Promise<PostActionResult | undefined> {
+  if (folder.afterUpload === 'leave') return undefined;
+  const current = store.fileById(row.id);
+  if (current?.state !== 'done') return undefined; // never before BioT holds it
+  const result = await attempt(folder, current);
+  store.recordPostAction(current.id, { action: result.action, code: result.code ?? null });
+  const level = result.action === 'failed' ? 'error' : result.action === 'skipped' ? 'warn' : 'info';
+  log.log(level, 'post-action', { fileId: current.id, folderId: folder.id, action: result.action, code: result.code });
+  return result;
+}
+
+async function attempt(folder: FolderConfig, row: FileRow): Promise<PostActionResult> {
+  try {
+    const now = await stat(row.sourcePath);
+    // A different size or mtime is a new version of the export, not yet sent: keep it.
+    if (now.size !== row.size || Math.trunc(now.mtimeMs) !== row.mtimeMs) return { action: 'skipped', code: 'SOURCE_CHANGED' };
+  } catch (error) {
+    return { action: 'skipped', code: codeOf(error) === 'ENOENT' ? 'SOURCE_GONE' : codeOf(error) };
+  }
+  try {
+    if (folder.afterUpload === 'delete') {
+      await unlink(row.sourcePath);
+      return { action: 'deleted' };
+    }
+    await moveToArchive(row, folder.archiveDir!);
+    return { action: 'moved' };
+  } catch (error) {
+    return { action: 'failed', code: codeOf(error) };
+  }
+}
+
+// Same volume: one rename. Across volumes (EXDEV): copy, prove the copy has
+// the uploaded bytes (SHA-256), and only then delete the source.
+async function moveToArchive(row: FileRow, archiveDir: string): Promise<void> {
+  const target = await reserveArchivePath(archiveDir, row.relPath);
+  try {
+    await rename(row.sourcePath, target);
+    return;
+  } catch (error) {
+    if (codeOf(error) !== 'EXDEV') {
+      await rm(target, { force: true });
+      throw error;
+    }
+  }
+  try {
+    await copyFile(row.sourcePath, target);
+    const expected = row.sha256 ?? (await sha256File(row.sourcePath));
+    if ((await sha256File(target)) !== expected) throw Object.assign(new Error('archive copy differs'), { code: 'COPY_MISMATCH' });
+  } catch (error) {
+    await rm(target, { force: true });
+    throw error;
+  }
+  await unlink(row.sourcePath);
+}
+
+function codeOf(error: unknown): string {
+  return (error as { code?: string }).code ?? 'UNKNOWN';
+}

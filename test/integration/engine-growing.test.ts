@@ -1,0 +1,108 @@
+// Issue 4, growing files: a recording still being written uploads its parts as
+// they appear and completes within seconds of the last write; a file that
+// shrinks while uploading starts again and still arrives whole.
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync, ftruncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { Engine } from '../../app/engine.ts';
+import { createWorld, downloadedSha256, type World } from '../support/engine-harness.ts';
+import { describeWithS3 } from '../support/s3.ts';
+
+const MiB = 1024 * 1024;
+
+/** Appends `chunks` random MiB to a file, one every `everyMs`; resolves with the SHA-256 and the time of the last write. */
+async function writeSlowly(path: string, chunks: number, everyMs: number, onFirst?: () => void) {
+  const fd = openSync(path, 'w');
+  const hash = createHash('sha256');
+  try {
+    for (let i = 0; i < chunks; i++) {
+      const chunk = randomBytes(MiB);
+      writeSync(fd, chunk);
+      hash.update(chunk);
+      if (i === 0) onFirst?.();
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), lastWrite: Date.now() };
+}
+
+describeWithS3('growing files', (target) => {
+  let world: World;
+  let engine: Engine | undefined;
+
+  beforeEach(async () => {
+    world = await createWorld(target);
+  });
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+    await world.dispose();
+  });
+
+  async function growingEngine() {
+    engine = new Engine(world.config({ folders: [{ id: 'rec', path: world.inbox, growing: true, quietSeconds: 2 }], transfer: { partSizeMiB: 8 } }));
+    engine.start();
+    await engine.whenWatching();
+    return engine;
+  }
+
+  async function rowFor(e: Engine, relPath: string) {
+    for (;;) {
+      const row = e.store.listFiles({ search: relPath }).files[0];
+      if (row) return row;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('uploads a 200 MiB recording while it is written and completes within 5 s of the last write', async () => {
+    const e = await growingEngine();
+    const path = join(world.inbox, 'recording.edf');
+    const uploadedWhileWriting: number[] = [];
+    // The watcher finds the file by itself and hands it on while it grows.
+    const written = await writeSlowly(path, 200, 40);
+    const fileId = (await rowFor(e, 'recording.edf')).id;
+    uploadedWhileWriting.push(e.store.fileById(fileId)!.bytesDone);
+    while (e.store.fileById(fileId)!.state !== 'done') {
+      expect(['queued', 'uploading', 'completing']).toContain(e.store.fileById(fileId)!.state);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const done = e.store.fileById(fileId)!;
+    const lag = (done.completedAt! - written.lastWrite) / 1000;
+    console.log(`[figures] growing mode: BioT complete ${lag.toFixed(2)} s after the last write; ${(uploadedWhileWriting[0]! / MiB).toFixed(0)} MiB were already sent when writing stopped`);
+    expect(lag).toBeLessThan(5);
+    expect(uploadedWhileWriting[0]).toBeGreaterThan(100 * MiB);
+    expect(done).toMatchObject({ size: 200 * MiB, sha256: written.sha256 });
+    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256: written.sha256, size: 200 * MiB });
+  }, 120_000);
+
+  it('starts again from scratch when the file shrinks mid-upload', async () => {
+    const e = await growingEngine();
+    const path = join(world.inbox, 'rewritten.edf');
+    const fd = openSync(path, 'w');
+    for (let i = 0; i < 40; i++) writeSync(fd, randomBytes(MiB));
+    const row = await rowFor(e, 'rewritten.edf');
+    while (e.store.fileById(row.id)!.bytesDone < 16 * MiB) await new Promise((r) => setTimeout(r, 20));
+    // The device starts over: truncates and writes new content.
+    ftruncateSync(fd, 0);
+    const hash = createHash('sha256');
+    for (let i = 0; i < 12; i++) {
+      const chunk = randomBytes(MiB);
+      writeSync(fd, chunk, null, chunk.length, i * MiB);
+      hash.update(chunk);
+    }
+    closeSync(fd);
+    const sha256 = hash.digest('hex');
+    while (!['done', 'needs-attention'].includes(e.store.fileById(row.id)!.state) && e.store.listFiles().files.every((f) => f.state !== 'done')) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const done = e.store.listFiles().files.find((f) => f.state === 'done')!;
+    expect(done.size).toBe(12 * MiB);
+    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 12 * MiB });
+    const uploads = e.store.uploadsFor(done.id).map((u) => u.state);
+    expect(uploads).toContain('abandoned');
+    expect(uploads.at(-1)).toBe('completed');
+  }, 120_000);
+});
