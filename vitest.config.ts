@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    // build-ui: the e2e tests drive renderer/dist, so every run builds it first (~1 s).
+    globalSetup: ['test/support/global-setup.ts', 'test/support/build-ui.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores here: integration files move real bytes; keep them from starving each other.

@@ -54,10 +54,19 @@ export interface QueueQuery {
   offset?: number;
 }
 
+/** A watched folder as the banner shows it: a missing one uploads nothing until it is back. */
+export interface FolderStatus {
+  id: string;
+  /** For the screen only, never for logs. */
+  path: string;
+  state: 'ok' | 'missing' | 'not-a-folder';
+}
+
 export interface Snapshot {
   at: number;
   totals: Totals;
   connection: ConnectionStatus;
+  folders: FolderStatus[];
   /** The rows the query asked for, newest first. */
   rows: QueueRow[];
   /** How many rows match the query in all (for a virtual list's height). */
@@ -73,6 +82,87 @@ export type EngineEvent =
   | { type: 'changed'; at: number; fileIds: number[] }
   | { type: 'connection'; at: number; connection: ConnectionStatus };
 
+export interface HistoryQuery {
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** One finished file (uploaded, or recognised as a duplicate of an upload). */
+export interface HistoryRow {
+  id: number;
+  folderId: string;
+  relPath: string;
+  size: number;
+  state: 'done' | 'duplicate';
+  /** When it finished (epoch ms). */
+  at: number;
+  /** The BioT file holding the bytes (the original's, for a duplicate). */
+  biotFileId: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  /** For a duplicate: the queue id of the file that was uploaded. */
+  duplicateOf: number | null;
+}
+
+export interface HistoryPage {
+  rows: HistoryRow[];
+  matching: number;
+}
+
+/** One watched folder's options, as Settings edits them (same keys as the config file). */
+export interface FolderSettings {
+  id: string;
+  path: string;
+  include: string[];
+  exclude: string[];
+  recursive: boolean;
+  quietSeconds: number;
+  afterUpload: 'leave' | 'move' | 'delete';
+  archiveDir?: string | undefined;
+  ignoreTemporary: boolean;
+  duplicates: 'skip' | 'upload';
+}
+
+export interface TransferLimits {
+  partSizeMiB: number;
+  parallelParts: number;
+  parallelFiles: number;
+  /** 0 = unlimited. */
+  maxBytesPerSecond: number;
+  stallSeconds: number;
+  requestTimeoutSeconds: number;
+}
+
+/** What Settings shows. Secrets are write-only: only whether one is set comes back. */
+export interface SettingsView {
+  server: {
+    baseUrl: string;
+    auth: { type: 'user'; username: string; hasSecret: boolean } | { type: 'service'; id: string; hasSecret: boolean };
+  };
+  folders: FolderSettings[];
+  transfer: TransferLimits;
+}
+
+/** What Settings saves. An empty or absent secret keeps the one already stored. */
+export interface SettingsInput {
+  server: {
+    baseUrl: string;
+    auth: { type: 'user'; username: string; password?: string } | { type: 'service'; id: string; secretKey?: string };
+  };
+  folders: FolderSettings[];
+  transfer: TransferLimits;
+}
+
+/** `field` is the config key in error, e.g. "folders[0].path". */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** On success, `restartNeeded` lists the keys that apply only after a restart (the BioT login, part size, pools). */
+export type SaveResult = { ok: true; restartNeeded: string[] } | { ok: false; errors: FieldError[] };
+
 /** What every UI host implements (window.uploader in the renderer). */
 export interface UploaderApi {
   snapshot(query?: QueueQuery): Promise<Snapshot>;
@@ -80,6 +170,11 @@ export interface UploaderApi {
   resume(target: Target): Promise<number>;
   cancel(target: Target): Promise<number>;
   retry(target: Target): Promise<number>;
+  /** Finished files, newest first. */
+  history(query?: HistoryQuery): Promise<HistoryPage>;
+  settings(): Promise<SettingsView>;
+  /** Validates, writes the config file and applies it to the running engine. */
+  saveSettings(input: SettingsInput): Promise<SaveResult>;
   /** Subscribes to the throttled event stream; returns the unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }

@@ -20,6 +20,11 @@ const commands: Record<string, Command> = {
     usage: 'device-uploader run --config FILE [--once]',
     run: async (args) => (await import('./cli/run.ts')).runCommand(args),
   },
+  serve: {
+    summary: 'run the engine plus its window as a web page on 127.0.0.1 (prints the address with its access token)',
+    usage: 'device-uploader serve --config FILE [--ui-port N]',
+    run: async (args) => (await import('./cli/serve.ts')).serveCommand(args),
+  },
   status: {
     summary: 'show the queue from the database (no BioT contact)',
     usage: 'device-uploader status --config FILE [--json] [--limit N]',

@@ -62,8 +62,10 @@ export async function transferGrowing(
         parts = deps.ledger.parts(current.id);
       }
       const unsent = parts.filter((p) => !p.etag);
-      if (unsent.length > 0) await sender.send(unsent);
-      else if (settled && endOf(parts) === seen.size && parts.length > 0) break;
+      if (unsent.length > 0) {
+        await sender.send(unsent);
+        parts = deps.ledger.parts(current.id); // now with their ETags
+      } else if (settled && endOf(parts) === seen.size && parts.length > 0) break;
       else await sleep(growing.pollMs ?? 200, job.signal);
     }
     if (!(await headUnchanged(job.path, parts[0]!))) return changedOutcome(deps, job, current);

@@ -49,7 +49,7 @@ describeWithS3('engine with bad input', (target) => {
     // Replaced by a folder of the same name: it exists but cannot be read as a file.
     unlinkSync(join(world.inbox, 'unreadable.dat'));
     mkdirSync(join(world.inbox, 'unreadable.dat'));
-    engine.start();
+    engine.start({ watch: false });
     await engine.whenSettled({ maxAttempts: 1 });
     const byName = new Map(engine.store.listFiles().files.map((f) => [f.relPath, f]));
     expect(byName.get('vanishes.dat')!.state).toBe('missing');
@@ -66,7 +66,7 @@ describeWithS3('engine with bad input', (target) => {
     engine = new Engine(world.config({ transfer: { parallelFiles: 2 } }));
     const connection: string[] = [];
     engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
-    engine.start();
+    engine.start({ watch: false });
     await engine.scanFolders();
     await new Promise((r) => setTimeout(r, 1500));
     const snap = await engine.snapshot();

@@ -90,7 +90,7 @@ describeWithS3('growing files', (target) => {
     const hash = createHash('sha256');
     for (let i = 0; i < 12; i++) {
       const chunk = randomBytes(MiB);
-      writeSync(fd, chunk, null, chunk.length, i * MiB);
+      writeSync(fd, chunk, 0, chunk.length, i * MiB);
       hash.update(chunk);
     }
     closeSync(fd);

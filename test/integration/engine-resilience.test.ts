@@ -28,7 +28,7 @@ describeWithS3('engine under faults', (target) => {
   async function uploadOne(name: string, size: number, transfer: Record<string, unknown> = {}, tuning = {}) {
     const sha256 = writeRandomFile(join(world.inbox, name), size);
     engine = new Engine(world.config({ transfer }), { transfer: { ...quickRetries, ...tuning } });
-    engine.start();
+    engine.start({ watch: false });
     const row = (await engine.enqueue(join(world.inbox, name)))!;
     return { row, sha256 };
   }

@@ -41,11 +41,13 @@ export function radosgwMissing(): string | undefined {
 
 export interface RunningRadosgw {
   target: S3Target;
+  /** The cluster's data dir: `radosgw-admin -c <cephDir>/ceph.conf ...` (benchmarks run gc between big uploads). */
+  cephDir: string;
   stop(): void;
 }
 
 /** Starts radosgw with its own data dir and ports; throws with the script's output on failure. */
-export async function startRadosgw(): Promise<RunningRadosgw> {
+export async function startRadosgw(options: { memstoreBytes?: number } = {}): Promise<RunningRadosgw> {
   const cephDir = mkdtempSync(join(tmpdir(), 'du-radosgw-'));
   const env = {
     ...process.env,
@@ -53,7 +55,7 @@ export async function startRadosgw(): Promise<RunningRadosgw> {
     RGW_PORT: String(await freePort()),
     MON_PORT_V2: String(await freePort()),
     MON_PORT_V1: String(await freePort()),
-    MEMSTORE_BYTES: String(8 * 1024 ** 3),
+    MEMSTORE_BYTES: String(options.memstoreBytes ?? 8 * 1024 ** 3),
     RGW_ACCESS_KEY: 'DUTESTKEY',
     RGW_SECRET_KEY: 'DUTESTSECRET',
   };
@@ -75,6 +77,7 @@ export async function startRadosgw(): Promise<RunningRadosgw> {
       secretAccessKey: env.RGW_SECRET_KEY,
       region: 'us-east-1',
     },
+    cephDir,
     stop() {
       spawnSync('bash', [stopScript], { env });
       if (dog.pid) {

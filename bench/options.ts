@@ -1,0 +1,56 @@
+// What one `npm run bench` invocation measures: full (3 runs each, the sizes
+// the issue names) or --quick (1 run each, small files, for a fast check).
+import { parseArgs } from 'node:util';
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Runs per tool; the tables show the median. */
+  runs: number;
+  /** Scenario names to run (all when empty). */
+  only: string[];
+  /** Throughput / resources file. */
+  bigFile: number;
+  /** Sweep file (smaller in the full run: 16 settings × runs must fit the 30-minute budget). */
+  sweepFile: number;
+  /** Resources: the second size, to show peak RSS is flat. */
+  hugeFile: number;
+  sweepParts: number[];
+  sweepParallel: number[];
+  manySmallCount: number;
+  manySmallSize: number;
+  queueCount: number;
+  growingSize: number;
+  growingRate: number;
+  slowSize: number;
+  slowRate: number;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: { quick: { type: 'boolean' }, only: { type: 'string' }, runs: { type: 'string' } },
+    strict: true,
+  });
+  const quick = !!values.quick;
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return {
+    quick,
+    runs: values.runs ? Number(values.runs) : quick ? 1 : 3,
+    only,
+    bigFile: quick ? 256 * MiB : 1 * GiB,
+    sweepFile: quick ? 128 * MiB : 512 * MiB,
+    hugeFile: quick ? 512 * MiB : 4 * GiB,
+    sweepParts: [5, 8, 16, 64],
+    sweepParallel: [1, 2, 4, 8],
+    manySmallCount: quick ? 500 : 10_000,
+    manySmallSize: 100 * 1024,
+    queueCount: quick ? 5_000 : 100_000,
+    growingSize: quick ? 64 * MiB : 1 * GiB,
+    growingRate: 20 * MiB,
+    slowSize: quick ? 40 * MiB : 200 * MiB,
+    slowRate: 10 * MiB,
+  };
+}

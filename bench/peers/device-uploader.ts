@@ -1,0 +1,74 @@
+// Device Uploader as the clinic runs it: the engine in its own process, the
+// sandbox BioT API (in the bench process) handing out radosgw links, MD5 of
+// every part checked against its ETag, SHA-256 of the file at intake.
+import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Sandbox } from '../../app/sandbox/index.ts';
+import type { BenchContext } from '../context.ts';
+import { lastJson, measure, mustSucceed } from '../measure.ts';
+import { rate, type Peer, type PeerRun, type UploadJob } from './types.ts';
+
+const child = resolve(import.meta.dirname, 'du-child.ts');
+let runSeq = 0;
+
+export interface DuReport {
+  queued: number;
+  done: number;
+  intakeMs: number;
+  uploadMs: number;
+  errors: string[];
+}
+
+export interface DuRunOptions {
+  sandbox: Sandbox;
+  /** The folder to upload (already filled); defaults to a folder holding a hard link to job.file. */
+  inbox?: string;
+  transfer?: Record<string, number>;
+  bytes?: number;
+}
+
+/** Runs the engine once over a folder; returns the measurement and its own report. */
+export async function runDeviceUploader(ctx: BenchContext, job: UploadJob, opts: DuRunOptions): Promise<PeerRun & { report: DuReport }> {
+  const dir = join(ctx.work, `du-run-${runSeq++}`);
+  let inbox = opts.inbox;
+  if (!inbox) {
+    inbox = join(dir, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    // A hard link, not a symlink: the folder scan takes regular files only.
+    linkSync(job.file, join(inbox, job.key));
+  }
+  mkdirSync(dir, { recursive: true });
+  const config = {
+    dataDir: join(dir, 'data'),
+    server: { baseUrl: opts.sandbox.url, auth: { type: 'user', ...opts.sandbox.credentials.user } },
+    folders: [{ id: 'bench', path: inbox, quietSeconds: 0 }],
+    transfer: {
+      partSizeMiB: job.partSize / 2 ** 20,
+      parallelParts: job.concurrency,
+      parallelFiles: 2,
+      ...opts.transfer,
+    },
+  };
+  const configFile = join(dir, 'config.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const m = mustSucceed(
+    'device-uploader',
+    await measure({ command: process.execPath, args: [...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), child, configFile], timeoutMs: 30 * 60_000 }),
+  );
+  const report = lastJson<DuReport>(m.stdout);
+  const bytes = opts.bytes ?? job.size;
+  return {
+    ...m,
+    report,
+    mibPerSec: rate(bytes, m.wallMs),
+    detail: { intakeMs: report.intakeMs, uploadMs: report.uploadMs, uploadMiBps: rate(bytes, report.uploadMs) },
+  };
+}
+
+export function deviceUploaderPeer(sandbox: () => Sandbox): Peer {
+  return {
+    name: 'Device Uploader',
+    missing: () => undefined,
+    upload: (ctx, job) => runDeviceUploader(ctx, job, { sandbox: sandbox() }),
+  };
+}

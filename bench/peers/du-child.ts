@@ -1,0 +1,30 @@
+// Bench child: one `run --once` of the engine on a config, without the live
+// view, reporting its phases as one JSON line. Run as its own process so its
+// RSS and CPU are measured apart from the sandbox in the parent.
+import { loadConfigFile } from '../../app/config/load.ts';
+import { Engine } from '../../app/engine.ts';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: du-child.ts CONFIG');
+const started = performance.now();
+const engine = new Engine(loadConfigFile(file));
+// As `run --once`: no watcher, the folders' current contents only.
+engine.start({ watch: false });
+const queued = await engine.scanFolders();
+const queuedAt = performance.now();
+// maxAttempts 1: a failure shows up in the report instead of being retried for minutes.
+await engine.whenSettled({ maxAttempts: 1, pollMs: 25 });
+const settledAt = performance.now();
+const counts = engine.store.countByState();
+const failed = engine.store.listFiles({ states: ['failed', 'needs-attention', 'missing'], limit: 3 }).files;
+await engine.close();
+process.stdout.write(
+  `${JSON.stringify({
+    queued,
+    done: counts.done,
+    intakeMs: queuedAt - started,
+    uploadMs: settledAt - queuedAt,
+    errors: failed.map((f) => `${f.state} ${f.lastErrorCode ?? ''} ${f.lastError ?? ''}`.trim()),
+  })}\n`,
+);
+process.exitCode = counts.done === queued && queued > 0 ? 0 : 1;

@@ -1,0 +1,75 @@
+// Settings saved from the UI: merged into the file's own JSON (untouched keys
+// kept, secrets kept when not sent), checked with the field named, and written
+// atomically; the view never carries a secret.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SettingsInput } from '../../app/api.ts';
+import { loadConfigFile } from '../../app/config/load.ts';
+import { saveSettingsFile, settingsView } from '../../app/engine/settings.ts';
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'du-settings-'));
+  mkdirSync(join(dir, 'a'));
+  mkdirSync(join(dir, 'b'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({
+    dataDir: 'data',
+    server: { baseUrl: 'https://biot.example', auth: { type: 'user', username: 'nurse', password: 'hunter2' } },
+    folders: [{ id: 'a', path: 'a', poll: true, attach: { entity: 'patient', idPattern: '^(?<id>\\w+)_', attribute: 'ecg' } }],
+  }));
+  return { dir, file, config: loadConfigFile(file, {}) };
+}
+
+function input(view: ReturnType<typeof settingsView>, change: (i: SettingsInput) => void): SettingsInput {
+  const a = view.server.auth;
+  const i: SettingsInput = {
+    server: { baseUrl: view.server.baseUrl, auth: a.type === 'user' ? { type: 'user', username: a.username } : { type: 'service', id: a.id } },
+    folders: view.folders.map((f) => ({ ...f })),
+    transfer: { ...view.transfer },
+  };
+  change(i);
+  return i;
+}
+
+describe('settings', () => {
+  it('shows no secret, only that one is set', () => {
+    const { config } = setup();
+    const view = settingsView(config);
+    expect(JSON.stringify(view)).not.toContain('hunter2');
+    expect(view.server.auth).toEqual({ type: 'user', username: 'nurse', hasSecret: true });
+  });
+
+  it('keeps the password and untouched folder keys, writes atomically, and the result loads', () => {
+    const { dir, file, config } = setup();
+    const result = saveSettingsFile(file, config, input(settingsView(config), (i) => {
+      i.folders[0]!.path = join(dir, 'b');
+      i.transfer.maxBytesPerSecond = 1_000_000;
+    }), {});
+    expect('config' in result).toBe(true);
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    expect(raw.server.auth.password).toBe('hunter2');
+    expect(raw.folders[0]).toMatchObject({ id: 'a', poll: true, attach: { entity: 'patient' } });
+    expect(raw.dataDir).toBe('data');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const again = loadConfigFile(file, {});
+    expect(again.folders[0]!.path).toBe(join(dir, 'b'));
+    expect(again.transfer.maxBytesPerSecond).toBe(1_000_000);
+  });
+
+  it('names each field in error and writes nothing', () => {
+    const { dir, file, config } = setup();
+    const before = readFileSync(file, 'utf8');
+    const bad = saveSettingsFile(file, config, input(settingsView(config), (i) => {
+      i.transfer.partSizeMiB = 1;
+      i.folders[0]!.quietSeconds = -1;
+    }), {});
+    expect('errors' in bad && bad.errors.map((e) => e.field).sort()).toEqual(['folders[0].quietSeconds', 'transfer.partSizeMiB']);
+    const missing = saveSettingsFile(file, config, input(settingsView(config), (i) => (i.folders[0]!.path = join(dir, 'gone'))), {});
+    expect('errors' in missing && missing.errors).toEqual([{ field: 'folders[0].path', message: 'no such folder on this PC' }]);
+    const noSecret = saveSettingsFile(file, config, input(settingsView(config), (i) => (i.server.auth = { type: 'service', id: 'svc' })), {});
+    expect('errors' in noSecret && noSecret.errors[0]!.field).toBe('server.auth.secretKey');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
