@@ -11,8 +11,8 @@ interface Command {
 
 const commands: Record<string, Command> = {
   start: {
-    summary: 'run the uploader; with no config, a demo on a local sandbox and an inbox folder',
-    usage: 'device-uploader start [--config FILE] [--inbox DIR]',
+    summary: 'run the uploader with its queue window; with no config, a demo on a local sandbox and an inbox folder',
+    usage: 'device-uploader start [--config FILE] [--inbox DIR] [--ui-port N]',
     run: async (args) => (await import('./cli/start.ts')).startCommand(args),
   },
   run: {

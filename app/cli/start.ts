@@ -1,14 +1,15 @@
-// `device-uploader start` (what `npm start` runs): with --config, the engine
+// `device-uploader start` (what `npm start` runs): the engine with the queue
+// window served on 127.0.0.1 (until the Electron shell lands). With --config,
 // on that config; with none, the embedded default that does the main job out
 // of the box: a local BioT sandbox (disk store) as the server and an inbox
-// folder it creates and names, watched, so a dropped file uploads.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// folder it creates and names, so a file dropped there shows it uploading.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigFile, parseConfig } from '../config/load.ts';
-import { startSandbox } from '../sandbox/index.ts';
-import { parseFlags } from './flags.ts';
-import { runEngine } from './run.ts';
+import { writeConfigFile } from '../config/save.ts';
+import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+import { parseFlags, UsageError } from './flags.ts';
+import { startServe } from './serve.ts';
 
 /** Where the default instance keeps its data, per OS convention. */
 export function defaultHome(): string {
@@ -19,30 +20,52 @@ export function defaultHome(): string {
 }
 
 export async function startCommand(args: string[]): Promise<number> {
-  const flags = parseFlags(args, { config: { type: 'string' }, inbox: { type: 'string' } });
-  if (flags.config) return runEngine(loadConfigFile(flags.config), { once: false });
+  const flags = parseFlags(args, { config: { type: 'string' }, inbox: { type: 'string' }, 'ui-port': { type: 'string' } });
+  const port = flags['ui-port'] === undefined ? 0 : Number(flags['ui-port']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--ui-port must be a port number (0-65535)');
+  let sandbox: Sandbox | undefined;
+  let configFile = flags.config;
+  if (!configFile) {
+    const demo = await prepareDemo(flags.inbox);
+    sandbox = demo.sandbox;
+    configFile = demo.configFile;
+  }
+  try {
+    const serving = await startServe(configFile, { port });
+    process.stdout.write(`Queue window: ${serving.control.url}\n(Ctrl+C stops; uploads resume where they left off next time)\n`);
+    const signal = await new Promise<NodeJS.Signals>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    process.stderr.write(`\n${signal}: stopping\n`);
+    await serving.close();
+    return signal === 'SIGINT' ? 130 : 143;
+  } finally {
+    await sandbox?.close();
+  }
+}
 
+/**
+ * The demo's sandbox and config file. The config is kept between runs (the
+ * Settings window may have changed it); only the sandbox's URL, new each run,
+ * is written into it.
+ */
+async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sandbox; configFile: string }> {
   const home = defaultHome();
-  const inbox = flags.inbox ?? join(homedir(), 'Device Uploader Inbox');
-  mkdirSync(inbox, { recursive: true });
-  const sandbox = await startSandbox({ dataDir: join(home, 'sandbox') });
-  const raw = {
-    dataDir: join(home, 'data'),
-    server: { baseUrl: sandbox.url, auth: { type: 'user', ...sandbox.credentials.user } },
-    folders: [{ id: 'inbox', path: inbox, quietSeconds: 2 }],
-  };
-  const configFile = join(home, 'config.json');
   mkdirSync(home, { recursive: true });
-  // Written so `device-uploader status --config <file>` works beside the demo.
-  writeFileSync(configFile, `${JSON.stringify(raw, null, 2)}\n`);
+  const configFile = join(home, 'config.json');
+  const sandbox = await startSandbox({ dataDir: join(home, 'sandbox') });
+  const saved = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>) : undefined;
+  const inbox = inboxFlag ?? join(homedir(), 'Device Uploader Inbox');
+  const raw = saved ?? { dataDir: join(home, 'data'), folders: [{ id: 'inbox', path: inbox, quietSeconds: 2 }] };
+  if (inboxFlag) raw.folders = [{ id: 'inbox', path: inbox, quietSeconds: 2 }];
+  raw.server = { baseUrl: sandbox.url, auth: { type: 'user', ...sandbox.credentials.user } };
+  writeConfigFile(configFile, raw);
+  for (const folder of (raw.folders as { path: string }[] | undefined) ?? []) mkdirSync(folder.path, { recursive: true });
   process.stdout.write(
     `Device Uploader, demo mode: uploads go to a local BioT sandbox at ${sandbox.url}\n` +
-      `Drop files into: ${inbox}\n` +
-      `Queue: device-uploader status --config "${configFile}"   (Ctrl+C stops; uploads resume next time)\n`,
+      `Drop files into: ${((raw.folders as { path: string }[])[0] ?? { path: inbox }).path}\n` +
+      `Config: ${configFile}   (device-uploader status --config "${configFile}" lists the queue)\n`,
   );
-  try {
-    return await runEngine(parseConfig(raw, { baseDir: home }), { once: false });
-  } finally {
-    await sandbox.close();
-  }
+  return { sandbox, configFile };
 }
