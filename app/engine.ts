@@ -13,14 +13,14 @@ import type { Config, FolderConfig } from './config/schema.ts';
 import { connectionAfter, unknownConnection } from './engine/connection.ts';
 import { EventPump } from './engine/event-pump.ts';
 import { folderFilter, scanFolder } from './engine/folder-scan.ts';
-import { sha256File } from './engine/hash-file.ts';
+import { Intake } from './engine/intake.ts';
 import { silentLogger, type Logger } from './engine/logger.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { restartNeeded, saveSettingsFile, settingsView } from './engine/settings.ts';
-import { etaSeconds } from './engine/speed-meter.ts';
+import { progressEvent, queueRow, queueTotals, type LiveProgress } from './engine/queue-view.ts';
 import { openStore, type Store } from './store/index.ts';
 import type { FileRow } from './store/types.ts';
-import { FolderWatcher, settleIfDuplicate, vetBeforeTransfer, type OpenCheck, type StableFile } from './watch/index.ts';
+import { FolderWatcher, vetBeforeTransfer, type OpenCheck } from './watch/index.ts';
 import { defaultTransferSettings, type TransferSettings } from './transfer/file-transfer.ts';
 import type { TransferOutcome } from './transfer/outcome.ts';
 import { Throttle } from './transfer/throttle.ts';
@@ -52,6 +52,7 @@ export class Engine implements UploaderApi {
   readonly #events: EventPump;
   readonly #folders: Map<string, FolderConfig>;
   #watcher: FolderWatcher;
+  readonly #intake: Intake;
   #watchOn = false;
   #watching: Promise<void> = Promise.resolve();
   #connection: ConnectionStatus;
@@ -111,10 +112,18 @@ export class Engine implements UploaderApi {
       onDone: (row) => void this.#watcher.afterUpload(row),
       now: this.#now,
     });
+    this.#intake = new Intake({
+      store: this.store,
+      folders: this.#folders,
+      duplicatePolicy: (folderId) => this.#duplicatePolicy(folderId),
+      log: this.#log,
+      touched: (id) => this.#events.touch(id),
+      queued: () => this.#scheduler.pump(),
+    });
     this.#watcher = new FolderWatcher({
       folders: config.folders,
       store: this.store,
-      hand: (file) => this.#handStable(file),
+      hand: (file) => this.#intake.handStable(file),
       log: this.#log,
       ...(options.openCheck && { openCheck: options.openCheck }),
     });
@@ -145,7 +154,7 @@ export class Engine implements UploaderApi {
       for (const found of await scanFolder(folder)) {
         if (this.store.findLive(found.folderId, found.path, found.size, found.mtimeMs)) continue;
         if (options.settledOnly && this.#now() - found.mtimeMs < folder.quietSeconds * 1000) continue;
-        if (await this.#intake(found.folderId, found.path, found.relPath)) queued++;
+        if (await this.#intake.take(found.folderId, found.path, found.relPath)) queued++;
       }
     }
     this.#scheduler.pump();
@@ -157,70 +166,13 @@ export class Engine implements UploaderApi {
     const folder = [...this.#folders.values()].find((f) => isInside(f.path, path));
     const relPath = folder ? relative(folder.path, path).split(sep).join('/') : basename(path);
     if (folder && !folderFilter(folder)(relPath)) return undefined;
-    const row = await this.#intake(folder?.id ?? 'manual', path, relPath);
+    const row = await this.#intake.take(folder?.id ?? 'manual', path, relPath);
     this.#scheduler.pump();
     return row;
   }
 
-  // The watcher's hand: a file that held still and opens. False = "try later".
-  async #handStable(file: StableFile): Promise<boolean> {
-    if (this.#folders.get(file.folderId)?.growing) return this.#handGrowing(file);
-    const known = this.store.findLive(file.folderId, file.path, file.size, file.mtimeMs);
-    if (known && known.sha256 !== null) return true;
-    // An older version of this path in a transfer: the transfer notices the
-    // change and requeues its row as this version; take it after that.
-    if (this.store.rowsForSource(file.folderId, file.path, ['uploading', 'completing']).length > 0) return false;
-    // An older version still waiting is superseded: this one is what the device wrote last.
-    for (const old of this.store.rowsForSource(file.folderId, file.path, ['queued', 'failed', 'paused'])) {
-      if (old.size !== file.size || old.mtimeMs !== Math.trunc(file.mtimeMs)) this.store.markMissing(old.id);
-    }
-    const row = await this.#intake(file.folderId, file.path, file.relPath);
-    this.#scheduler.pump();
-    return row !== undefined;
-  }
-
-  // A growing folder's file: one row follows the file while it grows (its
-  // transfer notes each growth), so later sightings of the path are the same export.
-  async #handGrowing(file: StableFile): Promise<boolean> {
-    const open = this.store.rowsForSource(file.folderId, file.path, ['queued', 'uploading', 'completing', 'failed', 'paused']);
-    if (open.length > 0) return true;
-    if (this.store.findLive(file.folderId, file.path, file.size, file.mtimeMs)) return true;
-    const row = await this.#intake(file.folderId, file.path, file.relPath);
-    this.#scheduler.pump();
-    return row !== undefined;
-  }
-
   #duplicatePolicy(folderId: string): 'skip' | 'upload' {
     return this.#folders.get(folderId)?.duplicates ?? this.#config.duplicates;
-  }
-
-  async #intake(folderId: string, path: string, relPath: string): Promise<FileRow | undefined> {
-    try {
-      const before = await stat(path);
-      if (this.#folders.get(folderId)?.growing) {
-        // Still being written: no hash yet (the scheduler records it once the upload completes).
-        const row = this.store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs });
-        this.#events.touch(row.id);
-        return row;
-      }
-      const sha256 = await sha256File(path);
-      const after = await stat(path);
-      // Written to while hashing: the hash is of no version; the watcher looks again.
-      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
-      let row = this.store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs, sha256 });
-      if (row.state === 'queued') {
-        const duplicate = settleIfDuplicate(this.store, row, this.#duplicatePolicy(folderId));
-        if (duplicate) {
-          row = duplicate;
-          this.#log.log('info', 'duplicate', { fileId: row.id, duplicateOf: row.duplicateOf, sha256: row.sha256 });
-        }
-      }
-      this.#events.touch(row.id);
-      return row;
-    } catch (error) {
-      this.#log.log('warn', 'intake-failed', { folderId, code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN' });
-      return undefined;
-    }
   }
 
   /** Resolves when nothing is left that the engine would still send by itself. */
@@ -260,11 +212,14 @@ export class Engine implements UploaderApi {
 
   async cancel(target: Target): Promise<number> {
     if ('all' in target) {
+      // Page by page: cancelled rows leave the filter, so this ends.
       let n = 0;
-      for (const f of this.store.listFiles({ states: ['queued', 'uploading', 'failed', 'paused', 'needs-attention'], limit: 1000 }).files) {
-        n += await this.cancel({ fileId: f.id });
+      for (;;) {
+        const page = this.store.listFiles({ states: ['queued', 'uploading', 'failed', 'paused', 'needs-attention'], limit: 1000 }).files;
+        if (page.length === 0) return n;
+        // A row that moved on meanwhile (e.g. to completing) is skipped, not an error.
+        for (const f of page) n += await this.cancel({ fileId: f.id }).catch(() => 0);
       }
-      return n;
     }
     return this.#command(target, (id) => this.store.cancel(id), () => 0, 'cancel');
   }
@@ -311,7 +266,7 @@ export class Engine implements UploaderApi {
     // The watcher keeps its own folder list: swap in one over the new folders.
     const old = this.#watcher;
     this.#watcher = new FolderWatcher({
-      folders: config.folders, store: this.store, hand: (file) => this.#handStable(file), log: this.#log,
+      folders: config.folders, store: this.store, hand: (file) => this.#intake.handStable(file), log: this.#log,
       ...(this.#options.openCheck && { openCheck: this.#options.openCheck }),
     });
     if (this.#watchOn) {
@@ -369,47 +324,18 @@ export class Engine implements UploaderApi {
   }
 
   #totals(): Totals {
-    const counts = this.store.countByState();
-    const speed = this.#scheduler.activeIds().reduce((sum, id) => sum + (this.#scheduler.progressOf(id)?.speed ?? 0), 0);
-    const startOfDay = new Date(this.#now());
-    startOfDay.setHours(0, 0, 0, 0);
-    const bytesRemaining = this.store.bytesRemaining();
-    return { counts, doneToday: this.store.doneSince(startOfDay.getTime()), speed, bytesRemaining, etaSeconds: etaSeconds(bytesRemaining, speed) };
+    return queueTotals(this.store, this.#scheduler.activeIds(), this.#live, this.#now());
   }
 
   #row(f: FileRow): QueueRow {
-    const live = this.#scheduler.progressOf(f.id);
-    const bytesDone = Math.min(f.size, f.bytesDone + Math.max(0, live?.inFlight ?? 0));
-    const speed = live?.speed ?? 0;
-    return {
-      id: f.id,
-      folderId: f.folderId,
-      relPath: f.relPath,
-      size: f.size,
-      state: f.state,
-      bytesDone,
-      speed,
-      etaSeconds: live ? etaSeconds(f.size - bytesDone, speed) : null,
-      error: f.lastError,
-      errorCode: f.lastErrorCode,
-      attempts: f.attempts,
-      biotFileId: f.biotFileId,
-      duplicateOf: f.duplicateOf,
-      updatedAt: f.updatedAt,
-      completedAt: f.completedAt,
-    };
+    return queueRow(f, this.#live);
   }
 
   #progressEvents(ids: number[]): EngineEvent[] {
-    const rows = ids
-      .map((id) => this.store.fileById(id))
-      .filter((f): f is FileRow => !!f)
-      .map((f) => {
-        const r = this.#row(f);
-        return { id: r.id, state: r.state, bytesDone: r.bytesDone, speed: r.speed, etaSeconds: r.etaSeconds };
-      });
-    return [{ type: 'progress', at: this.#now(), totals: this.#totals(), rows }];
+    return [progressEvent(this.store, ids, this.#totals(), this.#live, this.#now())];
   }
+
+  readonly #live: LiveProgress = (fileId) => this.#scheduler.progressOf(fileId);
 }
 
 function isInside(folder: string, path: string): boolean {

@@ -48,8 +48,10 @@ interface Active {
   row: FileRow;
   controller: AbortController;
   meter: SpeedMeter;
-  /** Bytes sent in this run that have no ETag yet (parts in flight). */
-  inFlight: number;
+  /** Bytes that had their ETag when this run began (a resumed upload's earlier parts). */
+  base: number;
+  /** Bytes sent in this run, less those of attempts that failed and go again. */
+  sent: number;
   done: Promise<void>;
 }
 
@@ -92,10 +94,10 @@ export class Scheduler {
     for (const row of this.#deps.store.claimNext(room, this.#now())) this.#start(row);
   }
 
-  /** Speed and in-flight bytes of an active transfer, for the queue view. */
-  progressOf(fileId: number): { speed: number; inFlight: number } | undefined {
+  /** Speed and bytes done (including parts still in flight) of an active transfer, for the queue view. */
+  progressOf(fileId: number): { speed: number; bytesDone: number } | undefined {
     const active = this.#active.get(fileId);
-    return active && { speed: active.meter.rate(), inFlight: active.inFlight };
+    return active && { speed: active.meter.rate(), bytesDone: active.base + active.sent };
   }
 
   activeIds(): number[] {
@@ -124,7 +126,7 @@ export class Scheduler {
   #start(row: FileRow): void {
     const controller = new AbortController();
     const meter = new SpeedMeter(this.#deps.now);
-    const active: Active = { row, controller, meter, inFlight: 0, done: Promise.resolve() };
+    const active: Active = { row, controller, meter, base: row.bytesDone, sent: 0, done: Promise.resolve() };
     this.#active.set(row.id, active);
     this.#deps.log.log('info', 'transfer-start', { fileId: row.id, attempt: row.attempts + 1 });
     active.done = this.#run(active)
@@ -161,7 +163,7 @@ export class Scheduler {
         ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
         onBytes: (delta) => {
           active.meter.add(delta);
-          active.inFlight += delta;
+          active.sent += delta;
           this.#deps.changed(row.id);
         },
       },

@@ -1,0 +1,90 @@
+// How a found file becomes a queue row: hashed (SHA-256) and queued in one
+// transaction, a duplicate recorded rather than sent, a newer version of a
+// waiting file superseding it. Growing folders queue at once, unhashed: the
+// growing transfer follows the file and the hash is taken once it is done.
+import { stat } from 'node:fs/promises';
+import type { FolderConfig } from '../config/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { FileRow } from '../store/types.ts';
+import { settleIfDuplicate, type StableFile } from '../watch/index.ts';
+import { sha256File } from './hash-file.ts';
+import type { Logger } from './logger.ts';
+
+export interface IntakeDeps {
+  store: Store;
+  folders: ReadonlyMap<string, FolderConfig>;
+  duplicatePolicy: (folderId: string) => 'skip' | 'upload';
+  log: Logger;
+  /** A row was added or changed (for the event stream). */
+  touched: (fileId: number) => void;
+  /** New work may be due (the scheduler's pump). */
+  queued: () => void;
+}
+
+export class Intake {
+  readonly #deps: IntakeDeps;
+
+  constructor(deps: IntakeDeps) {
+    this.#deps = deps;
+  }
+
+  /** The watcher's hand: a file that held still and opens. False means "try later". */
+  async handStable(file: StableFile): Promise<boolean> {
+    const { store } = this.#deps;
+    if (this.#deps.folders.get(file.folderId)?.growing) return this.#handGrowing(file);
+    const known = store.findLive(file.folderId, file.path, file.size, file.mtimeMs);
+    if (known && known.sha256 !== null) return true;
+    // An older version of this path in a transfer: the transfer notices the
+    // change and requeues its row as this version; take it after that.
+    if (store.rowsForSource(file.folderId, file.path, ['uploading', 'completing']).length > 0) return false;
+    // An older version still waiting is superseded: this one is what the device wrote last.
+    for (const old of store.rowsForSource(file.folderId, file.path, ['queued', 'failed', 'paused'])) {
+      if (old.size !== file.size || old.mtimeMs !== Math.trunc(file.mtimeMs)) store.markMissing(old.id);
+    }
+    const row = await this.take(file.folderId, file.path, file.relPath);
+    this.#deps.queued();
+    return row !== undefined;
+  }
+
+  // A growing folder's file: one row follows the file while it grows (its
+  // transfer notes each growth), so later sightings of the path are the same export.
+  async #handGrowing(file: StableFile): Promise<boolean> {
+    const { store } = this.#deps;
+    if (store.rowsForSource(file.folderId, file.path, ['queued', 'uploading', 'completing', 'failed', 'paused']).length > 0) return true;
+    if (store.findLive(file.folderId, file.path, file.size, file.mtimeMs)) return true;
+    const row = await this.take(file.folderId, file.path, file.relPath);
+    this.#deps.queued();
+    return row !== undefined;
+  }
+
+  /** Hashes and queues one file (dedup applied); undefined when it cannot be read or changed while hashing. */
+  async take(folderId: string, path: string, relPath: string): Promise<FileRow | undefined> {
+    const { store, log } = this.#deps;
+    try {
+      const before = await stat(path);
+      if (this.#deps.folders.get(folderId)?.growing) {
+        // Still being written: no hash yet (the scheduler records it once the upload completes).
+        const row = store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs });
+        this.#deps.touched(row.id);
+        return row;
+      }
+      const sha256 = await sha256File(path);
+      const after = await stat(path);
+      // Written to while hashing: the hash is of no version; the watcher looks again.
+      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
+      let row = store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs, sha256 });
+      if (row.state === 'queued') {
+        const duplicate = settleIfDuplicate(store, row, this.#deps.duplicatePolicy(folderId));
+        if (duplicate) {
+          row = duplicate;
+          log.log('info', 'duplicate', { fileId: row.id, duplicateOf: row.duplicateOf, sha256: row.sha256 });
+        }
+      }
+      this.#deps.touched(row.id);
+      return row;
+    } catch (error) {
+      log.log('warn', 'intake-failed', { folderId, code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN' });
+      return undefined;
+    }
+  }
+}
