@@ -1,6 +1,7 @@
 // The one contract between the engine and any UI (Electron preload, the web
 // bridge, the CLI). Types only: main, preload, the control server and the
 // renderer all derive from this file, so a mismatch is a compile error.
+import type { HistoryEntry } from './store/history.ts';
 import type { FileState } from './store/states.ts';
 
 export type { FileState };
@@ -88,22 +89,8 @@ export interface HistoryQuery {
   offset?: number;
 }
 
-/** One finished file (uploaded, or recognised as a duplicate of an upload). */
-export interface HistoryRow {
-  id: number;
-  folderId: string;
-  relPath: string;
-  size: number;
-  state: 'done' | 'duplicate';
-  /** When it finished (epoch ms). */
-  at: number;
-  /** The BioT file holding the bytes (the original's, for a duplicate). */
-  biotFileId: string | null;
-  entityType: string | null;
-  entityId: string | null;
-  /** For a duplicate: the queue id of the file that was uploaded. */
-  duplicateOf: number | null;
-}
+/** One finished file (uploaded, or recognised as a duplicate of an upload); the store's own row shape. */
+export type HistoryRow = HistoryEntry;
 
 export interface HistoryPage {
   rows: HistoryRow[];

@@ -4,16 +4,20 @@
 // 100k rows at once.
 import type { StoreContext } from './db.ts';
 
+/** One finished file (uploaded, or recognised as a duplicate of an upload). */
 export interface HistoryEntry {
   id: number;
   folderId: string;
   relPath: string;
   size: number;
   state: 'done' | 'duplicate';
+  /** When it finished (epoch ms). */
   at: number;
+  /** The BioT file holding the bytes (the original's, for a duplicate). */
   biotFileId: string | null;
   entityType: string | null;
   entityId: string | null;
+  /** For a duplicate: the queue id of the file that was uploaded. */
   duplicateOf: number | null;
 }
 
