@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores here: integration files move real bytes; keep them from starving each other.
     maxWorkers: 2,
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });
