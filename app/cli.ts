@@ -27,7 +27,7 @@ const commands: Record<string, Command> = {
   },
   status: {
     summary: 'show the queue from the database (no BioT contact)',
-    usage: 'device-uploader status --config FILE [--json] [--limit N]',
+    usage: 'device-uploader status --config FILE [--json] [--limit N] [--names]',
     run: async (args) => (await import('./cli/status.ts')).statusCommand(args),
   },
   sandbox: {

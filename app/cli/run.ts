@@ -43,7 +43,8 @@ export async function runEngine(config: Config, options: { once: boolean; before
     await options.beforeStart?.(engine);
     // --once takes what the folders hold now; otherwise the watcher reconciles and watches.
     engine.start({ watch: !options.once });
-    if (options.once) await engine.scanFolders();
+    // Files written to within their folder's quiet period are left for the next run: a device may still be writing.
+    if (options.once) await engine.scanFolders({ settledOnly: true });
     if (!options.once) {
       await new Promise<never>(() => {}); // until a signal
     }

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseJsonText } from '../config/load.ts';
 import { writeConfigFile } from '../config/save.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
@@ -55,7 +56,7 @@ async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sa
   mkdirSync(home, { recursive: true });
   const configFile = join(home, 'config.json');
   const sandbox = await startSandbox({ dataDir: join(home, 'sandbox') });
-  const saved = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>) : undefined;
+  const saved = existsSync(configFile) ? (parseJsonText(readFileSync(configFile, 'utf8'), configFile) as Record<string, unknown>) : undefined;
   const inbox = inboxFlag ?? join(homedir(), 'Device Uploader Inbox');
   const raw = saved ?? { dataDir: join(home, 'data'), folders: [{ id: 'inbox', path: inbox, quietSeconds: 2 }] };
   if (inboxFlag) raw.folders = [{ id: 'inbox', path: inbox, quietSeconds: 2 }];

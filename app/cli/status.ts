@@ -1,5 +1,7 @@
-// `device-uploader status --config FILE [--json]`: the queue as the database
-// holds it, without starting the engine or contacting BioT.
+// `device-uploader status --config FILE [--json] [--names]`: the queue as the
+// database holds it, without starting the engine or contacting BioT. File
+// names show on a terminal (a person is looking); piped or redirected output
+// may end up in a log, so it carries ids only unless --names asks for them.
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { DATABASE_FILE } from '../engine.ts';
@@ -8,22 +10,27 @@ import { parseFlags, UsageError } from './flags.ts';
 import { formatBytes } from './format.ts';
 
 export async function statusCommand(args: string[]): Promise<number> {
-  const flags = parseFlags(args, { config: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
+  const flags = parseFlags(args, { config: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, names: { type: 'boolean' } });
   if (!flags.config) throw new UsageError('--config FILE is required');
   const config = loadConfigFile(flags.config);
   const store = openStore(join(config.dataDir, DATABASE_FILE));
   try {
     const limit = flags.limit ? Number(flags.limit) : 50;
     const snap = store.snapshot({ limit });
+    const names = flags.names ?? (process.stdout.isTTY === true && !flags.json);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ counts: snap.counts, total: snap.total, files: snap.page.files.map(({ sourcePath: _omit, ...f }) => f) }, null, 2)}\n`);
+      const files = snap.page.files.map(({ sourcePath: _path, relPath, lastError, ...f }) => ({
+        ...f,
+        ...(names && { relPath, lastError }),
+      }));
+      process.stdout.write(`${JSON.stringify({ counts: snap.counts, total: snap.total, files }, null, 2)}\n`);
       return 0;
     }
     const counts = Object.entries(snap.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ');
     process.stdout.write(`${snap.total} file(s): ${counts || 'none'}\n`);
     for (const f of snap.page.files) {
       const pct = f.size ? Math.floor((f.bytesDone / f.size) * 100) : 100;
-      process.stdout.write(`${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${f.relPath}${f.lastError ? `  (${f.lastError})` : ''}\n`);
+      process.stdout.write(`${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? f.relPath : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? f.lastError : f.lastErrorCode})` : ''}\n`);
     }
     return 0;
   } finally {

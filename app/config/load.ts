@@ -20,13 +20,36 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(`cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`);
   }
-  let raw: unknown;
+  return parseConfig(parseJsonText(text, file), { baseDir: dirname(resolve(file)), env, source: file });
+}
+
+/**
+ * JSON.parse with an error that says where, never what: Node's own message
+ * quotes the text around the mistake, which may be a password.
+ */
+export function parseJsonText(text: string, file: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+    const at = errorPosition(text, (error as Error).message);
+    const where = at === undefined ? '' : ` near ${lineAndColumn(text, at)}`;
+    throw new ConfigError(`config file ${file} is not valid JSON${where}`);
   }
-  return parseConfig(raw, { baseDir: dirname(resolve(file)), env, source: file });
+}
+
+// Node gives either "at position N" or a quoted snippet around the mistake; the
+// snippet is only used to find the place, it never reaches the message.
+function errorPosition(text: string, message: string): number | undefined {
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return Number(position);
+  const snippet = /, (?:\.\.\.)?"(.+)"(?:\.\.\.)? is not valid JSON$/.exec(message)?.[1];
+  const found = snippet ? text.indexOf(snippet) : -1;
+  return found >= 0 ? found + Math.floor((snippet as string).length / 2) : undefined;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position).split('\n');
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
 /** Validates an already-parsed config object (from a file, the UI or a test). */

@@ -1,5 +1,5 @@
 // Headers on every answer: the UI's CSP allows only its own scripts and
-// styles and talks only to this server; nothing may frame it, and no URL
+// styles and lets it connect only to its own origin; nothing may frame it, and no URL
 // (which could carry the token) leaks in a Referer.
 import type { ServerResponse } from 'node:http';
 
@@ -7,7 +7,7 @@ export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "connect-src 'self' ws://127.0.0.1:*",
+  "connect-src 'self'",
   "img-src 'self' data:",
   "frame-ancestors 'none'",
   "base-uri 'none'",

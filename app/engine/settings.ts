@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
-import { ConfigError, parseConfig } from '../config/load.ts';
+import { ConfigError, parseConfig, parseJsonText } from '../config/load.ts';
 import { writeConfigFile } from '../config/save.ts';
 import { configSchema, type Config } from '../config/schema.ts';
 
@@ -42,9 +42,12 @@ export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInpu
   const oldServer = (rawFile.server ?? {}) as Raw;
   const oldAuth = (oldServer.auth ?? {}) as Raw;
   const a = input.server.auth;
+  // A saved secret is kept only for the same server and the same identity:
+  // otherwise whoever holds the window could send it to a host of their own.
+  const sameServer = oldServer.baseUrl === input.server.baseUrl;
   const auth: Raw = a.type === 'user'
-    ? { type: 'user', username: a.username, password: a.password || (oldAuth.type === 'user' ? oldAuth.password : undefined) }
-    : { type: 'service', id: a.id, secretKey: a.secretKey || (oldAuth.type === 'service' ? oldAuth.secretKey : undefined) };
+    ? { type: 'user', username: a.username, password: a.password || (sameServer && oldAuth.type === 'user' && oldAuth.username === a.username ? oldAuth.password : undefined) }
+    : { type: 'service', id: a.id, secretKey: a.secretKey || (sameServer && oldAuth.type === 'service' && oldAuth.id === a.id ? oldAuth.secretKey : undefined) };
   const oldFolders = Array.isArray(rawFile.folders) ? (rawFile.folders as Raw[]) : [];
   const byId = new Map(current.folders.map((f, i) => [f.id, oldFolders[i] ?? {}]));
   const folders = input.folders.map((f) => folderRaw(byId.get(f.id) ?? {}, f));
@@ -126,7 +129,7 @@ export function restartNeeded(before: Config, after: Config): string[] {
 
 /** Reads the config file, merges the input, checks it and, when it is good, writes it atomically. */
 export function saveSettingsFile(file: string, current: Config, input: SettingsInput, env: NodeJS.ProcessEnv): { config: Config } | { errors: FieldError[] } {
-  const rawFile = JSON.parse(readFileSync(file, 'utf8')) as Raw;
+  const rawFile = parseJsonText(readFileSync(file, 'utf8'), file) as Raw;
   const raw = mergeSettings(rawFile, current, input);
   const checked = checkSettings(raw, { baseDir: dirname(resolve(file)), env });
   if ('config' in checked) writeConfigFile(file, raw);

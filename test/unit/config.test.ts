@@ -62,5 +62,9 @@ describe('config', () => {
     writeFileSync(join(dir, 'bad.json'), '{ "dataDir": ');
     expect(() => loadConfigFile(join(dir, 'bad.json'))).toThrow(ConfigError);
     expect(() => loadConfigFile(join(dir, 'bad.json'))).toThrow(/not valid JSON/);
+    // The message says where, never echoes the text (it may hold a password).
+    writeFileSync(join(dir, 'secret.json'), '{\n  "password": hunter2secret\n}');
+    expect(() => loadConfigFile(join(dir, 'secret.json'))).toThrow(/line 2, column \d+/);
+    expect(() => loadConfigFile(join(dir, 'secret.json'))).not.toThrow(/hunter2/);
   });
 });

@@ -72,4 +72,16 @@ describe('settings', () => {
     expect('errors' in noSecret && noSecret.errors[0]!.field).toBe('server.auth.secretKey');
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
+
+  it('asks for the password again when the server or the user changes', () => {
+    const { file, config } = setup();
+    for (const change of [
+      (i: SettingsInput) => void (i.server.baseUrl = 'https://attacker.example'),
+      (i: SettingsInput) => void (i.server.auth = { type: 'user', username: 'someone-else' }),
+    ]) {
+      const result = saveSettingsFile(file, config, input(settingsView(config), change), {});
+      expect('errors' in result && result.errors.map((e) => e.field)).toContain('server.auth.password');
+      expect(readFileSync(file, 'utf8')).toContain('https://biot.example');
+    }
+  });
 });
