@@ -102,9 +102,10 @@ export class Engine implements UploaderApi {
       folders: this.#folders,
       log: this.#log,
       changed: (id) => this.#events.touch(id),
-      locked: (code) => {
+      signInStopped: (code, locked) => {
+        // Until a person presses Retry (which resets the sign-in) or restarts with new credentials.
         this.#scheduler.hold();
-        this.#log.log('error', 'account-locked', { code });
+        this.#log.log('error', locked ? 'account-locked' : 'sign-in-refused', { code });
       },
       onOutcome: (outcome) => this.#noteOutcome(outcome),
       // Dedup again right before a transfer: twins queued together both passed intake.
@@ -120,12 +121,24 @@ export class Engine implements UploaderApi {
       touched: (id) => this.#events.touch(id),
       queued: () => this.#scheduler.pump(),
     });
-    this.#watcher = new FolderWatcher({
+    this.#watcher = this.#newWatcher(config);
+  }
+
+  /** A folder watcher over `config`'s folders, feeding the intake. */
+  #newWatcher(config: Config): FolderWatcher {
+    return new FolderWatcher({
       folders: config.folders,
       store: this.store,
       hand: (file) => this.#intake.handStable(file),
       log: this.#log,
-      ...(options.openCheck && { openCheck: options.openCheck }),
+      ...(this.#options.openCheck && { openCheck: this.#options.openCheck }),
+    });
+  }
+
+  /** Starts `watcher` once `before` settles; whenWatching() follows it. */
+  #startWatcher(watcher: FolderWatcher, before: Promise<void> = Promise.resolve()): void {
+    this.#watching = before.then(() => watcher.start()).catch((error: unknown) => {
+      this.#log.log('error', 'watch-start-failed', { error: error instanceof Error ? error.name : 'unknown' });
     });
   }
 
@@ -134,9 +147,7 @@ export class Engine implements UploaderApi {
     this.#scheduler.start();
     if (options.watch === false) return;
     this.#watchOn = true;
-    this.#watching = this.#watcher.start().catch((error: unknown) => {
-      this.#log.log('error', 'watch-start-failed', { error: error instanceof Error ? error.name : 'unknown' });
-    });
+    this.#startWatcher(this.#watcher);
   }
 
   /** Resolves once every folder is watched and reconciled (tests write files after this). */
@@ -264,16 +275,13 @@ export class Engine implements UploaderApi {
     for (const f of config.folders) this.#folders.set(f.id as string, f);
     this.#throttle.setRate(config.transfer.maxBytesPerSecond);
     // The watcher keeps its own folder list: swap in one over the new folders.
+    // `next`, not this.#watcher read later: a second reconfigure before the old
+    // watcher closed would otherwise start the newest watcher twice.
     const old = this.#watcher;
-    this.#watcher = new FolderWatcher({
-      folders: config.folders, store: this.store, hand: (file) => this.#intake.handStable(file), log: this.#log,
-      ...(this.#options.openCheck && { openCheck: this.#options.openCheck }),
-    });
-    if (this.#watchOn) {
-      this.#watching = old.close().then(() => this.#watcher.start()).catch((error: unknown) => {
-        this.#log.log('error', 'watch-start-failed', { error: error instanceof Error ? error.name : 'unknown' });
-      });
-    } else void old.close();
+    const next = this.#newWatcher(config);
+    this.#watcher = next;
+    if (this.#watchOn) this.#startWatcher(next, old.close());
+    else void old.close();
     this.#scheduler.pump();
   }
 

@@ -21,7 +21,8 @@ const MiB = 1024 * 1024;
 const size = Number(process.argv[2] ?? 256) * MiB;
 const parallel = Number(process.argv[3] ?? 4);
 const partSize = 8 * MiB;
-const rgw = await startRadosgw({ memstoreBytes: 4 * 1024 ** 3 });
+// Nothing is deleted between variants: room for 2 rounds × 4 variants of the file.
+const rgw = await startRadosgw({ memstoreBytes: 10 * 1024 ** 3 });
 const dir = mkdtempSync(join(tmpdir(), 'du-probe-'));
 try {
   const file = join(dir, 'f.bin');

@@ -18,12 +18,11 @@ export class EventPump {
     this.#intervalMs = intervalMs;
   }
 
-  /** Notes a change; publishes at most once per interval. */
+  /** Notes a change; publishes at most once per interval. With nobody listening there is nothing to note. */
   touch(fileId: number): void {
+    if (this.#listeners.size === 0) return;
     this.#dirty.add(fileId);
-    if (!this.#timer && this.#listeners.size > 0) {
-      this.#timer = setTimeout(() => this.#publish(), this.#intervalMs);
-    }
+    this.#timer ??= setTimeout(() => this.#publish(), this.#intervalMs);
   }
 
   /** Publishes an event now, outside the throttle (connection changes are rare and urgent). */
@@ -33,13 +32,21 @@ export class EventPump {
 
   subscribe(listener: EventListener): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size > 0) return;
+      // The last listener left: drop what it would have been told.
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#dirty.clear();
+    };
   }
 
   dispose(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#listeners.clear();
+    this.#dirty.clear();
   }
 
   #publish(): void {

@@ -2,6 +2,7 @@
 // writes its outcome back as one state transition. Commands from people
 // (pause, cancel) move the row first and then abort its transfer with a
 // StopRequest, so a transfer's late outcome never overrides a person.
+import { stat } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { BiotClient } from '../biot/index.ts';
 import type { FolderConfig } from '../config/schema.ts';
@@ -10,7 +11,7 @@ import type { FileRow } from '../store/types.ts';
 import { backoffDelay } from '../transfer/backoff.ts';
 import { transferFile, type TransferSettings } from '../transfer/file-transfer.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
-import { StopRequest, type StopReason } from '../transfer/stop.ts';
+import { StopRequest, stopReasonOf, type StopReason } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule } from './attach.ts';
 import { sha256File } from './hash-file.ts';
@@ -29,8 +30,12 @@ export interface SchedulerDeps {
   log: Logger;
   /** Called whenever a row changed or bytes moved; the event pump throttles it. */
   changed: (fileId: number) => void;
-  /** Called when BioT refuses the account for good (lock-out): nothing more is claimed. */
-  locked: (code: string) => void;
+  /**
+   * Called when signing in to BioT stopped for good: a lock-out (`locked`), or
+   * credentials refused (wrong password or key, MFA). Nothing more is claimed
+   * until release(); the rows that met a refused login go back to the queue.
+   */
+  signInStopped: (code: string, locked: boolean) => void;
   /** Every outcome, for the connection banner. */
   onOutcome?: (outcome: TransferOutcome) => void;
   /**
@@ -57,6 +62,30 @@ interface Active {
 
 /** Retry delays for whole files: clinic internet can be down for hours, so keep trying, slowly. */
 const fileBackoff = { baseMs: 2_000, maxMs: 10 * 60_000 };
+
+/** The folder id of files queued by path (engine.enqueue) outside every configured folder. */
+const MANUAL_FOLDER = 'manual';
+
+/** A row whose folder left the config: without it there is no attach rule, and BioT drops unattached files. */
+const folderRemoved: TransferOutcome = {
+  kind: 'needs-attention',
+  code: 'FOLDER_REMOVED',
+  message: 'its folder was removed from the settings; add it back and retry, or cancel',
+  locked: false,
+};
+
+/** Resolves when `work` settles or `signal` aborts, whichever is first, leaving no listener on the signal. */
+export function untilDoneOrAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const end = (): void => {
+      signal.removeEventListener('abort', end);
+      resolve();
+    };
+    signal.addEventListener('abort', end, { once: true });
+    work.then(end, end);
+  });
+}
 
 export class Scheduler {
   readonly #deps: SchedulerDeps;
@@ -146,7 +175,25 @@ export class Scheduler {
     if (!(await this.#vetted(active))) return;
     const { row } = active;
     const folder = this.#deps.folders.get(row.folderId);
-    const outcome = await transferFile(
+    if (!folder && row.folderId !== MANUAL_FOLDER) return this.#settle(row.id, folderRemoved);
+    // BioT already holds this file (an earlier run completed it, then its attach
+    // failed or the app stopped before done): attach that file, never upload again.
+    const completed = this.#deps.store.uploadsFor(row.id).filter((u) => u.state === 'completed').at(-1);
+    let outcome = completed ? { kind: 'done' as const, biotFileId: completed.biotFileId } : await this.#transfer(active, folder);
+    // ENOENT for the whole folder (a share unmounted) is not a vanished file: try again later.
+    if (outcome.kind === 'missing' && folder && !(await isDirectory(folder.path))) {
+      outcome = { kind: 'retry', code: 'FOLDER_UNREACHABLE', message: 'its folder cannot be reached; will try again' };
+    }
+    if (outcome.kind === 'done') {
+      await this.#hashIfMissing(row.id, row.sourcePath);
+      outcome = await this.#attach(row, outcome, active.controller.signal);
+    }
+    this.#settle(row.id, outcome);
+  }
+
+  #transfer(active: Active, folder: FolderConfig | undefined): Promise<TransferOutcome> {
+    const { row } = active;
+    return transferFile(
       {
         ledger: storeLedger(this.#deps.store),
         api: this.#deps.biot.files,
@@ -168,9 +215,6 @@ export class Scheduler {
         },
       },
     );
-    if (outcome.kind === 'done') await this.#hashIfMissing(row.id, row.sourcePath);
-    const final = outcome.kind === 'done' ? await this.#attach(row, outcome, active.controller.signal) : outcome;
-    this.#settle(row.id, final);
   }
 
   // Waits only for twins with a smaller id, so two twins never wait for each other.
@@ -188,7 +232,7 @@ export class Scheduler {
       );
       if (!twin) return true;
       this.#deps.log.log('info', 'transfer-waits-for-twin', { fileId: row.id, twinId: twin.row.id });
-      await Promise.race([twin.done, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+      await untilDoneOrAborted(twin.done, signal);
     }
   }
 
@@ -207,13 +251,18 @@ export class Scheduler {
 
   /** Runs the folder's attach rule before the row is marked done: done means kept by BioT. */
   async #attach(row: FileRow, outcome: TransferOutcome & { kind: 'done' }, signal: AbortSignal): Promise<TransferOutcome> {
-    const rule = this.#deps.folders.get(row.folderId)?.attach;
+    const folder = this.#deps.folders.get(row.folderId);
+    if (!folder && row.folderId !== MANUAL_FOLDER) return folderRemoved; // removed while it was being sent
+    const rule = folder?.attach;
     if (!rule) return outcome;
     try {
       const entityId = await attachByRule(this.#deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
       this.#deps.store.recordAttached(row.id, { entityType: rule.entity, entityId });
       return outcome;
     } catch (error) {
+      // Pause, cancel or shutdown: nobody's failure. The upload stays completed; the next run attaches it.
+      const stop = stopReasonOf(signal);
+      if (stop) return { kind: 'stopped', reason: stop };
       const code = (error as { code?: string }).code ?? 'ATTACH_FAILED';
       const retryable = (error as { retryable?: boolean }).retryable === true;
       const message = `uploaded to BioT, but attaching it failed (${code})`;
@@ -227,9 +276,15 @@ export class Scheduler {
     this.#deps.onOutcome?.(outcome);
     const row = store.fileById(fileId);
     if (!row || (row.state !== 'uploading' && row.state !== 'completing')) return;
+    if ((outcome.kind === 'retry' || outcome.kind === 'needs-attention') && this.#signInStopped(row, outcome)) return;
     switch (outcome.kind) {
       case 'done':
-        this.#deps.onDone?.(store.markDone(fileId, { biotFileId: outcome.biotFileId, traceId: outcome.traceId ?? null }));
+        this.#deps.onDone?.(store.markDone(fileId, {
+          biotFileId: outcome.biotFileId,
+          traceId: outcome.traceId ?? null,
+          // What happens to the source is decided now, with the folder as it is set now.
+          afterUpload: this.#deps.folders.get(row.folderId)?.afterUpload ?? 'leave',
+        }));
         log.log('info', 'file-done', { fileId, biotFileId: outcome.biotFileId });
         break;
       case 'retry':
@@ -242,7 +297,7 @@ export class Scheduler {
         break;
       case 'needs-attention':
         store.markNeedsAttention(fileId, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
-        if (outcome.locked) this.#deps.locked(outcome.code);
+        if (outcome.locked) this.#deps.signInStopped(outcome.code, true);
         break;
       case 'missing':
         store.markMissing(fileId);
@@ -258,7 +313,26 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Signing in was refused for good (wrong password or key: the token source
+   * stopped, see TokenSource.lockedBy) and this row failed meanwhile: it did
+   * nothing wrong, so it goes back to the queue and the scheduler holds, rather
+   * than every claimed file landing in needs-attention. A lock-out keeps its
+   * own path (needs-attention, locked) in the switch.
+   */
+  #signInStopped(row: FileRow, outcome: TransferOutcome & { kind: 'retry' | 'needs-attention' }): boolean {
+    const stop = this.#deps.biot.tokens.lockedBy;
+    if (!stop || stop.locked) return false;
+    this.#deps.store.holdForSignIn(row.id, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
+    this.#deps.signInStopped(stop.code, false);
+    return true;
+  }
+
   #now(): number {
     return (this.#deps.now ?? Date.now)();
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
 }

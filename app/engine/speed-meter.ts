@@ -15,27 +15,37 @@ export class SpeedMeter {
 
   /** Records bytes sent (negative to take back a failed attempt's bytes). */
   add(bytes: number): void {
-    const key = Math.floor(this.#now() / bucketMs);
+    const now = this.#now();
+    const key = Math.floor(now / bucketMs);
+    // Pruned here too: a transfer nobody watches (no UI asking for rate()) runs for hours.
+    if (!this.#buckets.has(key)) this.#prune(now);
     this.#buckets.set(key, (this.#buckets.get(key) ?? 0) + bytes);
   }
 
   /** Bytes per second over the window; never negative. */
   rate(): number {
     const now = this.#now();
-    const oldest = Math.floor((now - windowMs) / bucketMs);
+    this.#prune(now);
     let sum = 0;
     let first = Infinity;
     for (const [key, bytes] of this.#buckets) {
-      if (key < oldest) this.#buckets.delete(key);
-      else {
-        sum += bytes;
-        first = Math.min(first, key);
-      }
+      sum += bytes;
+      first = Math.min(first, key);
     }
     if (sum <= 0 || first === Infinity) return 0;
     // A transfer that started 1 s ago is measured over 1 s, not the whole window.
     const span = Math.max(bucketMs, Math.min(windowMs, now - first * bucketMs));
     return (sum / span) * 1000;
+  }
+
+  /** Buckets held (at most one window's worth): for tests and diagnostics. */
+  get bucketCount(): number {
+    return this.#buckets.size;
+  }
+
+  #prune(now: number): void {
+    const oldest = Math.floor((now - windowMs) / bucketMs);
+    for (const key of this.#buckets.keys()) if (key < oldest) this.#buckets.delete(key);
   }
 }
 

@@ -159,7 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           // Stalled transfers and keep-alive sockets would hold close() forever.
           server.closeAllConnections();
         });
-        state.save();
+        state.flush();
         store.close();
         if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       })();

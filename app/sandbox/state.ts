@@ -1,7 +1,10 @@
 // The sandbox's durable state: uploads (with the store's upload id and saved
 // ETags), finished files and entities, kept as one JSON document written
-// atomically (temp file + rename) after every change, so a sandbox restarted
-// on the same --data dir still knows the uploads in progress.
+// atomically (temp file + rename) shortly after every change, so a sandbox
+// restarted on the same --data dir still knows the uploads in progress.
+// Writes are coalesced (at most one per SAVE_DELAY_MS): rewriting the whole
+// document on every call made the sandbox, not the uploader, set the pace of
+// small-file runs. A crash of the sandbox itself may lose that last moment.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,9 +46,12 @@ interface StateDocument {
 }
 
 /** Loads (or creates) the state document in dataDir and saves it on demand. */
+const SAVE_DELAY_MS = 50;
+
 export class SandboxState {
   readonly doc: StateDocument;
   readonly #path: string;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -53,11 +59,18 @@ export class SandboxState {
     this.doc = existsSync(this.#path)
       ? (JSON.parse(readFileSync(this.#path, 'utf8')) as StateDocument)
       : { version: 1, secret: randomBytes(32).toString('hex'), files: {}, entities: { patient: {}, device: {}, generic: {} } };
-    this.save();
+    this.flush();
   }
 
-  /** Writes the document atomically: a crash leaves the old or the new file, never half of one. */
+  /** Notes a change: the document is written within SAVE_DELAY_MS. */
   save(): void {
+    this.#timer ??= setTimeout(() => this.flush(), SAVE_DELAY_MS);
+  }
+
+  /** Writes the document now, atomically: a crash leaves the old or the new file, never half of one. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     const temp = `${this.#path}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(this.doc));
     renameSync(temp, this.#path);

@@ -8,7 +8,7 @@ import { scrubErrorText } from './redact.ts';
 import { toFileRow } from './rows.ts';
 import type { FileState } from './states.ts';
 import { applyTransition, idsInStates, requireFile, type TransitionSpec } from './transition.ts';
-import type { AttentionInput, FailureInput, FileRow } from './types.ts';
+import type { AfterUpload, AttentionInput, FailureInput, FileRow } from './types.ts';
 
 function one(ctx: StoreContext, fileId: number, spec: TransitionSpec): FileRow {
   return ctx.write(() => applyTransition(ctx, fileId, spec));
@@ -32,8 +32,17 @@ export function markCompleting(ctx: StoreContext, fileId: number, traceId?: stri
   return one(ctx, fileId, { to: 'completing', verb: 'markCompleting', from: ['uploading'], event: 'completing', traceId });
 }
 
-/** BioT holds the file: settle the row and close its open upload as completed, together. */
-export function markDone(ctx: StoreContext, fileId: number, result: { biotFileId: string; traceId?: string | null }): FileRow {
+/**
+ * BioT holds the file: settle the row and close its open upload as completed,
+ * together. `afterUpload` is the folder's post-upload action at this moment,
+ * recorded with it: only a row done under 'move' or 'delete' is ever moved or
+ * deleted (awaitingPostAction), whatever the folder is set to later.
+ */
+export function markDone(
+  ctx: StoreContext,
+  fileId: number,
+  result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload },
+): FileRow {
   return ctx.write(() => {
     const now = ctx.now();
     const open = ctx
@@ -53,8 +62,9 @@ export function markDone(ctx: StoreContext, fileId: number, result: { biotFileId
         bytes_done: row.size,
         last_error: null,
         last_error_code: null,
+        post_action_intent: result.afterUpload ?? 'leave',
       }),
-      detail: (row) => ({ biotFileId: result.biotFileId, sha256: row.sha256, size: row.size }),
+      detail: (row) => ({ biotFileId: result.biotFileId, sha256: row.sha256, size: row.size, afterUpload: result.afterUpload ?? 'leave' }),
     });
   });
 }
@@ -75,6 +85,23 @@ export function markFailed(ctx: StoreContext, fileId: number, f: FailureInput): 
     }),
     // Only the code reaches the audit: free text is where names slip through.
     detail: (row) => ({ code: f.code, attempts: row.attempts + 1, retryAt: f.retryAt }),
+  });
+}
+
+/**
+ * The sign-in was refused for good (wrong password or key): the row did
+ * nothing wrong, so it goes back to the queue as it was (attempts unchanged,
+ * its upload and parts kept) while the scheduler holds. Audit 'held'.
+ */
+export function holdForSignIn(ctx: StoreContext, fileId: number, f: AttentionInput): FileRow {
+  return one(ctx, fileId, {
+    to: 'queued',
+    verb: 'holdForSignIn',
+    from: ['uploading', 'completing'],
+    event: 'held',
+    traceId: f.traceId,
+    set: (row) => ({ next_attempt_at: ctx.now(), last_error: scrubbed(row, f.error), last_error_code: f.code }),
+    detail: { code: f.code },
   });
 }
 
@@ -161,7 +188,9 @@ export function recordAttached(
 ): FileRow {
   return ctx.write(() => {
     const row = requireFile(ctx, fileId);
-    if (row.state !== 'completing' && row.state !== 'done') {
+    // 'uploading': claimed again after its upload completed but the attach failed or was cut off.
+    const completed = () => ctx.stmt(`SELECT 1 FROM uploads WHERE file_id = ? AND state = 'completed'`).get(fileId) !== undefined;
+    if (row.state !== 'completing' && row.state !== 'done' && !(row.state === 'uploading' && completed())) {
       throw new StoreConflictError(`file ${fileId} is '${row.state}'; only a completed upload can be attached`);
     }
     const now = ctx.now();

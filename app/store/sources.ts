@@ -46,10 +46,18 @@ export function recordPostAction(ctx: StoreContext, fileId: number, result: { ac
   });
 }
 
-/** Done rows of a folder whose post-upload action never ran (the app stopped in between). */
+/**
+ * Done rows of a folder whose post-upload action never ran (the app stopped in
+ * between). Only rows done under 'move' or 'delete': a row done under 'leave'
+ * (or before that was recorded) is never acted on, even if the folder is now
+ * set to move or delete.
+ */
 export function awaitingPostAction(ctx: StoreContext, folderId: string): FileRow[] {
   return ctx
-    .stmt(`SELECT * FROM files WHERE folder_id = ? AND state = 'done' AND post_action IS NULL ORDER BY id`)
+    .stmt(
+      `SELECT * FROM files WHERE folder_id = ? AND state = 'done' AND post_action IS NULL
+         AND post_action_intent IN ('move', 'delete') ORDER BY id`,
+    )
     .all(folderId)
     .map(toFileRow);
 }

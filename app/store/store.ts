@@ -14,7 +14,7 @@ import * as reads from './reads.ts';
 import * as sources from './sources.ts';
 import type { FileState } from './states.ts';
 import type {
-  AttentionInput, AuditRow, EnqueueInput, FailureInput, FilePage, FileRow, ListQuery, NewUpload,
+  AfterUpload, AttentionInput, AuditRow, EnqueueInput, FailureInput, FilePage, FileRow, ListQuery, NewUpload,
   PartRow, PlannedPart, PostAction, RecoveryCounts, Snapshot, UploadRow, UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
@@ -93,7 +93,10 @@ export class Store {
 
   // transitions
   markCompleting(fileId: number, traceId?: string | null): FileRow { return life.markCompleting(this.#ctx, fileId, traceId); }
-  markDone(fileId: number, result: { biotFileId: string; traceId?: string | null }): FileRow { return life.markDone(this.#ctx, fileId, result); }
+  markDone(fileId: number, result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload }): FileRow {
+    return life.markDone(this.#ctx, fileId, result);
+  }
+  holdForSignIn(fileId: number, f: AttentionInput): FileRow { return life.holdForSignIn(this.#ctx, fileId, f); }
   markFailed(fileId: number, f: FailureInput): FileRow { return life.markFailed(this.#ctx, fileId, f); }
   markNeedsAttention(fileId: number, f: AttentionInput): FileRow { return life.markNeedsAttention(this.#ctx, fileId, f); }
   pause(fileId: number): FileRow { return life.pause(this.#ctx, fileId); }

@@ -19,7 +19,8 @@ export type SettableColumn =
   | 'duplicate_of'
   | 'size'
   | 'mtime_ms'
-  | 'sha256';
+  | 'sha256'
+  | 'post_action_intent';
 
 export type SqlValue = string | number | null;
 

@@ -34,9 +34,17 @@ export interface FileRow {
   /** Why the post-upload action failed or was skipped (an error code); null when it did not. */
   postActionError: string | null;
   postActionAt: number | null;
+  /**
+   * The folder's afterUpload when the row became done: only 'move' and
+   * 'delete' rows ever get a post-upload action (null: done before v3, left alone).
+   */
+  postActionIntent: AfterUpload | null;
 }
 
 export type PostAction = 'moved' | 'deleted' | 'failed' | 'skipped';
+
+/** A folder's afterUpload setting, as recorded on a done row. */
+export type AfterUpload = 'leave' | 'move' | 'delete';
 
 /** One BioT upload attempt (multipart or single) of a file. */
 export interface UploadRow {
@@ -85,7 +93,8 @@ export type AuditEvent =
   | 'recovered'
   | 'attached'
   | 'source-changed'
-  | 'post-action';
+  | 'post-action'
+  | 'held';
 
 /** Structured, name-free facts about an event: ids, codes, counts, hashes. */
 export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;

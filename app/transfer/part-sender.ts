@@ -2,12 +2,14 @@
 // by concurrent senders), the streamed PUT, the ETag check against the MD5 of
 // the bytes sent, the ETag recorded the moment it lands, and retries with
 // backoff for what retrying can fix.
+import { BiotError } from '../biot/errors.ts';
 import type { PartRow, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { checkPartEtag } from './etag-check.ts';
 import type { LinkBook } from './link-book.ts';
 import { PartGaveUp, PartRefused } from './outcome.ts';
 import { putPart, StalledError } from './part-put.ts';
+import { sleep } from './sleep.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 
 /** Sends parts of one upload: links, retries, ETag check, stall and stop handling. */
@@ -31,9 +33,10 @@ export class PartSender {
     let lastCode = 'UNKNOWN';
     for (let attempt = 1; attempt <= settings.maxPartAttempts; attempt++) {
       signal.throwIfAborted();
-      const url = await this.#link(part.partNumber, signal);
       let sent = 0;
       try {
+        // Inside the try: a 5xx or timeout from BioT's partLinks is one failed attempt of this part, not the file's end.
+        const url = await this.#link(part.partNumber, signal);
         const result = await putPart({
           url,
           path: this.#job.path,
@@ -64,9 +67,17 @@ export class PartSender {
           throw new PartRefused(`STORAGE_${result.status}`, `storage refused part ${part.partNumber} (HTTP ${result.status} ${result.storageCode ?? ''})`.trim());
         }
       } catch (error) {
-        if (signal.aborted || error instanceof PartRefused || isSourceError(error)) throw signal.aborted ? signal.reason : error;
-        lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
-        // The socket may have died with bytes in flight; the link may be fine.
+        if (signal.aborted) throw signal.reason;
+        if (error instanceof BiotError) {
+          // Lock-outs, refusals and a vanished upload are the file's business; outages are retried here.
+          if (!error.retryable) throw error;
+          lastCode = `LINKS_${error.code}`;
+        } else if (error instanceof PartRefused || error instanceof PartGaveUp || isSourceError(error)) {
+          throw error;
+        } else {
+          lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
+          // The socket may have died with bytes in flight; the link may be fine.
+        }
       }
       this.#job.onBytes?.(-sent);
       this.#deps.log?.({ event: 'part-retry', fileId: this.#job.fileId, uploadId: this.#upload.id, part: part.partNumber, code: lastCode });
@@ -107,19 +118,4 @@ export class PartSender {
 export function isSourceError(error: unknown): boolean {
   const e = error as NodeJS.ErrnoException | undefined;
   return typeof e?.code === 'string' && typeof e.syscall === 'string' && ['open', 'read', 'stat', 'fstat'].includes(e.syscall);
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -2,6 +2,8 @@
 // `bytesPerSecond`. Readers ask before they send a chunk, so the limit shapes
 // what leaves the PC rather than what is read from disk.
 
+import { sleep } from './sleep.ts';
+
 const noLimit = 0;
 
 export class Throttle {
@@ -23,6 +25,11 @@ export class Throttle {
 
   get rate(): number {
     return this.#rate;
+  }
+
+  /** The bucket size: the largest chunk that passes without running into debt (0 when unlimited). */
+  get burst(): number {
+    return this.#rate === noLimit ? 0 : this.#burst();
   }
 
   /** Resolves when `bytes` may be sent; callers are served in order so none starves. */
@@ -60,19 +67,4 @@ export class Throttle {
     this.#tokens = Math.min(this.#burst(), this.#tokens + ((now - this.#last) / 1000) * this.#rate);
     this.#last = now;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -16,6 +16,7 @@ import { openForReading, type OpenCheck } from './open-check.ts';
 import { runPostAction } from './post-action.ts';
 import { markGone, reconcileFolder, WAITING } from './reconcile.ts';
 import { Settler, type Hand } from './settler.ts';
+import { inHiddenDirectory } from './temporary.ts';
 
 export interface FolderWatcherDeps {
   folders: readonly FolderConfig[];
@@ -37,7 +38,8 @@ export class FolderWatcher {
   readonly #folders: Map<string, FolderConfig>;
   readonly #settler: Settler;
   readonly #watchers: FSWatcher[] = [];
-  readonly #postActions = new Set<Promise<void>>();
+  /** Post-upload actions in progress, by file id: one at a time per row. */
+  readonly #postActions = new Map<number, Promise<void>>();
   #closed = false;
 
   constructor(deps: FolderWatcherDeps) {
@@ -68,23 +70,24 @@ export class FolderWatcher {
     }
   }
 
-  /** Runs the folder's post-upload action for a row the scheduler just marked done. */
+  /**
+   * Runs the post-upload action recorded on a row the scheduler just marked
+   * done (see runPostAction). A row whose action is already running gets that
+   * same run: two moves or deletes of one file never race.
+   */
   afterUpload(row: FileRow): Promise<void> {
     const folder = this.#folders.get(row.folderId);
-    if (this.#closed || !folder || folder.afterUpload === 'leave') return Promise.resolve();
+    if (this.#closed || !folder) return Promise.resolve();
+    const running = this.#postActions.get(row.id);
+    if (running) return running;
     const run = runPostAction(folder, row, this.#deps.store, this.#deps.log)
       .then(() => undefined)
       .catch((error: unknown) => {
         this.#deps.log.log('error', 'post-action-error', { fileId: row.id, error: error instanceof Error ? error.name : 'unknown' });
       })
-      .finally(() => this.#postActions.delete(run));
-    this.#postActions.add(run);
+      .finally(() => this.#postActions.delete(row.id));
+    this.#postActions.set(row.id, run);
     return run;
-  }
-
-  /** True while a file's size kept rising (hook for a later growing-file mode). */
-  isGrowing(path: string): boolean {
-    return this.#settler.isGrowing(path);
   }
 
   /** Files seen but not yet handed on. */
@@ -98,7 +101,7 @@ export class FolderWatcher {
     await Promise.allSettled(this.#watchers.map((w) => w.close()));
     this.#watchers.length = 0;
     await this.#settler.close();
-    await Promise.allSettled([...this.#postActions]);
+    await Promise.allSettled([...this.#postActions.values()]);
   }
 
   async #watch(folder: FolderConfig): Promise<void> {
@@ -134,8 +137,9 @@ export class FolderWatcher {
     for (const row of this.#deps.store.rowsForSource(folderId, path, WAITING)) markGone(this.#deps.store, row.id, this.#deps.log, 'gone');
   }
 
+  // Rows done under 'move' or 'delete' whose action the app did not get to
+  // (whatever the folder says now: runPostAction skips a changed setting).
   #settlePostActions(folder: FolderConfig): void {
-    if (folder.afterUpload === 'leave') return;
     for (const row of this.#deps.store.awaitingPostAction(folder.id as string)) void this.afterUpload(row);
   }
 }
@@ -144,9 +148,8 @@ export class FolderWatcher {
 // by the folder's globs and temporary names once chokidar knows they are files.
 function ignoredBy(relPath: string, stats: Stats | undefined, matches: (relPath: string) => boolean): boolean {
   if (relPath === '' || relPath.startsWith('..')) return false;
-  const segments = relPath.split('/');
-  if (segments.slice(0, -1).some((s) => s.startsWith('.'))) return true;
-  if (stats?.isDirectory()) return segments.at(-1)!.startsWith('.');
+  if (inHiddenDirectory(relPath)) return true;
+  if (stats?.isDirectory()) return relPath.slice(relPath.lastIndexOf('/') + 1).startsWith('.');
   if (stats?.isFile()) return !matches(relPath);
   return false;
 }

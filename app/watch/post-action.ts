@@ -16,12 +16,21 @@ export interface PostActionResult {
   code?: string;
 }
 
-/** Runs `folder.afterUpload` for a done row and records the outcome; answers it (undefined for 'leave'). */
+/**
+ * Runs the post-upload action recorded on a done row when it became done
+ * (postActionIntent) and records the outcome; answers it (undefined when
+ * nothing was owed: 'leave', or a row done before intents were recorded).
+ * If the folder's setting has changed since, nothing is done to the source
+ * (skipped, AFTER_UPLOAD_CHANGED): a person's change of mind never deletes.
+ */
 export async function runPostAction(folder: FolderConfig, row: FileRow, store: Store, log: Logger): Promise<PostActionResult | undefined> {
-  if (folder.afterUpload === 'leave') return undefined;
   const current = store.fileById(row.id);
-  if (current?.state !== 'done') return undefined; // never before BioT holds it
-  const result = await attempt(folder, current);
+  if (current?.state !== 'done' || current.postAction !== null) return undefined; // never before BioT holds it, never twice
+  const intent = current.postActionIntent;
+  if (intent !== 'move' && intent !== 'delete') return undefined;
+  const result: PostActionResult = folder.afterUpload === intent
+    ? await attempt(folder, current)
+    : { action: 'skipped', code: 'AFTER_UPLOAD_CHANGED' };
   store.recordPostAction(current.id, { action: result.action, code: result.code ?? null });
   const level = result.action === 'failed' ? 'error' : result.action === 'skipped' ? 'warn' : 'info';
   log.log(level, 'post-action', { fileId: current.id, folderId: folder.id, action: result.action, code: result.code });

@@ -78,11 +78,6 @@ export class Settler {
     if (entry && !entry.handing) this.#drop(entry);
   }
 
-  /** True while the file's size kept rising (the hook for a later growing-file mode). */
-  isGrowing(path: string): boolean {
-    return this.#tracker.isGrowing(path);
-  }
-
   /** Paths being watched for stability or being handed on. */
   get pending(): number {
     return this.#entries.size;

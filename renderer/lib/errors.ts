@@ -3,7 +3,7 @@
 // screen says what happened and what to do, by error code.
 import type { QueueRow } from '../../app/api.ts';
 
-const LOGIN = new Set(['ACCESS_DENIED', 'INVALID_CREDENTIALS', 'USER_NOT_FOUND', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
+const LOGIN = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'USER_NOT_FOUND', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
 const NETWORK = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED', 'PARTS_MISSING']);
 
 function byCode(code: string | null): string | undefined {
@@ -16,6 +16,8 @@ function byCode(code: string | null): string | undefined {
   if (code === 'ETAG_MISMATCH') return 'Part of the file arrived damaged at BioT\'s storage.';
   if (code === 'LINKS_UNUSABLE') return 'BioT\'s upload links expire too soon. Check that this PC\'s clock is right.';
   if (code.startsWith('STORAGE_')) return 'BioT\'s storage did not accept part of the file.';
+  if (code === 'FOLDER_REMOVED') return 'Its folder was removed from Settings, so it was not uploaded. Add the folder back and press Retry, or cancel it.';
+  if (code === 'FOLDER_UNREACHABLE') return 'Its folder cannot be reached right now (a network share offline?). It will be uploaded once the folder is back.';
   if (code === 'UPLOAD_LOST') return 'BioT no longer knows this upload; it will start again.';
   return undefined;
 }

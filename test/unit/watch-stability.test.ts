@@ -32,20 +32,6 @@ describe('stability tracker', () => {
     expect(assess(undefined, { size: 1, mtimeMs: 0, now: 3_600_000 }, 5_000).verdict).toBe('pending');
   });
 
-  it('flags a file whose size keeps rising as growing, and clears it when it stops', () => {
-    const t = new StabilityTracker();
-    let now = 0;
-    for (let size = 1; size <= 4; size++) t.observe('g', { size, mtimeMs: size, now: (now += 500) }, 1_000);
-    expect(t.isGrowing('g')).toBe(true);
-    t.observe('g', { size: 4, mtimeMs: 4, now: (now += 500) }, 1_000);
-    expect(t.isGrowing('g')).toBe(true); // pending: nothing new learned
-    t.observe('g', { size: 4, mtimeMs: 4, now: (now += 1_000) }, 1_000);
-    expect(t.isGrowing('g')).toBe(false); // stable
-    // A rewrite to the same size is a change, not growth.
-    t.observe('g', { size: 4, mtimeMs: 99, now: (now += 100) }, 1_000);
-    expect(t.isGrowing('g')).toBe(false);
-  });
-
   it('keeps paths apart and forgets them', () => {
     const t = new StabilityTracker();
     t.observe('a', { size: 1, mtimeMs: 1, now: 0 }, 100);

@@ -1,0 +1,103 @@
+// The post-upload action is decided when a row becomes done: changing a
+// folder from "leave" to "delete" acts on exports uploaded from then on, never
+// on the ones uploaded under "leave". Reconfiguring twice in a row starts the
+// newest watcher once, and one row's action never runs twice at a time.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../app/config/load.ts';
+import { Engine } from '../../app/engine.ts';
+import type { Logger } from '../../app/engine/logger.ts';
+import { silentLogger } from '../../app/engine/logger.ts';
+import { openStore } from '../../app/store/index.ts';
+import { FolderWatcher } from '../../app/watch/index.ts';
+import { createWorld, type World } from '../support/engine-harness.ts';
+import { describeWithS3 } from '../support/s3.ts';
+import { allRows, put, until } from '../support/watch-helpers.ts';
+
+describeWithS3('folder watcher: the post-upload action recorded at done', (target) => {
+  let world: World;
+  let engine: Engine | undefined;
+
+  beforeEach(async () => {
+    world = await createWorld(target);
+  });
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+    await world.dispose();
+  });
+
+  it('a folder switched from leave to delete keeps what was uploaded under leave', async () => {
+    const leave = world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.2, afterUpload: 'leave' }] });
+    engine = new Engine(leave);
+    engine.start();
+    await engine.whenWatching();
+    const old = join(world.inbox, 'old.dat');
+    put(old, 3000);
+    await until('the first upload', () => allRows(engine!)[0]?.state === 'done');
+
+    engine.reconfigure(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.2, afterUpload: 'delete' }] }));
+    await engine.whenWatching();
+    const fresh = join(world.inbox, 'new.dat');
+    put(fresh, 3000);
+    await until('the new export deleted', () => allRows(engine!)[1]?.postAction === 'deleted');
+    expect(existsSync(fresh)).toBe(false);
+    expect(existsSync(old)).toBe(true);
+    expect(allRows(engine)[0]).toMatchObject({ state: 'done', postAction: null });
+  }, 60_000);
+
+  it('two reconfigures in a row start the newest watcher once', async () => {
+    const events: string[] = [];
+    const logger: Logger = { log: (_level, event) => void events.push(event) };
+    engine = new Engine(world.config(), { logger });
+    engine.start();
+    await engine.whenWatching();
+    events.length = 0;
+    engine.reconfigure(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.1 }] }));
+    engine.reconfigure(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.2 }] }));
+    await engine.whenWatching();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.filter((e) => e === 'watch-started')).toHaveLength(1);
+    expect(events.filter((e) => e === 'watch-reconciled')).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('folder watcher: one post-upload action per row at a time', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'du-post-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a second afterUpload for the same row while the first runs does not run the action again', async () => {
+    const inbox = join(root, 'inbox');
+    const source = join(inbox, 'a.dat');
+    put(source, 4096);
+    const config = parseConfig(
+      {
+        dataDir: join(root, 'data'),
+        server: { baseUrl: 'http://127.0.0.1:1', auth: { type: 'user', username: 'u', password: 'p' } },
+        folders: [{ id: 'inbox', path: inbox, quietSeconds: 0, afterUpload: 'delete' }],
+      },
+      { baseDir: root },
+    );
+    const store = openStore(join(root, 'queue.db'));
+    try {
+      const { statSync } = await import('node:fs');
+      const s = statSync(source);
+      store.enqueue({ folderId: 'inbox', sourcePath: source, relPath: 'a.dat', size: s.size, mtimeMs: s.mtimeMs });
+      const [claimed] = store.claimNext(1);
+      const done = store.markDone(claimed!.id, { biotFileId: 'biot-1', afterUpload: 'delete' });
+      const watcher = new FolderWatcher({ folders: config.folders, store, hand: async () => true, log: silentLogger });
+      await Promise.all([watcher.afterUpload(done), watcher.afterUpload(done), watcher.afterUpload(done)]);
+      await watcher.close();
+      expect(existsSync(source)).toBe(false);
+      expect(store.fileById(done.id)).toMatchObject({ postAction: 'deleted', postActionError: null });
+      expect(store.auditFor(done.id).filter((a) => a.event === 'post-action')).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
+});
