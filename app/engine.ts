@@ -80,8 +80,10 @@ export class Engine implements UploaderApi {
     });
     const connections = Math.max(8, t.parallelFiles * t.parallelParts * 2);
     // Part PUTs go to storage, not BioT: their own pool, sized for the parallelism,
-    // honouring the same proxy variables. Stalls are caught per part (stallSeconds).
-    this.#storage = new EnvHttpProxyAgent({ connections, keepAliveTimeout: 30_000, headersTimeout: t.stallSeconds * 1000, bodyTimeout: t.stallSeconds * 1000 });
+    // honouring the same proxy variables. Stalls are caught per part (stallSeconds)
+    // by putPart's own timer, which knows waiting for the bandwidth limit is not a
+    // stall; undici's timers would count that wait (at a low limit, for ever), so off.
+    this.#storage = new EnvHttpProxyAgent({ connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
     this.#throttle = new Throttle(t.maxBytesPerSecond);
     this.#folders = new Map(config.folders.map((f) => [f.id as string, f]));
     this.#events = new EventPump((ids) => this.#progressEvents(ids));

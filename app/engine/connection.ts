@@ -5,7 +5,7 @@ import type { TransferOutcome } from '../transfer/outcome.ts';
 
 const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED']);
 // LOGIN_FAILED: BioT's 403 for a wrong user name, password or service key.
-const refusedCodes = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'USER_NOT_FOUND', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
+const refusedCodes = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
 
 /** The connection state an outcome implies, or undefined when it says nothing new. */
 export function connectionAfter(outcome: TransferOutcome, now: number): ConnectionStatus | undefined {

@@ -206,6 +206,7 @@ export class Scheduler {
       {
         fileId: row.id,
         path: row.sourcePath,
+        expected: { size: row.size, mtimeMs: row.mtimeMs },
         signal: active.controller.signal,
         ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
         onBytes: (delta) => {

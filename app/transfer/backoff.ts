@@ -1,5 +1,7 @@
-// Capped exponential backoff with full jitter (AWS architecture blog, "Exponential
-// Backoff And Jitter"): spreads the retries of many clinic PCs after an outage.
+// Capped exponential backoff with equal jitter (AWS architecture blog, "Exponential
+// Backoff And Jitter"): half the ceiling is a floor, the other half is random.
+// The jitter spreads the retries of many clinic PCs after an outage; the floor
+// keeps any one retry from coming back almost at once (full jitter can pick ~0).
 
 export interface BackoffOptions {
   baseMs: number;

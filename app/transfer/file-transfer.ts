@@ -58,6 +58,12 @@ async function runUpload(
     return { kind: 'source-changed', size: source.size, mtimeMs };
   }
   if (!upload) {
+    // Changed while queued: a new upload would send bytes other than the ones hashed at intake.
+    const expected = job.expected;
+    if (expected && (expected.size !== source.size || Math.trunc(expected.mtimeMs) !== mtimeMs)) {
+      deps.log?.({ event: 'source-changed', fileId: job.fileId });
+      return { kind: 'source-changed', size: source.size, mtimeMs };
+    }
     const partSize = partSizeFor(source.size, deps.settings.partSize);
     const plan = planParts(source.size, partSize);
     upload = await createUpload(deps, job, links, { partSize, partCount: plan.length, plan, fileSize: source.size, fileMtimeMs: mtimeMs });
@@ -69,19 +75,37 @@ async function runUpload(
     await sender.send(deps.ledger.parts(current.id));
   } catch (error) {
     if (isUploadGone(error)) return restartFrom(deps, job, current);
-    if (await sourceChanged(job.path, current)) return changedOutcome(deps, job, current);
+    const check = await sourceCheck(job.path, current);
+    if (check === 'changed') return changedOutcome(deps, job, current);
+    if (check === 'gone') return gone(deps, job, current);
     throw error;
   }
   await sender.flush();
-  if (await sourceChanged(job.path, current)) return changedOutcome(deps, job, current);
+  const check = await sourceCheck(job.path, current);
+  if (check === 'changed') return changedOutcome(deps, job, current);
+  if (check === 'gone') return gone(deps, job, current);
   return complete(deps, job, current);
 }
 
-async function sourceChanged(path: string, upload: UploadRow): Promise<boolean> {
+/**
+ * Whether the source still is what the upload was made from. Only a stat that
+ * succeeds with another size or mtime is a change; ENOENT means gone. Any
+ * other stat error (a network share's brief EIO or ETIMEDOUT) proves nothing:
+ * it is thrown, and the file is tried again later with its upload kept.
+ */
+async function sourceCheck(path: string, upload: UploadRow): Promise<'same' | 'changed' | 'gone'> {
+  let now;
   try {
-    const now = await stat(path);
-    return now.size !== upload.fileSize || Math.trunc(now.mtimeMs) !== upload.fileMtimeMs;
-  } catch {
-    return true;
+    now = await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
   }
+  return now.size !== upload.fileSize || Math.trunc(now.mtimeMs) !== upload.fileMtimeMs ? 'changed' : 'same';
+}
+
+/** The source vanished: its upload is worthless (the row's 'missing' is final). */
+async function gone(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome> {
+  await abandon(deps, job, upload);
+  return { kind: 'missing' };
 }

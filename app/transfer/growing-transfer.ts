@@ -10,7 +10,7 @@ import type { PartRow, UploadRow } from '../store/types.ts';
 import { LinkBook } from './link-book.ts';
 import type { TransferOutcome } from './outcome.ts';
 import { MAX_PARTS, partSizeFor, type PlannedPart } from './part-plan.ts';
-import { sleep } from './part-sender.ts';
+import { sleep } from './sleep.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { isUploadGone, restartFrom, SourceNotAFile } from './upload-end.ts';
 import { changedOutcome, complete, createUpload, UploadSender } from './upload-steps.ts';
@@ -45,6 +45,8 @@ export async function transferGrowing(
   const current = upload;
   const sender = new UploadSender(deps, job, current, links);
   let parts = deps.ledger.parts(current.id);
+  // What the ledger last heard: each noteGrowth is a synchronous (fsync'd) write, so only changes are written.
+  let noted: Observation | undefined;
   try {
     for (;;) {
       job.signal.throwIfAborted();
@@ -54,7 +56,10 @@ export async function transferGrowing(
       if (seen.size < plannedEnd || (hasShortPart(parts, current.partSize) && seen.size > plannedEnd)) {
         return changedOutcome(deps, job, current);
       }
-      deps.ledger.noteGrowth(job.fileId, seen.size, seen.mtimeMs);
+      if (seen !== noted) {
+        deps.ledger.noteGrowth(job.fileId, seen.size, seen.mtimeMs);
+        noted = seen;
+      }
       const settled = now() - seen.changedAt >= growing.quietMs;
       const fresh = nextParts(parts, current.partSize, seen.size, settled);
       if (fresh.length > 0) {
@@ -84,9 +89,11 @@ async function observe(path: string, previous: Observation | undefined, now: () 
   if (!s.isFile()) throw new SourceNotAFile();
   const mtimeMs = Math.trunc(s.mtimeMs);
   if (previous && previous.size === s.size && previous.mtimeMs === mtimeMs) return previous;
-  // A file first seen long after its last write counts as settled since then.
-  const changedAt = previous ? now() : Math.min(now(), mtimeMs);
-  return { size: s.size, mtimeMs, changedAt };
+  // Quiet time is measured on the local clock only, from when we first saw the
+  // file: its mtime comes from whoever wrote it (a share with a skewed clock
+  // would look settled at once). A file found long after its last write waits
+  // one quiet period.
+  return { size: s.size, mtimeMs, changedAt: now() };
 }
 
 /** The parts the file now holds beyond those planned: whole parts, and the short last one once settled. */

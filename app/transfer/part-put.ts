@@ -104,7 +104,11 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
   } finally {
     clearTimeout(timer);
     meter?.destroy();
-    source?.destroy();
+    if (source) {
+      // A read may still be in flight: the handle is closed only once the stream has let go of it.
+      source.destroy();
+      if (!source.closed) await new Promise((resolve) => source!.once('close', resolve));
+    }
     await file?.close().catch(() => undefined);
   }
 }

@@ -54,6 +54,11 @@ export interface TransferJob {
    * the parts it has, complete once size and mtime held still for quietMs.
    */
   growing?: { quietMs: number; pollMs?: number };
+  /**
+   * The file as it was queued (the version whose hash is in the audit): a
+   * plain upload does not start from a file that changed since.
+   */
+  expected?: { size: number; mtimeMs: number };
   /** Bytes sent (negative when an attempt failed and its bytes will be sent again). */
   onBytes?: (delta: number) => void;
 }

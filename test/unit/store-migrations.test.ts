@@ -124,10 +124,31 @@ describe('migrations', () => {
     const v1 = openStore(file, { migrations: [MIGRATIONS[0]!] });
     v1.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
     v1.close();
-    const v2 = openStore(file);
+    const v2 = openStore(file, { migrations: MIGRATIONS.slice(0, 2) });
     expect(v2.migration).toMatchObject({ from: 1, applied: [2] });
     expect(v2.fileById(1)).toMatchObject({ postAction: null, postActionError: null, postActionAt: null });
     v2.close();
+  });
+
+  it('v3 records no post-upload intent for rows done before it: they are never moved or deleted', () => {
+    const v2 = openStore(file, { migrations: MIGRATIONS.slice(0, 2) });
+    v2.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
+    v2.close();
+    // Done as v2 code left it: no intent, no post_action (under "leave" as under an interrupted "delete").
+    const db = raw();
+    db.prepare(`UPDATE files SET state = 'done', biot_file_id = 'b-1' WHERE id = 1`).run();
+    db.close();
+    const v3 = openStore(file);
+    expect(v3.migration).toMatchObject({ from: 2, applied: [3] });
+    expect(v3.fileById(1)).toMatchObject({ state: 'done', postAction: null, postActionIntent: null });
+    expect(v3.awaitingPostAction('f')).toEqual([]);
+    v3.enqueue({ folderId: 'f', sourcePath: '/x/b', relPath: 'b', size: 2, mtimeMs: 2 });
+    v3.enqueue({ folderId: 'f', sourcePath: '/x/c', relPath: 'c', size: 3, mtimeMs: 3 });
+    v3.claimNext(2);
+    v3.markDone(2, { biotFileId: 'b-2', afterUpload: 'delete' });
+    v3.markDone(3, { biotFileId: 'b-3', afterUpload: 'leave' });
+    expect(v3.awaitingPostAction('f').map((r) => [r.id, r.postActionIntent])).toEqual([[2, 'delete']]);
+    v3.close();
   });
 
   it('rejects a migration list with a gap', () => {
