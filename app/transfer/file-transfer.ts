@@ -9,6 +9,7 @@ import { transferGrowing } from './growing-transfer.ts';
 import { LinkBook } from './link-book.ts';
 import { outcomeOf, type TransferOutcome } from './outcome.ts';
 import { partSizeFor, planParts } from './part-plan.ts';
+import { transferSingle } from './single-transfer.ts';
 import { StopRequest } from './stop.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { abandon, cancelAtBiot, isUploadGone, restartFrom, SourceNotAFile } from './upload-end.ts';
@@ -52,6 +53,11 @@ async function runUpload(
   const mtimeMs = Math.trunc(source.mtimeMs);
   const links = new LinkBook(deps.now);
   let upload = deps.ledger.currentUpload(job.fileId);
+  if (upload?.kind === 'single') {
+    // A single upload cut short (crash, pause): it cannot be resumed, only made again.
+    deps.ledger.closeUpload(upload.id, 'abandoned');
+    upload = undefined;
+  }
   if (upload && (upload.fileSize !== source.size || upload.fileMtimeMs !== mtimeMs)) {
     // The bytes changed since this upload began: its parts are worthless.
     await abandon(deps, job, upload);
@@ -65,6 +71,7 @@ async function runUpload(
       return { kind: 'source-changed', size: source.size, mtimeMs };
     }
     const partSize = partSizeFor(source.size, deps.settings.partSize);
+    if (source.size < partSize && deps.settings.singleUploads) return transferSingle(deps, job, { size: source.size, mtimeMs }, started);
     const plan = planParts(source.size, partSize);
     upload = await createUpload(deps, job, links, { partSize, partCount: plan.length, plan, fileSize: source.size, fileMtimeMs: mtimeMs });
   }

@@ -1,7 +1,7 @@
 // What one file's transfer needs from the world, as small interfaces: the
 // store's ledger of uploads and parts, and BioT's file API. The engine plugs
 // in app/store and app/biot; unit tests plug in scripted fakes.
-import type { CompletedUpload, DownloadLink, MultipartUpload, PartEtag } from '../biot/types.ts';
+import type { CompletedUpload, DownloadLink, MultipartUpload, PartEtag, SingleUpload } from '../biot/types.ts';
 import type { NewUpload, PartRow, UploadRow } from '../store/types.ts';
 import type { PlannedPart } from './part-plan.ts';
 
@@ -28,6 +28,7 @@ export interface TransferLedger {
 
 /** BioT's multipart file API (app/biot FileApi). */
 export interface MultipartApi {
+  createSingle(request: { name: string; mimeType: string }, options?: CallOptions): Promise<SingleUpload>;
   createMultipart(request: { name: string; mimeType: string; parts: number }, options?: CallOptions): Promise<MultipartUpload>;
   partLinks(id: string, fromPart: number, toPart: number, options?: CallOptions): Promise<MultipartUpload>;
   saveEtags(id: string, parts: readonly PartEtag[], options?: CallOptions): Promise<void>;

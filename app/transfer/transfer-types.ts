@@ -15,6 +15,8 @@ export interface TransferSettings {
   etagMaxAgeMs: number;
   /** How many part links are asked for at once. */
   linkWindow: number;
+  /** Files smaller than one part go as BioT single uploads (one PUT, no complete). */
+  singleUploads: boolean;
   retryBaseMs: number;
   retryMaxMs: number;
 }
@@ -27,6 +29,7 @@ export const defaultTransferSettings: TransferSettings = {
   etagBatch: 16,
   etagMaxAgeMs: 5_000,
   linkWindow: 64,
+  singleUploads: true,
   retryBaseMs: 500,
   retryMaxMs: 15_000,
 };

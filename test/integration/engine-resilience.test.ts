@@ -121,4 +121,16 @@ describeWithS3('engine under faults', (target) => {
     expect(world.sandbox.calls('storage.putPart') - putsAtPause).toBe(20 - withEtag);
     expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 100 * MiB });
   }, 60_000);
+
+  it('sends a file smaller than a part as one single upload, made again when its PUT fails', async () => {
+    world.sandbox.faults.add({ op: 'storage.putObject', nth: 1, status: 500 });
+    const { row, sha256 } = await uploadOne('small.xml', 3 * MiB, { partSizeMiB: 8 });
+    await engine!.whenSettled({ maxAttempts: 1 });
+    const done = engine!.store.fileById(row.id)!;
+    expect(done).toMatchObject({ state: 'done', lastError: null });
+    expect(world.sandbox.calls('file.createMultipart')).toBe(0);
+    expect(world.sandbox.calls('file.createSingle')).toBe(2);
+    expect(engine!.store.uploadsFor(row.id).map((u) => [u.kind, u.state])).toEqual([['single', 'abandoned'], ['single', 'completed']]);
+    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 3 * MiB });
+  }, 60_000);
 });

@@ -48,12 +48,17 @@ describeWithS3('engine uploads 20 files, 0 B to 300 MiB', (target) => {
       const source = sources.get(f.relPath)!;
       expect(await downloadedSha256(world.biot, f.biotFileId!), f.relPath).toEqual(source);
       const events = engine.store.auditFor(f.id).map((a) => a.event);
-      expect(events).toEqual(expect.arrayContaining(['queued', 'claimed', 'upload-created', 'completing', 'completed']));
       const uploads = engine.store.uploadsFor(f.id);
       expect(uploads.map((u) => u.state)).toEqual(['completed']);
+      // Files smaller than one part (8 MiB here) go as single uploads: no complete step.
+      const single = f.size < 8 * MiB;
+      expect(uploads[0]!.kind).toBe(single ? 'single' : 'multipart');
+      expect(events).toEqual(expect.arrayContaining(['queued', 'claimed', 'upload-created', 'completed', ...(single ? [] : ['completing'])]));
     }
     // One BioT upload per file: no stray creates.
-    expect(world.sandbox.calls('file.createMultipart')).toBe(20);
+    const small = sizes.filter((s) => s < 8 * MiB).length;
+    expect(world.sandbox.calls('file.createSingle')).toBe(small);
+    expect(world.sandbox.calls('file.createMultipart')).toBe(20 - small);
 
     const totalMiB = sizes.reduce((a, b) => a + b, 0) / MiB;
     console.log(

@@ -85,6 +85,9 @@ function fakeWorld(options: { onPartEtag?: (partNumber: number) => void; partLin
     markCompleting: () => undefined,
   };
   const api: MultipartApi = {
+    createSingle: async () => {
+      throw new Error('these runs test the multipart path (singleUploads off)');
+    },
     async createMultipart(request) {
       calls.createMultipart++;
       return links(1, request.parts);
@@ -109,7 +112,7 @@ function fakeWorld(options: { onPartEtag?: (partNumber: number) => void; partLin
     api,
     dispatcher,
     throttle: new Throttle(0),
-    settings: { ...defaultTransferSettings, partSize: 5 * MiB, stallMs: 5_000, retryBaseMs: 5, retryMaxMs: 20 },
+    settings: { ...defaultTransferSettings, partSize: 5 * MiB, stallMs: 5_000, retryBaseMs: 5, retryMaxMs: 20, singleUploads: false },
   };
   return { deps, calls };
 }
