@@ -17,6 +17,8 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
   let engine: Engine | undefined;
   const config = (extra: Record<string, unknown> = {}) =>
     world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3, ...extra }] });
+  /** BioT uploads created, of either kind (files under one part go as single uploads). */
+  const creates = () => world.sandbox.calls('file.createMultipart') + world.sandbox.calls('file.createSingle');
   const settled = (n: number) => until(`${n} settled rows`, () => countIn(engine!, 'done') + countIn(engine!, 'duplicate') >= n, 30_000);
 
   beforeEach(async () => {
@@ -40,12 +42,12 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
     const [first, second] = allRows(engine);
     expect(first).toMatchObject({ state: 'done' });
     expect(second).toMatchObject({ state: 'duplicate', duplicateOf: first!.id });
-    expect(world.sandbox.calls('file.createMultipart')).toBe(1);
+    expect(creates()).toBe(1);
 
     // Same name, new bytes: a new version, uploaded.
     writeFileSync(join(world.inbox, 'ecg-0001.xml'), Buffer.concat([bytes, Buffer.from('amended')]));
     await until('the new version', () => countIn(engine!, 'done') === 2, 30_000);
-    expect(world.sandbox.calls('file.createMultipart')).toBe(2);
+    expect(creates()).toBe(2);
     const audit = engine.store.auditFor(second!.id);
     expect(JSON.stringify(audit)).not.toContain('ecg-0001'); // ids and hashes only
   }, 60_000);
@@ -58,7 +60,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
     for (const name of ['a.dat', 'b.dat', 'c.dat']) put(join(world.inbox, name), bytes);
     await settled(3);
     expect(allRows(engine).map((r) => r.state).sort()).toEqual(['done', 'duplicate', 'duplicate']);
-    expect(world.sandbox.calls('file.createMultipart')).toBe(1);
+    expect(creates()).toBe(1);
   }, 60_000);
 
   it("uploads twins twice under duplicates: 'upload'", async () => {
@@ -92,6 +94,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
   it('marks a waiting file missing when it is deleted while running', async () => {
     // BioT refuses to create uploads: the row fails and waits for its retry.
     world.sandbox.faults.add({ op: 'file.createMultipart', status: 500, times: Infinity });
+    world.sandbox.faults.add({ op: 'file.createSingle', status: 500, times: Infinity });
     engine = new Engine(config());
     engine.start();
     await engine.whenWatching();
