@@ -109,6 +109,8 @@ export interface FolderSettings {
   archiveDir?: string | undefined;
   ignoreTemporary: boolean;
   duplicates: 'skip' | 'upload';
+  /** Upload while the device is still writing (completes quietSeconds after the last write). */
+  growing: boolean;
 }
 
 export interface TransferLimits {

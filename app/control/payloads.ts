@@ -37,6 +37,7 @@ const folderSettings = z.strictObject({
   archiveDir: text(4096).optional(),
   ignoreTemporary: z.boolean(),
   duplicates: z.enum(['skip', 'upload']),
+  growing: z.boolean(),
 });
 
 export const settingsInputSchema = z.strictObject({

@@ -32,6 +32,7 @@ export function settingsView(config: Config): SettingsView {
       archiveDir: f.archiveDir,
       ignoreTemporary: f.ignoreTemporary,
       duplicates: f.duplicates ?? config.duplicates,
+      growing: f.growing,
     })),
     transfer: { ...config.transfer },
   };
@@ -72,6 +73,7 @@ function folderRaw(old: Raw, f: FolderSettings): Raw {
     archiveDir: f.archiveDir || undefined,
     ignoreTemporary: f.ignoreTemporary,
     duplicates: f.duplicates,
+    growing: f.growing,
   });
 }
 

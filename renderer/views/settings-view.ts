@@ -103,7 +103,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       folderBox.append(editor.el);
     };
     view.folders.forEach(addFolder);
-    const blank: FolderSettings = { id: '', path: '', include: ['**/*'], exclude: [], recursive: true, quietSeconds: 5, afterUpload: 'leave', ignoreTemporary: true, duplicates: 'skip' };
+    const blank: FolderSettings = { id: '', path: '', include: ['**/*'], exclude: [], recursive: true, quietSeconds: 5, afterUpload: 'leave', ignoreTemporary: true, duplicates: 'skip', growing: false };
 
     const t = view.transfer;
     const limits: [keyof TransferLimits, Field, number][] = [
@@ -157,11 +157,12 @@ function folderEditor(f: FolderSettings, at: number, remove: () => void) {
   const exclude = linesField('Exclude', k('exclude'), f.exclude, 'one pattern per line');
   const recursive = checkField('Include subfolders', k('recursive'), f.recursive);
   const temp = checkField('Skip hidden and temporary files', k('ignoreTemporary'), f.ignoreTemporary);
+  const growing = checkField('Upload while the device is still writing', k('growing'), f.growing);
   const dups = selectField('Same content again', k('duplicates'), f.duplicates, [['skip', 'record it, do not upload again'], ['upload', 'upload it again']]);
   const el = h('div', { class: 'folder', 'data-folder': index },
     h('div', { class: 'folder-head' }, h('strong', { class: 'folder-title' }, `Folder ${index + 1}`),
       h('button', { type: 'button', class: 'remove-folder', onclick: remove }, 'Remove')),
-    h('div', { class: 'grid' }, path.el, id.el, quiet.el, dups.el, after.el, archive.el, h('div', { class: 'checks' }, recursive.el, temp.el), include.el, exclude.el));
+    h('div', { class: 'grid' }, path.el, id.el, quiet.el, dups.el, after.el, archive.el, h('div', { class: 'checks' }, recursive.el, temp.el, growing.el), include.el, exclude.el));
   const read = () => {
     const q = numberOf(quiet.input);
     const value: FolderSettings = {
@@ -175,6 +176,7 @@ function folderEditor(f: FolderSettings, at: number, remove: () => void) {
       ...(archive.input.value.trim() && { archiveDir: archive.input.value.trim() }),
       ignoreTemporary: (temp.input as HTMLInputElement).checked,
       duplicates: dups.input.value as FolderSettings['duplicates'],
+      growing: (growing.input as HTMLInputElement).checked,
     };
     return { value, errors: q === undefined ? [{ field: k('quietSeconds'), message: 'enter a number of seconds' }] : [] };
   };

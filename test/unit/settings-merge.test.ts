@@ -84,4 +84,12 @@ describe('settings', () => {
       expect(readFileSync(file, 'utf8')).toContain('https://biot.example');
     }
   });
+
+  it('turns growing mode on for a folder', () => {
+    const { file, config } = setup();
+    expect(settingsView(config).folders[0]!.growing).toBe(false);
+    const result = saveSettingsFile(file, config, input(settingsView(config), (i) => void (i.folders[0]!.growing = true)), {});
+    expect('config' in result && result.config.folders[0]!.growing).toBe(true);
+    expect(loadConfigFile(file, {}).folders[0]!.growing).toBe(true);
+  });
 });
