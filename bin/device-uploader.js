@@ -4,7 +4,7 @@
 // fail with a confusing syntax error instead of saying what is wrong.
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
-  console.error(`device-uploader needs Node.js 24 or later; this is ${process.version}. See README "Requirements".`);
+  console.error(`device-uploader needs Node.js 24 or later; this is ${process.version}. See "Set up" in the README.`);
   process.exit(1);
 }
 const { main } = await import('../app/cli.ts');
