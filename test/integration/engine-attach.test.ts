@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import { Engine } from '../../app/engine.ts';
-import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
+import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, until } from '../support/watch-helpers.ts';
 
@@ -17,170 +17,160 @@ const MiB = 1024 * 1024;
 const attribute = 'ecg_export';
 
 describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
-  let world: World;
-  let engine: Engine | undefined;
-
-  beforeEach(async () => {
-    world = await createWorld(target, { strictEntities: true });
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await world.dispose();
-  });
+  const t = worldPerTest(target, { strictEntities: true });
 
   const attachConfig = (): Config =>
-    world.config({
+    t.world.config({
       folders: [{
-        id: 'inbox', path: world.inbox, quietSeconds: 0,
+        id: 'inbox', path: t.world.inbox, quietSeconds: 0,
         attach: { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute },
       }],
     });
 
   /** A 6 MiB export under the patient's folder; answers its SHA-256. */
   const exportFor = (patientId: string, name = 'scan.dat'): string => {
-    mkdirSync(join(world.inbox, patientId), { recursive: true });
-    return writeRandomFile(join(world.inbox, patientId, name), 6 * MiB);
+    mkdirSync(join(t.world.inbox, patientId), { recursive: true });
+    return writeRandomFile(join(t.world.inbox, patientId, name), 6 * MiB);
   };
 
   const attachedFileId = async (patientId: string): Promise<unknown> => {
-    const entity = (await world.biot.entities.getEntity('patient', patientId)) as Record<string, unknown>;
+    const entity = (await t.world.biot.entities.getEntity('patient', patientId)) as Record<string, unknown>;
     return (entity[attribute] as { id?: string } | undefined)?.id;
   };
 
   it('attaches a finished export to the patient its path names', async () => {
     const patientId = randomUUID();
-    world.sandbox.registerEntity('patient', patientId);
+    t.world.sandbox.registerEntity('patient', patientId);
     const sha = exportFor(patientId);
-    engine = new Engine(attachConfig());
-    engine.start({ watch: false });
-    await engine.scanFolders();
-    await engine.whenSettled({ maxAttempts: 1 });
-    const [row] = allRows(engine);
+    t.engine = new Engine(attachConfig());
+    t.engine.start({ watch: false });
+    await t.engine.scanFolders();
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    const [row] = allRows(t.engine);
     expect(row).toMatchObject({ state: 'done', attachEntityType: 'patient', attachEntityId: patientId });
     expect(await attachedFileId(patientId)).toBe(row!.biotFileId);
-    expect(await downloadedSha256(world.biot, row!.biotFileId!)).toEqual({ sha256: sha, size: 6 * MiB });
-    expect(world.sandbox.calls('file.createMultipart')).toBe(1);
+    expect(await downloadedSha256(t.world.biot, row!.biotFileId!)).toEqual({ sha256: sha, size: 6 * MiB });
+    expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
   }, 60_000);
 
   it('after an attach refused (unknown patient), a retry attaches the same BioT file without uploading again', async () => {
     const patientId = randomUUID(); // not registered yet: PATCH answers 404
     exportFor(patientId);
-    engine = new Engine(attachConfig());
-    engine.start({ watch: false });
-    await engine.scanFolders();
-    await engine.whenSettled({ maxAttempts: 1 });
-    const [stuck] = allRows(engine);
+    t.engine = new Engine(attachConfig());
+    t.engine.start({ watch: false });
+    await t.engine.scanFolders();
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    const [stuck] = allRows(t.engine);
     expect(stuck).toMatchObject({ state: 'needs-attention', lastErrorCode: 'USER_NOT_FOUND' });
-    expect(engine.store.uploadsFor(stuck!.id).map((u) => u.state)).toEqual(['completed']);
+    expect(t.engine.store.uploadsFor(stuck!.id).map((u) => u.state)).toEqual(['completed']);
 
-    world.sandbox.registerEntity('patient', patientId);
-    await engine.retry({ fileId: stuck!.id });
-    await until('done', () => engine!.store.fileById(stuck!.id)!.state === 'done');
-    const row = engine.store.fileById(stuck!.id)!;
-    expect(world.sandbox.calls('file.createMultipart')).toBe(1);
-    expect(engine.store.uploadsFor(row.id)).toHaveLength(1);
-    expect(row.biotFileId).toBe(engine.store.uploadsFor(row.id)[0]!.biotFileId);
+    t.world.sandbox.registerEntity('patient', patientId);
+    await t.engine.retry({ fileId: stuck!.id });
+    await until('done', () => t.engine!.store.fileById(stuck!.id)!.state === 'done');
+    const row = t.engine.store.fileById(stuck!.id)!;
+    expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
+    expect(t.engine.store.uploadsFor(row.id)).toHaveLength(1);
+    expect(row.biotFileId).toBe(t.engine.store.uploadsFor(row.id)[0]!.biotFileId);
     expect(row).toMatchObject({ attachEntityId: patientId });
     expect(await attachedFileId(patientId)).toBe(row.biotFileId);
   }, 60_000);
 
   it('after a failing attach (503), the automatic retry attaches without uploading again', async () => {
     const patientId = randomUUID();
-    world.sandbox.registerEntity('patient', patientId);
+    t.world.sandbox.registerEntity('patient', patientId);
     exportFor(patientId);
-    world.sandbox.faults.add({ op: 'entity.patch', status: 503 });
-    engine = new Engine(attachConfig());
-    engine.start({ watch: false });
-    await engine.scanFolders();
-    await until('done', () => allRows(engine!)[0]?.state === 'done');
-    const [row] = allRows(engine);
-    expect(world.sandbox.calls('entity.patch')).toBe(2);
-    expect(world.sandbox.calls('file.createMultipart')).toBe(1);
-    expect(engine.store.uploadsFor(row!.id)).toHaveLength(1);
+    t.world.sandbox.faults.add({ op: 'entity.patch', status: 503 });
+    t.engine = new Engine(attachConfig());
+    t.engine.start({ watch: false });
+    await t.engine.scanFolders();
+    await until('done', () => allRows(t.engine!)[0]?.state === 'done');
+    const [row] = allRows(t.engine);
+    expect(t.world.sandbox.calls('entity.patch')).toBe(2);
+    expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
+    expect(t.engine.store.uploadsFor(row!.id)).toHaveLength(1);
     expect(await attachedFileId(patientId)).toBe(row!.biotFileId);
   }, 60_000);
 
   it('a shutdown during the attach is a stop, and the next start attaches the same BioT file', async () => {
     const patientId = randomUUID();
-    world.sandbox.registerEntity('patient', patientId);
+    t.world.sandbox.registerEntity('patient', patientId);
     exportFor(patientId);
-    world.sandbox.faults.add({ op: 'entity.patch', delayMs: 5_000 });
-    engine = new Engine(attachConfig());
-    engine.start({ watch: false });
-    await engine.scanFolders();
-    await until('the attach in flight', () => world.sandbox.calls('entity.patch') === 1);
-    await engine.close();
-    engine = new Engine(attachConfig());
+    t.world.sandbox.faults.add({ op: 'entity.patch', delayMs: 5_000 });
+    t.engine = new Engine(attachConfig());
+    t.engine.start({ watch: false });
+    await t.engine.scanFolders();
+    await until('the attach in flight', () => t.world.sandbox.calls('entity.patch') === 1);
+    await t.engine.close();
+    t.engine = new Engine(attachConfig());
     // Not needs-attention: a shutdown is nobody's failure (recovered to queued at start-up).
-    expect(allRows(engine)[0]).toMatchObject({ state: 'queued', lastErrorCode: null });
-    engine.start({ watch: false });
-    await engine.whenSettled({ maxAttempts: 1 });
-    const [row] = allRows(engine);
+    expect(allRows(t.engine)[0]).toMatchObject({ state: 'queued', lastErrorCode: null });
+    t.engine.start({ watch: false });
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    const [row] = allRows(t.engine);
     expect(row).toMatchObject({ state: 'done', attachEntityId: patientId });
-    expect(world.sandbox.calls('file.createMultipart')).toBe(1);
+    expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
     expect(await attachedFileId(patientId)).toBe(row!.biotFileId);
   }, 60_000);
 
   it('holds a row whose folder was removed from the config instead of uploading it unattached', async () => {
-    const other = join(world.root, 'other');
+    const other = join(t.world.root, 'other');
     mkdirSync(other);
     writeRandomFile(join(other, 'orphan.dat'), 3 * MiB);
-    const both = world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0 }, { id: 'other', path: other, quietSeconds: 0 }] });
-    engine = new Engine(both);
-    expect(await engine.scanFolders()).toBe(1);
-    engine.reconfigure(world.config());
-    engine.start({ watch: false });
-    await engine.whenSettled({ maxAttempts: 1 });
-    expect(allRows(engine)[0]).toMatchObject({ state: 'needs-attention', lastErrorCode: 'FOLDER_REMOVED' });
-    expect(world.sandbox.calls('file.createMultipart')).toBe(0);
+    const both = t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0 }, { id: 'other', path: other, quietSeconds: 0 }] });
+    t.engine = new Engine(both);
+    expect(await t.engine.scanFolders()).toBe(1);
+    t.engine.reconfigure(t.world.config());
+    t.engine.start({ watch: false });
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    expect(allRows(t.engine)[0]).toMatchObject({ state: 'needs-attention', lastErrorCode: 'FOLDER_REMOVED' });
+    expect(t.world.sandbox.calls('file.createMultipart')).toBe(0);
   }, 60_000);
 
   it('retries (not missing) while the folder itself is unreachable, and uploads once it is back', async () => {
-    const sha = writeRandomFile(join(world.inbox, 'a.dat'), 3 * MiB);
-    engine = new Engine(world.config());
-    expect(await engine.scanFolders()).toBe(1);
-    const away = join(world.root, 'unmounted');
-    renameSync(world.inbox, away); // the share went away
-    engine.start({ watch: false });
-    await until('a failed attempt', () => allRows(engine!)[0]?.state !== 'queued' && allRows(engine!)[0]?.state !== 'uploading');
-    expect(allRows(engine)[0]).toMatchObject({ state: 'failed', lastErrorCode: 'FOLDER_UNREACHABLE' });
-    renameSync(away, world.inbox);
-    await until('done', () => allRows(engine!)[0]?.state === 'done');
-    expect(await downloadedSha256(world.biot, allRows(engine)[0]!.biotFileId!)).toEqual({ sha256: sha, size: 3 * MiB });
+    const sha = writeRandomFile(join(t.world.inbox, 'a.dat'), 3 * MiB);
+    t.engine = new Engine(t.world.config());
+    expect(await t.engine.scanFolders()).toBe(1);
+    const away = join(t.world.root, 'unmounted');
+    renameSync(t.world.inbox, away); // the share went away
+    t.engine.start({ watch: false });
+    await until('a failed attempt', () => allRows(t.engine!)[0]?.state !== 'queued' && allRows(t.engine!)[0]?.state !== 'uploading');
+    expect(allRows(t.engine)[0]).toMatchObject({ state: 'failed', lastErrorCode: 'FOLDER_UNREACHABLE' });
+    renameSync(away, t.world.inbox);
+    await until('done', () => allRows(t.engine!)[0]?.state === 'done');
+    expect(await downloadedSha256(t.world.biot, allRows(t.engine)[0]!.biotFileId!)).toEqual({ sha256: sha, size: 3 * MiB });
   }, 60_000);
 
   it('a vanished file in a reachable folder is still missing', async () => {
-    writeRandomFile(join(world.inbox, 'gone.dat'), 1 * MiB);
-    engine = new Engine(world.config());
-    expect(await engine.scanFolders()).toBe(1);
-    renameSync(join(world.inbox, 'gone.dat'), join(world.root, 'gone.dat'));
-    engine.start({ watch: false });
-    await engine.whenSettled({ maxAttempts: 1 });
-    expect(allRows(engine)[0]!.state).toBe('missing');
+    writeRandomFile(join(t.world.inbox, 'gone.dat'), 1 * MiB);
+    t.engine = new Engine(t.world.config());
+    expect(await t.engine.scanFolders()).toBe(1);
+    renameSync(join(t.world.inbox, 'gone.dat'), join(t.world.root, 'gone.dat'));
+    t.engine.start({ watch: false });
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    expect(allRows(t.engine)[0]!.state).toBe('missing');
   }, 60_000);
 
   it('a wrong password holds the queue after one login: nothing needs attention, nothing is lost', async () => {
-    for (const i of [0, 1, 2]) writeRandomFile(join(world.inbox, `f${i}.dat`), 1 * MiB);
-    const good = world.config();
+    for (const i of [0, 1, 2]) writeRandomFile(join(t.world.inbox, `f${i}.dat`), 1 * MiB);
+    const good = t.world.config();
     if (good.server.auth.type !== 'user') throw new Error('the harness signs in as a user');
     const wrong: Config = { ...good, server: { ...good.server, auth: { ...good.server.auth, password: 'not-the-password' } } };
-    engine = new Engine(wrong);
+    t.engine = new Engine(wrong);
     const connection: string[] = [];
-    engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
-    expect(await engine.scanFolders()).toBe(3);
-    engine.start({ watch: false });
+    t.engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
+    expect(await t.engine.scanFolders()).toBe(3);
+    t.engine.start({ watch: false });
     await until('the refused login', () => connection.includes('credentials-refused'));
     await new Promise((r) => setTimeout(r, 1500));
-    const snap = await engine.snapshot();
+    const snap = await t.engine.snapshot();
     expect(snap.connection.state).toBe('credentials-refused');
-    expect(world.sandbox.calls('ums.login')).toBe(1);
+    expect(t.world.sandbox.calls('ums.login')).toBe(1);
     expect(snap.totals.counts).toMatchObject({ queued: 3, 'needs-attention': 0, failed: 0, uploading: 0 });
-    await engine.close();
+    await t.engine.close();
 
-    engine = new Engine(good);
-    engine.start({ watch: false });
-    await engine.whenSettled({ maxAttempts: 1 });
-    expect(allRows(engine).map((f) => f.state)).toEqual(['done', 'done', 'done']);
+    t.engine = new Engine(good);
+    t.engine.start({ watch: false });
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    expect(allRows(t.engine).map((f) => f.state)).toEqual(['done', 'done', 'done']);
   }, 60_000);
 });

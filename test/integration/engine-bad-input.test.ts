@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
-import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
+import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 
 const MiB = 1024 * 1024;
@@ -27,66 +27,56 @@ it('refuses a broken config with the key named and exit code 2', () => {
 });
 
 describeWithS3('engine with bad input', (target) => {
-  let world: World;
-  let engine: Engine | undefined;
-
-  beforeEach(async () => {
-    world = await createWorld(target);
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await world.dispose();
-  });
+  const t = worldPerTest(target);
 
   it('marks a vanished file missing and an unreadable one needs-attention, while the others upload', async () => {
-    const good = writeRandomFile(join(world.inbox, 'good.dat'), 12 * MiB);
-    writeRandomFile(join(world.inbox, 'vanishes.dat'), 6 * MiB);
-    writeRandomFile(join(world.inbox, 'unreadable.dat'), 6 * MiB);
-    engine = new Engine(world.config(), { transfer: { retryBaseMs: 10, retryMaxMs: 50 } });
-    expect(await engine.scanFolders()).toBe(3);
-    unlinkSync(join(world.inbox, 'vanishes.dat'));
+    const good = writeRandomFile(join(t.world.inbox, 'good.dat'), 12 * MiB);
+    writeRandomFile(join(t.world.inbox, 'vanishes.dat'), 6 * MiB);
+    writeRandomFile(join(t.world.inbox, 'unreadable.dat'), 6 * MiB);
+    t.engine = new Engine(t.world.config(), { transfer: { retryBaseMs: 10, retryMaxMs: 50 } });
+    expect(await t.engine.scanFolders()).toBe(3);
+    unlinkSync(join(t.world.inbox, 'vanishes.dat'));
     // Replaced by a folder of the same name: it exists but cannot be read as a file.
-    unlinkSync(join(world.inbox, 'unreadable.dat'));
-    mkdirSync(join(world.inbox, 'unreadable.dat'));
-    engine.start({ watch: false });
-    await engine.whenSettled({ maxAttempts: 1 });
-    const byName = new Map(engine.store.listFiles().files.map((f) => [f.relPath, f]));
+    unlinkSync(join(t.world.inbox, 'unreadable.dat'));
+    mkdirSync(join(t.world.inbox, 'unreadable.dat'));
+    t.engine.start({ watch: false });
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    const byName = new Map(t.engine.store.listFiles().files.map((f) => [f.relPath, f]));
     expect(byName.get('vanishes.dat')!.state).toBe('missing');
     expect(byName.get('unreadable.dat')).toMatchObject({ state: 'needs-attention', lastErrorCode: 'NOT_A_FILE' });
     expect(byName.get('unreadable.dat')!.lastError).not.toMatch(/unreadable\.dat|inbox/);
     const done = byName.get('good.dat')!;
     expect(done.state).toBe('done');
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256: good, size: 12 * MiB });
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256: good, size: 12 * MiB });
   }, 60_000);
 
   it('stops on a lock-out without hammering the login, and goes on after unlock and retry', async () => {
-    const shas = [0, 1, 2].map((i) => writeRandomFile(join(world.inbox, `f${i}.dat`), 6 * MiB));
-    world.sandbox.lock('user');
-    engine = new Engine(world.config({ transfer: { parallelFiles: 2 } }));
+    const shas = [0, 1, 2].map((i) => writeRandomFile(join(t.world.inbox, `f${i}.dat`), 6 * MiB));
+    t.world.sandbox.lock('user');
+    t.engine = new Engine(t.world.config({ transfer: { parallelFiles: 2 } }));
     const connection: string[] = [];
-    engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
-    engine.start({ watch: false });
-    await engine.scanFolders();
+    t.engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
+    t.engine.start({ watch: false });
+    await t.engine.scanFolders();
     await new Promise((r) => setTimeout(r, 1500));
-    const snap = await engine.snapshot();
+    const snap = await t.engine.snapshot();
     expect(snap.connection.state).toBe('locked');
     expect(snap.connection.advice).toMatch(/administrator/);
     expect(connection).toContain('locked');
     expect(snap.totals.counts['needs-attention']).toBeGreaterThanOrEqual(1);
     // Nothing lost: every file is still known, and only one login was tried.
     expect(snap.matching).toBe(3);
-    expect(world.sandbox.calls('ums.login')).toBe(1);
+    expect(t.world.sandbox.calls('ums.login')).toBe(1);
     const stuck = snap.rows.find((r) => r.state === 'needs-attention')!;
     expect(stuck.errorCode).toBe('USER_LOCKED');
 
-    world.sandbox.unlock('user');
-    await engine.retry({ all: true });
-    await engine.whenSettled({ maxAttempts: 1 });
-    const files = engine.store.listFiles().files;
+    t.world.sandbox.unlock('user');
+    await t.engine.retry({ all: true });
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    const files = t.engine.store.listFiles().files;
     expect(files.map((f) => f.state)).toEqual(['done', 'done', 'done']);
     for (const f of files) {
-      expect(await downloadedSha256(world.biot, f.biotFileId!)).toEqual({ sha256: shas[Number(f.relPath[1])], size: 6 * MiB });
+      expect(await downloadedSha256(t.world.biot, f.biotFileId!)).toEqual({ sha256: shas[Number(f.relPath[1])], size: 6 * MiB });
     }
   }, 60_000);
 });

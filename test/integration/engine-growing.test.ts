@@ -4,9 +4,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
-import { createWorld, downloadedSha256, type World } from '../support/engine-harness.ts';
+import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 
 const MiB = 1024 * 1024;
@@ -30,23 +30,13 @@ async function writeSlowly(path: string, chunks: number, everyMs: number, onFirs
 }
 
 describeWithS3('growing files', (target) => {
-  let world: World;
-  let engine: Engine | undefined;
-
-  beforeEach(async () => {
-    world = await createWorld(target);
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await world.dispose();
-  });
+  const t = worldPerTest(target);
 
   async function growingEngine() {
-    engine = new Engine(world.config({ folders: [{ id: 'rec', path: world.inbox, growing: true, quietSeconds: 2 }], transfer: { partSizeMiB: 8 } }));
-    engine.start();
-    await engine.whenWatching();
-    return engine;
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 2 }], transfer: { partSizeMiB: 8 } }));
+    t.engine.start();
+    await t.engine.whenWatching();
+    return t.engine;
   }
 
   async function rowFor(e: Engine, relPath: string) {
@@ -59,7 +49,7 @@ describeWithS3('growing files', (target) => {
 
   it('uploads a 200 MiB recording while it is written and completes within 5 s of the last write', async () => {
     const e = await growingEngine();
-    const path = join(world.inbox, 'recording.edf');
+    const path = join(t.world.inbox, 'recording.edf');
     const uploadedWhileWriting: number[] = [];
     // The watcher finds the file by itself and hands it on while it grows.
     const written = await writeSlowly(path, 200, 40);
@@ -75,12 +65,12 @@ describeWithS3('growing files', (target) => {
     expect(lag).toBeLessThan(5);
     expect(uploadedWhileWriting[0]).toBeGreaterThan(100 * MiB);
     expect(done).toMatchObject({ size: 200 * MiB, sha256: written.sha256 });
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256: written.sha256, size: 200 * MiB });
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256: written.sha256, size: 200 * MiB });
   }, 120_000);
 
   it('starts again from scratch when the file shrinks mid-upload', async () => {
     const e = await growingEngine();
-    const path = join(world.inbox, 'rewritten.edf');
+    const path = join(t.world.inbox, 'rewritten.edf');
     const fd = openSync(path, 'w');
     for (let i = 0; i < 40; i++) writeSync(fd, randomBytes(MiB));
     const row = await rowFor(e, 'rewritten.edf');
@@ -100,7 +90,7 @@ describeWithS3('growing files', (target) => {
     }
     const done = e.store.listFiles().files.find((f) => f.state === 'done')!;
     expect(done.size).toBe(12 * MiB);
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 12 * MiB });
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 12 * MiB });
     const uploads = e.store.uploadsFor(done.id).map((u) => u.state);
     expect(uploads).toContain('abandoned');
     expect(uploads.at(-1)).toBe('completed');

@@ -2,10 +2,10 @@
 // storage proxied (so faults reach part PUTs): short link and token lives,
 // 500s, dropped connections, a stalled part, a corrupted part, cancel.
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BiotError } from '../../app/biot/errors.ts';
 import { Engine } from '../../app/engine.ts';
-import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
+import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 
 const MiB = 1024 * 1024;
@@ -13,47 +13,37 @@ const MiB = 1024 * 1024;
 const quickRetries = { retryBaseMs: 20, retryMaxMs: 200 };
 
 describeWithS3('engine under faults', (target) => {
-  let world: World;
-  let engine: Engine | undefined;
-
-  beforeEach(async () => {
-    world = await createWorld(target, { proxyStorage: true });
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await world.dispose();
-  });
+  const t = worldPerTest(target, { proxyStorage: true });
 
   async function uploadOne(name: string, size: number, transfer: Record<string, unknown> = {}, tuning = {}) {
-    const sha256 = writeRandomFile(join(world.inbox, name), size);
-    engine = new Engine(world.config({ transfer }), { transfer: { ...quickRetries, ...tuning } });
-    engine.start({ watch: false });
-    const row = (await engine.enqueue(join(world.inbox, name)))!;
+    const sha256 = writeRandomFile(join(t.world.inbox, name), size);
+    t.engine = new Engine(t.world.config({ transfer }), { transfer: { ...quickRetries, ...tuning } });
+    t.engine.start({ watch: false });
+    const row = (await t.engine.enqueue(join(t.world.inbox, name)))!;
     return { row, sha256 };
   }
 
   it('rides out 5 s links and 10 s tokens on a 200 MiB upload, showing no error', async () => {
-    world.sandbox.setLinkTtl(5);
-    world.sandbox.setTokenTtl(10);
+    t.world.sandbox.setLinkTtl(5);
+    t.world.sandbox.setTokenTtl(10);
     // 16 MiB/s makes the upload last ~13 s: links and the token expire mid-way.
     const { row, sha256 } = await uploadOne('long.dat', 200 * MiB, { maxBytesPerSecond: 16 * MiB, partSizeMiB: 8 });
     const errors: string[] = [];
-    engine!.onEvent(async (e) => {
+    t.engine!.onEvent(async (e) => {
       if (e.type === 'progress') for (const r of e.rows) if (r.state !== 'uploading' && r.state !== 'completing' && r.state !== 'done') errors.push(r.state);
     });
-    await engine!.whenSettled({ maxAttempts: 1 });
-    const done = engine!.store.fileById(row.id)!;
+    await t.engine!.whenSettled({ maxAttempts: 1 });
+    const done = t.engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', lastError: null, attempts: 0 });
     expect(errors).toEqual([]);
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 200 * MiB });
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 200 * MiB });
     // Fresh links were asked for (windows re-fetched before expiry) and the token renewed.
-    expect(world.sandbox.calls('file.partLinks')).toBeGreaterThan(0);
-    expect(world.sandbox.calls('ums.refresh') + world.sandbox.calls('ums.login')).toBeGreaterThan(1);
+    expect(t.world.sandbox.calls('file.partLinks')).toBeGreaterThan(0);
+    expect(t.world.sandbox.calls('ums.refresh') + t.world.sandbox.calls('ums.login')).toBeGreaterThan(1);
   }, 120_000);
 
   it('completes through 500s, dropped connections, a stalled part and a lost complete answer', async () => {
-    const f = world.sandbox.faults;
+    const f = t.world.sandbox.faults;
     f.add({ op: 'storage.putPart', nth: 2, status: 500, times: 2 });
     f.add({ op: 'storage.putPart', nth: 6, drop: true });
     f.add({ op: 'storage.putPart', nth: 9, stallAfterBytes: 1024 * 1024 });
@@ -62,75 +52,75 @@ describeWithS3('engine under faults', (target) => {
     // The complete goes through at BioT but its answer never arrives.
     f.add({ op: 'file.complete', nth: 1, drop: true });
     const { row, sha256 } = await uploadOne('faults.dat', 60 * MiB, { stallSeconds: 2 });
-    await engine!.whenSettled({ maxAttempts: 4 });
-    const done = engine!.store.fileById(row.id)!;
+    await t.engine!.whenSettled({ maxAttempts: 4 });
+    const done = t.engine!.store.fileById(row.id)!;
     expect(done.state).toBe('done');
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 60 * MiB });
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 60 * MiB });
     // 12 parts; the faults forced re-sends, and each re-sent part was sent again whole.
-    expect(world.sandbox.calls('storage.putPart')).toBeGreaterThan(12);
+    expect(t.world.sandbox.calls('storage.putPart')).toBeGreaterThan(12);
     // The create that failed was retried as a whole-file retry: attempts counted, error cleared.
     expect(done.lastError).toBeNull();
   }, 120_000);
 
   it('detects a corrupted part by its ETag and sends it again', async () => {
-    world.sandbox.faults.add({ op: 'storage.putPart', nth: 3, corruptEtag: true });
+    t.world.sandbox.faults.add({ op: 'storage.putPart', nth: 3, corruptEtag: true });
     const { row, sha256 } = await uploadOne('corrupt.dat', 30 * MiB, { partSizeMiB: 5 });
-    await engine!.whenSettled({ maxAttempts: 1 });
-    const done = engine!.store.fileById(row.id)!;
+    await t.engine!.whenSettled({ maxAttempts: 1 });
+    const done = t.engine!.store.fileById(row.id)!;
     expect(done.state).toBe('done');
-    expect(world.sandbox.calls('storage.putPart')).toBe(7); // 6 parts + 1 re-send
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 30 * MiB });
-    const parts = engine!.store.partsOf(engine!.store.uploadsFor(row.id)[0]!.id);
+    expect(t.world.sandbox.calls('storage.putPart')).toBe(7); // 6 parts + 1 re-send
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 30 * MiB });
+    const parts = t.engine!.store.partsOf(t.engine!.store.uploadsFor(row.id)[0]!.id);
     for (const p of parts) expect(p.etag!.replace(/"/g, '')).toBe(p.md5);
   }, 60_000);
 
   it('cancels mid-upload: BioT upload cancelled, no PUT after one second, state cancelled', async () => {
     const { row } = await uploadOne('cancel.dat', 200 * MiB, { maxBytesPerSecond: 20 * MiB });
-    while ((engine!.store.fileById(row.id)!.bytesDone ?? 0) < 20 * MiB) await new Promise((r) => setTimeout(r, 50));
-    const upload = engine!.store.currentUpload(row.id)!;
+    while ((t.engine!.store.fileById(row.id)!.bytesDone ?? 0) < 20 * MiB) await new Promise((r) => setTimeout(r, 50));
+    const upload = t.engine!.store.currentUpload(row.id)!;
     const t0 = performance.now();
-    await engine!.cancel({ fileId: row.id });
+    await t.engine!.cancel({ fileId: row.id });
     const cancelMs = performance.now() - t0;
-    const putsAtCancel = world.sandbox.calls('storage.putPart');
+    const putsAtCancel = t.world.sandbox.calls('storage.putPart');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(world.sandbox.calls('storage.putPart')).toBe(putsAtCancel);
+    expect(t.world.sandbox.calls('storage.putPart')).toBe(putsAtCancel);
     expect(cancelMs).toBeLessThan(1000);
-    expect(engine!.store.fileById(row.id)!.state).toBe('cancelled');
-    expect(world.sandbox.calls('file.cancel')).toBe(1);
-    expect(engine!.store.uploadsFor(row.id).map((u) => u.state)).toEqual(['cancelled']);
+    expect(t.engine!.store.fileById(row.id)!.state).toBe('cancelled');
+    expect(t.world.sandbox.calls('file.cancel')).toBe(1);
+    expect(t.engine!.store.uploadsFor(row.id).map((u) => u.state)).toEqual(['cancelled']);
     // BioT refuses more links for a cancelled upload.
-    const refused = await world.biot.files.partLinks(upload.biotFileId, 1, 1).catch((e: unknown) => e);
+    const refused = await t.world.biot.files.partLinks(upload.biotFileId, 1, 1).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BiotError);
     expect((refused as BiotError).code).toBe('FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD');
   }, 60_000);
 
   it('pauses within a second and resumes from the parts already sent', async () => {
     const { row, sha256 } = await uploadOne('pause.dat', 100 * MiB, { maxBytesPerSecond: 25 * MiB, partSizeMiB: 5 });
-    while (engine!.store.fileById(row.id)!.bytesDone < 30 * MiB) await new Promise((r) => setTimeout(r, 50));
-    await engine!.pause({ fileId: row.id });
-    const putsAtPause = world.sandbox.calls('storage.putPart');
-    const withEtag = engine!.store.partsOf(engine!.store.currentUpload(row.id)!.id).filter((p) => p.etag).length;
+    while (t.engine!.store.fileById(row.id)!.bytesDone < 30 * MiB) await new Promise((r) => setTimeout(r, 50));
+    await t.engine!.pause({ fileId: row.id });
+    const putsAtPause = t.world.sandbox.calls('storage.putPart');
+    const withEtag = t.engine!.store.partsOf(t.engine!.store.currentUpload(row.id)!.id).filter((p) => p.etag).length;
     await new Promise((r) => setTimeout(r, 1000));
-    expect(world.sandbox.calls('storage.putPart')).toBe(putsAtPause);
-    expect(engine!.store.fileById(row.id)!.state).toBe('paused');
-    await engine!.resume({ fileId: row.id });
-    await engine!.whenSettled({ maxAttempts: 1 });
-    const done = engine!.store.fileById(row.id)!;
+    expect(t.world.sandbox.calls('storage.putPart')).toBe(putsAtPause);
+    expect(t.engine!.store.fileById(row.id)!.state).toBe('paused');
+    await t.engine!.resume({ fileId: row.id });
+    await t.engine!.whenSettled({ maxAttempts: 1 });
+    const done = t.engine!.store.fileById(row.id)!;
     expect(done.state).toBe('done');
     // Only the parts without an ETag at pause time were sent after it (20 parts in all).
-    expect(world.sandbox.calls('storage.putPart') - putsAtPause).toBe(20 - withEtag);
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 100 * MiB });
+    expect(t.world.sandbox.calls('storage.putPart') - putsAtPause).toBe(20 - withEtag);
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 100 * MiB });
   }, 60_000);
 
   it('sends a file smaller than a part as one single upload, made again when its PUT fails', async () => {
-    world.sandbox.faults.add({ op: 'storage.putObject', nth: 1, status: 500 });
+    t.world.sandbox.faults.add({ op: 'storage.putObject', nth: 1, status: 500 });
     const { row, sha256 } = await uploadOne('small.xml', 3 * MiB, { partSizeMiB: 8 });
-    await engine!.whenSettled({ maxAttempts: 1 });
-    const done = engine!.store.fileById(row.id)!;
+    await t.engine!.whenSettled({ maxAttempts: 1 });
+    const done = t.engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', lastError: null });
-    expect(world.sandbox.calls('file.createMultipart')).toBe(0);
-    expect(world.sandbox.calls('file.createSingle')).toBe(2);
-    expect(engine!.store.uploadsFor(row.id).map((u) => [u.kind, u.state])).toEqual([['single', 'abandoned'], ['single', 'completed']]);
-    expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 3 * MiB });
+    expect(t.world.sandbox.calls('file.createMultipart')).toBe(0);
+    expect(t.world.sandbox.calls('file.createSingle')).toBe(2);
+    expect(t.engine!.store.uploadsFor(row.id).map((u) => [u.kind, u.state])).toEqual([['single', 'abandoned'], ['single', 'completed']]);
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 3 * MiB });
   }, 60_000);
 });

@@ -3,33 +3,23 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
 import { openForReading, type OpenCheck } from '../../app/watch/open-check.ts';
-import { createWorld, downloadedSha256, type World } from '../support/engine-harness.ts';
+import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, countIn, put, until } from '../support/watch-helpers.ts';
 
 const MiB = 1024 * 1024;
 
 describeWithS3('folder watcher: growing and locked files', (target) => {
-  let world: World;
-  let engine: Engine | undefined;
-
-  beforeEach(async () => {
-    world = await createWorld(target);
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await world.dispose();
-  });
+  const t = worldPerTest(target);
 
   it('does not queue a 200 MiB file while it grows in 1 MiB chunks; uploads it whole after', async () => {
-    engine = new Engine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 1.5 }], transfer: { partSizeMiB: 8 } }));
-    engine.start();
-    await engine.whenWatching();
-    const path = join(world.inbox, 'holter.edf');
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 1.5 }], transfer: { partSizeMiB: 8 } }));
+    t.engine.start();
+    await t.engine.whenWatching();
+    const path = join(t.world.inbox, 'holter.edf');
     const hash = createHash('sha256');
     const fd = openSync(path, 'w');
     // ~8 s of writing: one chunk every 40 ms, each far shorter than the quiet period.
@@ -38,13 +28,13 @@ describeWithS3('folder watcher: growing and locked files', (target) => {
       hash.update(chunk);
       writeSync(fd, chunk);
       await new Promise((r) => setTimeout(r, 40));
-      expect(allRows(engine), `queued while growing (chunk ${i})`).toHaveLength(0);
+      expect(allRows(t.engine), `queued while growing (chunk ${i})`).toHaveLength(0);
     }
     closeSync(fd);
-    await until('the upload', () => countIn(engine!, 'done') === 1, 90_000);
-    const [row] = allRows(engine);
+    await until('the upload', () => countIn(t.engine!, 'done') === 1, 90_000);
+    const [row] = allRows(t.engine);
     expect(row).toMatchObject({ size: 200 * MiB, state: 'done' });
-    expect(await downloadedSha256(world.biot, row!.biotFileId!)).toEqual({ sha256: hash.digest('hex'), size: 200 * MiB });
+    expect(await downloadedSha256(t.world.biot, row!.biotFileId!)).toEqual({ sha256: hash.digest('hex'), size: 200 * MiB });
   }, 120_000);
 
   it('keeps a locked file waiting while the others upload, then uploads it once released', async () => {
@@ -57,18 +47,18 @@ describeWithS3('folder watcher: growing and locked files', (target) => {
       }
       return openForReading(p);
     };
-    engine = new Engine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }), { openCheck });
-    engine.start();
-    await engine.whenWatching();
-    const held = join(world.inbox, 'held.dat');
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }), { openCheck });
+    t.engine.start();
+    await t.engine.whenWatching();
+    const held = join(t.world.inbox, 'held.dat');
     locked.add(held);
     put(held, 4096);
-    for (let i = 0; i < 6; i++) put(join(world.inbox, `free-${i}.dat`), 2048 + i);
-    await until('the free files', () => countIn(engine!, 'done') === 6, 30_000);
-    expect(allRows(engine).map((r) => r.relPath)).not.toContain('held.dat');
+    for (let i = 0; i < 6; i++) put(join(t.world.inbox, `free-${i}.dat`), 2048 + i);
+    await until('the free files', () => countIn(t.engine!, 'done') === 6, 30_000);
+    expect(allRows(t.engine).map((r) => r.relPath)).not.toContain('held.dat');
     expect(lockedLooks).toBeGreaterThan(0);
     locked.delete(held);
-    await until('the released file', () => countIn(engine!, 'done') === 7, 30_000);
-    expect(allRows(engine).filter((r) => r.relPath === 'held.dat')).toHaveLength(1);
+    await until('the released file', () => countIn(t.engine!, 'done') === 7, 30_000);
+    expect(allRows(t.engine).filter((r) => r.relPath === 'held.dat')).toHaveLength(1);
   }, 90_000);
 });

@@ -4,82 +4,72 @@
 import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
-import { createWorld, type World } from '../support/engine-harness.ts';
+import { worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, countIn, put, until } from '../support/watch-helpers.ts';
 
 describeWithS3('folder watcher: post-upload actions and polling', (target) => {
-  let world: World;
-  let engine: Engine | undefined;
-
-  beforeEach(async () => {
-    world = await createWorld(target);
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await world.dispose();
-  });
+  const t = worldPerTest(target);
 
   it('moves to the archive only after completion, keeping the relative path and never overwriting', async () => {
-    const archive = join(world.root, 'archive');
+    const archive = join(t.world.root, 'archive');
     mkdirSync(join(archive, 'day1'), { recursive: true });
     writeFileSync(join(archive, 'day1', 'scan.dat'), 'an older export already archived');
-    world.sandbox.faults.add({ op: 'file.complete', status: 500, times: Infinity });
-    engine = new Engine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: archive }] }));
-    engine.start();
-    await engine.whenWatching();
+    t.world.sandbox.faults.add({ op: 'file.complete', status: 500, times: Infinity });
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: archive }] }));
+    t.engine.start();
+    await t.engine.whenWatching();
     const bytes = randomBytes(6 * 1024 * 1024);
-    const source = join(world.inbox, 'day1', 'scan.dat');
+    const source = join(t.world.inbox, 'day1', 'scan.dat');
     put(source, bytes);
-    await until('a failed complete', () => world.sandbox.calls('file.complete') >= 2, 30_000);
+    await until('a failed complete', () => t.world.sandbox.calls('file.complete') >= 2, 30_000);
     expect(existsSync(source)).toBe(true);
-    expect(allRows(engine)[0]).toMatchObject({ postAction: null });
+    expect(allRows(t.engine)[0]).toMatchObject({ postAction: null });
 
-    world.sandbox.faults.clear();
-    await engine.retry({ all: true });
-    await until('done and moved', () => allRows(engine!)[0]?.postAction === 'moved', 30_000);
+    t.world.sandbox.faults.clear();
+    await t.engine.retry({ all: true });
+    await until('done and moved', () => allRows(t.engine!)[0]?.postAction === 'moved', 30_000);
     expect(existsSync(source)).toBe(false);
     expect(readFileSync(join(archive, 'day1', 'scan (2).dat')).equals(bytes)).toBe(true);
     expect(readFileSync(join(archive, 'day1', 'scan.dat'), 'utf8')).toBe('an older export already archived');
-    const events = engine.store.auditFor(allRows(engine)[0]!.id).map((a) => a.event);
+    const events = t.engine.store.auditFor(allRows(t.engine)[0]!.id).map((a) => a.event);
     expect(events.indexOf('post-action')).toBeGreaterThan(events.indexOf('completed'));
     // The moved file is gone from the inbox: nothing was marked missing or queued again.
     await new Promise((r) => setTimeout(r, 700));
-    expect(allRows(engine)).toHaveLength(1);
+    expect(allRows(t.engine)).toHaveLength(1);
   }, 60_000);
 
   it('deletes only done files, and records a failed action without losing the file', async () => {
-    engine = new Engine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3, afterUpload: 'delete' }] }));
-    engine.start();
-    await engine.whenWatching();
-    put(join(world.inbox, 'a.dat'), 3000);
-    await until('deleted', () => allRows(engine!)[0]?.postAction === 'deleted', 30_000);
-    expect(existsSync(join(world.inbox, 'a.dat'))).toBe(false);
-    expect(countIn(engine, 'missing')).toBe(0);
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'delete' }] }));
+    t.engine.start();
+    await t.engine.whenWatching();
+    put(join(t.world.inbox, 'a.dat'), 3000);
+    await until('deleted', () => allRows(t.engine!)[0]?.postAction === 'deleted', 30_000);
+    expect(existsSync(join(t.world.inbox, 'a.dat'))).toBe(false);
+    expect(countIn(t.engine, 'missing')).toBe(0);
   }, 60_000);
 
   it('reports a move that cannot happen and keeps the source', async () => {
-    const blocked = join(world.root, 'not-a-folder');
+    const blocked = join(t.world.root, 'not-a-folder');
     writeFileSync(blocked, 'a file where the archive folder should be');
-    engine = new Engine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: blocked }] }));
-    engine.start();
-    await engine.whenWatching();
-    put(join(world.inbox, 'b.dat'), 3000);
-    await until('the failed move', () => allRows(engine!)[0]?.postAction === 'failed', 30_000);
-    const [row] = allRows(engine);
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: blocked }] }));
+    t.engine.start();
+    await t.engine.whenWatching();
+    put(join(t.world.inbox, 'b.dat'), 3000);
+    await until('the failed move', () => allRows(t.engine!)[0]?.postAction === 'failed', 30_000);
+    const [row] = allRows(t.engine);
     expect(row).toMatchObject({ state: 'done', postActionError: expect.stringMatching(/^E[A-Z]+$/) });
-    expect(existsSync(join(world.inbox, 'b.dat'))).toBe(true);
+    expect(existsSync(join(t.world.inbox, 'b.dat'))).toBe(true);
   }, 60_000);
 
   it('sees new files in a folder forced to polling', async () => {
-    engine = new Engine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3, poll: true, pollSeconds: 0.3 }] }));
-    engine.start();
-    await engine.whenWatching();
-    put(join(world.inbox, 'nested', 'p.dat'), 2000);
-    put(join(world.inbox, 'q.dat'), 2000);
-    await until('two uploads', () => countIn(engine!, 'done') === 2, 30_000);
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, poll: true, pollSeconds: 0.3 }] }));
+    t.engine.start();
+    await t.engine.whenWatching();
+    put(join(t.world.inbox, 'nested', 'p.dat'), 2000);
+    put(join(t.world.inbox, 'q.dat'), 2000);
+    await until('two uploads', () => countIn(t.engine!, 'done') === 2, 30_000);
   }, 60_000);
 });

@@ -12,52 +12,42 @@ import type { Logger } from '../../app/engine/logger.ts';
 import { silentLogger } from '../../app/engine/logger.ts';
 import { openStore } from '../../app/store/index.ts';
 import { FolderWatcher } from '../../app/watch/index.ts';
-import { createWorld, type World } from '../support/engine-harness.ts';
+import { worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, put, until } from '../support/watch-helpers.ts';
 
 describeWithS3('folder watcher: the post-upload action recorded at done', (target) => {
-  let world: World;
-  let engine: Engine | undefined;
-
-  beforeEach(async () => {
-    world = await createWorld(target);
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await world.dispose();
-  });
+  const t = worldPerTest(target);
 
   it('a folder switched from leave to delete keeps what was uploaded under leave', async () => {
-    const leave = world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.2, afterUpload: 'leave' }] });
-    engine = new Engine(leave);
-    engine.start();
-    await engine.whenWatching();
-    const old = join(world.inbox, 'old.dat');
+    const leave = t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2, afterUpload: 'leave' }] });
+    t.engine = new Engine(leave);
+    t.engine.start();
+    await t.engine.whenWatching();
+    const old = join(t.world.inbox, 'old.dat');
     put(old, 3000);
-    await until('the first upload', () => allRows(engine!)[0]?.state === 'done');
+    await until('the first upload', () => allRows(t.engine!)[0]?.state === 'done');
 
-    engine.reconfigure(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.2, afterUpload: 'delete' }] }));
-    await engine.whenWatching();
-    const fresh = join(world.inbox, 'new.dat');
+    t.engine.reconfigure(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2, afterUpload: 'delete' }] }));
+    await t.engine.whenWatching();
+    const fresh = join(t.world.inbox, 'new.dat');
     put(fresh, 3000);
-    await until('the new export deleted', () => allRows(engine!)[1]?.postAction === 'deleted');
+    await until('the new export deleted', () => allRows(t.engine!)[1]?.postAction === 'deleted');
     expect(existsSync(fresh)).toBe(false);
     expect(existsSync(old)).toBe(true);
-    expect(allRows(engine)[0]).toMatchObject({ state: 'done', postAction: null });
+    expect(allRows(t.engine)[0]).toMatchObject({ state: 'done', postAction: null });
   }, 60_000);
 
   it('two reconfigures in a row start the newest watcher once', async () => {
     const events: string[] = [];
     const logger: Logger = { log: (_level, event) => void events.push(event) };
-    engine = new Engine(world.config(), { logger });
-    engine.start();
-    await engine.whenWatching();
+    t.engine = new Engine(t.world.config(), { logger });
+    t.engine.start();
+    await t.engine.whenWatching();
     events.length = 0;
-    engine.reconfigure(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.1 }] }));
-    engine.reconfigure(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.2 }] }));
-    await engine.whenWatching();
+    t.engine.reconfigure(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.1 }] }));
+    t.engine.reconfigure(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2 }] }));
+    await t.engine.whenWatching();
     await new Promise((r) => setTimeout(r, 300));
     expect(events.filter((e) => e === 'watch-started')).toHaveLength(1);
     expect(events.filter((e) => e === 'watch-reconciled')).toHaveLength(1);

@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, openSync, closeSync, writeSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { afterEach, beforeEach } from 'vitest';
+import type { Engine } from '../../app/engine.ts';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
 import { parseConfig } from '../../app/config/load.ts';
 import type { Config } from '../../app/config/schema.ts';
@@ -57,6 +59,26 @@ export async function createWorld(target: S3Target | undefined, options: Partial
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** What worldPerTest hands a test file: this test's world, and the engine the test may set (closed after it). */
+export interface TestWorld {
+  world: World;
+  engine: Engine | undefined;
+}
+
+/** A fresh world before each test; after it, the test's engine closed and the world removed. */
+export function worldPerTest(target: S3Target | undefined, options: Partial<SandboxOptions> = {}): TestWorld {
+  const t = { engine: undefined } as TestWorld;
+  beforeEach(async () => {
+    t.world = await createWorld(target, options);
+  });
+  afterEach(async () => {
+    await t.engine?.close();
+    t.engine = undefined;
+    await t.world.dispose();
+  });
+  return t;
 }
 
 /** Writes `size` random bytes to `path` in 1 MiB chunks; returns the SHA-256. */
