@@ -94,10 +94,15 @@ export function folderIdFor(path: string): string {
   return `f-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`;
 }
 
+/** A zod issue path as the config file's key: `folders[0].path`, '' for the top level. */
+export function configKey(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      const key = configKey(issue.path);
       if (issue.code === 'unrecognized_keys') {
         const prefix = key ? `${key}.` : '';
         return `unknown key ${issue.keys.map((k) => `"${prefix}${k}"`).join(', ')}`;

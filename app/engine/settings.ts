@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
-import { ConfigError, parseConfig, parseJsonText } from '../config/load.ts';
+import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
 import { writeConfigFile } from '../config/save.ts';
 import { configSchema, type Config } from '../config/schema.ts';
 
@@ -87,7 +87,7 @@ export function checkSettings(raw: Raw, options: { baseDir: string; env: NodeJS.
   if (!shape.success) {
     return {
       errors: shape.error.issues.map((issue) => ({
-        field: issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)',
+        field: configKey(issue.path) || '(top level)',
         message: issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message,
       })),
     };

@@ -3,6 +3,7 @@
 // staff can find the bytes). Paged and filtered in SQL: the view never loads
 // 100k rows at once.
 import type { StoreContext } from './db.ts';
+import { likePattern } from './reads.ts';
 
 /** One finished file (uploaded, or recognised as a duplicate of an upload). */
 export interface HistoryEntry {
@@ -33,7 +34,7 @@ const MAX_LIMIT = 1_000;
 export function history(ctx: StoreContext, q: HistoryQuery = {}): { entries: HistoryEntry[]; total: number } {
   const limit = Math.min(Math.max(q.limit ?? 100, 0), MAX_LIMIT);
   const offset = Math.max(q.offset ?? 0, 0);
-  const like = q.search ? `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const like = q.search ? likePattern(q.search) : null;
   const where = `f.state IN ('done', 'duplicate') AND (@like IS NULL OR f.rel_path LIKE @like ESCAPE '\\')`;
   const entries = ctx
     .stmt(

@@ -23,8 +23,8 @@ export function countByState(ctx: StoreContext): Record<FileState, number> {
   return counts;
 }
 
-// LIKE's own wildcards in a search term are literal text.
-function likePattern(search: string): string {
+/** A LIKE pattern matching `search` anywhere, its own % _ and \\ taken literally (use with ESCAPE '\\'). */
+export function likePattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

@@ -1,16 +1,13 @@
 // How a file is cut into parts. BioT/S3 limits: parts 5 MiB..5 GiB (the last
 // may be smaller), at most 10,000 parts, so the part size grows with the file.
+import type { PlannedPart } from '../store/types.ts';
+
+export type { PlannedPart };
 
 export const MiB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MiB;
 export const MAX_PART_SIZE = 5 * 1024 * MiB;
 export const MAX_PARTS = 10_000;
-
-export interface PlannedPart {
-  partNumber: number;
-  offset: number;
-  size: number;
-}
 
 /** The part size for a file: the preferred size, grown (to whole MiB) until the file fits in 10,000 parts. */
 export function partSizeFor(fileSize: number, preferredPartSize: number): number {
