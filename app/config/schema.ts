@@ -67,6 +67,14 @@ const transfer = z.strictObject({
   requestTimeoutSeconds: z.number().min(1).max(3600).default(30),
 });
 
+/** Auto-update of the desktop app (the headless CLI ignores it). */
+const updates = z.strictObject({
+  /** false on managed sites, where IT rolls out new versions itself. */
+  enabled: z.boolean().default(true),
+  /** The self-hosted update folder; overrides the one built into the installer. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+});
+
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1),
   server: z.strictObject({
@@ -77,11 +85,13 @@ export const configSchema = z.strictObject({
   /** The duplicate policy of folders that do not set their own. */
   duplicates: z.enum(['skip', 'upload']).default('skip'),
   transfer: transfer.default(() => transfer.parse({})),
+  updates: updates.default(() => updates.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type FolderConfig = Config['folders'][number];
 export type TransferConfig = Config['transfer'];
+export type UpdatesConfig = Config['updates'];
 export type AuthConfig = Config['server']['auth'];
 export type AttachRule = NonNullable<FolderConfig['attach']>;
 

@@ -32,6 +32,14 @@ describe('config', () => {
     expect(() => parse({ ...base, folders: [{ path: 'x', poll: 'sometimes' }] })).toThrow(/folders\[0\]\.poll/);
   });
 
+  it('turns auto-update on by default; a managed site turns it off or points it at its own server', () => {
+    expect(parse(base).updates).toEqual({ enabled: true });
+    expect(parse({ ...base, updates: { enabled: false } }).updates.enabled).toBe(false);
+    expect(parse({ ...base, updates: { url: 'https://updates.clinic.example/du' } }).updates.url).toBe('https://updates.clinic.example/du');
+    expect(() => parse({ ...base, updates: { url: 'file:///srv/updates' } })).toThrow(/updates\.url/);
+    expect(() => parse({ ...base, updates: { enable: false } })).toThrow(/unknown key "updates\.enable"/);
+  });
+
   it('refuses unknown keys, naming them', () => {
     expect(() => parse({ ...base, tranfser: {} })).toThrow(/unknown key "tranfser"/);
     expect(() => parse({ ...base, folders: [{ path: 'x', quiet: 3 }] })).toThrow(/unknown key "folders\[0\]\.quiet"/);
