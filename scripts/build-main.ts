@@ -1,0 +1,71 @@
+// Bundles the desktop app's three Node-side entries to JavaScript for Electron,
+// which does not strip TypeScript types the way Node 24 does:
+//   main/electron-main.ts    -> out/main/electron-main.js  (ESM, package.json "main")
+//   main/preload.ts          -> out/preload/preload.cjs    (CommonJS: a sandboxed preload cannot be ESM)
+//   app/host/engine-entry.ts -> out/host/engine-entry.js   (ESM, the engine's utility process)
+// electron is provided by the runtime; better-sqlite3 is native and is loaded
+// from node_modules (unpacked from the asar). Everything else is inlined.
+//
+// Usage: node scripts/build-main.ts [--out DIR]   (default: out/ beside package.json)
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, type BuildOptions } from 'esbuild';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** Electron 45 embeds Node 24 and Chromium 142. */
+const NODE_TARGET = 'node24';
+const CHROME_TARGET = 'chrome142';
+
+const external = ['electron', 'better-sqlite3'];
+
+// ESM bundles that inline CommonJS packages (electron-updater, chokidar's deps...)
+// need a real `require` for the externals those packages require().
+const esmRequireBanner =
+  "import { createRequire as __duCreateRequire } from 'node:module';\n" +
+  'const require = __duCreateRequire(import.meta.url);';
+
+export interface BuildMainOptions {
+  outDir?: string;
+}
+
+export async function buildMain(options: BuildMainOptions = {}): Promise<string> {
+  const outDir = options.outDir ?? join(root, 'out');
+  rmSync(outDir, { recursive: true, force: true });
+  const common: BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    external,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    // Keeps class and function names in stack traces and in `error.name` checks.
+    keepNames: true,
+    legalComments: 'none',
+  };
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints: { 'main/electron-main': join(root, 'main', 'electron-main.ts'), 'host/engine-entry': join(root, 'app', 'host', 'engine-entry.ts') },
+      outdir: outDir,
+      format: 'esm',
+      target: NODE_TARGET,
+      outExtension: { '.js': '.js' },
+      banner: { js: esmRequireBanner },
+    }),
+    build({
+      ...common,
+      entryPoints: [join(root, 'main', 'preload.ts')],
+      outfile: join(outDir, 'preload', 'preload.cjs'),
+      format: 'cjs',
+      target: [NODE_TARGET, CHROME_TARGET],
+    }),
+  ]);
+  return outDir;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const outDir = await buildMain(values.out ? { outDir: resolve(values.out) } : {});
+  console.log(`built main, preload and engine entry into ${outDir}`);
+}

@@ -1,0 +1,122 @@
+// Packaging as `npm run dist` does it, minus the installers: bundle main,
+// preload and engine entry, then run electron-builder's `--dir` target with
+// electron-builder.yml against a stand-in Electron distribution (the real
+// binary cannot be downloaded here). Then read what came out: the fuses burnt
+// into the binary, the asar's file list, the unpacked native module and the
+// update feed.
+// Not covered: the NSIS/dmg/AppImage/deb installers themselves (they need
+// makensis, macOS, and tools electron-builder downloads) and starting the app.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { extractFile, listPackage, statFile } from '@electron/asar';
+import { getCurrentFuseWire } from '@electron/fuses';
+import { FuseV1Options } from '@electron/fuses/dist/config.js';
+import { FuseState } from '@electron/fuses/dist/constants.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isNodeBuiltin } from '../support/import-boundaries.ts';
+import { buildMain } from '../../scripts/build-main.ts';
+import { writeElectronStandin } from '../support/electron-standin.ts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const UPDATE_URL = 'https://updates.example.invalid/device-uploader';
+
+let work: string;
+let appDir: string;
+let asarPath: string;
+let entries: string[];
+
+// electron-builder's Linux layout; other hosts would build their own platform's.
+describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --dir, stand-in Electron)', () => {
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'du-pack-'));
+    writeElectronStandin(join(work, 'electron-dist'));
+    await buildMain(); // renderer/dist comes from the test run's global setup
+    const cli = join(root, 'node_modules', 'electron-builder', 'cli.js');
+    const args = ['--dir', '--linux', '--x64', `-c.electronDist=${join(work, 'electron-dist')}`, `-c.directories.output=${join(work, 'dist')}`];
+    await promisify(execFile)(process.execPath, [cli, ...args], {
+      cwd: root,
+      env: { ...process.env, DEVICE_UPLOADER_UPDATE_URL: UPDATE_URL, CI: 'true' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    appDir = join(work, 'dist', 'linux-unpacked');
+    asarPath = join(appDir, 'resources', 'app.asar');
+    entries = listPackage(asarPath, { isPack: false });
+  }, 120_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('burns in the fuses of the security checklist', async () => {
+    const wire = await getCurrentFuseWire(join(appDir, 'device-uploader'));
+    const state = (fuse: FuseV1Options) => wire[fuse];
+    expect(state(FuseV1Options.RunAsNode)).toBe(FuseState.DISABLE);
+    expect(state(FuseV1Options.EnableCookieEncryption)).toBe(FuseState.ENABLE);
+    expect(state(FuseV1Options.EnableNodeOptionsEnvironmentVariable)).toBe(FuseState.DISABLE);
+    expect(state(FuseV1Options.EnableNodeCliInspectArguments)).toBe(FuseState.DISABLE);
+    expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe(FuseState.ENABLE);
+    expect(state(FuseV1Options.OnlyLoadAppFromAsar)).toBe(FuseState.ENABLE);
+    expect(state(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe(FuseState.DISABLE);
+  });
+
+  it('holds the built entries, package.json main among them, and the window', () => {
+    const main = (JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as { main: string }).main;
+    expect(main).toBe('out/main/electron-main.js');
+    expect(entries).toEqual(
+      expect.arrayContaining([`/${main}`, '/out/preload/preload.cjs', '/out/host/engine-entry.js', '/renderer/dist/index.html']),
+    );
+  });
+
+  it('holds no sources, tests, bench, scripts, source maps or bundled-away dependencies', () => {
+    const unwanted = entries.filter(
+      (e) =>
+        /\.(ts|mts|cts|map)$/.test(e) ||
+        /^\/(app|main|test|bench|scripts|bin|build|\.ci)(\/|$)/.test(e) ||
+        (e.startsWith('/node_modules/') && !e.startsWith('/node_modules/better-sqlite3')),
+    );
+    expect(unwanted).toEqual([]);
+    // better-sqlite3: its runtime only (no C sources, no other platforms' binaries).
+    expect(entries.filter((e) => /better-sqlite3\/(src|deps)\//.test(e))).toEqual([]);
+    expect(entries.filter((e) => e.includes('/prebuilds/'))).toEqual(['/node_modules/better-sqlite3/prebuilds/linux-x64.node']);
+  });
+
+  it('bundles no test helpers (so nothing in the app drives the sandbox fault knobs) and needs no other module at run time', () => {
+    for (const bundle of ['out/main/electron-main.js', 'out/host/engine-entry.js', 'out/preload/preload.cjs']) {
+      const code = extractFile(asarPath, bundle).toString('utf8');
+      // esbuild marks each inlined module with a "// path" comment.
+      const modules = [...code.matchAll(/^\/\/ ((?:app|main|test|bench|scripts)\/\S+\.ts)$/gm)].map((m) => m[1]);
+      expect(modules.length, bundle).toBeGreaterThan(0);
+      expect(modules.filter((m) => /^(test|bench|scripts)\//.test(m!) || /\.test\.ts$/.test(m!)), bundle).toEqual([]);
+      // Top-level imports and require() calls (not the same words inside strings or templates).
+      const required = [
+        ...[...code.matchAll(/^(?:import|export)\b[^\n]*?\bfrom "([^"]+)";?$/gm)].map((m) => m[1]!),
+        ...[...code.matchAll(/(?<![\w$.])(?:__require|require)\("([^"]+)"\)/g)].map((m) => m[1]!),
+      ];
+      const outside = required.filter((s) => !isNodeBuiltin(s) && s !== 'electron' && s !== 'better-sqlite3');
+      expect(outside, bundle).toEqual([]);
+    }
+  });
+
+  it('unpacks better-sqlite3, and the unpacked copy opens a database', () => {
+    const native = 'node_modules/better-sqlite3/prebuilds/linux-x64.node';
+    expect((statFile(asarPath, native) as { unpacked?: boolean }).unpacked).toBe(true);
+    const unpacked = join(appDir, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3');
+    expect(existsSync(join(unpacked, native.split('better-sqlite3/')[1]!))).toBe(true);
+    // Node-API: the same prebuild serves Electron's Node, so Node can prove it loads.
+    const Database = createRequire(join(work, 'x.js'))(unpacked) as typeof import('better-sqlite3');
+    const db = new Database(':memory:');
+    expect(db.prepare('select 41 + 1 as n').get()).toEqual({ n: 42 });
+    db.close();
+  });
+
+  it('writes app-update.yml with the generic update URL given at build time', () => {
+    const yml = readFileSync(join(appDir, 'resources', 'app-update.yml'), 'utf8');
+    expect(yml).toMatch(/^provider: generic$/m);
+    expect(yml).toContain(`url: ${UPDATE_URL}`);
+    expect(yml).toMatch(/^updaterCacheDirName: \S+$/m);
+  });
+});
