@@ -7,8 +7,8 @@
 // from node_modules (unpacked from the asar). Everything else is inlined.
 //
 // Usage: node scripts/build-main.ts [--out DIR]   (default: out/ beside package.json)
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 
@@ -32,7 +32,6 @@ export interface BuildMainOptions {
 
 export async function buildMain(options: BuildMainOptions = {}): Promise<string> {
   const outDir = options.outDir ?? join(root, 'out');
-  rmSync(outDir, { recursive: true, force: true });
   const common: BuildOptions = {
     bundle: true,
     platform: 'node',
@@ -42,15 +41,16 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<string>
     // Keeps class and function names in stack traces and in `error.name` checks.
     keepNames: true,
     legalComments: 'none',
+    // Written below, file by file, so a test reading out/ never sees half a bundle.
+    write: false,
   };
-  await Promise.all([
+  const results = await Promise.all([
     build({
       ...common,
       entryPoints: { 'main/electron-main': join(root, 'main', 'electron-main.ts'), 'host/engine-entry': join(root, 'app', 'host', 'engine-entry.ts') },
       outdir: outDir,
       format: 'esm',
       target: NODE_TARGET,
-      outExtension: { '.js': '.js' },
       banner: { js: esmRequireBanner },
     }),
     build({
@@ -61,6 +61,19 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<string>
       target: [NODE_TARGET, CHROME_TARGET],
     }),
   ]);
+  const written = new Set<string>();
+  for (const file of results.flatMap((r) => r.outputFiles ?? [])) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temp, file.contents);
+    renameSync(temp, file.path);
+    written.add(relative(outDir, file.path));
+  }
+  // Files of earlier builds (a renamed entry) would otherwise be packaged too.
+  for (const name of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
+    const path = join(outDir, name);
+    if (!written.has(name) && statSync(path).isFile()) rmSync(path);
+  }
   return outDir;
 }
 

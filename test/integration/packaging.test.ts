@@ -69,6 +69,10 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
     expect(entries).toEqual(
       expect.arrayContaining([`/${main}`, '/out/preload/preload.cjs', '/out/host/engine-entry.js', '/renderer/dist/index.html']),
     );
+    // A sandboxed preload is loaded as a classic script: CommonJS, no import statements.
+    const preload = extractFile(asarPath, 'out/preload/preload.cjs').toString('utf8');
+    expect(preload).toContain('require("electron")');
+    expect(preload).not.toMatch(/^\s*(import|export)\b/m);
   });
 
   it('holds no sources, tests, bench, scripts, source maps or bundled-away dependencies', () => {
