@@ -5,27 +5,26 @@
 // into the binary, the asar's file list, the unpacked native module and the
 // update feed.
 // Not covered: the NSIS/dmg/AppImage/deb installers themselves (they need
-// makensis, macOS, and tools electron-builder downloads) and starting the app.
-import { execFile } from 'node:child_process';
+// makensis, macOS, and tools electron-builder downloads) and starting the app
+// (test/e2e/desktop-packaged.test.ts, which needs the real binary).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { getCurrentFuseWire } from '@electron/fuses';
 import { FuseV1Options } from '@electron/fuses/dist/config.js';
 import { FuseState } from '@electron/fuses/dist/constants.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNodeBuiltin } from '../support/import-boundaries.ts';
-import { buildMain } from '../../scripts/build-main.ts';
 import { writeElectronStandin } from '../support/electron-standin.ts';
+import { packApp } from '../support/pack-app.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const UPDATE_URL = 'https://updates.example.invalid/device-uploader';
 
 let work: string;
 let appDir: string;
+let binary: string;
 let asarPath: string;
 let entries: string[];
 
@@ -34,16 +33,10 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'du-pack-'));
     writeElectronStandin(join(work, 'electron-dist'));
-    await buildMain(); // renderer/dist comes from the test run's global setup
-    const cli = join(root, 'node_modules', 'electron-builder', 'cli.js');
-    const args = ['--dir', '--linux', '--x64', `-c.electronDist=${join(work, 'electron-dist')}`, `-c.directories.output=${join(work, 'dist')}`];
-    await promisify(execFile)(process.execPath, [cli, ...args], {
-      cwd: root,
-      env: { ...process.env, DEVICE_UPLOADER_UPDATE_URL: UPDATE_URL, CI: 'true' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    appDir = join(work, 'dist', 'linux-unpacked');
-    asarPath = join(appDir, 'resources', 'app.asar');
+    const packed = await packApp({ electronDist: join(work, 'electron-dist'), outputDir: join(work, 'dist'), updateUrl: UPDATE_URL });
+    appDir = packed.appDir;
+    binary = packed.binary;
+    asarPath = packed.asar;
     entries = listPackage(asarPath, { isPack: false });
   }, 120_000);
 
@@ -52,7 +45,7 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
   });
 
   it('burns in the fuses of the security checklist', async () => {
-    const wire = await getCurrentFuseWire(join(appDir, 'device-uploader'));
+    const wire = await getCurrentFuseWire(binary);
     const state = (fuse: FuseV1Options) => wire[fuse];
     expect(state(FuseV1Options.RunAsNode)).toBe(FuseState.DISABLE);
     expect(state(FuseV1Options.EnableCookieEncryption)).toBe(FuseState.ENABLE);
