@@ -3,8 +3,8 @@
 // server), download the AppImage into the updater cache and check its sha512.
 // Only the transport is swapped: Electron's `net` does not exist under Node, so
 // NodeHttpExecutor (test/support) sends the same requests with node:http.
-// Not covered here: installing on quit (it replaces the running AppImage/exe and
-// needs the real binary), the NSIS and deb updaters, differential downloads.
+// Not covered here: Electron's `net` transport itself, the NSIS, dmg/zip and deb
+// updaters, differential (blockmap) downloads, and relaunching after install.
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -75,8 +75,13 @@ function publish(folder: string, file: Buffer, claimedSha512 = sha512(file), ver
   routes.set(`${folder}/latest-linux.yml`, Buffer.from(yml));
 }
 
+/** The "quit" of the app adapter below: electron-updater installs on it. */
+let quitHandlers: ((exitCode: number) => void)[] = [];
+const quitApp = (exitCode = 0) => quitHandlers.forEach((handler) => handler(exitCode));
+
 /** A packaged app at 0.1.0 whose installer was built with `builtInUrl` (what electron-builder writes to app-update.yml). */
 function installedUpdater(builtInUrl: string): AppImageUpdater {
+  quitHandlers = [];
   const appUpdateConfigPath = join(dir, 'app-update.yml');
   writeFileSync(appUpdateConfigPath, `provider: generic\nurl: ${builtInUrl}\nupdaterCacheDirName: ${CACHE_DIR_NAME}\n`);
   const app: AppAdapter = {
@@ -89,7 +94,7 @@ function installedUpdater(builtInUrl: string): AppImageUpdater {
     whenReady: () => Promise.resolve(),
     relaunch() {},
     quit() {},
-    onQuit() {},
+    onQuit: (handler) => void quitHandlers.push(handler),
   };
   const updater = new AppImageUpdater(null, app);
   // httpExecutor is internal (no typings); with an AppAdapter given, electron-updater leaves it null.
@@ -126,6 +131,25 @@ describe('auto-update from a self-hosted generic server', () => {
     expect(requests).toEqual(expect.arrayContaining(['/updates/latest-linux.yml', `/updates/${NEW_FILE}`]));
     // Log lines carry events, versions and codes; no URLs or cache paths.
     expect(JSON.stringify(logger.lines)).not.toMatch(/127\.0\.0\.1|\/updates|du-updates-/);
+  });
+
+  it('installs the downloaded version when the app quits: the AppImage is replaced', async () => {
+    // The "new AppImage" is a script: on install electron-updater runs it once
+    // with APPIMAGE_EXIT_AFTER_INSTALL=true, as the AppImage runtime expects.
+    const marker = join(dir, 'installed-run');
+    const file = Buffer.from(`#!/bin/sh\necho "$APPIMAGE_EXIT_AFTER_INSTALL" > '${marker}'\n`);
+    publish('/updates', file);
+    const updater = installedUpdater(`${baseUrl}/updates`);
+    const updates = startUpdates(updater, { enabled: true }, { logger: recordingLogger(), every: manualEvery });
+    expect(await updates.checkNow()).toEqual({ kind: 'downloaded', version: '0.2.0' });
+    updates.dispose();
+    expect(existsSync(join(dir, NEW_FILE))).toBe(false); // nothing is installed while the app runs
+
+    quitApp(0);
+
+    expect(existsSync(process.env.APPIMAGE!)).toBe(false);
+    expect(sha512(readFileSync(join(dir, NEW_FILE)))).toBe(sha512(file));
+    expect(readFileSync(marker, 'utf8').trim()).toBe('true');
   });
 
   it('refuses a download whose sha512 differs from latest-linux.yml and keeps nothing', async () => {
