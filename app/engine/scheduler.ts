@@ -120,7 +120,10 @@ export class Scheduler {
     if (!this.#running || this.#held) return;
     const room = this.#deps.parallelFiles - this.#active.size;
     if (room <= 0) return;
-    for (const row of this.#deps.store.claimNext(room, this.#now())) this.#start(row);
+    // A file whose last run is still ending (a cancel waiting for BioT's answer)
+    // stays queued until that run is gone: one file never has two runs.
+    const running = new Set(this.#active.keys());
+    for (const row of this.#deps.store.claimNext(room, this.#now(), running)) this.#start(row);
   }
 
   /** Speed and bytes done (including parts still in flight) of an active transfer, for the queue view. */
@@ -153,6 +156,8 @@ export class Scheduler {
   }
 
   #start(row: FileRow): void {
+    // claimNext skips active ids; this guards the invariant if a caller ever forgets.
+    if (this.#active.has(row.id)) throw new Error(`file ${row.id} already has a run`);
     const controller = new AbortController();
     const meter = new SpeedMeter(this.#deps.now);
     const active: Active = { row, controller, meter, base: row.bytesDone, sent: 0, done: Promise.resolve() };
@@ -165,7 +170,8 @@ export class Scheduler {
         this.#settle(row.id, { kind: 'retry', code: 'INTERNAL', message: 'internal error; will try again' });
       })
       .finally(() => {
-        this.#active.delete(row.id);
+        if (this.#active.get(row.id) === active) this.#active.delete(row.id);
+        this.#deps.log.log('info', 'transfer-end', { fileId: row.id });
         this.#deps.changed(row.id);
         this.pump();
       });
