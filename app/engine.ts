@@ -10,6 +10,7 @@ import type { ConnectionStatus, EngineEvent, QueueQuery, QueueRow, Snapshot, Tar
 import type { FolderStatus, HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from './api.ts';
 import { createBiotClient, type BiotClient } from './biot/index.ts';
 import type { Config, FolderConfig } from './config/schema.ts';
+import { attachTargetOf } from './engine/attach.ts';
 import { connectionAfter, unknownConnection } from './engine/connection.ts';
 import { lockDataFolder, type DataFolderLock } from './engine/data-lock.ts';
 import { EventPump } from './engine/event-pump.ts';
@@ -123,7 +124,7 @@ export class Engine implements UploaderApi {
       },
       onOutcome: (outcome) => this.#noteOutcome(outcome),
       // Dedup again right before a transfer: twins queued together both passed intake.
-      vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId)),
+      vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId), attachTargetOf(this.#folders.get(row.folderId), row.relPath)),
       onDone: (row) => void this.#watcher.afterUpload(row),
       now: this.#now,
     });

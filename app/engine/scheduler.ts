@@ -7,13 +7,14 @@ import type { Dispatcher } from 'undici';
 import type { BiotClient } from '../biot/index.ts';
 import type { FolderConfig } from '../config/schema.ts';
 import type { Store } from '../store/store.ts';
+import type { AttachTarget } from '../store/queue.ts';
 import type { FileRow } from '../store/types.ts';
 import { backoffDelay } from '../transfer/backoff.ts';
 import { transferFile, type TransferSettings } from '../transfer/file-transfer.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
 import { StopRequest, stopReasonOf, type StopReason } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
-import { attachByRule } from './attach.ts';
+import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
 import { sha256File } from './hash-file.ts';
 import { storeLedger } from './ledger.ts';
 import type { Logger } from './logger.ts';
@@ -234,13 +235,20 @@ export class Scheduler {
       if (!row || row.state !== 'uploading' || signal.aborted) return false;
       const verdict = vet(row);
       if (verdict !== 'wait') return verdict === 'go';
+      // A twin is the same bytes for the same target: the same export for another patient goes on its own.
+      const target = JSON.stringify(this.#targetOf(row));
       const twin = [...this.#active.values()].find(
-        (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size,
+        (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size
+          && JSON.stringify(this.#targetOf(a.row)) === target,
       );
       if (!twin) return true;
       this.#deps.log.log('info', 'transfer-waits-for-twin', { fileId: row.id, twinId: twin.row.id });
       await untilDoneOrAborted(twin.done, signal);
     }
+  }
+
+  #targetOf(row: FileRow): AttachTarget | null {
+    return attachTargetOf(this.#deps.folders.get(row.folderId), row.relPath);
   }
 
   /**
@@ -272,7 +280,9 @@ export class Scheduler {
       if (stop) return { kind: 'stopped', reason: stop };
       const code = (error as { code?: string }).code ?? 'ATTACH_FAILED';
       const retryable = (error as { retryable?: boolean }).retryable === true;
-      const message = `uploaded to BioT, but attaching it failed (${code})`;
+      const message = error instanceof AttachTargetOccupied
+        ? `uploaded to BioT, but ${error.message}: nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
+        : `uploaded to BioT, but attaching it failed (${code})`;
       return retryable ? { kind: 'retry', code, message } : { kind: 'needs-attention', code, message, locked: false };
     }
   }

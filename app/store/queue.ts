@@ -78,11 +78,24 @@ export function recordHash(ctx: StoreContext, fileId: number, sha256: string): F
   });
 }
 
-/** The earliest done row with these bytes, if any (dedup before uploading). */
-export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number): FileRow | undefined {
+/** The BioT entity a row is attached to (or, for a queued row, will be): dedup is per content and target. */
+export interface AttachTarget {
+  entityType: string;
+  entityId: string;
+}
+
+/**
+ * The earliest done row with these bytes and this attach target, if any (dedup
+ * before uploading). The same bytes for two patients are two uploads; `null`
+ * matches only rows that attach nowhere.
+ */
+export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number, target: AttachTarget | null = null): FileRow | undefined {
   const raw = ctx
-    .stmt(`SELECT * FROM files WHERE sha256 = ? AND size = ? AND state = 'done' ORDER BY id LIMIT 1`)
-    .get(normalizeSha(sha256), size);
+    .stmt(
+      `SELECT * FROM files WHERE sha256 = ? AND size = ? AND state = 'done'
+         AND attach_entity_type IS ? AND attach_entity_id IS ? ORDER BY id LIMIT 1`,
+    )
+    .get(normalizeSha(sha256), size, target?.entityType ?? null, target?.entityId ?? null);
   return raw === undefined ? undefined : toFileRow(raw);
 }
 
