@@ -41,22 +41,42 @@ function heldFileId(entity: unknown, attribute: string): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
+/** Where a file went: the entity its path names, and the per-upload generic entity when the rule makes one. */
+export interface Attached {
+  entityId: string;
+  genericEntityId?: string;
+}
+
 /**
- * Attaches a completed BioT file to the entity its path names; returns the
- * entity id. Reads the entity first: an attribute holding another file is
- * never overwritten (AttachTargetOccupied); holding this one already (a retry
- * after an answer was lost) is fine.
+ * Attaches a completed BioT file to the entity its path names. With a
+ * per-upload rule, creates a generic entity referencing that entity and
+ * holding the file. Otherwise reads the entity first: an attribute holding
+ * another file is never overwritten (AttachTargetOccupied); holding this one
+ * already (a retry after an answer was lost) is fine.
  */
 export async function attachByRule(
-  entities: Pick<Entities, 'attachFile' | 'getEntity'>,
+  entities: Pick<Entities, 'attachFile' | 'getEntity' | 'createGenericEntity'>,
   rule: AttachRule,
   relPath: string,
   biotFileId: string,
   signal?: AbortSignal,
-): Promise<string> {
+): Promise<Attached> {
   const entityId = entityIdFor(rule, relPath);
   if (!entityId) throw new AttachRuleMismatch("the folder's attach rule found no entity id in this file's path");
   const options = signal ? { signal } : {};
+  if (rule.perUpload) {
+    const created = await entities.createGenericEntity(
+      rule.perUpload.template,
+      {
+        // BioT caps _name at 32 characters; the file id (not the export's name: no patient data) fits.
+        _name: biotFileId.replaceAll('-', '').slice(0, 32),
+        [rule.perUpload.referenceAttribute]: { id: entityId },
+        [rule.attribute]: { id: biotFileId },
+      },
+      options,
+    );
+    return { entityId, genericEntityId: created._id };
+  }
   const current = await entities.getEntity(rule.entity, entityId, options).catch((error: unknown) => {
     // Not found: the PATCH answers with BioT's own code (or, in the sandbox's demo mode, creates it).
     if ((error as { status?: number }).status === 404) return undefined;
@@ -67,5 +87,5 @@ export async function attachByRule(
     throw new AttachTargetOccupied(`the ${rule.entity}'s ${rule.attribute} already holds another file`);
   }
   await entities.attachFile({ entity: rule.entity, entityId, attribute: rule.attribute, fileId: biotFileId }, options);
-  return entityId;
+  return { entityId };
 }

@@ -271,8 +271,10 @@ export class Scheduler {
     const rule = folder?.attach;
     if (!rule) return outcome;
     try {
-      const entityId = await attachByRule(this.#deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+      const { entityId, genericEntityId } = await attachByRule(this.#deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+      // The entity the path names is the row's target (dedup's key); a per-upload entity is logged by id.
       this.#deps.store.recordAttached(row.id, { entityType: rule.entity, entityId });
+      if (genericEntityId) this.#deps.log.log('info', 'attached-per-upload', { fileId: row.id, genericEntityId });
       return outcome;
     } catch (error) {
       // Pause, cancel or shutdown: nobody's failure. The upload stays completed; the next run attaches it.

@@ -100,4 +100,32 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
     // Its upload is kept: a retry after the person decided never sends it again.
     expect(engine.store.uploadsFor(tuesday.id).map((u) => u.state)).toEqual(['completed']);
   }, 60_000);
+
+  it('with a per-upload rule, every export gets its own generic entity referencing the patient: none is lost', async () => {
+    const a = patient();
+    const generic: string[] = [];
+    const logger = { log: (_level: string, event: string, facts: Record<string, unknown> = {}) => {
+      if (event === 'attached-per-upload') generic.push(String(facts.genericEntityId));
+    } };
+    writeRandomFile(join(t.world.inbox, a, 'monday.dat'), 6 * MiB);
+    writeRandomFile(join(t.world.inbox, a, 'tuesday.dat'), 200_000);
+    const config = attachConfig({ attach: {
+      entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute: 'recording',
+      perUpload: { template: 'holter_recording', referenceAttribute: 'patient' },
+    } });
+    t.engine = new Engine(config, { logger });
+    t.engine.start({ watch: false });
+    await t.engine.scanFolders();
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    const rows = allRows(t.engine);
+    expect(rows.map((r) => [r.state, r.attachEntityType, r.attachEntityId])).toEqual([['done', 'patient', a], ['done', 'patient', a]]);
+    expect(generic).toHaveLength(2);
+    const held = await Promise.all(generic.map(async (id) => {
+      const entity = (await t.world.biot.entities.getEntity('generic-entity', id)) as Record<string, { id?: string }>;
+      expect(entity.patient?.id).toBe(a);
+      return entity.recording?.id;
+    }));
+    expect(held.sort()).toEqual(rows.map((r) => r.biotFileId).sort());
+    expect(t.world.sandbox.calls('entity.patch')).toBe(0); // the patient itself is not touched
+  }, 60_000);
 });
