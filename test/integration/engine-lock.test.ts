@@ -3,7 +3,7 @@
 // folder, and changes nothing (no recovery, no re-queue, no BioT call). The
 // OS drops the lock with the process, so after kill -9 the next start works.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DataFolderInUse, lockDataFolder } from '../../app/engine/data-lock.ts';
@@ -18,13 +18,13 @@ const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
 
 interface Exit { code: number | null; signal: NodeJS.Signals | null; out: string; err: string }
 
-function launch(args: string[]): { child: ChildProcess; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEVICE_UPLOADER_HOME: '' } });
+function launch(args: string[], home: string): { child: ChildProcess; exited: Promise<Exit> & { out(): string } } {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEVICE_UPLOADER_HOME: home } });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
   child.stderr!.on('data', (d: Buffer) => (err += d));
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
+  const exited = Object.assign(new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err }))), { out: () => out });
   return { child, exited };
 }
 
@@ -46,6 +46,8 @@ describeWithS3('one engine per data folder', (target) => {
     await world.dispose();
   });
 
+  const home = (): string => join(world.root, 'home');
+
   /** Audit events of every row, read from the database file (WAL: a reader beside the holder). */
   function auditEvents(): string[] {
     const store = openStore(join(world.root, 'data', DATABASE_FILE));
@@ -58,14 +60,14 @@ describeWithS3('one engine per data folder', (target) => {
 
   it('refuses a second run, serve and start while one runs, changing nothing; starts again after kill -9 of the holder', async () => {
     writeRandomFile(join(world.inbox, 'night.edf'), 20 * MiB);
-    const first = launch(['run', '--config', configFile]);
+    const first = launch(['run', '--config', configFile], home());
     holder = first.child;
     await until('the holder to be sending parts', () => world.sandbox.calls('storage.putPart') >= 1, 30_000);
     const before = auditEvents();
     const creates = world.sandbox.calls('file.createMultipart');
 
     for (const args of [['run', '--config', configFile, '--once'], ['serve', '--config', configFile, '--ui-port', '0'], ['start', '--config', configFile, '--ui-port', '0']]) {
-      const second = await launch(args).exited;
+      const second = await launch(args, home()).exited;
       expect(second.code, `${args[0]}: ${second.out}${second.err}`).not.toBe(0);
       expect(second.signal).toBeNull();
       const lines = second.err.trim().split('\n');
@@ -84,7 +86,7 @@ describeWithS3('one engine per data folder', (target) => {
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     holder = undefined;
-    const next = await launch(['run', '--config', configFile, '--once']).exited;
+    const next = await launch(['run', '--config', configFile, '--once'], home()).exited;
     expect(next.code, next.out + next.err).toBe(0);
     expect(next.out).toMatch(/done 1, duplicates 0, not done 0/);
     expect(auditEvents().filter((e) => e.endsWith(':recovered'))).toHaveLength(1);
@@ -106,5 +108,21 @@ describeWithS3('one engine per data folder', (target) => {
     }
     // Released on close: the folder can be taken again.
     lockDataFolder(config.dataDir).release();
+  }, 60_000);
+
+  it('a second demo `start` stops before starting a sandbox or rewriting the first one\'s config', async () => {
+    const inbox = join(world.root, 'demo-inbox');
+    const first = launch(['start', '--inbox', inbox, '--ui-port', '0'], home());
+    holder = first.child;
+    await until('the demo to be up', () => first.exited.out().includes('Queue window:'), 30_000);
+    const configBefore = readFileSync(join(home(), 'config.json'), 'utf8');
+    const second = await launch(['start', '--inbox', inbox, '--ui-port', '0'], home()).exited;
+    expect(second.code, second.out + second.err).toBe(1);
+    expect(second.out).toBe('');
+    expect(second.err.trim().split('\n')).toEqual([expect.stringContaining(join(home(), 'data'))]);
+    expect(readFileSync(join(home(), 'config.json'), 'utf8')).toBe(configBefore);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(143);
+    holder = undefined;
   }, 60_000);
 });
