@@ -6,7 +6,7 @@
 // that is there (a hard link fails on EEXIST; where links are not supported, a
 // reserved name is renamed over). Leftovers of a crash are removed at start-up.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../engine/hash-file.ts';
 import { candidateName, reserveArchivePath } from './archive-name.ts';
@@ -63,10 +63,25 @@ export async function copyVerified(source: string, archiveDir: string, fileId: n
   return partial;
 }
 
-/** Gives the verified copy the first free archive name for `relPath`; answers that path. Never replaces a file. */
-export async function placeWithoutReplacing(partial: string, archiveDir: string, relPath: string, maxTries = 1000): Promise<string> {
+/**
+ * Gives the verified copy the first free archive name for `relPath`; answers
+ * that path. Never replaces a file. A name already holding exactly these bytes
+ * (`expected` SHA-256, `size`) is this copy placed before a crash cut the move
+ * short (the source was not deleted yet): it is reused, not copied again as "name (2)".
+ */
+export async function placeWithoutReplacing(
+  partial: string,
+  archiveDir: string,
+  relPath: string,
+  expected: { sha256: string; size: number },
+  maxTries = 1000,
+): Promise<string> {
   for (let n = 1; n <= maxTries; n++) {
     const candidate = join(archiveDir, ...candidateName(relPath, n).split('/'));
+    if (await holdsBytes(candidate, expected)) {
+      await rm(partial, { force: true });
+      return candidate;
+    }
     try {
       await link(partial, candidate); // atomic, and fails with EEXIST instead of replacing
       await rm(partial, { force: true });
@@ -106,6 +121,12 @@ export async function removeLeftoverCopies(archiveDir: string, running: (fileId:
     await rm(join(dir, name), { force: true }).then(() => removed++, () => undefined);
   }
   return removed;
+}
+
+async function holdsBytes(path: string, expected: { sha256: string; size: number }): Promise<boolean> {
+  const found = await stat(path).catch(() => undefined);
+  if (!found?.isFile() || found.size !== expected.size) return false;
+  return (await sha256File(path).catch(() => undefined)) === expected.sha256;
 }
 
 // The new name is durable only once its directory entry is (POSIX). Windows

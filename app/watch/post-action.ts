@@ -80,7 +80,7 @@ async function moveToArchive(row: FileRow, archiveDir: string, hooks: CopyHooks)
   const expected = row.sha256 ?? (await sha256File(row.sourcePath));
   const partial = await copyVerified(row.sourcePath, archiveDir, row.id, expected, hooks);
   try {
-    await placeWithoutReplacing(partial, archiveDir, row.relPath);
+    await placeWithoutReplacing(partial, archiveDir, row.relPath, { sha256: expected, size: row.size });
   } catch (error) {
     await rm(partial, { force: true });
     throw error;

@@ -4,7 +4,7 @@
 // start removes the half copy and moves the export whole, under its own name.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
@@ -90,6 +90,36 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       expect(readFileSync(join(archive, 'day1', 'scan.dat'), 'utf8')).toBe('an older export already archived');
       expect(await sha256File(join(archive, 'day1', 'scan (2).dat'))).toBe(bytes);
       expect(readdirSync(join(archive, PARTIAL_DIR))).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.skipIf(!existsSync(otherVolume) || statSync(otherVolume).dev === statSync(process.cwd()).dev)(
+    'a crash after the copy got its name but before the source was deleted does not archive it twice',
+    async () => {
+      archive = mkdtempSync(join(otherVolume, 'du-archive-'));
+      const source = join(t.world.inbox, 'day1', 'scan.dat');
+      mkdirSync(join(t.world.inbox, 'day1'));
+      const sha256 = writeRandomFile(source, 3 * MiB);
+      // What the crashed move left: the whole copy under its name, the source still there, the move still owed.
+      mkdirSync(join(archive, 'day1'));
+      copyFileSync(source, join(archive, 'day1', 'scan.dat'));
+      const config = t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0, afterUpload: 'move', archiveDir: archive }] });
+      mkdirSync(config.dataDir, { recursive: true });
+      const store = openStore(join(config.dataDir, 'queue.db'));
+      const { size, mtimeMs } = statSync(source);
+      const queued = store.enqueue({ folderId: 'inbox', sourcePath: source, relPath: 'day1/scan.dat', size, mtimeMs, sha256 });
+      store.claimNext(1);
+      store.markDone(queued.id, { biotFileId: randomUUID(), afterUpload: 'move' });
+      store.close();
+
+      t.engine = new Engine(config);
+      t.engine.start();
+      await t.engine.whenWatching();
+      await until('the move to be done', () => allRows(t.engine!)[0]?.postAction === 'moved', 30_000);
+      expect(readdirSync(join(archive, 'day1'))).toEqual(['scan.dat']);
+      expect(await sha256File(join(archive, 'day1', 'scan.dat'))).toBe(sha256);
+      expect(existsSync(source)).toBe(false);
     },
     60_000,
   );
