@@ -157,8 +157,6 @@ export class Scheduler {
   }
 
   #start(row: FileRow): void {
-    // claimNext skips active ids; this guards the invariant if a caller ever forgets.
-    if (this.#active.has(row.id)) throw new Error(`file ${row.id} already has a run`);
     const controller = new AbortController();
     const meter = new SpeedMeter(this.#deps.now);
     const active: Active = { row, controller, meter, base: row.bytesDone, sent: 0, done: Promise.resolve() };
