@@ -10,7 +10,9 @@ import type { ConnectionStatus, EngineEvent, QueueQuery, QueueRow, Snapshot, Tar
 import type { FolderStatus, HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from './api.ts';
 import { createBiotClient, type BiotClient } from './biot/index.ts';
 import type { Config, FolderConfig } from './config/schema.ts';
+import { attachTargetOf } from './engine/attach.ts';
 import { connectionAfter, unknownConnection } from './engine/connection.ts';
+import { lockDataFolder, type DataFolderLock } from './engine/data-lock.ts';
 import { EventPump } from './engine/event-pump.ts';
 import { folderFilter, scanFolder } from './engine/folder-scan.ts';
 import { Intake } from './engine/intake.ts';
@@ -35,6 +37,8 @@ export interface EngineOptions {
   /** The file Settings saves to (and the env its secrets may come from); without it Settings is read-only. */
   configFile?: string;
   env?: NodeJS.ProcessEnv;
+  /** The data folder's lock, when the caller took it earlier (the demo, before it rewrites its config); the engine releases it on close. */
+  dataLock?: DataFolderLock;
 }
 
 export const DATABASE_FILE = 'queue.db';
@@ -56,6 +60,7 @@ export class Engine implements UploaderApi {
   #watchOn = false;
   #watching: Promise<void> = Promise.resolve();
   #connection: ConnectionStatus;
+  readonly #lock: DataFolderLock;
 
   /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
   constructor(config: Config, options: EngineOptions = {}) {
@@ -65,7 +70,15 @@ export class Engine implements UploaderApi {
     this.#now = options.now ?? Date.now;
     this.#connection = unknownConnection(this.#now());
     mkdirSync(config.dataDir, { recursive: true });
-    this.store = openStore(join(config.dataDir, DATABASE_FILE), { now: this.#now });
+    // Before anything reads or changes the queue: a second engine on this
+    // folder must stop here (DataFolderInUse), not recover the first one's rows.
+    this.#lock = options.dataLock ?? lockDataFolder(config.dataDir);
+    try {
+      this.store = openStore(join(config.dataDir, DATABASE_FILE), { now: this.#now });
+    } catch (error) {
+      this.#lock.release();
+      throw error;
+    }
     const recovered = this.store.recoverAtStartup();
     if (recovered.uploading + recovered.completing > 0) this.#log.log('info', 'recovered', { ...recovered });
     const t = config.transfer;
@@ -111,7 +124,7 @@ export class Engine implements UploaderApi {
       },
       onOutcome: (outcome) => this.#noteOutcome(outcome),
       // Dedup again right before a transfer: twins queued together both passed intake.
-      vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId)),
+      vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId), attachTargetOf(this.#folders.get(row.folderId), row.relPath)),
       onDone: (row) => void this.#watcher.afterUpload(row),
       now: this.#now,
     });
@@ -303,6 +316,7 @@ export class Engine implements UploaderApi {
     await this.biot.close();
     await this.#storage.close();
     this.store.close();
+    this.#lock.release();
   }
 
   async #command(

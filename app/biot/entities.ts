@@ -69,6 +69,28 @@ export class Entities {
     return readEntity<EntityResponse[K]>(answer.body, answer.ctx);
   }
 
+  /**
+   * Creates a generic entity of template `templateName` with `attributes`
+   * (its `_name`, references {id} and FILE attributes {id}); answers it.
+   * BioT's way to keep many files for one patient or device: one entity per file.
+   */
+  async createGenericEntity(
+    templateName: string,
+    attributes: { _name: string } & Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<EntityResponse['generic-entity']> {
+    const operation = 'generic-entity.create';
+    const answer = await this.#http.call({
+      method: 'POST',
+      path: `${ENTITY_PATHS['generic-entity']}/templates/${idSegment(operation, templateName)}`,
+      operation,
+      body: attributes,
+      auth: this.#tokens,
+      signal: options.signal,
+    });
+    return readEntity<EntityResponse['generic-entity']>(answer.body, answer.ctx);
+  }
+
   /** Reads one entity (to verify an attachment). */
   async getEntity<K extends EntityKind>(entity: K, id: string, options: CallOptions = {}): Promise<EntityResponse[K]> {
     const operation = `${entity}.get`;

@@ -5,8 +5,9 @@
 // folder it creates and names, so a file dropped there shows it uploading.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseJsonText } from '../config/load.ts';
+import { lockDataFolder, type DataFolderLock } from '../engine/data-lock.ts';
 import { writeConfigFile } from '../config/save.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
@@ -26,13 +27,15 @@ export async function startCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--ui-port must be a port number (0-65535)');
   let sandbox: Sandbox | undefined;
   let configFile = flags.config;
+  let dataLock: DataFolderLock | undefined;
   if (!configFile) {
     const demo = await prepareDemo(flags.inbox);
     sandbox = demo.sandbox;
     configFile = demo.configFile;
+    dataLock = demo.dataLock;
   }
   try {
-    const serving = await startServe(configFile, { port });
+    const serving = await startServe(configFile, { port, ...(dataLock && { engine: { dataLock } }) });
     process.stdout.write(`Queue window: ${serving.control.url}\n(Ctrl+C stops; uploads resume where they left off next time)\n`);
     const signal = await new Promise<NodeJS.Signals>((done) => {
       process.once('SIGINT', done);
@@ -41,6 +44,9 @@ export async function startCommand(args: string[]): Promise<number> {
     process.stderr.write(`\n${signal}: stopping\n`);
     await serving.close();
     return signal === 'SIGINT' ? 130 : 143;
+  } catch (error) {
+    dataLock?.release(); // the engine never took it over
+    throw error;
   } finally {
     await sandbox?.close();
   }
@@ -51,14 +57,23 @@ export async function startCommand(args: string[]): Promise<number> {
  * Settings window may have changed it); only the sandbox's URL, new each run,
  * is written into it.
  */
-async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sandbox; configFile: string }> {
+async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sandbox; configFile: string; dataLock: DataFolderLock }> {
   const home = defaultHome();
   mkdirSync(home, { recursive: true });
   const configFile = join(home, 'config.json');
-  const sandbox = await startSandbox({ dataDir: join(home, 'sandbox') });
   const saved = existsSync(configFile) ? (parseJsonText(readFileSync(configFile, 'utf8'), configFile) as Record<string, unknown>) : undefined;
   const inbox = inboxFlag ?? join(homedir(), 'Device Uploader Inbox');
   const raw = saved ?? { dataDir: join(home, 'data'), folders: [{ id: 'inbox', path: inbox, quietSeconds: 2 }] };
+  // A demo already running owns this folder: stop before starting a sandbox on
+  // its files or rewriting its config (DataFolderInUse names the folder).
+  const dataLock = lockDataFolder(resolve(home, typeof raw.dataDir === 'string' ? raw.dataDir : join(home, 'data')));
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({ dataDir: join(home, 'sandbox') });
+  } catch (error) {
+    dataLock.release();
+    throw error;
+  }
   if (inboxFlag) raw.folders = [{ id: 'inbox', path: inbox, quietSeconds: 2 }];
   raw.server = { baseUrl: sandbox.url, auth: { type: 'user', ...sandbox.credentials.user } };
   writeConfigFile(configFile, raw);
@@ -68,5 +83,5 @@ async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sa
       `Drop files into: ${((raw.folders as { path: string }[])[0] ?? { path: inbox }).path}\n` +
       `Config: ${configFile}   (device-uploader status --config "${configFile}" lists the queue)\n`,
   );
-  return { sandbox, configFile };
+  return { sandbox, configFile, dataLock };
 }

@@ -22,7 +22,18 @@ const attach = z.strictObject({
   idPattern: z.string().refine(isRegexWithIdGroup, {
     message: 'must be a valid regular expression with a named group (?<id>...)',
   }),
+  /** The FILE attribute: on the entity itself, or (with perUpload) on each upload's own generic entity. */
   attribute: z.string().min(1),
+  /**
+   * Keep many files per patient or device: each upload gets a new generic
+   * entity of `template` whose `referenceAttribute` points at the entity the
+   * path names. Without it the entity's own attribute is set, and an attribute
+   * already holding another file stops the row (needs-attention), never overwritten.
+   */
+  perUpload: z.strictObject({
+    template: z.string().min(1),
+    referenceAttribute: z.string().min(1),
+  }).optional(),
 });
 
 const folder = z

@@ -7,6 +7,7 @@ import type { FolderConfig } from '../config/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
 import { settleIfDuplicate, type StableFile } from '../watch/index.ts';
+import { attachTargetOf } from './attach.ts';
 import { sha256File } from './hash-file.ts';
 import type { Logger } from './logger.ts';
 
@@ -74,7 +75,8 @@ export class Intake {
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
       let row = store.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs, sha256 });
       if (row.state === 'queued') {
-        const duplicate = settleIfDuplicate(store, row, this.#deps.duplicatePolicy(folderId));
+        const target = attachTargetOf(this.#deps.folders.get(folderId), relPath);
+        const duplicate = settleIfDuplicate(store, row, this.#deps.duplicatePolicy(folderId), target);
         if (duplicate) {
           row = duplicate;
           log.log('info', 'duplicate', { fileId: row.id, duplicateOf: row.duplicateOf, sha256: row.sha256 });

@@ -7,13 +7,14 @@ import type { Dispatcher } from 'undici';
 import type { BiotClient } from '../biot/index.ts';
 import type { FolderConfig } from '../config/schema.ts';
 import type { Store } from '../store/store.ts';
+import type { AttachTarget } from '../store/queue.ts';
 import type { FileRow } from '../store/types.ts';
 import { backoffDelay } from '../transfer/backoff.ts';
 import { transferFile, type TransferSettings } from '../transfer/file-transfer.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
 import { StopRequest, stopReasonOf, type StopReason } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
-import { attachByRule } from './attach.ts';
+import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
 import { sha256File } from './hash-file.ts';
 import { storeLedger } from './ledger.ts';
 import type { Logger } from './logger.ts';
@@ -120,7 +121,10 @@ export class Scheduler {
     if (!this.#running || this.#held) return;
     const room = this.#deps.parallelFiles - this.#active.size;
     if (room <= 0) return;
-    for (const row of this.#deps.store.claimNext(room, this.#now())) this.#start(row);
+    // A file whose last run is still ending (a cancel waiting for BioT's answer)
+    // stays queued until that run is gone: one file never has two runs.
+    const running = new Set(this.#active.keys());
+    for (const row of this.#deps.store.claimNext(room, this.#now(), running)) this.#start(row);
   }
 
   /** Speed and bytes done (including parts still in flight) of an active transfer, for the queue view. */
@@ -165,7 +169,8 @@ export class Scheduler {
         this.#settle(row.id, { kind: 'retry', code: 'INTERNAL', message: 'internal error; will try again' });
       })
       .finally(() => {
-        this.#active.delete(row.id);
+        if (this.#active.get(row.id) === active) this.#active.delete(row.id);
+        this.#deps.log.log('info', 'transfer-end', { fileId: row.id });
         this.#deps.changed(row.id);
         this.pump();
       });
@@ -228,13 +233,20 @@ export class Scheduler {
       if (!row || row.state !== 'uploading' || signal.aborted) return false;
       const verdict = vet(row);
       if (verdict !== 'wait') return verdict === 'go';
+      // A twin is the same bytes for the same target: the same export for another patient goes on its own.
+      const target = JSON.stringify(this.#targetOf(row));
       const twin = [...this.#active.values()].find(
-        (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size,
+        (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size
+          && JSON.stringify(this.#targetOf(a.row)) === target,
       );
       if (!twin) return true;
       this.#deps.log.log('info', 'transfer-waits-for-twin', { fileId: row.id, twinId: twin.row.id });
       await untilDoneOrAborted(twin.done, signal);
     }
+  }
+
+  #targetOf(row: FileRow): AttachTarget | null {
+    return attachTargetOf(this.#deps.folders.get(row.folderId), row.relPath);
   }
 
   /**
@@ -257,8 +269,10 @@ export class Scheduler {
     const rule = folder?.attach;
     if (!rule) return outcome;
     try {
-      const entityId = await attachByRule(this.#deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+      const { entityId, genericEntityId } = await attachByRule(this.#deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+      // The entity the path names is the row's target (dedup's key); a per-upload entity is logged by id.
       this.#deps.store.recordAttached(row.id, { entityType: rule.entity, entityId });
+      if (genericEntityId) this.#deps.log.log('info', 'attached-per-upload', { fileId: row.id, genericEntityId });
       return outcome;
     } catch (error) {
       // Pause, cancel or shutdown: nobody's failure. The upload stays completed; the next run attaches it.
@@ -266,7 +280,9 @@ export class Scheduler {
       if (stop) return { kind: 'stopped', reason: stop };
       const code = (error as { code?: string }).code ?? 'ATTACH_FAILED';
       const retryable = (error as { retryable?: boolean }).retryable === true;
-      const message = `uploaded to BioT, but attaching it failed (${code})`;
+      const message = error instanceof AttachTargetOccupied
+        ? `uploaded to BioT, but ${error.message}: nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
+        : `uploaded to BioT, but attaching it failed (${code})`;
       return retryable ? { kind: 'retry', code, message } : { kind: 'needs-attention', code, message, locked: false };
     }
   }

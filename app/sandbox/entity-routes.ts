@@ -3,6 +3,7 @@
 // (the sandbox has no templates), unless strictEntities is on: then, as in
 // BioT, only registered entities (registerEntity) can be patched. A FILE
 // attribute is {"id": fileId} and must name a completed upload.
+import { randomUUID } from 'node:crypto';
 import type { components as Device } from '../biot/generated/device.ts';
 import type { components as Generic } from '../biot/generated/generic-entity.ts';
 import type { components as Organization } from '../biot/generated/organization.ts';
@@ -74,7 +75,16 @@ export function registerEntity(ctx: SandboxContext, kind: EntityKind, id: string
   ctx.state.save();
 }
 
-/** Checks one attribute value: a file reference must name a completed file; returns what to store. */
+/** The kind of the entity with this id, if the sandbox has one (references name entities by id alone). */
+function entityKindOf(ctx: SandboxContext, id: string): EntityKind | undefined {
+  return (['patient', 'device', 'generic'] as const).find((kind) => ctx.state.entity(kind, id));
+}
+
+/**
+ * Checks one attribute value and returns what to store. Without templates the
+ * sandbox tells the two {"id"} kinds apart by what the id names: an existing
+ * entity makes a reference attribute, anything else must be a completed file.
+ */
 async function attributeValue(ctx: SandboxContext, type: EntityType, name: string, value: unknown): Promise<unknown> {
   if (systemAttributes.has(name)) throw new BiotError(400, 'ATTRIBUTE_NOT_VALID_FOR_TEMPLATE', `Attribute [${name}] cannot be updated`, { attributeName: name });
   if (value === null || typeof value !== 'object') return value;
@@ -82,6 +92,8 @@ async function attributeValue(ctx: SandboxContext, type: EntityType, name: strin
     throw new BiotError(400, 'ATTRIBUTE_VALUE_TYPE_MISMATCH', `Attribute [${name}] must be {"id": "<file id>"}`, { attributeName: name });
   }
   const fileId = (value as { id: string }).id;
+  const referenced = entityKindOf(ctx, fileId);
+  if (referenced) return { id: fileId, entityType: referenced };
   const file = uuidPattern.test(fileId) ? ctx.state.file(fileId) : undefined;
   if (!file) throw new BiotError(404, 'FILE_ID_NOT_FOUND', `File with id [${fileId}] not found`, { ids: [fileId], attributeName: name });
   if (!(await isFileComplete(ctx, file))) {
@@ -90,7 +102,34 @@ async function attributeValue(ctx: SandboxContext, type: EntityType, name: strin
   return { id: file.id, name: file.name, mimeType: file.mimeType };
 }
 
-export const entityRoutes: Route[] = types.flatMap((type): Route[] => [
+const genericType = types.find((t) => t.kind === 'generic')!;
+
+/**
+ * POST /generic-entity/v1/generic-entities/templates/{templateName}: a new
+ * generic entity (BioT's way to keep many files for one patient or device:
+ * one entity per file, referencing its owner). The sandbox keeps the template
+ * name but checks no template: `_name` is required, attributes as for PATCH.
+ */
+const createGeneric: Route = {
+  method: 'POST', pattern: /^\/generic-entity\/v1\/generic-entities\/templates\/([^/]+)$/, op: 'entity.create', service: genericType.service,
+  async handle(ctx, [rawTemplate], raw) {
+    const template = decodeURIComponent(rawTemplate as string);
+    const { _name: name, ...rest } = objectBody(raw);
+    if (typeof name !== 'string' || name.length < 1 || name.length > 32) {
+      throw new BiotError(400, 'ATTRIBUTE_IS_MANDATORY', 'Attribute [_name] is mandatory (1 to 32 characters)', { attributeName: '_name' });
+    }
+    const attributes: Record<string, unknown> = { _name: name, _templateName: template };
+    for (const [key, value] of Object.entries(rest)) attributes[key] = await attributeValue(ctx, genericType, key, value);
+    const now = new Date().toISOString();
+    const entity: EntityRecord = { id: randomUUID(), createdAt: now, updatedAt: now, attributes };
+    ctx.state.doc.entities.generic[entity.id] = entity;
+    ctx.state.save();
+    ctx.log(`entity.create kind=generic attributes=${Object.keys(rest).length}`);
+    return { status: 201, body: present(ctx, genericType, entity) };
+  },
+};
+
+export const entityRoutes: Route[] = [createGeneric, ...types.flatMap((type): Route[] => [
   {
     method: 'PATCH', pattern: type.pattern, op: 'entity.patch', service: type.service,
     async handle(ctx, [rawId], raw) {
@@ -123,4 +162,4 @@ export const entityRoutes: Route[] = types.flatMap((type): Route[] => [
       return { status: 200, body: present(ctx, type, entity) };
     },
   },
-]);
+])];

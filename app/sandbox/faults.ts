@@ -7,7 +7,7 @@ export const operationNames = [
   'ums.login', 'ums.refresh', 'ums.serviceToken',
   'file.createSingle', 'file.createMultipart', 'file.saveEtags', 'file.partLinks',
   'file.complete', 'file.cancel', 'file.download',
-  'entity.patch', 'entity.get',
+  'entity.patch', 'entity.get', 'entity.create',
   'storage.putPart', 'storage.putObject', 'storage.get',
 ] as const;
 

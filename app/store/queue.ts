@@ -78,11 +78,24 @@ export function recordHash(ctx: StoreContext, fileId: number, sha256: string): F
   });
 }
 
-/** The earliest done row with these bytes, if any (dedup before uploading). */
-export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number): FileRow | undefined {
+/** The BioT entity a row is attached to (or, for a queued row, will be): dedup is per content and target. */
+export interface AttachTarget {
+  entityType: string;
+  entityId: string;
+}
+
+/**
+ * The earliest done row with these bytes and this attach target, if any (dedup
+ * before uploading). The same bytes for two patients are two uploads; `null`
+ * matches only rows that attach nowhere.
+ */
+export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number, target: AttachTarget | null = null): FileRow | undefined {
   const raw = ctx
-    .stmt(`SELECT * FROM files WHERE sha256 = ? AND size = ? AND state = 'done' ORDER BY id LIMIT 1`)
-    .get(normalizeSha(sha256), size);
+    .stmt(
+      `SELECT * FROM files WHERE sha256 = ? AND size = ? AND state = 'done'
+         AND attach_entity_type IS ? AND attach_entity_id IS ? ORDER BY id LIMIT 1`,
+    )
+    .get(normalizeSha(sha256), size, target?.entityType ?? null, target?.entityId ?? null);
   return raw === undefined ? undefined : toFileRow(raw);
 }
 
@@ -113,23 +126,28 @@ export function markDuplicate(ctx: StoreContext, fileId: number, ofFileId: numbe
 /**
  * Atomically move up to `limit` due rows to 'uploading' and return them, oldest
  * due first: queued rows, and failed rows whose next_attempt_at <= now.
+ * Rows in `exclude` are skipped: the scheduler passes the ids whose previous
+ * run has not ended yet (a cancel still telling BioT), so one file never has two runs.
  */
-export function claimNext(ctx: StoreContext, limit: number, now: number = ctx.now()): FileRow[] {
+export function claimNext(ctx: StoreContext, limit: number, now: number = ctx.now(), exclude: ReadonlySet<number> = new Set()): FileRow[] {
   if (limit <= 0) return [];
+  // Enough rows to fill `limit` even if every excluded id is among them.
+  const scan = limit + exclude.size;
   return ctx.write(() => {
     // Two index-ordered scans merged here, rather than one IN (...) query
     // that would sort every queued row on each claim of a 100k-row queue.
     type Due = { id: number; next_attempt_at: number };
     const queued = ctx
       .stmt(`SELECT id, next_attempt_at FROM files WHERE state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`)
-      .all(limit) as Due[];
+      .all(scan) as Due[];
     const failed = ctx
       .stmt(
         `SELECT id, next_attempt_at FROM files WHERE state = 'failed' AND next_attempt_at <= ?
          ORDER BY next_attempt_at, id LIMIT ?`,
       )
-      .all(now, limit) as Due[];
+      .all(now, scan) as Due[];
     const due = [...queued, ...failed]
+      .filter((d) => !exclude.has(d.id))
       .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id)
       .slice(0, limit);
     return due.map((d) =>

@@ -61,9 +61,9 @@ export class Store {
     return queue.findLive(this.#ctx, folderId, sourcePath, size, mtimeMs);
   }
   recordHash(fileId: number, sha256: string): FileRow { return queue.recordHash(this.#ctx, fileId, sha256); }
-  findDoneBySha256(sha256: string, size: number): FileRow | undefined { return queue.findDoneBySha256(this.#ctx, sha256, size); }
+  findDoneBySha256(sha256: string, size: number, target?: queue.AttachTarget | null): FileRow | undefined { return queue.findDoneBySha256(this.#ctx, sha256, size, target); }
   markDuplicate(fileId: number, ofFileId: number): FileRow { return queue.markDuplicate(this.#ctx, fileId, ofFileId); }
-  claimNext(limit: number, now?: number): FileRow[] { return queue.claimNext(this.#ctx, limit, now); }
+  claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>): FileRow[] { return queue.claimNext(this.#ctx, limit, now, exclude); }
   recoverAtStartup(): RecoveryCounts { return queue.recoverAtStartup(this.#ctx); }
 
   // uploads

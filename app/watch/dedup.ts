@@ -2,6 +2,7 @@
 // and again by the scheduler right before a claimed row's transfer starts,
 // because two identical files queued together both pass the first check
 // (findDoneBySha256 only sees done rows).
+import type { AttachTarget } from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
 
@@ -12,12 +13,15 @@ export type TransferVerdict = 'go' | 'wait' | 'settled';
 
 /**
  * With policy 'skip', settles `row` (queued, or claimed before its upload began)
- * as a duplicate of the earliest done row with the same SHA-256 and size.
+ * as a duplicate of the earliest done row with the same SHA-256 and size that
+ * went to the same attach target (`target`: where the row's folder rule attaches
+ * it; null for none). The same bytes exported for another patient are sent:
+ * that patient must have the file too.
  * Answers the settled row, or undefined when it must be sent.
  */
-export function settleIfDuplicate(store: Store, row: FileRow, policy: DuplicatePolicy): FileRow | undefined {
+export function settleIfDuplicate(store: Store, row: FileRow, policy: DuplicatePolicy, target: AttachTarget | null): FileRow | undefined {
   if (policy !== 'skip' || row.sha256 === null) return undefined;
-  const original = store.findDoneBySha256(row.sha256, row.size);
+  const original = store.findDoneBySha256(row.sha256, row.size, target);
   if (!original || original.id === row.id) return undefined;
   return store.markDuplicate(row.id, original.id);
 }
@@ -28,7 +32,7 @@ export function settleIfDuplicate(store: Store, row: FileRow, policy: DuplicateP
  * with the same bytes that is in flight (the scheduler knows which are), and
  * ask again when it ends.
  */
-export function vetBeforeTransfer(store: Store, row: FileRow, policy: DuplicatePolicy): TransferVerdict {
+export function vetBeforeTransfer(store: Store, row: FileRow, policy: DuplicatePolicy, target: AttachTarget | null): TransferVerdict {
   if (policy !== 'skip' || row.sha256 === null) return 'go';
-  return settleIfDuplicate(store, row, policy) ? 'settled' : 'wait';
+  return settleIfDuplicate(store, row, policy, target) ? 'settled' : 'wait';
 }

@@ -13,6 +13,7 @@ import type { FileRow } from '../store/types.ts';
 import { realClock, type Clock } from './clock.ts';
 import { isOnNetworkShare } from './network-fs.ts';
 import { openForReading, type OpenCheck } from './open-check.ts';
+import { removeLeftoverCopies } from './archive-copy.ts';
 import { runPostAction } from './post-action.ts';
 import { markGone, reconcileFolder, WAITING } from './reconcile.ts';
 import { Settler, type Hand } from './settler.ts';
@@ -62,6 +63,10 @@ export class FolderWatcher {
     for (const folder of this.#folders.values()) {
       if (this.#closed) return;
       await this.#watch(folder);
+    }
+    // Copies a crash left half-made in an archive (never under a real name) go before any move is retried.
+    for (const folder of this.#folders.values()) {
+      if (folder.archiveDir) await removeLeftoverCopies(folder.archiveDir, (fileId) => this.#postActions.has(fileId));
     }
     for (const folder of this.#folders.values()) {
       if (this.#closed) return;

@@ -3,12 +3,13 @@
 // (if any) succeeded. Every failure leaves the source where it was; the
 // outcome is recorded on the row (post_action / post_action_error) and in the
 // audit, by code only.
-import { copyFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FolderConfig } from '../config/schema.ts';
 import { sha256File } from '../engine/hash-file.ts';
 import type { Logger } from '../engine/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow, PostAction } from '../store/types.ts';
+import { copyVerified, placeWithoutReplacing, type CopyHooks } from './archive-copy.ts';
 import { reserveArchivePath } from './archive-name.ts';
 
 export interface PostActionResult {
@@ -23,13 +24,19 @@ export interface PostActionResult {
  * If the folder's setting has changed since, nothing is done to the source
  * (skipped, AFTER_UPLOAD_CHANGED): a person's change of mind never deletes.
  */
-export async function runPostAction(folder: FolderConfig, row: FileRow, store: Store, log: Logger): Promise<PostActionResult | undefined> {
+export async function runPostAction(
+  folder: FolderConfig,
+  row: FileRow,
+  store: Store,
+  log: Logger,
+  hooks: CopyHooks = {},
+): Promise<PostActionResult | undefined> {
   const current = store.fileById(row.id);
   if (current?.state !== 'done' || current.postAction !== null) return undefined; // never before BioT holds it, never twice
   const intent = current.postActionIntent;
   if (intent !== 'move' && intent !== 'delete') return undefined;
   const result: PostActionResult = folder.afterUpload === intent
-    ? await attempt(folder, current)
+    ? await attempt(folder, current, hooks)
     : { action: 'skipped', code: 'AFTER_UPLOAD_CHANGED' };
   store.recordPostAction(current.id, { action: result.action, code: result.code ?? null });
   const level = result.action === 'failed' ? 'error' : result.action === 'skipped' ? 'warn' : 'info';
@@ -37,7 +44,7 @@ export async function runPostAction(folder: FolderConfig, row: FileRow, store: S
   return result;
 }
 
-async function attempt(folder: FolderConfig, row: FileRow): Promise<PostActionResult> {
+async function attempt(folder: FolderConfig, row: FileRow, hooks: CopyHooks): Promise<PostActionResult> {
   try {
     const now = await stat(row.sourcePath);
     // A different size or mtime is a new version of the export, not yet sent: keep it.
@@ -50,32 +57,32 @@ async function attempt(folder: FolderConfig, row: FileRow): Promise<PostActionRe
       await unlink(row.sourcePath);
       return { action: 'deleted' };
     }
-    await moveToArchive(row, folder.archiveDir!);
+    await moveToArchive(row, folder.archiveDir!, hooks);
     return { action: 'moved' };
   } catch (error) {
     return { action: 'failed', code: codeOf(error) };
   }
 }
 
-// Same volume: one rename. Across volumes (EXDEV): copy, prove the copy has
-// the uploaded bytes (SHA-256), and only then delete the source.
-async function moveToArchive(row: FileRow, archiveDir: string): Promise<void> {
+// Same volume: one rename. Across volumes (EXDEV): a verified copy under a
+// temporary name, given its real name only when whole (archive-copy.ts), and
+// only then is the source deleted.
+async function moveToArchive(row: FileRow, archiveDir: string, hooks: CopyHooks): Promise<void> {
   const target = await reserveArchivePath(archiveDir, row.relPath);
   try {
     await rename(row.sourcePath, target);
     return;
   } catch (error) {
-    if (codeOf(error) !== 'EXDEV') {
-      await rm(target, { force: true });
-      throw error;
-    }
-  }
-  try {
-    await copyFile(row.sourcePath, target);
-    const expected = row.sha256 ?? (await sha256File(row.sourcePath));
-    if ((await sha256File(target)) !== expected) throw Object.assign(new Error('archive copy differs'), { code: 'COPY_MISMATCH' });
-  } catch (error) {
+    // The empty placeholder must not stay under the export's name while the copy is made.
     await rm(target, { force: true });
+    if (codeOf(error) !== 'EXDEV') throw error;
+  }
+  const expected = row.sha256 ?? (await sha256File(row.sourcePath));
+  const partial = await copyVerified(row.sourcePath, archiveDir, row.id, expected, hooks);
+  try {
+    await placeWithoutReplacing(partial, archiveDir, row.relPath, { sha256: expected, size: row.size });
+  } catch (error) {
+    await rm(partial, { force: true });
     throw error;
   }
   await unlink(row.sourcePath);

@@ -55,6 +55,14 @@ describe('config', () => {
     expect(() => parse({ ...base, folders: [{ path: 'a', id: 'same' }, { path: 'b', id: 'same' }] })).toThrow(/used twice/);
   });
 
+  it('takes a per-upload attach rule, and names its missing key', () => {
+    const rule = { entity: 'patient', idPattern: '^(?<id>[^/]+)/', attribute: 'recording' };
+    const c = parse({ ...base, folders: [{ path: 'x', attach: { ...rule, perUpload: { template: 'holter_recording', referenceAttribute: 'patient' } } }] });
+    expect(c.folders[0]?.attach?.perUpload).toEqual({ template: 'holter_recording', referenceAttribute: 'patient' });
+    expect(() => parse({ ...base, folders: [{ path: 'x', attach: { ...rule, perUpload: { template: 'holter_recording' } } }] }))
+      .toThrow(/folders\[0\]\.attach\.perUpload\.referenceAttribute/);
+  });
+
   it('takes secrets from the environment', () => {
     const noPassword = { ...base, server: { ...base.server, auth: { type: 'user', username: 'u' } } };
     expect(() => parse(noPassword)).toThrow(/DEVICE_UPLOADER_PASSWORD/);
