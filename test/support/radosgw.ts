@@ -37,8 +37,8 @@ export async function freePort(): Promise<number> {
 /** Explains why radosgw cannot be started here, or undefined when it can. */
 export function radosgwMissing(): string | undefined {
   if (!existsSync(startScript)) return `radosgw start script not found at ${startScript}`;
-  const probe = spawnSync('sh', ['-c', 'command -v radosgw && command -v ceph-mon && command -v ceph-osd'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'radosgw is not installed (apt-get install radosgw ceph-mon ceph-osd ceph-common)';
+  const probe = spawnSync('sh', ['-c', 'command -v radosgw && command -v ceph-mon && command -v ceph-osd && command -v curl'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'radosgw is not installed (apt-get install radosgw ceph-mon ceph-osd ceph-common curl)';
   return undefined;
 }
 
