@@ -48,7 +48,7 @@ export class S3Store implements ObjectStore {
       region: options.region ?? 'us-east-1',
       forcePathStyle: true,
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-      // The default bakes an empty-body CRC32 into UploadPart links, which real S3 rejects (shared/s3/README.md).
+      // The default bakes an empty-body CRC32 into UploadPart links, which real S3 rejects (test/support/radosgw/README.md).
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });

@@ -4,9 +4,8 @@
 import type { StoreContext } from './db.ts';
 import { NotFoundError, StoreConflictError } from './errors.ts';
 import { toPartRow } from './rows.ts';
-import { requireFile } from './transition.ts';
 import type { PartRow, PlannedPart } from './types.ts';
-import { currentUpload, requireUpload } from './uploads.ts';
+import { requireUpload } from './uploads.ts';
 
 function requireOpen(ctx: StoreContext, uploadId: number) {
   const upload = requireUpload(ctx, uploadId);
@@ -76,45 +75,4 @@ export function markEtagsSaved(ctx: StoreContext, uploadId: number, partNumbers:
         )
         .run(uploadId, JSON.stringify(partNumbers)).changes,
   );
-}
-
-/** Planned parts still to send (no ETag yet), by part number. */
-export function partsWithoutEtag(ctx: StoreContext, uploadId: number): PartRow[] {
-  return ctx
-    .stmt('SELECT * FROM parts WHERE upload_id = ? AND etag IS NULL ORDER BY part_number')
-    .all(uploadId)
-    .map(toPartRow);
-}
-
-/** ETags BioT has not acknowledged yet: send these with PUT .../parts/{id}. */
-export function unsavedEtags(ctx: StoreContext, uploadId: number): { partNumber: number; etag: string }[] {
-  const rows = ctx
-    .stmt(
-      `SELECT part_number, etag FROM parts WHERE upload_id = ? AND etag IS NOT NULL AND etag_saved_to_biot = 0
-       ORDER BY part_number`,
-    )
-    .all(uploadId) as { part_number: number; etag: string }[];
-  return rows.map((r) => ({ partNumber: r.part_number, etag: r.etag }));
-}
-
-/**
- * True only when all part_count parts are planned and each has an ETag: BioT
- * silently drops a part without one, so completing earlier corrupts the file.
- */
-export function allPartsHaveEtag(ctx: StoreContext, uploadId: number): boolean {
-  const upload = requireUpload(ctx, uploadId);
-  const r = ctx
-    .stmt('SELECT count(*) AS planned, count(etag) AS landed FROM parts WHERE upload_id = ?')
-    .get(uploadId) as { planned: number; landed: number };
-  return r.planned === upload.partCount && r.landed === upload.partCount;
-}
-
-/** Bytes of the file's open upload that have landed with an ETag (the stored figure with none open). */
-export function bytesDone(ctx: StoreContext, fileId: number): number {
-  const upload = currentUpload(ctx, fileId);
-  if (!upload) return requireFile(ctx, fileId).bytesDone;
-  const r = ctx
-    .stmt('SELECT coalesce(sum(size), 0) AS n FROM parts WHERE upload_id = ? AND etag IS NOT NULL')
-    .get(upload.id) as { n: number };
-  return r.n;
 }

@@ -67,7 +67,6 @@ export class Store {
   recoverAtStartup(): RecoveryCounts { return queue.recoverAtStartup(this.#ctx); }
 
   // uploads
-  createUpload(fileId: number, u: NewUpload): UploadRow { return uploads.createUpload(this.#ctx, fileId, u); }
   currentUpload(fileId: number): UploadRow | undefined { return uploads.currentUpload(this.#ctx, fileId); }
   uploadsFor(fileId: number): UploadRow[] { return uploads.uploadsFor(this.#ctx, fileId); }
   startUpload(fileId: number, u: NewUpload, planned: readonly PlannedPart[]): UploadRow {
@@ -86,10 +85,6 @@ export class Store {
     parts.recordPartEtag(this.#ctx, uploadId, partNumber, landed);
   }
   markEtagsSaved(uploadId: number, partNumbers: readonly number[]): number { return parts.markEtagsSaved(this.#ctx, uploadId, partNumbers); }
-  partsWithoutEtag(uploadId: number): PartRow[] { return parts.partsWithoutEtag(this.#ctx, uploadId); }
-  unsavedEtags(uploadId: number): { partNumber: number; etag: string }[] { return parts.unsavedEtags(this.#ctx, uploadId); }
-  allPartsHaveEtag(uploadId: number): boolean { return parts.allPartsHaveEtag(this.#ctx, uploadId); }
-  bytesDone(fileId: number): number { return parts.bytesDone(this.#ctx, fileId); }
 
   // transitions
   markCompleting(fileId: number, traceId?: string | null): FileRow { return life.markCompleting(this.#ctx, fileId, traceId); }

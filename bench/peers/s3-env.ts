@@ -18,7 +18,7 @@ export function s3For(target: S3Target): S3Client {
     region: target.region,
     forcePathStyle: true,
     credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-    // No flexible checksums: radosgw and pre-signed links want plain SigV4 (shared/s3/README.md).
+    // No flexible checksums: radosgw and pre-signed links want plain SigV4 (test/support/radosgw/README.md).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });

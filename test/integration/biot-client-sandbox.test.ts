@@ -9,10 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBiotClient, type BiotClient, type TokenEvent } from '../../app/biot/index.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../app/sandbox/index.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { until } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 let sandbox: Sandbox | undefined;
 let client: BiotClient | undefined;
@@ -100,9 +100,13 @@ describe('client against the sandbox (disk store)', () => {
   });
 
   it('refreshes before expiry: short-lived tokens, no 401 along the way', async () => {
-    const { client: c, sandbox: s } = await setUp('user', { tokenTtlSeconds: 1 }, { refreshMarginMs: 400 });
+    // The client's clock is moved on instead of sleeping (a fake only for the
+    // timing): 700 ms puts it past renewAt (1 s - 400 ms) while the sandbox,
+    // on the real clock, still takes the token, so a 401 here would be a bug.
+    let ahead = 0;
+    const { client: c, sandbox: s } = await setUp('user', { tokenTtlSeconds: 1 }, { refreshMarginMs: 400, now: () => Date.now() + ahead });
     const created = await c.files.createMultipart({ name: 'a.bin', mimeType: 'application/octet-stream', parts: 1 });
-    await sleep(700); // past renewAt (1 s - 400 ms), still before expiry
+    ahead = 700;
     await c.files.partLinks(created.id, 1, 1);
     expect(s.calls('ums.login')).toBe(1);
     expect(s.calls('ums.refresh')).toBe(1);
@@ -116,7 +120,12 @@ describe('client against the sandbox (disk store)', () => {
     const events: TokenEvent[] = [];
     const { client: c, sandbox: s } = await setUp('user', { tokenTtlSeconds: 1 }, { now: () => Date.now() - behind, events });
     const created = await c.files.createMultipart({ name: 'b.bin', mimeType: 'application/octet-stream', parts: 1 });
-    await sleep(1_200);
+    // Wait for the sandbox's own expiry of the token the client holds (its
+    // `expMs` claim, on the real clock); the client, 5 s behind, still trusts it.
+    const held = await c.tokens.token();
+    const expMs = (JSON.parse(Buffer.from(held.split('.')[1] ?? '', 'base64url').toString('utf8')) as { expMs: number }).expMs;
+    expect(expMs - Date.now()).toBeLessThanOrEqual(1_000);
+    await until('the sandbox to expire the 1-second token', () => Date.now() > expMs, { timeoutMs: 5_000, everyMs: 20 });
     const links = await c.files.partLinks(created.id, 1, 1);
     expect(links.id).toBe(created.id);
     expect(s.calls('file.partLinks')).toBe(2); // one 401 TOKEN_NOT_VALID, one retry

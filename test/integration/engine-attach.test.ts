@@ -11,7 +11,8 @@ import type { Config } from '../../app/config/schema.ts';
 import { Engine } from '../../app/engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
-import { allRows, until } from '../support/watch-helpers.ts';
+import { holdsFor, until } from '../support/wait.ts';
+import { allRows } from '../support/watch-helpers.ts';
 
 const MiB = 1024 * 1024;
 const attribute = 'ecg_export';
@@ -161,7 +162,12 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     expect(await t.engine.scanFolders()).toBe(3);
     t.engine.start({ watch: false });
     await until('the refused login', () => connection.includes('credentials-refused'));
-    await new Promise((r) => setTimeout(r, 1500));
+    await until('all three files back in the queue', () => {
+      const counts = t.engine!.store.countByState();
+      return counts.queued === 3 && counts.uploading === 0;
+    }, { seen: () => t.engine!.store.countByState() });
+    // Held, not retried: watch a while longer that no second login goes out.
+    await holdsFor('a single login attempt', 1000, () => t.world.sandbox.calls('ums.login') === 1, { seen: () => t.world.sandbox.calls('ums.login') });
     const snap = await t.engine.snapshot();
     expect(snap.connection.state).toBe('credentials-refused');
     expect(t.world.sandbox.calls('ums.login')).toBe(1);

@@ -7,6 +7,7 @@ import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { holdsFor, until } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
@@ -58,7 +59,12 @@ describeWithS3('engine with bad input', (target) => {
     t.engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
     t.engine.start({ watch: false });
     await t.engine.scanFolders();
-    await new Promise((r) => setTimeout(r, 1500));
+    await until('the lock-out to reach a file', async () => {
+      const s = await t.engine!.snapshot();
+      return s.connection.state === 'locked' && s.totals.counts['needs-attention'] >= 1;
+    }, { seen: () => ({ connection, logins: t.world.sandbox.calls('ums.login') }) });
+    // No hammering: watch a while longer that no second login goes out.
+    await holdsFor('a single login attempt', 1000, () => t.world.sandbox.calls('ums.login') === 1, { seen: () => t.world.sandbox.calls('ums.login') });
     const snap = await t.engine.snapshot();
     expect(snap.connection.state).toBe('locked');
     expect(snap.connection.advice).toMatch(/administrator/);

@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
 import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { until } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
 
@@ -74,7 +75,7 @@ describeWithS3('growing files', (target) => {
     const fd = openSync(path, 'w');
     for (let i = 0; i < 40; i++) writeSync(fd, randomBytes(MiB));
     const row = await rowFor(e, 'rewritten.edf');
-    while (e.store.fileById(row.id)!.bytesDone < 16 * MiB) await new Promise((r) => setTimeout(r, 20));
+    await until('16 MiB sent while the file grows', () => e.store.fileById(row.id)!.bytesDone >= 16 * MiB, { everyMs: 20, seen: () => e.store.fileById(row.id) });
     // The device starts over: truncates and writes new content.
     ftruncateSync(fd, 0);
     const hash = createHash('sha256');
@@ -85,9 +86,8 @@ describeWithS3('growing files', (target) => {
     }
     closeSync(fd);
     const sha256 = hash.digest('hex');
-    while (!['done', 'needs-attention'].includes(e.store.fileById(row.id)!.state) && e.store.listFiles().files.every((f) => f.state !== 'done')) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until('the rewritten file to settle', () => ['done', 'needs-attention'].includes(e.store.fileById(row.id)!.state) || e.store.listFiles().files.some((f) => f.state === 'done'),
+      { timeoutMs: 60_000, everyMs: 50, seen: () => e.store.listFiles().files.map((f) => f.state) });
     const done = e.store.listFiles().files.find((f) => f.state === 'done')!;
     expect(done.size).toBe(12 * MiB);
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 12 * MiB });

@@ -7,6 +7,7 @@ import { BiotError } from '../../app/biot/errors.ts';
 import { Engine } from '../../app/engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { holdsFor, until } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
 // Fast in-transfer retries so the faults cost milliseconds, not the production half-second.
@@ -76,14 +77,13 @@ describeWithS3('engine under faults', (target) => {
 
   it('cancels mid-upload: BioT upload cancelled, no PUT after one second, state cancelled', async () => {
     const { row } = await uploadOne('cancel.dat', 200 * MiB, { maxBytesPerSecond: 20 * MiB });
-    while ((t.engine!.store.fileById(row.id)!.bytesDone ?? 0) < 20 * MiB) await new Promise((r) => setTimeout(r, 50));
+    await until('20 MiB sent', () => (t.engine!.store.fileById(row.id)!.bytesDone ?? 0) >= 20 * MiB, { everyMs: 50, seen: () => t.engine!.store.fileById(row.id) });
     const upload = t.engine!.store.currentUpload(row.id)!;
     const t0 = performance.now();
     await t.engine!.cancel({ fileId: row.id });
     const cancelMs = performance.now() - t0;
     const putsAtCancel = t.world.sandbox.calls('storage.putPart');
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(t.world.sandbox.calls('storage.putPart')).toBe(putsAtCancel);
+    await holdsFor('no part PUT after cancel', 1000, () => t.world.sandbox.calls('storage.putPart') === putsAtCancel, { seen: () => t.world.sandbox.calls('storage.putPart') });
     expect(cancelMs).toBeLessThan(1000);
     expect(t.engine!.store.fileById(row.id)!.state).toBe('cancelled');
     expect(t.world.sandbox.calls('file.cancel')).toBe(1);
@@ -96,12 +96,11 @@ describeWithS3('engine under faults', (target) => {
 
   it('pauses within a second and resumes from the parts already sent', async () => {
     const { row, sha256 } = await uploadOne('pause.dat', 100 * MiB, { maxBytesPerSecond: 25 * MiB, partSizeMiB: 5 });
-    while (t.engine!.store.fileById(row.id)!.bytesDone < 30 * MiB) await new Promise((r) => setTimeout(r, 50));
+    await until('30 MiB sent', () => t.engine!.store.fileById(row.id)!.bytesDone >= 30 * MiB, { everyMs: 50, seen: () => t.engine!.store.fileById(row.id) });
     await t.engine!.pause({ fileId: row.id });
     const putsAtPause = t.world.sandbox.calls('storage.putPart');
     const withEtag = t.engine!.store.partsOf(t.engine!.store.currentUpload(row.id)!.id).filter((p) => p.etag).length;
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(t.world.sandbox.calls('storage.putPart')).toBe(putsAtPause);
+    await holdsFor('no part PUT after pause', 1000, () => t.world.sandbox.calls('storage.putPart') === putsAtPause, { seen: () => t.world.sandbox.calls('storage.putPart') });
     expect(t.engine!.store.fileById(row.id)!.state).toBe('paused');
     await t.engine!.resume({ fileId: row.id });
     await t.engine!.whenSettled({ maxAttempts: 1 });

@@ -4,7 +4,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../app/sandbox/index.ts';
-import { api, expectBiotError, sleep, useSandbox, type SandboxSession } from '../support/sandbox-scenarios.ts';
+import { api, expectBiotError, useSandbox, type SandboxSession } from '../support/sandbox-scenarios.ts';
+import { until } from '../support/wait.ts';
 
 /** A completed single-upload file, ready to attach. */
 async function uploadedFile(session: SandboxSession): Promise<string> {
@@ -101,8 +102,7 @@ describe('sandbox timed locks', () => {
 
     sandbox.lock('user', 1);
     expect((await login()).body.details).toEqual({ timeLeftInMinutes: 1 });
-    await sleep(1100);
-    expect((await login()).status).toBe(200);
+    await until('the 1-second lock to lapse', async () => (await login()).status === 200, { timeoutMs: 15_000, everyMs: 200 });
 
     sandbox.lock('user');
     try {
@@ -118,8 +118,8 @@ describe('sandbox timed locks', () => {
     const locked = await api(sandbox, 'POST', '/ums/v2/services/accessToken', { body: sandbox.credentials.service });
     expect(locked.status).toBe(401);
     expectBiotError(locked.body, 'SERVICE_LOCKED');
-    await sleep(1100);
-    expect((await api(sandbox, 'POST', '/ums/v2/services/accessToken', { body: sandbox.credentials.service })).status).toBe(200);
+    await until('the 1-second service lock to lapse', async () =>
+      (await api(sandbox, 'POST', '/ums/v2/services/accessToken', { body: sandbox.credentials.service })).status === 200, { timeoutMs: 15_000, everyMs: 200 });
     expect(() => sandbox.lock('user', 0)).toThrow();
     expect(() => sandbox.lock('user', Number.NaN)).toThrow();
   });

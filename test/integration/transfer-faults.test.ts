@@ -9,6 +9,7 @@ import { Engine } from '../../app/engine.ts';
 import type { Logger } from '../../app/engine/logger.ts';
 import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { until } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
 const quickRetries = { retryBaseMs: 20, retryMaxMs: 200 };
@@ -39,7 +40,8 @@ describeWithS3('transfer layer under faults', (target) => {
   }
 
   async function untilBytesDone(fileId: number, bytes: number): Promise<void> {
-    while ((engine!.store.fileById(fileId)?.bytesDone ?? 0) < bytes) await new Promise((r) => setTimeout(r, 20));
+    const done = () => engine!.store.fileById(fileId)?.bytesDone ?? 0;
+    await until(`${bytes} bytes sent`, () => done() >= bytes, { everyMs: 20, seen: () => ({ bytesDone: done(), state: engine!.store.fileById(fileId)?.state }) });
   }
 
   it('survives a source deleted between parts: the row ends missing', async () => {

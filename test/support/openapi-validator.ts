@@ -1,19 +1,14 @@
-// Checks HTTP answers against BioT's own OpenAPI documents (../shared/biot-openapi,
-// OpenAPI 3.1), so the sandbox and the client are held to the published
-// contract rather than to our reading of it. Tests skip with `openApiMissing`
-// when the documents are not there.
-import { existsSync, readFileSync } from 'node:fs';
+// Checks HTTP answers against BioT's own OpenAPI documents (OpenAPI 3.1,
+// vendored in spec/biot), so the sandbox and the client are held to the
+// published contract rather than to our reading of it.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
 export type BiotService = 'file' | 'ums' | 'organization' | 'device' | 'generic-entity';
 
-const specDir = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'biot-openapi');
-
-/** Why OpenAPI validation cannot run here, or undefined when it can. */
-export const openApiMissing: string | undefined = existsSync(resolve(specDir, 'file.json'))
-  ? undefined
-  : `BioT OpenAPI documents not found at ${specDir}`;
+/** The vendored documents (see spec/biot/README.md); part of the repository, never skipped. */
+export const specDir = resolve(import.meta.dirname, '..', '..', 'spec', 'biot');
 
 interface OpenApiDocument {
   servers?: { url: string }[];
@@ -36,7 +31,6 @@ const compiled = new Map<string, ValidateFunction | null>();
 export function openApiDocument(service: BiotService): OpenApiDocument {
   let doc = documents.get(service);
   if (!doc) {
-    if (openApiMissing) throw new Error(openApiMissing);
     doc = JSON.parse(readFileSync(resolve(specDir, `${service}.json`), 'utf8')) as OpenApiDocument;
     ajv.addSchema(doc as object, `biot:${service}`);
     documents.set(service, doc);

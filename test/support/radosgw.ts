@@ -1,11 +1,12 @@
 // Starts a throwaway radosgw (Debian's Ceph S3 gateway) for the test run, on
-// free loopback ports, using the recipe in ../shared/s3/. A watchdog stops the
-// daemons if the test process dies, so nothing outlives the run.
+// free loopback ports, with the project's own scripts in ./radosgw/ (start.sh,
+// stop.sh). A watchdog stops the daemons if the test process dies, so nothing
+// outlives the run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 export interface S3Target {
   endpoint: string;
@@ -16,7 +17,9 @@ export interface S3Target {
 
 export type S3Availability = { ok: true; target: S3Target } | { ok: false; reason: string };
 
-const recipeDir = resolve(import.meta.dirname, '..', '..', '..', 'shared', 's3');
+const scriptDir = join(import.meta.dirname, 'radosgw');
+const startScript = join(scriptDir, 'start.sh');
+const stopScript = join(scriptDir, 'stop.sh');
 
 /** A port the OS considers free right now (closed again before returning). */
 export async function freePort(): Promise<number> {
@@ -33,9 +36,9 @@ export async function freePort(): Promise<number> {
 
 /** Explains why radosgw cannot be started here, or undefined when it can. */
 export function radosgwMissing(): string | undefined {
-  if (!existsSync(join(recipeDir, 'start-radosgw.sh'))) return `radosgw recipe not found at ${recipeDir}`;
-  const probe = spawnSync('sh', ['-c', 'command -v radosgw && command -v ceph-mon && command -v ceph-osd'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'radosgw is not installed (apt-get install radosgw ceph-mon ceph-osd ceph-common)';
+  if (!existsSync(startScript)) return `radosgw start script not found at ${startScript}`;
+  const probe = spawnSync('sh', ['-c', 'command -v radosgw && command -v ceph-mon && command -v ceph-osd && command -v curl'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'radosgw is not installed (apt-get install radosgw ceph-mon ceph-osd ceph-common curl)';
   return undefined;
 }
 
@@ -53,14 +56,13 @@ export async function startRadosgw(options: { memstoreBytes?: number } = {}): Pr
     ...process.env,
     CEPH_DIR: cephDir,
     RGW_PORT: String(await freePort()),
-    MON_PORT_V2: String(await freePort()),
+    MON_PORT: String(await freePort()),
     MON_PORT_V1: String(await freePort()),
     MEMSTORE_BYTES: String(options.memstoreBytes ?? 8 * 1024 ** 3),
     RGW_ACCESS_KEY: 'DUTESTKEY',
     RGW_SECRET_KEY: 'DUTESTSECRET',
   };
-  const started = spawnSync('bash', [join(recipeDir, 'start-radosgw.sh')], { env, encoding: 'utf8', timeout: 120_000 });
-  const stopScript = join(recipeDir, 'stop-radosgw.sh');
+  const started = spawnSync('bash', [startScript], { env, encoding: 'utf8', timeout: 120_000 });
   if (started.status !== 0) {
     spawnSync('bash', [stopScript], { env });
     throw new Error(`radosgw did not start (exit ${started.status}):\n${started.stdout}\n${started.stderr}`);

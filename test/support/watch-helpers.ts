@@ -5,14 +5,8 @@ import { dirname } from 'node:path';
 import type { Engine } from '../../app/engine.ts';
 import type { FileState } from '../../app/store/states.ts';
 
-/** Polls `check` until it answers true; throws with `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+// The wait helpers live in wait.ts; re-exported for the watcher tests that import them from here.
+export { until } from './wait.ts';
 
 /** How many rows are in `state`. */
 export function countIn(engine: Engine, state: FileState): number {

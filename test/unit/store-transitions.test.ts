@@ -69,7 +69,7 @@ describe('transitions', () => {
     const f = add();
     expect(auditCount()).toBe(before + 1);
     expectOneAudit(f.id, 'queued', 'uploading', () => claimOne());
-    const up = store.createUpload(f.id, { biotFileId: 'b-1', kind: 'multipart', partSize: 50, partCount: 2, fileSize: 100, fileMtimeMs: 5 });
+    const up = store.startUpload(f.id, { biotFileId: 'b-1', kind: 'multipart', partSize: 50, partCount: 2, fileSize: 100, fileMtimeMs: 5 }, []);
     expectOneAudit(f.id, 'uploading', 'completing', () => store.markCompleting(f.id, 'trace-1'));
     expectOneAudit(f.id, 'completing', 'done', () => store.markDone(f.id, { biotFileId: 'b-1', traceId: 'trace-2' }));
     const done = store.fileById(f.id)!;

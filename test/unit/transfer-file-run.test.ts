@@ -1,17 +1,20 @@
-// transferFile against scripted fakes (ledger, BioT API) and a loopback
-// "storage" server: what a run does when the source changed while queued, when
-// its stat fails briefly, when a link fetch fails, and how a growing file settles.
+// transferFile against the real store (a SQLite file in a temp folder, through
+// the engine's own storeLedger adapter, so the transfer meets every rule the
+// store enforces), a scripted BioT API and a loopback "storage" server: what a
+// run does when the source changed while queued, when its stat fails briefly,
+// when a link fetch fails, and how a growing file settles.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BiotError } from '../../app/biot/errors.ts';
 import type { MultipartUpload } from '../../app/biot/types.ts';
-import type { PartRow, UploadRow } from '../../app/store/types.ts';
+import { storeLedger } from '../../app/engine/ledger.ts';
+import { openStore, type Store } from '../../app/store/index.ts';
 import { defaultTransferSettings, transferFile, type TransferDeps, type TransferJob } from '../../app/transfer/file-transfer.ts';
 import type { MultipartApi, TransferLedger } from '../../app/transfer/ports.ts';
 import { Throttle } from '../../app/transfer/throttle.ts';
@@ -41,11 +44,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** An in-memory ledger and BioT that record what the transfer asked of them. */
-function fakeWorld(options: { onPartEtag?: (partNumber: number) => void; partLinks?: () => void } = {}) {
+let stores: Store[] = [];
+afterEach(() => {
+  for (const store of stores) store.close();
+  stores = [];
+});
+
+/**
+ * A real store holding the file as the scheduler hands it over (queued, then
+ * claimed), its ledger counting what the transfer asked of it, and a scripted
+ * BioT that records its calls.
+ */
+function storeWorld(path: string, options: { onPartEtag?: (partNumber: number) => void; partLinks?: () => void } = {}) {
   const calls = { createMultipart: 0, partLinks: 0, complete: 0, cancel: 0, noteGrowth: 0, closed: [] as string[] };
-  let upload: UploadRow | undefined;
-  let parts: PartRow[] = [];
+  const store = openStore(join(dir, `queue-${seq}.db`));
+  stores.push(store);
+  const source = existsSync(path) ? statSync(path) : { size: 0, mtimeMs: 0 };
+  const row = store.enqueue({ folderId: 'holter', sourcePath: path, relPath: path.slice(dir.length + 1), size: source.size, mtimeMs: Math.trunc(source.mtimeMs) });
+  expect(store.claimNext(1).map((r) => r.id)).toEqual([row.id]);
   const links = (from: number, to: number): MultipartUpload => ({
     id: 'biot-1',
     signedUrls: Array.from({ length: to - from + 1 }, (_, i) => ({
@@ -54,35 +70,21 @@ function fakeWorld(options: { onPartEtag?: (partNumber: number) => void; partLin
       expirationTime: new Date(Date.now() + 3_600_000).toISOString(),
     })),
   }) as MultipartUpload;
-  const plan = (uploadId: number, planned: readonly { partNumber: number; offset: number; size: number }[]) => {
-    for (const p of planned) parts.push({ uploadId, ...p, md5: null, etag: null, uploadedAt: null, etagSavedToBiot: false });
-  };
+  const real = storeLedger(store);
   const ledger: TransferLedger = {
-    currentUpload: () => (upload?.state === 'open' ? upload : undefined),
-    startUpload(fileId, u, planned) {
-      upload = { id: 1, fileId, ...u, state: 'open', createdAt: Date.now(), closedAt: null };
-      parts = [];
-      plan(1, planned);
-      return upload;
+    ...real,
+    noteGrowth(fileId, size, mtimeMs) {
+      calls.noteGrowth++;
+      real.noteGrowth(fileId, size, mtimeMs);
     },
-    parts: () => parts.map((p) => ({ ...p })),
-    planParts: (uploadId, planned) => plan(uploadId, planned),
-    noteGrowth: () => void calls.noteGrowth++,
-    finalizeUpload(_id, final) {
-      upload = { ...upload!, partCount: final.partCount, fileSize: final.fileSize, fileMtimeMs: final.fileMtimeMs };
-      return upload;
-    },
-    recordPartEtag(_id, partNumber, etag, md5) {
-      const part = parts.find((p) => p.partNumber === partNumber)!;
-      Object.assign(part, { etag, md5, uploadedAt: Date.now() });
+    recordPartEtag(uploadId, partNumber, etag, md5) {
+      real.recordPartEtag(uploadId, partNumber, etag, md5);
       options.onPartEtag?.(partNumber);
     },
-    markEtagsSaved: () => undefined,
-    closeUpload(_id, state) {
+    closeUpload(uploadId, state) {
       calls.closed.push(state);
-      upload = { ...upload!, state: state === 'completed' ? 'completed' : state === 'cancelled' ? 'cancelled' : 'abandoned' } as UploadRow;
+      real.closeUpload(uploadId, state);
     },
-    markCompleting: () => undefined,
   };
   const api: MultipartApi = {
     createSingle: async () => {
@@ -114,11 +116,8 @@ function fakeWorld(options: { onPartEtag?: (partNumber: number) => void; partLin
     throttle: new Throttle(0),
     settings: { ...defaultTransferSettings, partSize: 5 * MiB, stallMs: 5_000, retryBaseMs: 5, retryMaxMs: 20, singleUploads: false },
   };
-  return { deps, calls };
-}
-
-function job(path: string, extra: Partial<TransferJob> = {}): TransferJob {
-  return { fileId: 7, path, signal: new AbortController().signal, ...extra };
+  const job = (extra: Partial<TransferJob> = {}): TransferJob => ({ fileId: row.id, path, signal: new AbortController().signal, ...extra });
+  return { deps, calls, store, fileId: row.id, job };
 }
 
 let seq = 0;
@@ -133,8 +132,8 @@ describe('a file that changed while queued', () => {
     const queued = statSync(path);
     writeFileSync(path, Buffer.alloc(150 * KiB, 2)); // rewritten after intake hashed it
     utimesSync(path, new Date(), new Date(Math.trunc(queued.mtimeMs) + 5_000));
-    const { deps, calls } = fakeWorld();
-    const outcome = await transferFile(deps, job(path, { expected: { size: queued.size, mtimeMs: Math.trunc(queued.mtimeMs) } }));
+    const { deps, calls, job } = storeWorld(path);
+    const outcome = await transferFile(deps, job({ expected: { size: queued.size, mtimeMs: Math.trunc(queued.mtimeMs) } }));
     expect(outcome).toEqual({ kind: 'source-changed', size: 150 * KiB, mtimeMs: Math.trunc(statSync(path).mtimeMs) });
     expect(calls.createMultipart).toBe(0);
   });
@@ -142,10 +141,15 @@ describe('a file that changed while queued', () => {
   it('uploads as usual when it is what was queued', async () => {
     writeFileSync(path, Buffer.alloc(100 * KiB, 1));
     const s = statSync(path);
-    const { deps, calls } = fakeWorld();
-    const outcome = await transferFile(deps, job(path, { expected: { size: s.size, mtimeMs: s.mtimeMs } }));
+    const { deps, calls, job, store, fileId } = storeWorld(path);
+    const outcome = await transferFile(deps, job({ expected: { size: s.size, mtimeMs: s.mtimeMs } }));
     expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
     expect(calls.complete).toBe(1);
+    // What the store kept: the upload completed, every part with its ETag, the row handed back completing.
+    const [upload] = store.uploadsFor(fileId);
+    expect(store.uploadsFor(fileId).map((u) => u.state)).toEqual(['completed']);
+    expect(store.partsOf(upload!.id).every((p) => p.etag && p.md5)).toBe(true);
+    expect(store.fileById(fileId)).toMatchObject({ state: 'completing', bytesDone: 100 * KiB });
   });
 });
 
@@ -153,18 +157,20 @@ describe('the source check after the parts are sent', () => {
   it('keeps the upload when stat fails with something other than ENOENT (retry later)', async () => {
     writeFileSync(path, Buffer.alloc(100 * KiB, 1));
     // Once the part landed the path stops answering stat (ELOOP stands in for a share's brief EIO).
-    const { deps, calls } = fakeWorld({ onPartEtag: () => { unlinkSync(path); symlinkSync(path, path); } });
-    const outcome = await transferFile(deps, job(path));
+    const { deps, calls, job, store, fileId } = storeWorld(path, { onPartEtag: () => { unlinkSync(path); symlinkSync(path, path); } });
+    const outcome = await transferFile(deps, job());
     expect(outcome).toMatchObject({ kind: 'retry', code: 'SOURCE_ELOOP' });
     expect(calls.closed).toEqual([]); // not abandoned
+    expect(store.currentUpload(fileId)?.state).toBe('open'); // kept, with the part that landed
+    expect(store.partsOf(store.currentUpload(fileId)!.id).map((p) => Boolean(p.etag))).toEqual([true]);
     expect(calls.cancel).toBe(0); // and not cancelled at BioT
     expect(calls.complete).toBe(0);
   });
 
   it('reports a vanished source as missing', async () => {
     writeFileSync(path, Buffer.alloc(100 * KiB, 1));
-    const { deps, calls } = fakeWorld({ onPartEtag: () => unlinkSync(path) });
-    expect(await transferFile(deps, job(path))).toEqual({ kind: 'missing' });
+    const { deps, calls, job } = storeWorld(path, { onPartEtag: () => unlinkSync(path) });
+    expect(await transferFile(deps, job())).toEqual({ kind: 'missing' });
     expect(calls.complete).toBe(0);
   });
 });
@@ -173,26 +179,26 @@ describe('link fetches', () => {
   it('retries a failed partLinks inside the part instead of failing the file', async () => {
     writeFileSync(path, Buffer.alloc(12 * MiB, 1)); // 3 parts of 5 MiB; links come 1 per window
     let failures = 2;
-    const { deps, calls } = fakeWorld({
+    const { deps, calls, job } = storeWorld(path, {
       partLinks: () => {
         if (failures-- > 0) throw new BiotError({ status: 500, code: 'INTERNAL_SERVER_ERROR', operation: 'file.partLinks' });
       },
     });
     deps.settings = { ...deps.settings, linkWindow: 1 };
-    const outcome = await transferFile(deps, job(path));
+    const outcome = await transferFile(deps, job());
     expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
     expect(calls.partLinks).toBeGreaterThanOrEqual(4); // 2 windows + 2 failed fetches
   });
 
   it('still ends the file on a link refusal retrying cannot fix', async () => {
     writeFileSync(path, Buffer.alloc(12 * MiB, 1));
-    const { deps } = fakeWorld({
+    const { deps, job } = storeWorld(path, {
       partLinks: () => {
         throw new BiotError({ status: 403, code: 'ACCESS_DENIED', operation: 'file.partLinks' });
       },
     });
     deps.settings = { ...deps.settings, linkWindow: 1 };
-    expect(await transferFile(deps, job(path))).toMatchObject({ kind: 'needs-attention', code: 'ACCESS_DENIED' });
+    expect(await transferFile(deps, job())).toMatchObject({ kind: 'needs-attention', code: 'ACCESS_DENIED' });
   });
 });
 
@@ -201,9 +207,9 @@ describe('a growing file', () => {
     writeFileSync(path, Buffer.alloc(10 * KiB, 1));
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(path, hourAgo, hourAgo);
-    const { deps, calls } = fakeWorld();
+    const { deps, calls, job } = storeWorld(path);
     const started = performance.now();
-    const outcome = await transferFile(deps, job(path, { growing: { quietMs: 400, pollMs: 20 } }));
+    const outcome = await transferFile(deps, job({ growing: { quietMs: 400, pollMs: 20 } }));
     expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(390);
     expect(calls.complete).toBe(1);
@@ -211,8 +217,8 @@ describe('a growing file', () => {
 
   it('notes growth only when size or mtime changed, not on every poll', async () => {
     writeFileSync(path, Buffer.alloc(10 * KiB, 1));
-    const { deps, calls } = fakeWorld();
-    const outcome = await transferFile(deps, job(path, { growing: { quietMs: 300, pollMs: 10 } }));
+    const { deps, calls, job } = storeWorld(path);
+    const outcome = await transferFile(deps, job({ growing: { quietMs: 300, pollMs: 10 } }));
     expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
     expect(calls.noteGrowth).toBe(1); // ~30 polls of an unchanged file
   });
