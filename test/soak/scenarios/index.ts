@@ -1,0 +1,5 @@
+// Every soak scenario, in the order `npm run soak` runs them.
+import type { SoakScenario } from '../types.ts';
+import { networkFaults } from './network-faults.ts';
+
+export const soakScenarios: SoakScenario[] = [networkFaults];
