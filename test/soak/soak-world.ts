@@ -35,9 +35,11 @@ export async function createSoakWorld(
   const root = mkdtempSync(join(ctx.work, `world-${seq++}-`));
   const storageProxy = await startFaultProxy(ctx.s3.endpoint, plans.storage);
   const bucket = `soak-${process.pid}-${Date.now().toString(36)}-${seq}`;
+  // proxyStorage routes links through the sandbox's own HTTP proxy (for its storage log) instead of the TCP one.
+  const linkEndpoint = sandboxOptions.proxyStorage ? undefined : storageProxy.url;
   const sandbox = await startSandbox({
     dataDir: join(root, 'sandbox'),
-    s3: { ...ctx.s3, bucket, linkEndpoint: storageProxy.url },
+    s3: { ...ctx.s3, bucket, ...(linkEndpoint && { linkEndpoint }) },
     ...sandboxOptions,
   });
   const apiProxy = await startFaultProxy(sandbox.url, plans.api);

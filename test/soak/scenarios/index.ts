@@ -1,5 +1,6 @@
 // Every soak scenario, in the order `npm run soak` runs them.
 import type { SoakScenario } from '../types.ts';
+import { killNine } from './kill-nine.ts';
 import { networkFaults } from './network-faults.ts';
 
-export const soakScenarios: SoakScenario[] = [networkFaults];
+export const soakScenarios: SoakScenario[] = [networkFaults, killNine];
