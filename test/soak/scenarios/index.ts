@@ -1,7 +1,9 @@
 // Every soak scenario, in the order `npm run soak` runs them.
 import type { SoakScenario } from '../types.ts';
+import { canary } from './canary.ts';
 import { clockSkew } from './clock-skew.ts';
+import { frozenEngine } from './frozen-engine.ts';
 import { killNine } from './kill-nine.ts';
 import { networkFaults } from './network-faults.ts';
 
-export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew];
+export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew, frozenEngine, canary];
