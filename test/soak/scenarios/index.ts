@@ -1,9 +1,10 @@
 // Every soak scenario, in the order `npm run soak` runs them.
 import type { SoakScenario } from '../types.ts';
 import { canary } from './canary.ts';
+import { controlFuzz } from './control-fuzz.ts';
 import { clockSkew } from './clock-skew.ts';
 import { frozenEngine } from './frozen-engine.ts';
 import { killNine } from './kill-nine.ts';
 import { networkFaults } from './network-faults.ts';
 
-export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew, frozenEngine, canary];
+export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew, frozenEngine, canary, controlFuzz];
