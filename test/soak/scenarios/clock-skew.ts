@@ -33,8 +33,8 @@ export const clockSkew: SoakScenario = {
     const missing = faketimeMissing();
     if (missing) throw new Error(missing);
     const full = ctx.scale === 'full';
-    const ttl = full ? 30 : 8;
-    const size = full ? 96 * MiB : 20 * MiB;
+    const ttl = full ? 30 : 4;
+    const size = full ? 96 * MiB : 10 * MiB;
     const rate = 1 * MiB;
     const runs: Record<string, RunFigures> = {};
     for (const [label, offset] of [['clocks agree', undefined], ['2 h ahead', '+2h'], ['2 h behind', '-2h']] as const) {

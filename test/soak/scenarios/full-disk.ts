@@ -16,9 +16,10 @@ export function mountRefused(dir: string): string | undefined {
   const probe = join(dir, 'mount-probe');
   mkdirSync(probe, { recursive: true });
   const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { encoding: 'utf8' });
-  if (mounted.status !== 0) return `cannot mount a tmpfs here: ${mounted.stderr.trim() || 'not root'}`;
-  spawnSync('umount', [probe]);
-  return undefined;
+  const refused = mounted.status === 0 ? undefined : `cannot mount a tmpfs here: ${mounted.stderr.trim() || 'not root'}`;
+  if (!refused) spawnSync('umount', [probe]);
+  rmSync(probe, { recursive: true, force: true });
+  return refused;
 }
 
 /** Fills the volume holding `dir` until the OS says it is full. */

@@ -23,7 +23,7 @@ export const killNine: SoakScenario = {
   describe: 'kill -9 at random moments in every phase, restart after each',
   async run(ctx) {
     const full = ctx.scale === 'full';
-    const kills = full ? 50 : 6;
+    const kills = full ? 50 : 4;
     const random = seededRandom(29);
     const world = await createSoakWorld(ctx, {}, { proxyStorage: true });
     try {
