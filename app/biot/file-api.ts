@@ -15,7 +15,23 @@ import type {
   SaveEtagsRequest,
   SingleUpload,
 } from './types.ts';
+import { localExpiry } from './token-plan.ts';
 import { malformed, readIdAndLink, readMultipartUpload, type AnswerContext } from './validate.ts';
+
+/**
+ * Moves each link's expirationTime onto the local clock, as tokens are
+ * (token-plan.ts localExpiry): a PC 2 hours ahead of BioT would otherwise take
+ * every fresh link for expired and ask for links again and again (found by the
+ * clock-skew soak scenario).
+ */
+function linksOnLocalClock(upload: MultipartUpload, serverTime: number | undefined): MultipartUpload {
+  const receivedAt = Date.now();
+  for (const link of upload.signedUrls ?? []) {
+    const expires = Date.parse(link.expirationTime ?? '');
+    if (Number.isFinite(expires)) link.expirationTime = new Date(localExpiry(expires, serverTime, receivedAt)).toISOString();
+  }
+  return upload;
+}
 
 /** Per-call options. */
 export type CallOptions = { signal?: AbortSignal | undefined };
@@ -40,7 +56,7 @@ export class FileApi {
     const answer = await this.#call('POST', PARTS, operation, body, options);
     const upload = readMultipartUpload(answer.body, answer.ctx);
     checkLinksInRange(upload, 1, request.parts, answer.ctx);
-    return upload;
+    return linksOnLocalClock(upload, answer.serverTime);
   }
 
   /** Fresh (or more) links for parts `fromPart`..`toPart`, inclusive. */
@@ -51,7 +67,7 @@ export class FileApi {
     const answer = await this.#call('POST', `${PARTS}/${idSegment(operation, id)}`, operation, body, options);
     const upload = readMultipartUpload(answer.body, answer.ctx);
     checkLinksInRange(upload, fromPart, toPart, answer.ctx);
-    return upload;
+    return linksOnLocalClock(upload, answer.serverTime);
   }
 
   /** Saves ETags of uploaded parts on BioT's side (re-sending a part number overwrites it). */

@@ -34,6 +34,8 @@ export interface FaultRule {
   message?: string;
   stallAfterBytes?: number;
   corruptEtag?: boolean;
+  /** With `status`: a Retry-After header in seconds (429/503 from a loaded BioT). */
+  retryAfterSeconds?: number;
 }
 
 interface ActiveRule {

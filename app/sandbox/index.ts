@@ -16,13 +16,13 @@ import type { ObjectStore } from './object-store.ts';
 import { dispatch, type Dispatcher } from './server.ts';
 import { proxiedUrl, proxyToS3 } from './s3-proxy.ts';
 import { S3Store, type S3Options } from './s3-store.ts';
-import { SandboxState, type EntityKind } from './state.ts';
+import { SandboxState, type EntityKind, type FileRecord } from './state.ts';
 import { StorageLog, type StorageLogEntry } from './storage-log.ts';
 import { umsRoutes } from './ums-routes.ts';
 
 export type { FaultRule, OperationName } from './faults.ts';
 export type { SandboxCredentials } from './context.ts';
-export type { EntityKind } from './state.ts';
+export type { EntityKind, FileRecord } from './state.ts';
 export type { StorageLogEntry, StorageOperation } from './storage-log.ts';
 
 export interface SandboxOptions {
@@ -70,6 +70,8 @@ export interface Sandbox {
   storageLog(): ReadonlyArray<StorageLogEntry>;
   /** Makes an entity exist (idempotent); patient and generic ids must be UUIDs. */
   registerEntity(kind: EntityKind, id: string): void;
+  /** Every BioT file record, for tests that count what BioT holds (duplicates, orphans). */
+  files(): ReadonlyArray<Readonly<FileRecord>>;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     calls: (op) => faults.calls(op),
     storageLog: () => storageLog.entries(),
     registerEntity: (kind, id) => registerEntity(ctx, kind, id),
+    files: () => Object.values(state.doc.files),
     close() {
       closed ??= (async () => {
         await new Promise<void>((done) => {

@@ -15,6 +15,12 @@ export interface S3Options {
   accessKeyId: string;
   secretAccessKey: string;
   region?: string;
+  /**
+   * Where the links handed to uploaders point (a fault proxy in front of the
+   * endpoint, in soak tests); the sandbox's own calls still go to `endpoint`.
+   * SigV4 signs the Host header, so links are signed for this address.
+   */
+  linkEndpoint?: string;
 }
 
 /** S3's error name and HTTP status from an SDK exception. */
@@ -35,23 +41,30 @@ function culprit(held: HeldPart[], parts: SelectedPart[], code: string): number 
   return undefined;
 }
 
+function s3Client(options: S3Options, endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: options.region ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+    // The default bakes an empty-body CRC32 into UploadPart links, which real S3 rejects (test/support/radosgw/README.md).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
 /** An ObjectStore backed by an S3 bucket (created when missing). */
 export class S3Store implements ObjectStore {
   readonly kind = 's3' as const;
   readonly client: S3Client;
+  /** Signs links: the same client, or one for `linkEndpoint`. */
+  readonly #signer: S3Client;
   readonly bucket: string;
 
   constructor(options: S3Options) {
     this.bucket = options.bucket;
-    this.client = new S3Client({
-      endpoint: options.endpoint,
-      region: options.region ?? 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-      // The default bakes an empty-body CRC32 into UploadPart links, which real S3 rejects (test/support/radosgw/README.md).
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.client = s3Client(options, options.endpoint);
+    this.#signer = options.linkEndpoint ? s3Client(options, options.linkEndpoint) : this.client;
   }
 
   async init(): Promise<void> {
@@ -77,7 +90,7 @@ export class S3Store implements ObjectStore {
 
   partUrl(key: string, uploadId: string, partNumber: number, ttlSeconds: number): Promise<string> {
     const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber });
-    return getSignedUrl(this.client, command, { expiresIn: ttlSeconds });
+    return getSignedUrl(this.#signer, command, { expiresIn: ttlSeconds });
   }
 
   async complete(key: string, uploadId: string, parts: SelectedPart[]): Promise<void> {
@@ -118,11 +131,11 @@ export class S3Store implements ObjectStore {
   }
 
   putUrl(key: string, ttlSeconds: number): Promise<string> {
-    return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: ttlSeconds });
+    return getSignedUrl(this.#signer, new PutObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: ttlSeconds });
   }
 
   getUrl(key: string, ttlSeconds: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: ttlSeconds });
+    return getSignedUrl(this.#signer, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: ttlSeconds });
   }
 
   async exists(key: string): Promise<boolean> {
@@ -138,5 +151,6 @@ export class S3Store implements ObjectStore {
 
   close(): void {
     this.client.destroy();
+    if (this.#signer !== this.client) this.#signer.destroy();
   }
 }

@@ -56,6 +56,7 @@ export async function dispatch(d: Dispatcher, req: IncomingMessage, res: ServerR
       if (fault.status !== undefined) {
         req.resume();
         d.ctx.log(`fault status=${fault.status} op=${route.op}`);
+        if (fault.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(fault.retryAfterSeconds));
         throw new BiotError(fault.status, fault.code ?? defaultCodeFor(fault.status), fault.message ?? 'Injected by a sandbox fault rule', { fault: true });
       }
     }

@@ -1,0 +1,72 @@
+// Reads the engine's queue.db read-only while (or after) the engine runs: WAL
+// lets a reader in beside the writer. Opening it through the store would run
+// start-up recovery and re-queue the running engine's rows, so plain SQL it is.
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface QueueFile {
+  id: number;
+  folderId: string;
+  sourcePath: string;
+  size: number;
+  sha256: string | null;
+  state: string;
+  biotFileId: string | null;
+  lastErrorCode: string | null;
+}
+
+export interface QueueParts {
+  /** "uploadBiotId:partNumber" of every part with a recorded ETag. */
+  etagged: Set<string>;
+}
+
+function open(dataDir: string): Database.Database | undefined {
+  const file = join(dataDir, 'queue.db');
+  if (!existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** Every queued file, oldest first; [] before the engine created its database. */
+export function queueFiles(dataDir: string): QueueFile[] {
+  const db = open(dataDir);
+  if (!db) return [];
+  try {
+    return db
+      .prepare(
+        `SELECT id, folder_id AS folderId, source_path AS sourcePath, size, sha256, state,
+                biot_file_id AS biotFileId, last_error_code AS lastErrorCode FROM files ORDER BY id`,
+      )
+      .all() as QueueFile[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Parts with an ETag on record, keyed by BioT file id and part number. */
+export function etaggedParts(dataDir: string): Set<string> {
+  const db = open(dataDir);
+  if (!db) return new Set();
+  try {
+    const rows = db
+      .prepare('SELECT u.biot_file_id AS fileId, p.part_number AS part FROM parts p JOIN uploads u ON u.id = p.upload_id WHERE p.etag IS NOT NULL')
+      .all() as { fileId: string; part: number }[];
+    return new Set(rows.map((r) => `${r.fileId}:${r.part}`));
+  } finally {
+    db.close();
+  }
+}
+
+/** How many audit entries moved a file into one of `states`. */
+export function auditTransitionsInto(dataDir: string, states: string[]): number {
+  const db = open(dataDir);
+  if (!db) return 0;
+  try {
+    const marks = states.map(() => '?').join(',');
+    return (db.prepare(`SELECT count(*) AS n FROM audit WHERE to_state IN (${marks})`).get(...states) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}

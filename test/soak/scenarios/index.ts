@@ -1,0 +1,12 @@
+// Every soak scenario, in the order `npm run soak` runs them.
+import type { SoakScenario } from '../types.ts';
+import { canary } from './canary.ts';
+import { controlFuzz } from './control-fuzz.ts';
+import { clockSkew } from './clock-skew.ts';
+import { fullDisk } from './full-disk.ts';
+import { damagedDatabase } from './damaged-database.ts';
+import { frozenEngine } from './frozen-engine.ts';
+import { killNine } from './kill-nine.ts';
+import { networkFaults } from './network-faults.ts';
+
+export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew, frozenEngine, fullDisk, damagedDatabase, canary, controlFuzz];
