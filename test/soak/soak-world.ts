@@ -117,12 +117,3 @@ export async function takeCensus(world: SoakWorld): Promise<Census> {
   for (const n of seen.values()) duplicateCopies += n - 1;
   return { completed: contentOf.size, contentOf, duplicateCopies, orphans };
 }
-
-/** Polls `check` every 250 ms until it returns true; throws `message` after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, message: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s: ${message()}`);
-    await new Promise((done) => setTimeout(done, 250));
-  }
-}

@@ -11,7 +11,8 @@ import Database from 'better-sqlite3';
 import { startEngine, type EngineProcess } from '../child-engine.ts';
 import { writeExport } from '../export-files.ts';
 import { queueFiles } from '../queue-reader.ts';
-import { createSoakWorld, until } from '../soak-world.ts';
+import { createSoakWorld } from '../soak-world.ts';
+import { until } from '../../support/wait.ts';
 import { exactly, type SoakScenario } from '../types.ts';
 
 const CANARY = 'Qz7Canary';
@@ -45,11 +46,7 @@ export const canary: SoakScenario = {
       // A file that vanishes and one rewritten while queued.
       rmSync(files[1]!.path);
       writeExport(ward, `${CANARY}-patient-4.edf`, 12 * MiB + 1);
-      await until(
-        () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= 4 || engine.child.exitCode !== null,
-        120_000,
-        () => `states ${JSON.stringify(queueFiles(world.dataDir).map((f) => f.state))}`,
-      ).catch((error: Error) => ctx.say(error.message));
+      await until('four exports to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= 4 || engine.child.exitCode !== null, { timeoutMs: 120_000, seen: () => `states ${JSON.stringify(queueFiles(world.dataDir).map((f) => f.state))}` }).catch((error: Error) => ctx.say(error.message));
       // 3. A crash: kill -9, then a --once run to finish.
       engine.child.kill('SIGKILL');
       await engine.exited;

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { startEngine } from '../child-engine.ts';
 import { writeExport } from '../export-files.ts';
 import { queueFiles } from '../queue-reader.ts';
-import { createSoakWorld, takeCensus, until } from '../soak-world.ts';
+import { createSoakWorld, takeCensus } from '../soak-world.ts';
+import { until } from '../../support/wait.ts';
 import { atMost, exactly, type Figure, type SoakScenario } from '../types.ts';
 
 const MiB = 1024 * 1024;
@@ -47,11 +48,7 @@ export const clockSkew: SoakScenario = {
         const engine = startEngine(config, offset ? { wrapper: ['faketime', '-f', offset] } : {});
         let completed = false;
         try {
-          await until(
-            () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null,
-            (size / rate) * 1000 * 4 + 60_000,
-            () => `not done: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}`,
-          );
+          await until('the upload to be done', () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null, { timeoutMs: (size / rate) * 1000 * 4 + 60_000, seen: () => `not done: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}` });
           const census = await takeCensus(world);
           completed = [...census.contentOf.values()].includes(file.sha256) && census.duplicateCopies === 0;
         } catch (error) {

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { seededRandom } from '../../support/fault-proxy.ts';
 import { rawRequest } from '../raw-http.ts';
-import { createSoakWorld, until } from '../soak-world.ts';
+import { createSoakWorld } from '../soak-world.ts';
+import { until } from '../../support/wait.ts';
 import { exactly, type SoakScenario } from '../types.ts';
 
 const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'device-uploader.js');
@@ -37,7 +38,7 @@ export const controlFuzz: SoakScenario = {
       child.stdout.on('data', (d: Buffer) => (out += d));
       child.stderr.on('data', (d: Buffer) => (out += d));
       try {
-        await until(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out) || child.exitCode !== null, 30_000, () => `serve printed no address: ${out}`);
+        await until('serve to print its address', () => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out) || child.exitCode !== null, { timeoutMs: 30_000, seen: () => `serve printed no address: ${out}` });
         const address = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)![0]);
         const port = Number(address.port);
         const token = address.searchParams.get('token')!;

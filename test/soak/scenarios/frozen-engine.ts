@@ -4,7 +4,8 @@
 import { startEngine } from '../child-engine.ts';
 import { writeExport } from '../export-files.ts';
 import { auditTransitionsInto, etaggedParts, queueFiles } from '../queue-reader.ts';
-import { createSoakWorld, takeCensus, until } from '../soak-world.ts';
+import { createSoakWorld, takeCensus } from '../soak-world.ts';
+import { until } from '../../support/wait.ts';
 import { exactly, type SoakScenario } from '../types.ts';
 
 const MiB = 1024 * 1024;
@@ -23,16 +24,12 @@ export const frozenEngine: SoakScenario = {
       const config = world.writeConfig({ inbox: { path: inbox } }, { maxBytesPerSecond: 4 * MiB, partSizeMiB: 5 });
       const engine = startEngine(config);
       try {
-        await until(() => etaggedParts(world.dataDir).size >= 2, 60_000, () => 'no part landed before the freeze');
+        await until('two parts to land before the freeze', () => etaggedParts(world.dataDir).size >= 2, { timeoutMs: 60_000, seen: () => queueFiles(world.dataDir).map((f) => f.state) });
         engine.child.kill('SIGSTOP');
         ctx.say(`frozen for ${frozenMs / 1000} s (token and link TTL ${ttl} s)`);
         await new Promise((done) => setTimeout(done, frozenMs));
         engine.child.kill('SIGCONT');
-        await until(
-          () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null,
-          120_000,
-          () => `not done after the thaw: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}`,
-        ).catch((error: Error) => ctx.say(error.message));
+        await until('the upload to be done after the thaw', () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null, { timeoutMs: 120_000, seen: () => `not done after the thaw: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}` }).catch((error: Error) => ctx.say(error.message));
       } finally {
         engine.child.kill('SIGCONT');
         engine.child.kill('SIGTERM');

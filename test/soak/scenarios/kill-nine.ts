@@ -10,7 +10,8 @@ import { killHard, startEngine } from '../child-engine.ts';
 import { writeExport, type ExportFile } from '../export-files.ts';
 import { seededRandom } from '../../support/fault-proxy.ts';
 import { etaggedParts, queueFiles } from '../queue-reader.ts';
-import { createSoakWorld, takeCensus, until } from '../soak-world.ts';
+import { createSoakWorld, takeCensus } from '../soak-world.ts';
+import { until } from '../../support/wait.ts';
 import { atMost, exactly, type SoakScenario } from '../types.ts';
 
 const MiB = 1024 * 1024;
@@ -77,17 +78,9 @@ export const killNine: SoakScenario = {
       ctx.say(`${kills} kills done; ${exports.length} exports; final run`);
       const final = startEngine(config);
       try {
-        await until(
-          () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= exports.length,
-          (full ? 10 : 3) * 60_000,
-          () => `states: ${JSON.stringify(Object.groupBy(queueFiles(world.dataDir), (f) => f.state), (k, v) => (Array.isArray(v) && k ? v.length : v))}`,
-        ).catch((error: Error) => ctx.say(error.message));
+        await until('every export to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= exports.length, { timeoutMs: (full ? 10 : 3) * 60_000, seen: () => `states: ${JSON.stringify(Object.groupBy(queueFiles(world.dataDir), (f) => f.state), (k, v) => (Array.isArray(v) && k ? v.length : v))}` }).catch((error: Error) => ctx.say(error.message));
         // The after-upload actions follow done: wait for the sources of moving folders to leave.
-        await until(
-          () => exports.every((e) => e.folder === 'keep' || !existsSync(e.path)),
-          30_000,
-          () => 'after-upload actions did not finish',
-        ).catch((error: Error) => ctx.say(error.message));
+        await until('the after-upload actions to finish', () => exports.every((e) => e.folder === 'keep' || !existsSync(e.path)), { timeoutMs: 30_000, seen: () => exports.filter((e) => e.folder !== 'keep' && existsSync(e.path)).length + ' sources still in moving folders' }).catch((error: Error) => ctx.say(error.message));
       } finally {
         final.child.kill('SIGTERM');
         await final.exited;

@@ -5,7 +5,8 @@
 import { startEngine } from '../child-engine.ts';
 import { mixedSizes, writeExports } from '../export-files.ts';
 import { queueFiles } from '../queue-reader.ts';
-import { createSoakWorld, takeCensus, until } from '../soak-world.ts';
+import { createSoakWorld, takeCensus } from '../soak-world.ts';
+import { until } from '../../support/wait.ts';
 import { exactly, type Figure, type SoakScenario } from '../types.ts';
 
 const MiB = 1024 * 1024;
@@ -40,11 +41,7 @@ export const networkFaults: SoakScenario = {
       const config = world.writeConfig({ inbox: { path: inbox } });
       const engine = startEngine(config);
       try {
-        await until(
-          () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === count || engine.child.exitCode !== null,
-          (full ? 20 : 4) * 60_000,
-          () => `${queueFiles(world.dataDir).filter((f) => f.state === 'done').length} of ${count} done; states: ${JSON.stringify(stateCounts(world.dataDir))}`,
-        ).catch((error: Error) => ctx.say(error.message));
+        await until('every export to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === count || engine.child.exitCode !== null, { timeoutMs: (full ? 20 : 4) * 60_000, seen: () => `${queueFiles(world.dataDir).filter((f) => f.state === 'done').length} of ${count} done; states: ${JSON.stringify(stateCounts(world.dataDir))}` }).catch((error: Error) => ctx.say(error.message));
       } finally {
         engine.child.kill('SIGTERM');
         await engine.exited;
