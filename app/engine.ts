@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import type { ConnectionStatus, EngineEvent, QueueQuery, QueueRow, Snapshot, Target, Totals, UploaderApi } from './api.ts';
+import type { ConnectionStatus, EngineEvent, EngineEventBody, QueueQuery, QueueRow, Snapshot, Target, Totals, UploaderApi } from './api.ts';
 import type { FolderStatus, HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from './api.ts';
 import { createBiotClient, type BiotClient } from './biot/index.ts';
 import type { Config, FolderConfig } from './config/schema.ts';
@@ -341,7 +341,7 @@ export class Engine implements UploaderApi {
     return queueRow(f, this.#live);
   }
 
-  #progressEvents(ids: number[]): EngineEvent[] {
+  #progressEvents(ids: number[]): EngineEventBody[] {
     return [progressEvent(this.store, ids, this.#totals(), this.#live, this.#now())];
   }
 
