@@ -155,8 +155,17 @@ export interface TransferLimits {
   requestTimeoutSeconds: number;
 }
 
+/**
+ * Where the desktop app keeps the BioT secret: `os-protected` (the OS keychain
+ * / DPAPI / a Linux secret service), `obfuscated` (Linux `basic_text`: not
+ * really protected) or `config-file` (no encryption offered: the file holds it).
+ */
+export type SecretStorage = 'os-protected' | 'obfuscated' | 'config-file';
+
 /** What Settings shows. Secrets are write-only: only whether one is set comes back. */
 export interface SettingsView {
+  /** Set by the desktop app only (headless hosts keep secrets in the file or the environment). */
+  secretStorage?: SecretStorage;
   server: {
     baseUrl: string;
     auth: { type: 'user'; username: string; hasSecret: boolean } | { type: 'service'; id: string; hasSecret: boolean };

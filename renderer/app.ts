@@ -55,7 +55,8 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
     banner.el,
     h('main', {}, queue.el, history.el, settings.el),
   );
-  show('queue');
+  // The desktop tray's "Settings…" opens the window at #settings.
+  show(location.hash === '#settings' ? 'settings' : 'queue');
   redrawBanner();
 
   // No polling: events carry progress and changes; a gap in their numbers

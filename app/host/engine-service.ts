@@ -6,6 +6,8 @@
 import { loadConfigFile } from '../config/load.ts';
 import { invoke, parseCall } from '../api-schemas.ts';
 import { engineLogger } from '../cli/run.ts';
+import { prepareDemo } from '../cli/start.ts';
+import type { Sandbox } from '../sandbox/index.ts';
 import { Engine } from '../engine.ts';
 import { lockDataFolder, type DataLock } from './data-lock.ts';
 import { errorCode, safeMessage, startFailure } from './errors.ts';
@@ -24,6 +26,7 @@ export interface ServiceOptions {
 export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdown(): Promise<void> } {
   let engine: Engine | undefined;
   let lock: DataLock | undefined;
+  let sandbox: Sandbox | undefined;
   let starting = false;
   let stopping: Promise<void> | undefined;
   let unsubscribe = () => {};
@@ -36,9 +39,11 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
     if (request.secrets?.password) env.DEVICE_UPLOADER_PASSWORD = request.secrets.password;
     if (request.secrets?.secretKey) env.DEVICE_UPLOADER_SECRET_KEY = request.secrets.secretKey;
     try {
-      const config = loadConfigFile(request.configFile, env);
+      let configFile = request.configFile;
+      if (request.demo) ({ sandbox, configFile } = await prepareDemo(undefined));
+      const config = loadConfigFile(configFile, env);
       lock = lockDataFolder(config.dataDir);
-      engine = new Engine(config, { logger: engineLogger(config), configFile: request.configFile, env });
+      engine = new Engine(config, { logger: engineLogger(config), configFile, env });
       unsubscribe = engine.onEvent((event) => post({ kind: 'event', event }));
       engine.start({ watch: request.watch !== false });
       post({ kind: 'ready', pid: process.pid });
@@ -75,6 +80,7 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
       const outcome = await Promise.race([closing.then(() => 'closed' as const, () => 'failed' as const), bound]);
       clearTimeout(timer);
       lock?.release();
+      await sandbox?.close().catch(() => {});
       post({ kind: 'stopped' });
       options.onStopped(outcome === 'closed' ? exitCode : 1);
     })();

@@ -13,6 +13,12 @@ export interface StartRequest {
   configFile: string;
   /** The BioT password or service secret when it is kept outside the file (the desktop app's safeStorage). */
   secrets?: { password?: string; secretKey?: string };
+  /**
+   * First run with no config anywhere: the demo of `npm start` (a local BioT
+   * sandbox in this process and an inbox folder); configFile is then the
+   * demo's own file in the data folder, rewritten with the sandbox's address.
+   */
+  demo?: boolean;
   /** false: upload what the queue holds without watching folders (tests). Default true. */
   watch?: boolean;
 }
