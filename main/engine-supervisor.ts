@@ -30,7 +30,7 @@ export class EngineSupervisor {
   readonly #o: Required<Omit<SupervisorOptions, 'spawn' | 'request' | 'onUp' | 'onDown' | 'onRepeatedFailure'>> & SupervisorOptions;
   #client: EngineClient | undefined;
   #failures = 0;
-  #upSince = 0;
+  #upSince: number | undefined;
   #timer: unknown;
   #stopped = false;
   #told = false;
@@ -103,7 +103,7 @@ export class EngineSupervisor {
   #lifecycle(client: EngineClient, e: EngineLifecycle): void {
     if (e.state !== 'exited' || e.expected || this.#client !== client) return;
     // Died after it was up: a crash. (A death before ready is handled by start()'s rejection.)
-    if (this.#upSince === 0) return;
+    if (this.#upSince === undefined) return;
     this.#client = undefined;
     this.#o.onDown();
     if (this.#o.now() - this.#upSince >= this.#o.healthyAfterMs) {
@@ -115,7 +115,7 @@ export class EngineSupervisor {
 
   #failed(reason: StartFailure | 'crashed'): void {
     this.#client = undefined;
-    this.#upSince = 0;
+    this.#upSince = undefined;
     this.#failures++;
     if (this.#failures >= this.#o.notifyAfter && !this.#told) {
       this.#told = true;
