@@ -21,7 +21,7 @@ const here = import.meta.dirname;
 const ENGINE_ENTRY = join(here, '..', 'host', 'engine-entry.js');
 const PRELOAD = join(here, '..', 'preload', 'preload.cjs');
 const RENDERER_DIR = join(app.getAppPath(), 'renderer', 'dist');
-const ICONS_DIR = join(app.getAppPath(), 'build', 'tray');
+const ICONS_DIR = join(app.getAppPath(), 'main', 'icons');
 
 // Before ready: the app's scheme is a standard, secure origin (so 'self' in the CSP means it), with no extra file privileges.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
@@ -31,7 +31,7 @@ app.setPath('userData', join(dataHome, 'desktop'));
 
 await app.whenReady();
 
-const trayImage = (icon: TrayIcon) => nativeImage.createFromPath(join(ICONS_DIR, `${icon}.png`));
+const trayImage = (icon: TrayIcon) => nativeImage.createFromPath(join(ICONS_DIR, `tray-${icon}.png`));
 const notifications = new Map<string, Notification>();
 
 const ports: ShellPorts = {

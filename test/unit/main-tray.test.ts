@@ -80,3 +80,11 @@ describe('tray menu', () => {
     expect(menu.find((m) => m.id === 'resume-all')!.enabled).toBe(false);
   });
 });
+
+it('every tray state has its icon in main/icons', async () => {
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  for (const icon of ['ok', 'paused', 'attention', 'offline'] satisfies TrayIcon[]) {
+    expect(existsSync(join(import.meta.dirname, '..', '..', 'main', 'icons', `tray-${icon}.png`)), icon).toBe(true);
+  }
+});
