@@ -92,7 +92,9 @@ export type Target = { fileId: number } | { all: true };
 export type EngineEventBody =
   | { type: 'progress'; at: number; totals: Totals; rows: Pick<QueueRow, 'id' | 'state' | 'bytesDone' | 'speed' | 'etaSeconds'>[] }
   | { type: 'changed'; at: number; fileIds: number[] }
-  | { type: 'connection'; at: number; connection: ConnectionStatus };
+  | { type: 'connection'; at: number; connection: ConnectionStatus }
+  /** A watched folder went missing or came back (every folder's state). */
+  | { type: 'folders'; at: number; folders: FolderStatus[] };
 
 /**
  * Pushed to UIs a few times a second at most, never per chunk. `seq` counts

@@ -12,6 +12,7 @@ import { createBiotClient, type BiotClient } from './biot/index.ts';
 import type { Config, FolderConfig } from './config/schema.ts';
 import { connectionAfter, unknownConnection } from './engine/connection.ts';
 import { EventPump } from './engine/event-pump.ts';
+import { FolderMonitor } from './engine/folder-monitor.ts';
 import { folderFilter, scanFolder } from './engine/folder-scan.ts';
 import { Intake } from './engine/intake.ts';
 import { silentLogger, type Logger } from './engine/logger.ts';
@@ -50,6 +51,7 @@ export class Engine implements UploaderApi {
   readonly #throttle: Throttle;
   readonly #scheduler: Scheduler;
   readonly #events: EventPump;
+  readonly #folderMonitor: FolderMonitor;
   readonly #folders: Map<string, FolderConfig>;
   #watcher: FolderWatcher;
   readonly #intake: Intake;
@@ -87,6 +89,7 @@ export class Engine implements UploaderApi {
     this.#throttle = new Throttle(t.maxBytesPerSecond);
     this.#folders = new Map(config.folders.map((f) => [f.id as string, f]));
     this.#events = new EventPump((ids) => this.#progressEvents(ids));
+    this.#folderMonitor = new FolderMonitor(() => this.#folderStatus(), (folders) => this.#events.emit({ type: 'folders', at: this.#now(), folders }));
     const settings: TransferSettings = {
       ...defaultTransferSettings,
       partSize: t.partSizeMiB * 1024 * 1024,
@@ -148,6 +151,7 @@ export class Engine implements UploaderApi {
   start(options: { watch?: boolean } = {}): void {
     this.#scheduler.start();
     if (options.watch === false) return;
+    this.#folderMonitor.start();
     this.#watchOn = true;
     this.#startWatcher(this.#watcher);
   }
@@ -299,6 +303,7 @@ export class Engine implements UploaderApi {
     await this.#scheduler.shutdown();
     // After the scheduler: no more 'done' can start a post-upload action.
     await this.#watcher.close();
+    this.#folderMonitor.dispose();
     this.#events.dispose();
     await this.biot.close();
     await this.#storage.close();

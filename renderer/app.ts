@@ -61,11 +61,14 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
 
   // No polling: events carry progress and changes; a gap in their numbers
   // (a dropped stream, a restarted engine) or the window coming back into
-  // view (a folder unplugged meanwhile) is when a fresh snapshot is taken.
+  // view is when a fresh snapshot is taken. A folder unplugged is an event of its own.
   const missed = createGapDetector();
   api.onEvent((event) => {
     if (event.type === 'connection') {
       connection = event.connection;
+      redrawBanner();
+    } else if (event.type === 'folders') {
+      folders = event.folders;
       redrawBanner();
     }
     if (missed(event.seq) && current === 'queue') void queue.refresh();
