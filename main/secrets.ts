@@ -96,3 +96,18 @@ export async function takeSecrets(configFile: string, vault: SecretVault): Promi
   writeConfigFile(configFile, raw);
   return { secrets, moved: true };
 }
+
+/**
+ * Removes any secret from the config file without storing it: after the
+ * engine saved Settings, the file may hold the secret the engine runs with
+ * (it writes back the one it was started with), while the vault already holds
+ * the current one.
+ */
+export function scrubSecrets(configFile: string): void {
+  const raw = parseJsonText(readFileSync(configFile, 'utf8'), configFile) as { server?: { auth?: Record<string, unknown> } };
+  const auth = raw.server?.auth;
+  if (!auth || (auth.password === undefined && auth.secretKey === undefined)) return;
+  delete auth.password;
+  delete auth.secretKey;
+  writeConfigFile(configFile, raw);
+}

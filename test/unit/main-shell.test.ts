@@ -4,7 +4,7 @@
 // and Quit stops the engine before the app ends. The engine client is a fake;
 // the real engine process is covered by test/integration/engine-host.test.ts.
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 const counts = (over: Partial<Record<FileState, number>> = {}) =>
   ({ ...Object.fromEntries(API_FILE_STATES.map((s) => [s, 0])), ...over }) as Record<FileState, number>;
 
-function fakeEngine() {
+function fakeEngine(configFile?: string) {
   const listeners = new Set<(e: EngineEvent) => void>();
   const state = { started: 0, stopped: 0, saved: [] as SettingsInput[], startedWith: [] as unknown[], counts: counts() };
   const client = {
@@ -38,7 +38,12 @@ function fakeEngine() {
     snapshot: async () => ({ at: 0, totals: { counts: state.counts, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null }, connection: { state: 'ok', advice: null, since: 0 }, folders: [], rows: [], matching: 0 }) as Snapshot,
     history: async () => ({ rows: [], matching: 0 }),
     settings: async () => ({ server: { baseUrl: 'https://b', auth: { type: 'user', username: 'u', hasSecret: true } }, folders: [], transfer: {} }),
-    saveSettings: async (input: SettingsInput) => (state.saved.push(input), { ok: true, restartNeeded: ['server'] }),
+    saveSettings: async (input: SettingsInput) => {
+      state.saved.push(input);
+      // As the real engine does: it writes back the secret it was started with.
+      if (configFile) writeFileSync(configFile, JSON.stringify({ server: { baseUrl: input.server.baseUrl, auth: { ...input.server.auth, password: 'old-secret' } } }));
+      return { ok: true, restartNeeded: ['server'] };
+    },
     call: async () => 1,
     pause: async () => 1,
     resume: async () => 1,
@@ -46,8 +51,8 @@ function fakeEngine() {
   return { client: client as unknown as EngineClient, state, emit: (e: EngineEvent) => listeners.forEach((l) => l(e)) };
 }
 
-function ports(argv: string[], options: { locked?: boolean } = {}) {
-  const engine = fakeEngine();
+function ports(argv: string[], options: { locked?: boolean; configFile?: string } = {}) {
+  const engine = fakeEngine(options.configFile);
   const app = Object.assign(new EventEmitter(), { quits: 0, requestSingleInstanceLock: () => !options.locked, quit: () => void app.quits++ });
   const tray = { images: [] as string[], menu: [] as MenuItemSpec[], setImage: (i: string) => tray.images.push(i), setToolTip: () => {}, setContextMenu: (m: MenuItemSpec[]) => (tray.menu = m), on: () => {} };
   const windows: (ShellWindow & { shown: number; loaded: string[] })[] = [];
@@ -129,7 +134,7 @@ it('the tray follows the engine: attention when a file needs a person', async ()
 it('Settings: a new password goes to the vault, never to the engine, and the engine restarts to use it', async () => {
   const configFile = join(home, 'config.json');
   writeFileSync(configFile, JSON.stringify({ server: { baseUrl: 'https://api.clinic.example', auth: { type: 'user', username: 'u' } } }));
-  const { p, engine, invoke, vault } = ports(['app', '--config', configFile]);
+  const { p, engine, invoke, vault } = ports(['app', '--config', configFile], { configFile });
   runShell(p);
   await until('the engine to start', () => engine.state.started === 1);
   const view = await invoke('settings');
@@ -142,6 +147,7 @@ it('Settings: a new password goes to the vault, never to the engine, and the eng
   expect(await invoke('saveSettings', input)).toMatchObject({ ok: true });
   expect(JSON.stringify(engine.state.saved)).not.toContain('new-secret');
   expect(await vault.read()).toEqual({ password: 'new-secret' });
+  expect(readFileSync(configFile, 'utf8')).not.toMatch(/secret/);
   await until('the engine to restart with the new secret', () => engine.state.started === 2);
   expect(engine.state.startedWith[1]).toMatchObject({ configFile, secrets: { password: 'new-secret' } });
 });
