@@ -94,6 +94,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     },
     onUp: (client) => {
       engineState = 'running';
+      notifier.clear('engine-failing');
       client.onEvent((event) => {
         if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
         if (event.type === 'progress') noteTotals(event.totals);

@@ -1,7 +1,7 @@
 // The queue window: Electron's security checklist applied to it and its
 // session, and the tray-app behaviour of closing (hide, uploads go on, said
 // once). Electron objects arrive through the small shapes below.
-import { APP_ENTRY_URL, isAppUrl } from './app-origin.ts';
+import { isAppUrl } from './app-origin.ts';
 
 /** webPreferences for the window: the preload is the only bridge. */
 export function windowPreferences(preload: string) {
@@ -83,5 +83,3 @@ export function hideOnClose(
     }
   });
 }
-
-export { APP_ENTRY_URL };
