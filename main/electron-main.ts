@@ -3,7 +3,7 @@
 // else; every decision lives in the plain modules beside it, tested under
 // Node. The build (esbuild) bundles this to out/main/, the preload to
 // out/preload/preload.cjs and the engine entry to out/host/engine-entry.js.
-import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, powerSaveBlocker, protocol, safeStorage, session, shell, Tray, ipcMain, utilityProcess } from 'electron';
+import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, powerSaveBlocker, protocol, safeStorage, session, shell as electronShell, Tray, ipcMain, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { defaultHome } from '../app/cli/start.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
@@ -11,7 +11,7 @@ import { APP_SCHEME } from './app-origin.ts';
 import { defaultAutostartDir } from './login-item.ts';
 import { filePrefs } from './prefs.ts';
 import { SecretVault } from './secrets.ts';
-import { runShell, type ShellPorts, type ShellWindow } from './shell.ts';
+import { runShell, type Shell, type ShellPorts, type ShellWindow } from './shell.ts';
 import type { TrayIcon } from './tray-state.ts';
 import { utilityEngineProcess } from './utility-process.ts';
 import { windowPreferences } from './window.ts';
@@ -32,7 +32,7 @@ app.setPath('userData', join(dataHome, 'desktop'));
 await app.whenReady();
 
 const trayImage = (icon: TrayIcon) => nativeImage.createFromPath(join(ICONS_DIR, `tray-${icon}.png`));
-const notifications = new Map<string, Notification>();
+let shell: Shell | undefined;
 
 const ports: ShellPorts = {
   argv: process.argv.slice(1),
@@ -56,14 +56,15 @@ const ports: ShellPorts = {
   vault: new SecretVault(safeStorage, join(app.getPath('userData'), 'secrets.bin')),
   notify({ kind, title, body }): ShownNotification {
     const n = new Notification({ title, body, silent: kind === 'uploaded' });
-    notifications.set(kind, n);
+    // A click on any notification opens the window, where the problem is explained.
+    n.on('click', () => shell?.showWindow());
     n.show();
     return { close: () => n.close() };
   },
   powerMonitor,
   powerSaveBlocker,
   spawnEngine: () => new EngineClient(utilityEngineProcess(utilityProcess.fork(ENGINE_ENTRY, [], { serviceName: 'Device Uploader engine', stdio: 'ignore' }))),
-  openPath: (path) => void shell.openPath(path),
+  openPath: (path) => void electronShell.openPath(path),
   loginItem: {
     platform: process.platform,
     execPath: process.env.APPIMAGE ?? process.execPath,
@@ -79,4 +80,4 @@ const ports: ShellPorts = {
   log: (event, facts) => console.log(JSON.stringify({ at: new Date().toISOString(), event, ...facts })),
 };
 
-runShell(ports);
+shell = runShell(ports);

@@ -33,7 +33,7 @@ export interface ShellPorts {
   platform: NodeJS.Platform;
   app: {
     requestSingleInstanceLock(): boolean;
-    on(event: 'second-instance' | 'window-all-closed', listener: () => void): void;
+    on(event: 'second-instance' | 'window-all-closed' | 'activate', listener: () => void): void;
     on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): void;
     quit(): void;
   };
@@ -233,6 +233,8 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   ports.protocolHandle(APP_SCHEME, createAppProtocolHandler(ports.rendererDir));
   registerIpc(ports.ipcMain, { mainWindow: () => (window && !window.isDestroyed() ? window : undefined), call, onRefused: (channel, reason) => ports.log('ipc-refused', { channel, reason }) });
   ports.app.on('second-instance', () => showWindow());
+  // macOS: a click on the Dock icon (or opening the app again from Finder).
+  ports.app.on('activate', () => showWindow());
   // Quit from anywhere (the OS logging out, Cmd+Q): hold it until the engine stopped, then quit again.
   ports.app.on('before-quit', (event) => {
     if (stopped) return;

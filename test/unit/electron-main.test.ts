@@ -49,7 +49,7 @@ vi.mock('electron', () => {
     Tray,
     Menu: { buildFromTemplate: (t: unknown) => t },
     nativeImage: { createFromPath: (p: string) => p },
-    Notification: class { show() {} close() {} },
+    Notification: class { on() {} show() {} close() {} },
     powerMonitor: emitter(),
     powerSaveBlocker: { start: () => 1, stop: () => {} },
     protocol: { registerSchemesAsPrivileged: record('protocol.registerSchemesAsPrivileged'), handle: record('protocol.handle') },
