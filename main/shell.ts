@@ -2,7 +2,7 @@
 // its supervisor, the tray, the window, IPC, secrets, notifications, start at
 // login and sleep. Everything Electron arrives through ShellPorts, so this
 // file runs under Node with fakes; electron-main.ts passes the real objects.
-import type { CallableMethod } from '../app/api-schemas.ts';
+import { ApiError, type CallableMethod } from '../app/api-schemas.ts';
 import type { SettingsInput, Snapshot, Totals } from '../app/api.ts';
 import type { EngineClient } from '../app/host/engine-client.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin.ts';
@@ -176,7 +176,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   // The window's calls: the engine's, except that secrets never reach its config file.
   const call = async (method: CallableMethod, arg: unknown): Promise<unknown> => {
     const client = supervisor.client;
-    if (!client) throw Object.assign(new Error('the engine is not running'), { code: 'engine-stopped' });
+    if (!client) throw new ApiError('engine-stopped', 'Device Uploader is starting; try again in a moment');
     if (method === 'settings') return { ...(await client.settings()), secretStorage: await ports.vault.protection() };
     if (method !== 'saveSettings') return client.call(method, arg);
     const input = arg as SettingsInput;
