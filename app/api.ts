@@ -1,10 +1,21 @@
 // The one contract between the engine and any UI (Electron preload, the web
 // bridge, the CLI). Types only: main, preload, the control server and the
 // renderer all derive from this file, so a mismatch is a compile error.
-import type { HistoryEntry } from './store/history.ts';
-import type { FileState } from './store/states.ts';
+// It owns its shapes: the store's row types are checked equal to these at
+// compile time (app/api-schemas.ts), never re-exported from here.
 
-export type { FileState };
+/** Every state a file can be in, as every UI shows it (the store's list is checked equal). */
+export type FileState =
+  | 'queued'
+  | 'uploading'
+  | 'completing'
+  | 'done'
+  | 'failed'
+  | 'paused'
+  | 'cancelled'
+  | 'needs-attention'
+  | 'duplicate'
+  | 'missing';
 
 /** One file as a UI shows it. Names and paths are for the screen only, never for logs. */
 export interface QueueRow {
@@ -77,11 +88,20 @@ export interface Snapshot {
 /** A command's target: one file or every file it applies to. */
 export type Target = { fileId: number } | { all: true };
 
-/** Pushed to UIs a few times a second at most, never per chunk. */
-export type EngineEvent =
+/** An event as the engine builds it, before the event stream numbers it. */
+export type EngineEventBody =
   | { type: 'progress'; at: number; totals: Totals; rows: Pick<QueueRow, 'id' | 'state' | 'bytesDone' | 'speed' | 'etaSeconds'>[] }
   | { type: 'changed'; at: number; fileIds: number[] }
-  | { type: 'connection'; at: number; connection: ConnectionStatus };
+  | { type: 'connection'; at: number; connection: ConnectionStatus }
+  /** A watched folder went missing or came back (every folder's state). */
+  | { type: 'folders'; at: number; folders: FolderStatus[] };
+
+/**
+ * Pushed to UIs a few times a second at most, never per chunk. `seq` counts
+ * up by one per event of one engine run: a UI that sees a gap (a dropped
+ * stream, a restarted engine) asks for a fresh snapshot instead of polling.
+ */
+export type EngineEvent = EngineEventBody & { seq: number };
 
 export interface HistoryQuery {
   search?: string;
@@ -89,8 +109,22 @@ export interface HistoryQuery {
   offset?: number;
 }
 
-/** One finished file (uploaded, or recognised as a duplicate of an upload); the store's own row shape. */
-export type HistoryRow = HistoryEntry;
+/** One finished file (uploaded, or recognised as a duplicate of an upload). */
+export interface HistoryRow {
+  id: number;
+  folderId: string;
+  relPath: string;
+  size: number;
+  state: 'done' | 'duplicate';
+  /** When it finished (epoch ms). */
+  at: number;
+  /** The BioT file holding the bytes (the original's, for a duplicate). */
+  biotFileId: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  /** For a duplicate: the queue id of the file that was uploaded. */
+  duplicateOf: number | null;
+}
 
 export interface HistoryPage {
   rows: HistoryRow[];
@@ -123,8 +157,17 @@ export interface TransferLimits {
   requestTimeoutSeconds: number;
 }
 
+/**
+ * Where the desktop app keeps the BioT secret: `os-protected` (the OS keychain
+ * / DPAPI / a Linux secret service), `obfuscated` (Linux `basic_text`: not
+ * really protected) or `config-file` (no encryption offered: the file holds it).
+ */
+export type SecretStorage = 'os-protected' | 'obfuscated' | 'config-file';
+
 /** What Settings shows. Secrets are write-only: only whether one is set comes back. */
 export interface SettingsView {
+  /** Set by the desktop app only (headless hosts keep secrets in the file or the environment). */
+  secretStorage?: SecretStorage;
   server: {
     baseUrl: string;
     auth: { type: 'user'; username: string; hasSecret: boolean } | { type: 'service'; id: string; hasSecret: boolean };
@@ -151,6 +194,15 @@ export interface FieldError {
 
 /** On success, `restartNeeded` lists the keys that apply only after a restart (the BioT login, part size, pools). */
 export type SaveResult = { ok: true; restartNeeded: string[] } | { ok: false; errors: FieldError[] };
+
+/**
+ * Why a call failed, as it crosses a process or network boundary (never an
+ * exception's class name): `bad-payload` the argument was refused, `stale`
+ * the file moved on meanwhile (refresh the list), `refused` the caller is not
+ * allowed, `engine-stopped` the engine is not running (starting, restarting,
+ * or stopped), `engine-error` anything else.
+ */
+export type ApiErrorCode = 'bad-payload' | 'stale' | 'refused' | 'engine-stopped' | 'engine-error';
 
 /** What every UI host implements (window.uploader in the renderer). */
 export interface UploaderApi {

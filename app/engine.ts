@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import type { ConnectionStatus, EngineEvent, QueueQuery, QueueRow, Snapshot, Target, Totals, UploaderApi } from './api.ts';
+import type { ConnectionStatus, EngineEvent, EngineEventBody, QueueQuery, QueueRow, Snapshot, Target, Totals, UploaderApi } from './api.ts';
 import type { FolderStatus, HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from './api.ts';
 import { createBiotClient, type BiotClient } from './biot/index.ts';
 import type { Config, FolderConfig } from './config/schema.ts';
@@ -14,6 +14,7 @@ import { attachTargetOf } from './engine/attach.ts';
 import { connectionAfter, unknownConnection } from './engine/connection.ts';
 import { lockDataFolder, type DataFolderLock } from './engine/data-lock.ts';
 import { EventPump } from './engine/event-pump.ts';
+import { FolderMonitor } from './engine/folder-monitor.ts';
 import { folderFilter, scanFolder } from './engine/folder-scan.ts';
 import { Intake } from './engine/intake.ts';
 import { silentLogger, type Logger } from './engine/logger.ts';
@@ -54,6 +55,7 @@ export class Engine implements UploaderApi {
   readonly #throttle: Throttle;
   readonly #scheduler: Scheduler;
   readonly #events: EventPump;
+  readonly #folderMonitor: FolderMonitor;
   readonly #folders: Map<string, FolderConfig>;
   #watcher: FolderWatcher;
   readonly #intake: Intake;
@@ -100,6 +102,7 @@ export class Engine implements UploaderApi {
     this.#throttle = new Throttle(t.maxBytesPerSecond);
     this.#folders = new Map(config.folders.map((f) => [f.id as string, f]));
     this.#events = new EventPump((ids) => this.#progressEvents(ids));
+    this.#folderMonitor = new FolderMonitor(() => this.#folderStatus(), (folders) => this.#events.emit({ type: 'folders', at: this.#now(), folders }));
     const settings: TransferSettings = {
       ...defaultTransferSettings,
       partSize: t.partSizeMiB * 1024 * 1024,
@@ -161,6 +164,7 @@ export class Engine implements UploaderApi {
   start(options: { watch?: boolean } = {}): void {
     this.#scheduler.start();
     if (options.watch === false) return;
+    this.#folderMonitor.start();
     this.#watchOn = true;
     this.#startWatcher(this.#watcher);
   }
@@ -312,6 +316,7 @@ export class Engine implements UploaderApi {
     await this.#scheduler.shutdown();
     // After the scheduler: no more 'done' can start a post-upload action.
     await this.#watcher.close();
+    this.#folderMonitor.dispose();
     this.#events.dispose();
     await this.biot.close();
     await this.#storage.close();
@@ -355,7 +360,7 @@ export class Engine implements UploaderApi {
     return queueRow(f, this.#live);
   }
 
-  #progressEvents(ids: number[]): EngineEvent[] {
+  #progressEvents(ids: number[]): EngineEventBody[] {
     return [progressEvent(this.store, ids, this.#totals(), this.#live, this.#now())];
   }
 

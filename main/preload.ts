@@ -1,5 +1,6 @@
-// stub, replaced by the shell: E1's preload (window.uploader) lands at this path.
-// Bundled to out/preload/preload.cjs (CommonJS, as a sandboxed preload must be).
-import { contextBridge } from 'electron';
+// The preload (bundled to preload.cjs: a sandboxed preload must be CommonJS).
+// Exposes window.uploader, implementing UploaderApi, and nothing else.
+import { contextBridge, ipcRenderer } from 'electron';
+import { createPreloadApi } from './preload-api.ts';
 
-contextBridge.exposeInMainWorld('uploader', {});
+contextBridge.exposeInMainWorld('uploader', createPreloadApi(ipcRenderer));

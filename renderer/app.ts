@@ -2,13 +2,12 @@
 // History, Settings). Views are built once and shown or hidden, so switching
 // keeps the scroll position and filters.
 import type { ConnectionStatus, FolderStatus, UploaderApi } from '../app/api.ts';
+import { createGapDetector } from './bridge/event-sequence.ts';
 import { h } from './lib/dom.ts';
 import { createBanner } from './views/banner.ts';
 import { createHistoryView } from './views/history-view.ts';
 import { createQueueView } from './views/queue-view.ts';
 import { createSettingsView } from './views/settings-view.ts';
-
-const SAFETY_REFRESH_MS = 3_000;
 
 export function mountApp(root: HTMLElement, api: UploaderApi): void {
   const banner = createBanner();
@@ -18,10 +17,11 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
   const redrawBanner = () => banner.update({ connection, folders, hostProblem });
 
   const onError = (error: unknown) => {
-    const status = (error as { status?: number }).status;
+    // The web bridge answers HTTP statuses; the desktop preload answers ApiErrorCode codes.
+    const { status, code } = error as { status?: number; code?: string };
     hostProblem = status === 401
       ? 'The access link has expired. Open the address Device Uploader printed when it started.'
-      : status === 409 || status === 400
+      : status === 409 || status === 400 || code === 'stale' || code === 'bad-payload'
         ? null
         : 'Device Uploader may have stopped. Uploads resume when it runs again; this window reconnects by itself.';
     redrawBanner();
@@ -41,6 +41,8 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
   const tabs = (Object.keys(views) as ViewName[]).map((name) =>
     h('button', { type: 'button', class: 'tab', role: 'tab', 'data-view': name, onclick: () => show(name) }, name[0]!.toUpperCase() + name.slice(1)));
   const show = (name: ViewName) => {
+    // Back on the queue after another view: events may have been missed meanwhile.
+    if (name === 'queue' && current !== 'queue') void queue.refresh();
     current = name;
     for (const [n, el] of Object.entries(views)) el.hidden = n !== name;
     for (const t of tabs) t.setAttribute('aria-selected', String(t.dataset.view === name));
@@ -53,18 +55,26 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
     banner.el,
     h('main', {}, queue.el, history.el, settings.el),
   );
-  show('queue');
+  // The desktop tray's "Settings…" opens the window at #settings.
+  show(location.hash === '#settings' ? 'settings' : 'queue');
   redrawBanner();
 
+  // No polling: events carry progress and changes; a gap in their numbers
+  // (a dropped stream, a restarted engine) or the window coming back into
+  // view is when a fresh snapshot is taken. A folder unplugged is an event of its own.
+  const missed = createGapDetector();
   api.onEvent((event) => {
     if (event.type === 'connection') {
       connection = event.connection;
       redrawBanner();
+    } else if (event.type === 'folders') {
+      folders = event.folders;
+      redrawBanner();
     }
+    if (missed(event.seq) && current === 'queue') void queue.refresh();
     queue.onEvent(event);
   });
-  // Events carry progress; this catches what they do not (a folder unplugged, a missed event).
-  setInterval(() => {
-    if (current === 'queue') void queue.refresh();
-  }, SAFETY_REFRESH_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && current === 'queue') void queue.refresh();
+  });
 }

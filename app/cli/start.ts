@@ -57,7 +57,7 @@ export async function startCommand(args: string[]): Promise<number> {
  * Settings window may have changed it); only the sandbox's URL, new each run,
  * is written into it.
  */
-async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sandbox; configFile: string; dataLock: DataFolderLock }> {
+export async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sandbox; configFile: string; dataLock: DataFolderLock }> {
   const home = defaultHome();
   mkdirSync(home, { recursive: true });
   const configFile = join(home, 'config.json');

@@ -1,7 +1,8 @@
 // Turns the engine's stream of changes (every chunk moves bytes) into a few
 // events a second for UIs: changes are gathered and published on a timer, so
-// a UI never receives one message per chunk whatever the file count.
-import type { EngineEvent } from '../api.ts';
+// a UI never receives one message per chunk whatever the file count. Each
+// published event gets the next sequence number, so a UI can tell it missed one.
+import type { EngineEvent, EngineEventBody } from '../api.ts';
 
 export type EventListener = (event: EngineEvent) => void;
 
@@ -9,11 +10,12 @@ export class EventPump {
   readonly #listeners = new Set<EventListener>();
   readonly #dirty = new Set<number>();
   readonly #intervalMs: number;
-  readonly #build: (fileIds: number[]) => EngineEvent[];
+  readonly #build: (fileIds: number[]) => EngineEventBody[];
+  #seq = 0;
   #timer: NodeJS.Timeout | undefined;
 
   /** `build` turns the changed ids into the events to publish (read at publish time, not per change). */
-  constructor(build: (fileIds: number[]) => EngineEvent[], intervalMs = 250) {
+  constructor(build: (fileIds: number[]) => EngineEventBody[], intervalMs = 250) {
     this.#build = build;
     this.#intervalMs = intervalMs;
   }
@@ -26,7 +28,10 @@ export class EventPump {
   }
 
   /** Publishes an event now, outside the throttle (connection changes are rare and urgent). */
-  emit(event: EngineEvent): void {
+  emit(body: EngineEventBody): void {
+    // Numbered only when someone hears it: a gap then always means a listener missed one.
+    if (this.#listeners.size === 0) return;
+    const event = { ...body, seq: ++this.#seq } as EngineEvent;
     for (const listener of this.#listeners) listener(event);
   }
 

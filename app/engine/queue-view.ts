@@ -1,6 +1,6 @@
 // What UIs see of the queue: database rows joined with the live progress of
 // active transfers (bytes in flight, speed, ETA), and the totals at the top.
-import type { EngineEvent, QueueRow, Totals } from '../api.ts';
+import type { EngineEventBody, QueueRow, Totals } from '../api.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
 import { etaSeconds } from './speed-meter.ts';
@@ -48,7 +48,7 @@ export function queueTotals(store: Store, activeIds: readonly number[], live: Li
 }
 
 /** The throttled progress event for the files that changed since the last one. */
-export function progressEvent(store: Store, ids: readonly number[], totals: Totals, live: LiveProgress, now: number): EngineEvent {
+export function progressEvent(store: Store, ids: readonly number[], totals: Totals, live: LiveProgress, now: number): EngineEventBody {
   const rows = ids
     .map((id) => store.fileById(id))
     .filter((f): f is FileRow => !!f)

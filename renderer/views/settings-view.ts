@@ -71,6 +71,12 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
     collect = build(view);
   }
 
+  const SECRET_STORAGE_NOTE: Record<NonNullable<SettingsView['secretStorage']>, string> = {
+    'os-protected': 'The password or secret key is kept encrypted by this computer’s keychain, not in the config file.',
+    obfuscated: 'This Linux desktop has no keyring, so the password or secret key is only obfuscated on disk, not protected. Install GNOME Keyring or KWallet to protect it.',
+    'config-file': 'This computer offers no encryption: the password or secret key stays in the config file. Keep that file readable only by this user.',
+  };
+
   function build(view: SettingsView): typeof collect {
     const a = view.server.auth;
     const baseUrl = textField('BioT server address', 'server.baseUrl', view.server.baseUrl, { placeholder: 'https://api.example.biot-med.com' });
@@ -116,7 +122,9 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
     ];
 
     form.replaceChildren(
-      h('fieldset', {}, h('legend', {}, 'BioT server'), baseUrl.el, kind.el, who.el, secret.el),
+      h('fieldset', {}, h('legend', {}, 'BioT server'), baseUrl.el, kind.el, who.el, secret.el,
+        // Only the desktop app says where it keeps the secret; it says so plainly when that is not protected.
+        ...(view.secretStorage ? [h('p', { class: 'hint secret-storage', 'data-storage': view.secretStorage }, SECRET_STORAGE_NOTE[view.secretStorage])] : [])),
       h('fieldset', {}, h('legend', {}, 'Watched folders'), folderBox,
         h('button', { type: 'button', class: 'add-folder', onclick: () => addFolder({ ...blank }) }, 'Add a folder')),
       h('fieldset', { class: 'limits' }, h('legend', {}, 'Transfer limits'), ...limits.map(([, f]) => f.el)),

@@ -118,9 +118,9 @@ describe('control server', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
     await reader.read(); // retry: line
-    api.push({ type: 'changed', at: 1, fileIds: [3] });
+    api.push({ type: 'changed', at: 1, fileIds: [3], seq: 1 });
     const { value } = await reader.read();
-    expect(new TextDecoder().decode(value)).toBe('data: {"type":"changed","at":1,"fileIds":[3]}\n\n');
+    expect(new TextDecoder().decode(value)).toBe('data: {"type":"changed","at":1,"fileIds":[3],"seq":1}\n\n');
     controller.abort();
   });
 });

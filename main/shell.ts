@@ -1,0 +1,266 @@
+// The desktop shell's composition root: single instance, the engine under
+// its supervisor, the tray, the window, IPC, secrets, notifications, start at
+// login and sleep. Everything Electron arrives through ShellPorts, so this
+// file runs under Node with fakes; electron-main.ts passes the real objects.
+import { ApiError, type CallableMethod } from '../app/api-schemas.ts';
+import type { SettingsInput, Snapshot, Totals } from '../app/api.ts';
+import type { EngineClient } from '../app/host/engine-client.ts';
+import { APP_ENTRY_URL, APP_SCHEME } from './app-origin.ts';
+import { createAppProtocolHandler } from './app-protocol.ts';
+import { EVENT_CHANNEL } from './channels.ts';
+import { configSource } from './config-source.ts';
+import { EngineSupervisor } from './engine-supervisor.ts';
+import { registerIpc, type IpcMainLike, type MainWindowLike } from './ipc.ts';
+import { setStartAtLogin, startedAtLogin, startsAtLogin, type LoginItemHost } from './login-item.ts';
+import { Notifier, notifyFromSnapshot, type ShowNotification } from './notifications.ts';
+import { SleepGuard, type PowerSaveBlockerLike } from './power.ts';
+import { scrubSecrets, takeSecrets, type SecretVault } from './secrets.ts';
+import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
+import { trayMenu, type MenuItemSpec } from './tray-menu.ts';
+import { hideOnClose, lockDown, type BrowserWindowLike, type SessionLike } from './window.ts';
+
+export interface ShellWindow extends BrowserWindowLike, MainWindowLike {
+  readonly webContents: BrowserWindowLike['webContents'] & MainWindowLike['webContents'] & { send(channel: string, data: unknown): void };
+  show(): void;
+  focus(): void;
+  loadURL(url: string): Promise<void>;
+  isDestroyed(): boolean;
+}
+
+export interface ShellPorts {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  app: {
+    requestSingleInstanceLock(): boolean;
+    on(event: 'second-instance' | 'window-all-closed' | 'activate', listener: () => void): void;
+    on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): void;
+    quit(): void;
+  };
+  protocolHandle(scheme: string, handler: (request: Request) => Promise<Response>): void;
+  createTray(): TrayLike & { setContextMenu(items: MenuItemSpec[]): void; on(event: 'click', listener: () => void): void };
+  createWindow(): ShellWindow;
+  session: SessionLike;
+  ipcMain: IpcMainLike;
+  vault: SecretVault;
+  notify: ShowNotification;
+  powerMonitor: { on(event: 'suspend' | 'resume', listener: () => void): void };
+  powerSaveBlocker: PowerSaveBlockerLike;
+  spawnEngine(): EngineClient;
+  openPath(path: string): void;
+  loginItem: LoginItemHost;
+  /** Where the demo and the data-folder config live (the CLI's defaultHome()). */
+  dataHome: string;
+  rendererDir: string;
+  /** Small UI memory (the close notice shown once, success notifications). */
+  prefs: { get(key: 'closeNoticeShown' | 'notifySuccess'): boolean; set(key: 'closeNoticeShown', value: boolean): void };
+  formatTime(at: number): string;
+  log(event: string, facts?: Record<string, string | number>): void;
+}
+
+const TRAY_REFRESH_MS = 1_000;
+
+export interface Shell {
+  /** Quit: stop the engine (bounded), then let the app end. */
+  quit(): Promise<void>;
+  showWindow(): void;
+}
+
+/** Runs the shell; answers undefined when another instance already runs (it was asked to show its window). */
+export function runShell(ports: ShellPorts): Shell | undefined {
+  if (!ports.app.requestSingleInstanceLock()) {
+    ports.app.quit();
+    return undefined;
+  }
+  let quitting = false;
+  let stopped = false;
+  let window: ShellWindow | undefined;
+  let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders'> | undefined;
+  let lastUploadAt: number | null = null;
+  let engineState: 'running' | 'starting' | 'down' = 'starting';
+  const source = configSource(ports.argv, ports.env, ports.dataHome);
+
+  const notifier = new Notifier(ports.notify, { successEnabled: () => ports.prefs.get('notifySuccess') });
+  const tray = ports.createTray();
+  const present = createTrayPresenter(tray);
+  const sleep = new SleepGuard(() => supervisor.client, ports.powerSaveBlocker);
+
+  const supervisor: EngineSupervisor = new EngineSupervisor({
+    spawn: ports.spawnEngine,
+    request: async () => {
+      const { secrets, moved } = await takeSecrets(source.file, ports.vault).catch(() => ({ secrets: {}, moved: false }));
+      if (moved) ports.log('secret-moved-to-safe-storage');
+      return { configFile: source.file, secrets, ...(source.kind === 'demo' && { demo: true }) };
+    },
+    onUp: (client) => {
+      engineState = 'running';
+      notifier.clear('engine-failing');
+      client.onEvent((event) => {
+        if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+        if (event.type === 'progress') noteTotals(event.totals);
+        refreshSoon();
+      });
+      refreshSoon();
+    },
+    onDown: () => {
+      engineState = 'starting';
+      sleep.uploading(0);
+      redraw();
+    },
+    onRepeatedFailure: (failures, reason) => {
+      engineState = 'down';
+      ports.log('engine-failing', { failures, reason });
+      notifier.problem('engine-failing', 'Device Uploader cannot start', startAdvice(reason));
+      redraw();
+    },
+  });
+
+  const noteTotals = (totals: Totals) => {
+    sleep.uploading(totals.counts.uploading + totals.counts.completing);
+    if (latest) latest = { ...latest, totals };
+  };
+
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const refreshSoon = () => {
+    refreshTimer ??= setTimeout(() => {
+      refreshTimer = undefined;
+      void refresh();
+    }, TRAY_REFRESH_MS);
+  };
+  const refresh = async () => {
+    const client = supervisor.client;
+    if (!client) return redraw();
+    try {
+      const [snap, history] = await Promise.all([client.snapshot({ limit: 0 }), client.history({ limit: 1 })]);
+      const before = latest?.totals.doneToday;
+      latest = snap;
+      lastUploadAt = history.rows[0]?.at ?? null;
+      noteTotals(snap.totals);
+      notifyFromSnapshot(notifier, snap);
+      if (before !== undefined && snap.totals.doneToday > before) notifier.uploaded(snap.totals.doneToday - before);
+    } catch {
+      // The engine is restarting; the supervisor redraws when it is back.
+    }
+    redraw();
+  };
+
+  const redraw = () => {
+    const counts = latest?.totals.counts;
+    const view = latest
+      ? trayView({ ...latest, lastUploadAt, engine: engineState }, ports.formatTime)
+      : { icon: engineState === 'down' ? 'attention' as const : 'ok' as const, status: engineState === 'down' ? 'The uploader has stopped' : 'Starting…', tooltip: 'Device Uploader' };
+    present(view);
+    tray.setContextMenu(trayMenu({
+      status: view.status,
+      pausable: counts ? counts.queued + counts.uploading + counts.failed : 0,
+      paused: counts?.paused ?? 0,
+      folders: latest?.folders ?? [],
+      startAtLogin: startsAtLogin(ports.loginItem),
+    }, {
+      open: showWindow,
+      pauseAll: () => void supervisor.client?.pause({ all: true }).then(refresh, () => {}),
+      resumeAll: () => void supervisor.client?.resume({ all: true }).then(refresh, () => {}),
+      openFolder: (id) => {
+        const folder = latest?.folders.find((f) => f.id === id);
+        if (folder) ports.openPath(folder.path);
+      },
+      settings: () => showWindow('#settings'),
+      setStartAtLogin: (on) => {
+        setStartAtLogin(ports.loginItem, on);
+        redraw();
+      },
+      quit: () => void shell.quit(),
+    }));
+  };
+
+  // The window's calls: the engine's, except that secrets never reach its config file.
+  const call = async (method: CallableMethod, arg: unknown): Promise<unknown> => {
+    const client = supervisor.client;
+    if (!client) throw new ApiError('engine-stopped', 'Device Uploader is starting; try again in a moment');
+    if (method === 'settings') return { ...(await client.settings()), secretStorage: await ports.vault.protection() };
+    if (method !== 'saveSettings') return client.call(method, arg);
+    const input = arg as SettingsInput;
+    // Without any encryption the file is where the secret lives: the engine saves it as headless hosts do.
+    if ((await ports.vault.protection()) === 'config-file') return client.saveSettings(input);
+    const auth = { ...input.server.auth };
+    const secretField = auth.type === 'user' ? 'server.auth.password' : 'server.auth.secretKey';
+    const secret = auth.type === 'user' ? auth.password : auth.secretKey;
+    if (auth.type === 'user') delete auth.password;
+    else delete auth.secretKey;
+    let result = await client.saveSettings({ ...input, server: { ...input.server, auth } });
+    // The engine checks a new login kind against the secrets it was started with; only a
+    // switch to a kind it has no secret for fails so, and then it needs the new one to check.
+    if (!result.ok && secret && result.errors.some((e) => e.field === secretField)) result = await client.saveSettings(input);
+    if (result.ok) {
+      if (secret) await ports.vault.write(auth.type === 'user' ? { password: secret } : { secretKey: secret });
+      // The engine writes the secret it runs with back into the file it saves: take it out again.
+      scrubSecrets(source.file);
+      // The login applies at the next start: restart now so a new secret is used.
+      if (secret) void supervisor.restart();
+    }
+    return result;
+  };
+
+  const showWindow = (hash = '') => {
+    if (!window || window.isDestroyed()) {
+      window = ports.createWindow();
+      lockDown(window, ports.session, (what) => ports.log('window-refused', { what }));
+      hideOnClose(window, {
+        quitting: () => quitting,
+        noticeShown: () => ports.prefs.get('closeNoticeShown'),
+        markNoticeShown: () => ports.prefs.set('closeNoticeShown', true),
+        notice: () => ports.notify({ kind: 'still-running', title: 'Device Uploader is still running', body: 'Uploads go on in the background. Quit from the tray icon.' }),
+      });
+      void window.loadURL(APP_ENTRY_URL + hash);
+    } else if (hash) void window.loadURL(APP_ENTRY_URL + hash);
+    window.show();
+    window.focus();
+  };
+
+  const shell: Shell = {
+    showWindow,
+    async quit() {
+      if (quitting) return;
+      quitting = true;
+      sleep.dispose();
+      clearTimeout(refreshTimer);
+      await supervisor.stop();
+      stopped = true;
+      ports.app.quit();
+    },
+  };
+
+  ports.protocolHandle(APP_SCHEME, createAppProtocolHandler(ports.rendererDir));
+  registerIpc(ports.ipcMain, { mainWindow: () => (window && !window.isDestroyed() ? window : undefined), call, onRefused: (channel, reason) => ports.log('ipc-refused', { channel, reason }) });
+  ports.app.on('second-instance', () => showWindow());
+  // macOS: a click on the Dock icon (or opening the app again from Finder).
+  ports.app.on('activate', () => showWindow());
+  // Quit from anywhere (the OS logging out, Cmd+Q): hold it until the engine stopped, then quit again.
+  ports.app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    void shell.quit();
+  });
+  // The window hides rather than closes; should it go anyway, the tray app stays.
+  ports.app.on('window-all-closed', () => {});
+  tray.on('click', () => showWindow());
+  ports.powerMonitor.on('suspend', () => void sleep.suspend().then((n) => ports.log('suspend', { paused: n })));
+  ports.powerMonitor.on('resume', () => void sleep.resume().then((n) => ports.log('resume', { resumed: n })));
+  supervisor.start();
+  redraw();
+  if (!startedAtLogin(ports.argv, ports.loginItem)) showWindow();
+  return shell;
+}
+
+function startAdvice(reason: string): string {
+  switch (reason) {
+    case 'bad-config':
+      return 'The configuration has a mistake. Open Settings or ask IT to check the config file.';
+    case 'locked-data-folder':
+      return 'Another copy of Device Uploader is using the data folder. Close it, or restart the PC.';
+    case 'newer-database':
+      return 'The queue was written by a newer Device Uploader. Install the newer version.';
+    default:
+      return 'It keeps stopping. Uploads resume when it runs again; restart the PC if this goes on.';
+  }
+}

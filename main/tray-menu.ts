@@ -1,0 +1,67 @@
+// The tray menu as plain data (Electron's MenuItemConstructorOptions shape).
+// Every action is here, on every platform: some Linux desktops deliver no
+// click on the tray icon, so the menu is the only way in there.
+import type { FolderStatus } from '../app/api.ts';
+
+export interface MenuItemSpec {
+  id?: string;
+  label?: string;
+  type?: 'normal' | 'separator' | 'checkbox' | 'submenu';
+  enabled?: boolean;
+  checked?: boolean;
+  click?: () => void;
+  submenu?: MenuItemSpec[];
+}
+
+export interface MenuActions {
+  open(): void;
+  pauseAll(): void;
+  resumeAll(): void;
+  openFolder(folderId: string): void;
+  settings(): void;
+  setStartAtLogin(on: boolean): void;
+  quit(): void;
+}
+
+export interface MenuState {
+  status: string;
+  /** Files that Pause all would pause / Resume all would resume. */
+  pausable: number;
+  paused: number;
+  folders: FolderStatus[];
+  startAtLogin: boolean;
+}
+
+/** A folder's menu label: its last path segment (the screen only; never logged). */
+export function folderLabel(folder: FolderStatus): string {
+  const name = folder.path.split(/[\\/]/).filter(Boolean).at(-1) ?? folder.path;
+  return folder.state === 'ok' ? name : `${name} (missing)`;
+}
+
+export function trayMenu(state: MenuState, actions: MenuActions): MenuItemSpec[] {
+  return [
+    { id: 'status', label: state.status, enabled: false },
+    { type: 'separator' },
+    { id: 'open', label: 'Open Device Uploader', click: actions.open },
+    { id: 'pause-all', label: 'Pause all', enabled: state.pausable > 0, click: actions.pauseAll },
+    { id: 'resume-all', label: 'Resume all', enabled: state.paused > 0, click: actions.resumeAll },
+    { type: 'separator' },
+    ...state.folders.map((f): MenuItemSpec => ({
+      id: `folder:${f.id}`,
+      label: `Open folder: ${folderLabel(f)}`,
+      enabled: f.state === 'ok',
+      click: () => actions.openFolder(f.id),
+    })),
+    ...(state.folders.length > 0 ? [{ type: 'separator' } as const] : []),
+    { id: 'settings', label: 'Settings…', click: actions.settings },
+    {
+      id: 'start-at-login',
+      label: 'Start at login',
+      type: 'checkbox',
+      checked: state.startAtLogin,
+      click: () => actions.setStartAtLogin(!state.startAtLogin),
+    },
+    { type: 'separator' },
+    { id: 'quit', label: 'Quit Device Uploader', click: actions.quit },
+  ];
+}

@@ -1,0 +1,55 @@
+// Notifications: once per kind until the problem clears, replaced not stacked, success off by default.
+import { expect, it } from 'vitest';
+import { Notifier, notifyFromSnapshot, type NoticeKind } from '../../main/notifications.ts';
+import type { FileState, Snapshot } from '../../app/api.ts';
+import { API_FILE_STATES } from '../../app/api-schemas.ts';
+
+function recorder() {
+  const shown: { kind: NoticeKind; body: string; closed: boolean }[] = [];
+  const show = ({ kind, body }: { kind: NoticeKind; body: string }) => {
+    const n = { kind, body, closed: false };
+    shown.push(n);
+    return { close: () => (n.closed = true) };
+  };
+  return { shown, show };
+}
+
+it('tells a problem once, however often it is seen, and again only after it cleared', () => {
+  const { shown, show } = recorder();
+  const notifier = new Notifier(show);
+  for (let i = 0; i < 5; i++) notifier.problem('folder-missing', 't', 'b');
+  expect(shown).toHaveLength(1);
+  notifier.clear('folder-missing');
+  expect(shown[0]!.closed).toBe(true); // withdrawn once the folder is back
+  notifier.problem('folder-missing', 't', 'b');
+  expect(shown).toHaveLength(2);
+});
+
+it('replaces the previous notification of a kind instead of stacking', () => {
+  const { shown, show } = recorder();
+  const notifier = new Notifier(show, { successEnabled: () => true });
+  notifier.uploaded(1);
+  notifier.uploaded(3);
+  expect(shown.map((n) => [n.body, n.closed])).toEqual([['1 file reached BioT', true], ['3 files reached BioT', false]]);
+});
+
+it('says nothing about successful uploads by default', () => {
+  const { shown, show } = recorder();
+  new Notifier(show).uploaded(4);
+  expect(shown).toEqual([]);
+});
+
+it('derives the problem kinds from a snapshot, with no file names or paths in the text', () => {
+  const { shown, show } = recorder();
+  const notifier = new Notifier(show);
+  const counts = Object.fromEntries(API_FILE_STATES.map((s) => [s, 0])) as Record<FileState, number>;
+  const snap: Pick<Snapshot, 'connection' | 'folders' | 'totals'> = {
+    connection: { state: 'credentials-refused', advice: null, since: 0 },
+    folders: [{ id: 'f', path: '/secret/Patient Smith', state: 'missing' }],
+    totals: { counts: { ...counts, 'needs-attention': 2 }, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null },
+  };
+  notifyFromSnapshot(notifier, snap);
+  notifyFromSnapshot(notifier, snap);
+  expect(shown.map((n) => n.kind)).toEqual(['login-refused', 'folder-missing', 'file-needs-attention']);
+  expect(JSON.stringify(shown)).not.toMatch(/Smith|secret/);
+});
