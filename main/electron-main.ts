@@ -11,7 +11,10 @@ import { APP_SCHEME } from './app-origin.ts';
 import { defaultAutostartDir } from './login-item.ts';
 import { filePrefs } from './prefs.ts';
 import { SecretVault } from './secrets.ts';
+import { configSource } from './config-source.ts';
 import { runShell, type Shell, type ShellPorts, type ShellWindow } from './shell.ts';
+import { updateSettings } from './update-settings.ts';
+import { startAutoUpdates } from './updates-electron.ts';
 import type { TrayIcon } from './tray-state.ts';
 import { utilityEngineProcess } from './utility-process.ts';
 import { windowPreferences } from './window.ts';
@@ -21,7 +24,8 @@ const here = import.meta.dirname;
 const ENGINE_ENTRY = join(here, '..', 'host', 'engine-entry.js');
 const PRELOAD = join(here, '..', 'preload', 'preload.cjs');
 const RENDERER_DIR = join(app.getAppPath(), 'renderer', 'dist');
-const ICONS_DIR = join(app.getAppPath(), 'main', 'icons');
+// Copied beside the bundles by scripts/build-main.ts.
+const ICONS_DIR = join(here, '..', 'icons');
 
 // Before ready: the app's scheme is a standard, secure origin (so 'self' in the CSP means it), with no extra file privileges.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
@@ -81,3 +85,10 @@ const ports: ShellPorts = {
 };
 
 shell = runShell(ports);
+
+// Updates (only in the instance that runs): checked at start and daily, installed
+// on quit; off by `updates.enabled: false` for managed sites.
+if (shell) {
+  const updates = startAutoUpdates(updateSettings(configSource(ports.argv, ports.env, dataHome)));
+  app.on('will-quit', () => updates.dispose());
+}

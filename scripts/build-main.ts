@@ -7,10 +7,10 @@
 // from node_modules (unpacked from the asar). Everything else is inlined.
 //
 // Usage: node scripts/build-main.ts [--out DIR]   (default: out/ beside package.json)
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -29,6 +29,22 @@ const esmRequireBanner =
 export interface BuildMainOptions {
   outDir?: string;
 }
+
+/**
+ * The desktop app's demo runs the sandbox on its embedded disk store; the S3
+ * store (and the AWS SDK under it, ~3 MB with an optional native signer) is
+ * for tests and `device-uploader sandbox --s3-endpoint` only. In the bundle it
+ * is a stub that says so, so the app ships what it runs and nothing else.
+ */
+const withoutS3Sandbox: Plugin = {
+  name: 'without-s3-sandbox',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]app[\\/]sandbox[\\/]s3-store\.ts$/ }, () => ({
+      loader: 'ts',
+      contents: `export class S3Store { constructor() { throw new Error('the desktop app has no S3-backed sandbox; run \`device-uploader sandbox --s3-endpoint\` from a clone'); } }`,
+    }));
+  },
+};
 
 export async function buildMain(options: BuildMainOptions = {}): Promise<string> {
   const outDir = options.outDir ?? join(root, 'out');
@@ -52,6 +68,7 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<string>
       format: 'esm',
       target: NODE_TARGET,
       banner: { js: esmRequireBanner },
+      plugins: [withoutS3Sandbox],
     }),
     build({
       ...common,
@@ -68,6 +85,12 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<string>
     writeFileSync(temp, file.contents);
     renameSync(temp, file.path);
     written.add(relative(outDir, file.path));
+  }
+  // The tray's state icons, read at run time from beside the bundles (main/electron-main.ts).
+  mkdirSync(join(outDir, 'icons'), { recursive: true });
+  for (const icon of readdirSync(join(root, 'main', 'icons')).filter((n) => n.endsWith('.png'))) {
+    copyFileSync(join(root, 'main', 'icons', icon), join(outDir, 'icons', icon));
+    written.add(join('icons', icon));
   }
   // Files of earlier builds (a renamed entry) would otherwise be packaged too.
   for (const name of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {

@@ -79,7 +79,7 @@ const transfer = z.strictObject({
 });
 
 /** Auto-update of the desktop app (the headless CLI ignores it). */
-const updates = z.strictObject({
+export const updatesSchema = z.strictObject({
   /** false on managed sites, where IT rolls out new versions itself. */
   enabled: z.boolean().default(true),
   /** The self-hosted update folder; overrides the one built into the installer. */
@@ -96,7 +96,7 @@ export const configSchema = z.strictObject({
   /** The duplicate policy of folders that do not set their own. */
   duplicates: z.enum(['skip', 'upload']).default('skip'),
   transfer: transfer.default(() => transfer.parse({})),
-  updates: updates.default(() => updates.parse({})),
+  updates: updatesSchema.default(() => updatesSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

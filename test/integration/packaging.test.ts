@@ -60,7 +60,7 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
     const main = (JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as { main: string }).main;
     expect(main).toBe('out/main/electron-main.js');
     expect(entries).toEqual(
-      expect.arrayContaining([`/${main}`, '/out/preload/preload.cjs', '/out/host/engine-entry.js', '/renderer/dist/index.html']),
+      expect.arrayContaining([`/${main}`, '/out/preload/preload.cjs', '/out/host/engine-entry.js', '/renderer/dist/index.html', '/out/icons/tray-ok.png', '/out/icons/tray-attention.png']),
     );
     // A sandboxed preload is loaded as a classic script: CommonJS, no import statements.
     const preload = extractFile(asarPath, 'out/preload/preload.cjs').toString('utf8');

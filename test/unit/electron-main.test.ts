@@ -66,6 +66,14 @@ vi.mock('electron', () => {
   };
 });
 
+// electron-updater loads the real `electron` through require(), which vi.mock does not reach.
+vi.mock('../../main/updates-electron.ts', () => ({
+  startAutoUpdates: (settings: unknown) => {
+    calls.log.push(['startAutoUpdates', settings]);
+    return { dispose: () => {} };
+  },
+}));
+
 let home: string;
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'du-emain-'));
@@ -85,6 +93,7 @@ it('registers app:// as a standard secure scheme before ready, and a second inst
   expect(named('protocol.registerSchemesAsPrivileged')).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]]]);
   expect(named('app.quit')).toHaveLength(1);
   expect(named('utilityProcess.fork')).toEqual([]);
+  expect(named('startAutoUpdates')).toEqual([]);
 });
 
 it('wires the engine in a utility process, the protocol, every IPC channel and a sandboxed window', async () => {
@@ -99,4 +108,6 @@ it('wires the engine in a utility process, the protocol, every IPC channel and a
   expect(String(options.webPreferences.preload)).toMatch(/[\\/]preload[\\/]preload\.cjs$/);
   expect(named('loadURL')).toEqual(['app://uploader/index.html']);
   expect(named('setPermissionRequestHandler')).toHaveLength(1);
+  // First run (no config): the demo, with updates on from the URL built into the app.
+  expect(named('startAutoUpdates')).toEqual([{ enabled: true }]);
 });
