@@ -17,7 +17,7 @@ function fakeApi(calls: [string, unknown][]): UploaderApi & { push(e: EngineEven
   return {
     snapshot: async (q) => {
       calls.push(['snapshot', q]);
-      return { at: 0, totals: {} as never, connection: { state: 'ok', advice: null, since: 0 }, folders: [], rows: [], matching: 0 };
+      return { at: 0, totals: {} as never, connection: { state: 'ok', advice: null, since: 0 }, folders: [], logs: { state: 'ok', code: null, dropped: 0, since: 0 }, rows: [], matching: 0 };
     },
     pause: record('pause'), resume: record('resume'), cancel: record('cancel'), retry: record('retry'),
     history: async () => ({ rows: [], matching: 0 }),
