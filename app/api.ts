@@ -68,7 +68,7 @@ export interface LogStatus {
   state: 'ok' | 'failing';
   /** The system's error code while failing (ENOSPC, EROFS, EACCES...); null when ok. */
   code: string | null;
-  /** Lines lost since the logs began failing (held in memory up to a limit, then dropped). */
+  /** Lines lost since the engine started (while failing, lines are held in memory up to a limit, then dropped). */
   dropped: number;
   since: number;
 }

@@ -42,8 +42,11 @@ export async function openLogFile(dir: string, options: LogFileOptions = {}): Pr
   if (!Number.isInteger(files) || files < 1) throw new RangeError('files must be a whole number >= 1');
   let health: LogHealth = { state: 'ok', code: null, dropped: 0, since: now() };
   const listeners = new Set<(h: LogHealth) => void>();
+  /** Listeners hear of a change of state or code; the dropped count alone changes quietly. */
   const setHealth = (next: LogHealth) => {
+    const changed = next.state !== health.state || next.code !== health.code;
     health = next;
+    if (!changed) return;
     for (const l of listeners) {
       try {
         l(next);
@@ -56,6 +59,7 @@ export async function openLogFile(dir: string, options: LogFileOptions = {}): Pr
     const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
     if (health.state !== 'failing' || health.code !== code) setHealth({ state: 'failing', code, dropped: health.dropped, since: now() });
   };
+  const dropped = () => setHealth({ ...health, dropped: health.dropped + 1 });
 
   let stream: RollStream | undefined;
   try {
@@ -77,19 +81,13 @@ export async function openLogFile(dir: string, options: LogFileOptions = {}): Pr
 
   let closed = false;
   let closing: Promise<void> | undefined;
-  let log: Logger['log'] = () => {
-    if (health.state === 'failing') setHealth({ ...health, dropped: health.dropped + 1 });
-  };
+  // Until the file is open, or for good if it cannot be opened: lines are counted as lost.
+  let log: Logger['log'] = dropped;
+  let opened = false;
   if (stream) {
     const s = stream;
-    s.on('error', fail);
-    // A write that lands after a failure means the disk takes lines again.
-    s.on('write', () => {
-      if (health.state === 'failing') setHealth({ state: 'ok', code: null, dropped: health.dropped, since: now() });
-    });
-    s.on('drop', () => setHealth({ ...health, dropped: health.dropped + 1 }));
     const pinoLog = pinoLogger(s, now).log;
-    log = (level, event, facts) => {
+    const write: Logger['log'] = (level, event, facts) => {
       if (closed) return;
       try {
         pinoLog(level, event, facts);
@@ -97,6 +95,23 @@ export async function openLogFile(dir: string, options: LogFileOptions = {}): Pr
         fail(error);
       }
     };
+    // Lines logged while the file opens wait in the stream's buffer.
+    log = write;
+    s.once('ready', () => (opened = true));
+    s.on('error', (error: unknown) => {
+      fail(error);
+      // A file that never opened (a folder in its place, a read-only disk) stays closed: later
+      // writes would only fail again with EBADF and hide the first, telling error.
+      if (!opened) {
+        stream = undefined;
+        log = dropped;
+      }
+    });
+    // A write that lands after a failure means the disk takes lines again.
+    s.on('write', () => {
+      if (health.state === 'failing') setHealth({ state: 'ok', code: null, dropped: health.dropped, since: now() });
+    });
+    s.on('drop', dropped);
   }
 
   return {

@@ -124,6 +124,20 @@ describe('log files', () => {
     expect(log.health().dropped).toBe(2);
   });
 
+  it('a current file that cannot be opened is reported with the error that says why, and its lines counted as lost', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'engine.1.log')); // a folder where the file should be: open fails with EISDIR
+    const log = await logger(dir);
+    const seen: (string | null)[] = [];
+    log.onHealth((h) => seen.push(h.code));
+    log.log('info', 'first');
+    await until(() => log.health().state === 'failing', 'the open error to be reported');
+    for (let i = 0; i < 5; i++) log.log('info', 'more');
+    expect(log.health()).toMatchObject({ state: 'failing', code: 'EISDIR', dropped: 5 });
+    // Said once: later lines do not turn it into a vaguer error (EBADF) or repeat it.
+    expect(seen).toEqual(['EISDIR']);
+  });
+
   it('holds lines while the destination refuses them and writes them when it takes them again', async () => {
     const dir = tmp();
     const fifo = join(dir, 'engine.1.log');
