@@ -19,6 +19,15 @@ export async function runCommand(args: string[]): Promise<number> {
   return runEngine(loadConfigFile(flags.config), { once: !!flags.once });
 }
 
+/** What a log write error means for the person at the PC. */
+const LOG_TROUBLE: Record<string, string> = {
+  ENOSPC: "the data folder's disk is full",
+  EDQUOT: "the data folder's disk quota is used up",
+  EROFS: 'the data folder is on a read-only disk',
+  EACCES: 'this user may not write the data folder',
+  EPERM: 'this user may not write the data folder',
+};
+
 /**
  * Opens the engine's logs (JSON lines, ids only) in `<dataDir>/logs`, rotated
  * at 10 MiB over 5 files. A disk that refuses them is said once on stderr and
@@ -27,7 +36,7 @@ export async function runCommand(args: string[]): Promise<number> {
 export async function openEngineLog(config: Config, stderr: NodeJS.WritableStream = process.stderr): Promise<FileLogger> {
   const logger = await openLogFile(join(config.dataDir, 'logs'));
   const say = (h: LogHealth) => stderr.write(h.state === 'failing'
-    ? `Logs cannot be written (${h.code}); uploads go on. Free space on the data folder's disk.\n`
+    ? `Logs cannot be written (${h.code}: ${LOG_TROUBLE[h.code ?? ''] ?? 'the log folder cannot be written'}); uploads go on.\n`
     : `Logs are written again${h.dropped ? ` (${h.dropped} lines were lost)` : ''}.\n`);
   if (logger.health().state === 'failing') say(logger.health());
   logger.onHealth(say);
@@ -37,7 +46,13 @@ export async function openEngineLog(config: Config, stderr: NodeJS.WritableStrea
 /** Runs an engine on a config until a signal (or, with once, until the queue settles). */
 export async function runEngine(config: Config, options: { once: boolean; beforeStart?: (engine: Engine) => Promise<void> }): Promise<number> {
   const logger = await openEngineLog(config);
-  const engine = new Engine(config, { logger });
+  let engine: Engine;
+  try {
+    engine = new Engine(config, { logger });
+  } catch (error) {
+    await logger.close();
+    throw error;
+  }
   const stopView = showProgress(engine, process.stdout);
   let stopping: Promise<void> | undefined;
   // The logs close last: what the engine says while stopping is written too.

@@ -61,7 +61,7 @@ it('`run` and `serve` say once on stderr that the logs fail, with the code and n
   try {
     for (let i = 0; i < 10; i++) logger.log('info', 'line', { n: i });
     await until(async () => said.includes('ENOSPC'), 'the stderr line');
-    expect(said).toBe("Logs cannot be written (ENOSPC); uploads go on. Free space on the data folder's disk.\n");
+    expect(said).toBe("Logs cannot be written (ENOSPC: the data folder's disk is full); uploads go on.\n");
   } finally {
     await logger.close();
   }
