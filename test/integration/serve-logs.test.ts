@@ -1,5 +1,7 @@
 // `serve` whose log folder sits on a full disk: the engine keeps answering,
 // and its status (the snapshot every window polls) says the logs fail and why.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,5 +66,38 @@ it('`run` and `serve` say once on stderr that the logs fail, with the code and n
     expect(said).toBe("Logs cannot be written (ENOSPC: the data folder's disk is full); uploads go on.\n");
   } finally {
     await logger.close();
+  }
+});
+
+it('the serve process lives on with its logs on a full disk, says so once, and stops cleanly on SIGTERM', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'du-serve-proc-'));
+  const dataDir = join(root, 'data');
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  symlinkSync('/dev/full', join(dataDir, 'logs', 'engine.1.log'));
+  const config = join(root, 'config.json');
+  writeFileSync(config, JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }));
+  const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
+  const child = spawn(process.execPath, [bin, 'serve', '--config', config, '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit');
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  try {
+    await until(async () => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out), `serve to print its address (stderr: ${err})`);
+    const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)![0]);
+    const token = url.searchParams.get('token')!;
+    // Refused requests are logged, and each log write meets the full disk.
+    for (let i = 0; i < 5; i++) expect((await fetch(`${url.origin}/`)).status).toBe(401);
+    await until(async () => err.includes('Logs cannot be written (ENOSPC'), 'the stderr line about the logs');
+    const res = await fetch(`${url.origin}/api/snapshot`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { result: Snapshot }).result.logs).toMatchObject({ state: 'failing', code: 'ENOSPC' });
+    expect(err.match(/Logs cannot be written/g)).toHaveLength(1);
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect({ code, err: err.includes('Error') ? err : '' }).toEqual({ code: 143, err: '' });
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 });
