@@ -74,6 +74,10 @@ export async function openLogFile(dir: string, options: LogFileOptions = {}): Pr
       // (it races with it, so now and then one file more until the next roll).
       limit: { count: files, removeOtherLogFiles: true },
       maxLength: options.maxBufferedBytes ?? 8 * 1024 * 1024,
+      // Up to 1 MiB per write call (sonic-boom's default is 16 KiB): one write
+      // lands per turn of the event loop, so while the engine is busy (a sync
+      // loop over 100,000 rows) small writes fall behind and fill the buffer.
+      maxWrite: 1024 * 1024,
     });
   } catch (error) {
     fail(error);

@@ -25,6 +25,7 @@ declare module 'pino-roll' {
     mkdir?: boolean;
     /** sonic-boom: bytes buffered before further lines are dropped ('drop' event). */
     maxLength?: number;
+    maxWrite?: number;
   }
 
   export default function roll(options: RollOptions): Promise<RollStream>;

@@ -192,6 +192,21 @@ describe('log files', () => {
     expect(text.split(canary)).toHaveLength(2);
   });
 
+  it('keeps up with bursts logged while the engine is busy: nothing dropped, every line on disk', async () => {
+    const dir = tmp();
+    // A small buffer to make a writer that falls behind visible: 100 bursts of ~60 KiB,
+    // one per turn of the event loop (one write completes per turn at most).
+    const log = await logger(dir, { maxBytes: 64 * 1024 * 1024, maxBufferedBytes: 1024 * 1024 });
+    let n = 0;
+    for (let burst = 0; burst < 100; burst++) {
+      for (let i = 0; i < 1000; i++) log.log('info', 'burst', { n: n++ });
+      await new Promise((r) => setImmediate(r));
+    }
+    await log.close();
+    expect(log.health().dropped).toBe(0);
+    expect(lines(dir)).toHaveLength(n);
+  });
+
   it('lines logged just before close are in the file once close resolves', async () => {
     const dir = tmp();
     mkdirSync(dir, { recursive: true });
