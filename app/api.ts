@@ -74,11 +74,22 @@ export interface FolderStatus {
   state: 'ok' | 'missing' | 'not-a-folder';
 }
 
+/** Whether the engine's log lines reach their files: a full or read-only disk stops the logs, never the uploads. */
+export interface LogStatus {
+  state: 'ok' | 'failing';
+  /** The system's error code while failing (ENOSPC, EROFS, EACCES...); null when ok. */
+  code: string | null;
+  /** Lines lost since the engine started (while failing, lines are held in memory up to a limit, then dropped). */
+  dropped: number;
+  since: number;
+}
+
 export interface Snapshot {
   at: number;
   totals: Totals;
   connection: ConnectionStatus;
   folders: FolderStatus[];
+  logs: LogStatus;
   /** The rows the query asked for, newest first. */
   rows: QueueRow[];
   /** How many rows match the query in all (for a virtual list's height). */

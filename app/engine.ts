@@ -225,6 +225,7 @@ export class Engine implements UploaderApi {
       totals: this.#totals(),
       connection: this.#connection,
       folders: await this.#folderStatus(),
+      logs: this.#log.health?.() ?? { state: 'ok', code: null, dropped: 0, since: 0 },
       rows: page.files.map((f) => this.#row(f)),
       matching: page.total,
     };

@@ -1,12 +1,12 @@
 // `device-uploader run --config FILE [--once]`: the engine, headless.
 // --once uploads what the folders and the queue hold, then exits 0 when all
 // are done, non-zero with a one-line summary per file that is not.
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { Engine } from '../engine.ts';
-import { jsonLogger } from '../engine/logger.ts';
+import { openLogFile, type FileLogger } from '../engine/log-file.ts';
+import type { LogHealth } from '../engine/logger.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { showProgress } from './live-view.ts';
 
@@ -19,20 +19,44 @@ export async function runCommand(args: string[]): Promise<number> {
   return runEngine(loadConfigFile(flags.config), { once: !!flags.once });
 }
 
-/** Opens the engine's log file (JSON lines, ids only) under the data dir. */
-export function engineLogger(config: Config) {
-  const dir = join(config.dataDir, 'logs');
-  mkdirSync(dir, { recursive: true });
-  const file = createWriteStream(join(dir, 'engine.log'), { flags: 'a' });
-  return jsonLogger((line) => file.write(`${line}\n`));
+/** What a log write error means for the person at the PC. */
+const LOG_TROUBLE: Record<string, string> = {
+  ENOSPC: "the data folder's disk is full",
+  EDQUOT: "the data folder's disk quota is used up",
+  EROFS: 'the data folder is on a read-only disk',
+  EACCES: 'this user may not write the data folder',
+  EPERM: 'this user may not write the data folder',
+};
+
+/**
+ * Opens the engine's logs (JSON lines, ids only) in `<dataDir>/logs`, rotated
+ * at 10 MiB over 5 files. A disk that refuses them is said once on stderr and
+ * in the engine's status; the engine runs on.
+ */
+export async function openEngineLog(config: Config, stderr: NodeJS.WritableStream = process.stderr): Promise<FileLogger> {
+  const logger = await openLogFile(join(config.dataDir, 'logs'));
+  const say = (h: LogHealth) => stderr.write(h.state === 'failing'
+    ? `Logs cannot be written (${h.code}: ${LOG_TROUBLE[h.code ?? ''] ?? 'the log folder cannot be written'}); uploads go on.\n`
+    : `Logs are written again${h.dropped ? ` (${h.dropped} lines were lost)` : ''}.\n`);
+  if (logger.health().state === 'failing') say(logger.health());
+  logger.onHealth(say);
+  return logger;
 }
 
 /** Runs an engine on a config until a signal (or, with once, until the queue settles). */
 export async function runEngine(config: Config, options: { once: boolean; beforeStart?: (engine: Engine) => Promise<void> }): Promise<number> {
-  const engine = new Engine(config, { logger: engineLogger(config) });
+  const logger = await openEngineLog(config);
+  let engine: Engine;
+  try {
+    engine = new Engine(config, { logger });
+  } catch (error) {
+    await logger.close();
+    throw error;
+  }
   const stopView = showProgress(engine, process.stdout);
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= engine.close());
+  // The logs close last: what the engine says while stopping is written too.
+  const stop = () => (stopping ??= engine.close().finally(() => logger.close()));
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\n${signal}: stopping; uploads resume where they left off next time\n`);
     void stop().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));

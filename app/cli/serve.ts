@@ -7,7 +7,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { startControlServer, type ControlServer } from '../control/server.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
 import { parseFlags, UsageError } from './flags.ts';
-import { engineLogger } from './run.ts';
+import { openEngineLog } from './run.ts';
 
 export interface Serving {
   engine: Engine;
@@ -23,8 +23,17 @@ export async function startServe(
   const file = resolve(configFile);
   const env = options.env ?? process.env;
   const config = loadConfigFile(file, env);
-  const logger = options.engine?.logger ?? engineLogger(config);
-  const engine = new Engine(config, { logger, ...options.engine, configFile: file, env });
+  // A logger the caller gave is the caller's to close; one opened here closes with the rest.
+  const ownLog = options.engine?.logger ? undefined : await openEngineLog(config);
+  const logger = options.engine?.logger ?? ownLog!;
+  const closeLog = async () => ownLog?.close();
+  let engine: Engine;
+  try {
+    engine = new Engine(config, { logger, ...options.engine, configFile: file, env });
+  } catch (error) {
+    await closeLog();
+    throw error;
+  }
   let control: ControlServer;
   try {
     control = await startControlServer(engine, {
@@ -34,6 +43,7 @@ export async function startServe(
     });
   } catch (error) {
     await engine.close();
+    await closeLog();
     throw error;
   }
   engine.start();
@@ -43,6 +53,7 @@ export async function startServe(
     async close() {
       await control.close();
       await engine.close();
+      await closeLog();
     },
   };
 }

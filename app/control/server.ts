@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UploaderApi } from '../api.ts';
-import { admit, newToken, tokenCookie } from './auth.ts';
+import { admit, newCookieName, newToken, tokenCookie } from './auth.ts';
 import { streamEvents } from './events.ts';
 import { securityHeaders, sendJson } from './headers.ts';
 import { dispatch, PayloadError } from './rpc.ts';
@@ -35,6 +35,7 @@ const MAX_BODY = 1024 * 1024;
 /** Starts serving `api` on 127.0.0.1 only. */
 export async function startControlServer(api: UploaderApi, options: ControlOptions = {}): Promise<ControlServer> {
   const token = options.token ?? newToken();
+  const cookie = newCookieName();
   const distDir = options.distDir ?? defaultDistDir;
   const streams = new Set<() => void>();
   let origin = '';
@@ -42,7 +43,7 @@ export async function startControlServer(api: UploaderApi, options: ControlOptio
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res);
     const url = new URL(req.url ?? '/', origin);
-    const verdict = admit(req, url, token, origin);
+    const verdict = admit(req, url, { token, cookie }, origin);
     if (!verdict.ok) {
       options.onRefused?.(verdict.status, verdict.reason);
       return sendJson(res, verdict.status, { error: verdict.status === 401 ? 'a valid access token is required' : 'forbidden' });
@@ -50,7 +51,7 @@ export async function startControlServer(api: UploaderApi, options: ControlOptio
     if (verdict.fromQuery) {
       // Trade the token in the URL for the cookie, and drop it from the address bar and history.
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
-      res.writeHead(303, { 'Set-Cookie': tokenCookie(token), Location: url.pathname });
+      res.writeHead(303, { 'Set-Cookie': tokenCookie(cookie, token), Location: url.pathname });
       return void res.end();
     }
     if (url.pathname === '/api/events') {

@@ -1,31 +1,63 @@
 // Structured log lines: an event name and name-free facts (ids, codes,
-// traceIds, counts, hashes). The type only admits scalars, and the engine
-// passes ids, never paths; values that look like paths are masked as a last guard.
+// traceIds, counts, hashes), one JSON object per line, written by pino.
+// The engine passes ids, never paths; as a guard, facts under keys that
+// carry secrets or patient data (REDACTED_KEYS) are censored by key. Values
+// are not guessed at: a value is judged by the key it is filed under.
+import { pino, type DestinationStream } from 'pino';
+import type { LogStatus } from '../api.ts';
 
 export type LogFacts = Record<string, string | number | boolean | null | undefined>;
 export type LogLevel = 'info' | 'warn' | 'error';
 
+/** Whether log lines reach their file (app/api.ts's LogStatus: the engine reports it as is). */
+export type LogHealth = LogStatus;
+
 export interface Logger {
   log(level: LogLevel, event: string, facts?: LogFacts): void;
+  /** Present on loggers that can fail (a file): what the engine reports in its status. */
+  health?(): LogHealth;
+  /** Told whenever health() changes; answers the unsubscribe function. */
+  onHealth?(listener: (health: LogHealth) => void): () => void;
 }
 
-/** A logger that writes one JSON object per line to `write`. */
-export function jsonLogger(write: (line: string) => void, now: () => number = Date.now): Logger {
+/**
+ * Keys whose values never reach a log, whatever they hold: secrets (tokens,
+ * passwords, keys, signed URLs) and patient data (file names and paths from
+ * device folders). Matched exactly, at the top level and one level down.
+ */
+export const REDACTED_KEYS = [
+  'token', 'accessToken', 'refreshToken', 'password', 'secret', 'secretKey', 'authorization', 'cookie',
+  'url', 'signedUrl', 'uploadUrl', 'username',
+  'path', 'relPath', 'sourcePath', 'archivePath', 'archiveDir', 'dest', 'name', 'fileName', 'filename',
+] as const;
+
+export const CENSORED = '[redacted]';
+
+/** pino over `destination` with this project's line shape: {"level","at","event",...facts}. */
+export function pinoLogger(destination: DestinationStream, now: () => number = Date.now): Logger {
+  const out = pino(
+    {
+      level: 'info',
+      // No pid or host name: a line says what happened, not where.
+      base: undefined,
+      timestamp: () => `,"at":"${new Date(now()).toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_KEYS.flatMap((k) => [k, `*.${k}`]), censor: CENSORED },
+    },
+    destination,
+  );
   return {
     log(level, event, facts = {}) {
-      const clean: LogFacts = {};
-      for (const [key, value] of Object.entries(facts)) {
-        if (value === undefined) continue;
-        clean[key] = typeof value === 'string' && looksLikePath(value) ? '[path]' : value;
-      }
-      write(JSON.stringify({ at: new Date(now()).toISOString(), level, event, ...clean }));
+      // `event` last: a fact named "event" (a spread transfer event) cannot replace it.
+      out[level]({ ...facts, event });
     },
   };
 }
 
+/** A logger that hands each line (without its newline) to `write`: debugging and tests. */
+export function jsonLogger(write: (line: string) => void, now: () => number = Date.now): Logger {
+  return pinoLogger({ write: (line: string) => write(line.replace(/\n$/, '')) }, now);
+}
+
 /** A logger that drops everything (tests, and callers that show progress instead). */
 export const silentLogger: Logger = { log() {} };
-
-function looksLikePath(value: string): boolean {
-  return /[\\/]/.test(value) && !/^https?:/.test(value) && !/^[A-Za-z0-9_.:-]+$/.test(value);
-}

@@ -5,7 +5,8 @@
 // (engine-entry.ts) gives it a port and exits when it says so.
 import { loadConfigFile } from '../config/load.ts';
 import { invoke, parseCall } from '../api-schemas.ts';
-import { engineLogger } from '../cli/run.ts';
+import { openEngineLog } from '../cli/run.ts';
+import type { FileLogger } from '../engine/log-file.ts';
 import { prepareDemo } from '../cli/start.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import { Engine } from '../engine.ts';
@@ -27,6 +28,7 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
   let engine: Engine | undefined;
   let sandbox: Sandbox | undefined;
   let demoLock: DataFolderLock | undefined;
+  let logger: FileLogger | undefined;
   let starting = false;
   let stopping: Promise<void> | undefined;
   let unsubscribe = () => {};
@@ -43,12 +45,16 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
       // The demo takes the data folder's lock before it starts its sandbox; otherwise the Engine takes it.
       if (request.demo) ({ sandbox, configFile, dataLock: demoLock } = await prepareDemo(undefined));
       const config = loadConfigFile(configFile, env);
-      engine = new Engine(config, { logger: engineLogger(config), configFile, env, ...(demoLock && { dataLock: demoLock }) });
+      logger = await openEngineLog(config);
+      engine = new Engine(config, { logger, configFile, env, ...(demoLock && { dataLock: demoLock }) });
       unsubscribe = engine.onEvent((event) => post({ kind: 'event', event }));
       engine.start({ watch: request.watch !== false });
       post({ kind: 'ready', pid: process.pid });
     } catch (error) {
-      if (!engine) demoLock?.release(); // the engine never took it over
+      if (!engine) {
+        demoLock?.release(); // the engine never took it over
+        await logger?.close();
+      }
       post({ kind: 'failed', ...startFailure(error) });
       void shutdown(2);
     }
@@ -78,6 +84,8 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
       // A transfer that will not stop must not keep the app from quitting; uploads resume next start.
       const outcome = await Promise.race([closing.then(() => 'closed' as const, () => 'failed' as const), bound]);
       clearTimeout(timer);
+      // The logs close last: what the engine says while stopping is written too.
+      await logger?.close().catch(() => {});
       await sandbox?.close().catch(() => {});
       post({ kind: 'stopped' });
       options.onStopped(outcome === 'closed' ? exitCode : 1);

@@ -18,6 +18,16 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A describe block that needs Chromium (and no S3). */
+export function describeWithChromium(name: string, body: () => void): void {
+  if (!existsSync(CHROMIUM)) {
+    if (process.env.CI) throw new Error(`CI must provide Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    describe.skip(`${name} [skipped: no Chromium at ${CHROMIUM}; apt-get install chromium]`, body);
+    return;
+  }
+  describe(name, body);
+}
+
 /** A describe block that needs Chromium and the run's S3 server. */
 export function describeWithBrowser(name: string, body: (target: S3Target) => void): void {
   if (!existsSync(CHROMIUM)) {

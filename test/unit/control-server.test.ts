@@ -1,6 +1,6 @@
 // The control server against a scripted UploaderApi: who gets in (host,
 // origin, token), how payloads are checked, the headers, and the event stream.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ function fakeApi(calls: [string, unknown][]): UploaderApi & { push(e: EngineEven
   return {
     snapshot: async (q) => {
       calls.push(['snapshot', q]);
-      return { at: 0, totals: {} as never, connection: { state: 'ok', advice: null, since: 0 }, folders: [], rows: [], matching: 0 };
+      return { at: 0, totals: {} as never, connection: { state: 'ok', advice: null, since: 0 }, folders: [], logs: { state: 'ok', code: null, dropped: 0, since: 0 }, rows: [], matching: 0 };
     },
     pause: record('pause'), resume: record('resume'), cancel: record('cancel'), retry: record('retry'),
     history: async () => ({ rows: [], matching: 0 }),
@@ -35,8 +35,15 @@ describe('control server', () => {
   let server: ControlServer;
   let calls: [string, unknown][];
   let api: ReturnType<typeof fakeApi>;
-  const dist = mkdtempSync(join(tmpdir(), 'du-dist-'));
+  // The UI's folder, and beside it files a path escape would reach (types the server would serve).
+  const root = mkdtempSync(join(tmpdir(), 'du-dist-'));
+  const dist = join(root, 'dist');
+  mkdirSync(join(dist, 'assets'), { recursive: true });
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>ui</title>');
+  writeFileSync(join(dist, 'assets', 'app.js'), 'export {};');
+  const SECRET = 'SECRET-OUTSIDE-THE-UI';
+  writeFileSync(join(root, 'secret.json'), JSON.stringify({ SECRET }));
+  writeFileSync(join(root, 'dist-secret.json'), JSON.stringify({ SECRET })); // shares the folder's name as a prefix
 
   beforeEach(async () => {
     calls = [];
@@ -90,8 +97,63 @@ describe('control server', () => {
     );
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
-    const escape = await fetch(`${server.origin}/..%2f..%2fetc%2fpasswd`, { headers: { authorization: `Bearer ${server.token}` } });
-    expect(escape.status).toBe(404);
+  });
+
+  /** GET with the path sent byte for byte (fetch would normalise dot segments away). */
+  const rawGet = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request(`${server.origin}/`, { path, headers: { authorization: `Bearer ${server.token}`, ...headers } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+  it('serves files of the UI and none beside it, however the "../" is encoded', async () => {
+    expect((await rawGet('/assets/app.js')).status).toBe(200);
+    // Each of these decodes to a path that names an existing file outside the UI's folder.
+    for (const path of ['/..%2fsecret.json', '/assets/..%2f..%2fsecret.json', '/%2e%2e%2fsecret.json', '/%2E%2E%2Fsecret.json', '/..%2fdist-secret.json', '/assets%2f..%2f..%2fsecret.json']) {
+      const answer = await rawGet(path);
+      expect({ path, status: answer.status }).toEqual({ path, status: 404 });
+      expect(answer.body).not.toContain(SECRET);
+    }
+  });
+
+  it('accepts Sec-Fetch-Site same-origin, none or none sent; refuses same-site (another local port) and cross-site', async () => {
+    expect((await call('snapshot', {}, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await call('snapshot', {}, { 'sec-fetch-site': 'none' })).status).toBe(200);
+    expect((await call('snapshot', {})).status).toBe(200);
+    const refused: string[] = [];
+    await server.close();
+    server = await startControlServer(api, { distDir: dist, onRefused: (_, reason) => refused.push(reason) });
+    expect((await call('snapshot', {}, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await call('snapshot', {}, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await call('snapshot', {}, { 'sec-fetch-site': 'SAME-ORIGIN' })).status).toBe(403);
+    expect((await rawGet('/', { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect(refused).toEqual(['same-site request', 'cross-site request', 'unexpected Sec-Fetch-Site', 'same-site request']);
+    expect(calls.filter(([name]) => name === 'snapshot')).toHaveLength(3);
+  });
+
+  it("names its cookie per instance and reads only its own, so a second instance's cookie neither replaces nor opens it", async () => {
+    const other = await startControlServer(api, { distDir: dist });
+    try {
+      const cookieOf = async (s: ControlServer) => (await fetch(s.url, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      const mine = await cookieOf(server);
+      const theirs = await cookieOf(other);
+      expect(mine.split('=')[0]).toMatch(/^du_token_[0-9a-f]{16}$/);
+      expect(mine.split('=')[0]).not.toBe(theirs.split('=')[0]);
+      const page = (s: ControlServer, cookie: string) => fetch(`${s.origin}/`, { headers: { cookie } });
+      // The browser sends both cookies to both ports (cookies ignore ports): each reads its own.
+      expect((await page(server, `${theirs}; ${mine}`)).status).toBe(200);
+      expect((await page(other, `${theirs}; ${mine}`)).status).toBe(200);
+      expect((await page(server, theirs)).status).toBe(401);
+      // The other instance's token under this instance's cookie name is still the wrong token.
+      expect((await page(server, `${mine.split('=')[0]}=${theirs.split('=').slice(1).join('=')}`)).status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
   it('checks every payload before the engine sees it', async () => {

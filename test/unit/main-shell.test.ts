@@ -35,7 +35,7 @@ function fakeEngine(configFile?: string) {
     start: async (request: unknown) => void (state.started++, state.startedWith.push(request)),
     stop: async () => void state.stopped++,
     onEvent: (l: (e: EngineEvent) => void) => (listeners.add(l), () => listeners.delete(l)),
-    snapshot: async () => ({ at: 0, totals: { counts: state.counts, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null }, connection: { state: 'ok', advice: null, since: 0 }, folders: [], rows: [], matching: 0 }) as Snapshot,
+    snapshot: async () => ({ at: 0, totals: { counts: state.counts, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null }, connection: { state: 'ok', advice: null, since: 0 }, folders: [], logs: { state: 'ok', code: null, since: 0, dropped: 0 }, rows: [], matching: 0 }) as Snapshot,
     history: async () => ({ rows: [], matching: 0 }),
     settings: async () => ({ server: { baseUrl: 'https://b', auth: { type: 'user', username: 'u', hasSecret: true } }, folders: [], transfer: {} }),
     saveSettings: async (input: SettingsInput) => {
