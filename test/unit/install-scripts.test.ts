@@ -3,7 +3,10 @@
 // none: better-sqlite3 ships prebuilt binaries (its implicit `node-gyp
 // rebuild` only finds them and compiles nothing), and electron-winstaller's
 // script picks a 7-Zip for Squirrel installers, which electron-builder's NSIS
-// target never uses. These tests fail when a new dependency brings an install
+// target never uses, and esbuild's postinstall only checks that its platform
+// binary package (@esbuild/linux-x64 and kin, optional dependencies) is there,
+// downloading one otherwise: npm installs it as a package (the packaging test
+// runs esbuild). These tests fail when a new dependency brings an install
 // script nobody looked at, or when the SQLite binary stops coming prebuilt.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
