@@ -6,7 +6,8 @@ import { clockSkew } from './clock-skew.ts';
 import { fullDisk } from './full-disk.ts';
 import { damagedDatabase } from './damaged-database.ts';
 import { frozenEngine } from './frozen-engine.ts';
+import { ipcFuzz } from './ipc-fuzz.ts';
 import { killNine } from './kill-nine.ts';
 import { networkFaults } from './network-faults.ts';
 
-export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew, frozenEngine, fullDisk, damagedDatabase, canary, controlFuzz];
+export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew, frozenEngine, fullDisk, damagedDatabase, canary, controlFuzz, ipcFuzz];
