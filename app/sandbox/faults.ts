@@ -20,7 +20,12 @@ export type OperationName = (typeof operationNames)[number];
  * answer), `status` (a BioT-shaped error; an S3-style XML error for storage
  * ops), `stallAfterBytes` (storage: move that many body bytes, then hang),
  * `corruptEtag` (storage.putPart: answer with a wrong ETag); with none of
- * them the call just runs late.
+ * them the call just runs late. Three more act on the answer of a call that
+ * did its work: `dropAnswer` (the server acted, then the connection is cut:
+ * a lost answer), `holdAnswer` (the server acted and never answers, until the
+ * client hangs up: a process killed while waiting), `opaqueEtag` (storage:
+ * the ETag header is replaced by one that is not an MD5, as a KMS bucket or a
+ * middlebox answers).
  */
 export interface FaultRule {
   op: OperationName;
@@ -34,6 +39,9 @@ export interface FaultRule {
   message?: string;
   stallAfterBytes?: number;
   corruptEtag?: boolean;
+  dropAnswer?: boolean;
+  holdAnswer?: boolean;
+  opaqueEtag?: boolean;
 }
 
 interface ActiveRule {

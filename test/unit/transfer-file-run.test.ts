@@ -83,6 +83,7 @@ function fakeWorld(options: { onPartEtag?: (partNumber: number) => void; partLin
       upload = { ...upload!, state: state === 'completed' ? 'completed' : state === 'cancelled' ? 'cancelled' : 'abandoned' } as UploadRow;
     },
     markCompleting: () => undefined,
+    recordVerification: () => undefined,
   };
   const api: MultipartApi = {
     createSingle: async () => {

@@ -1,0 +1,125 @@
+// Verified at BioT, not assumed: after complete (or a single PUT) the object
+// BioT holds is read back (size and ETag through its download link) and
+// compared with what the uploader computed from the bytes it sent. S3's ETag
+// for a multipart object is the MD5 of the parts' binary MD5s plus "-N"; for
+// a single PUT it is the object's MD5. KMS buckets and some middleboxes answer
+// other ETags: those objects are "not checkable", said with the reason, never
+// taken as verified.
+import { createHash } from 'node:crypto';
+import { request } from 'undici';
+import { BiotError } from '../biot/errors.ts';
+import type { PartRow, ReadBackResult, UploadRow } from '../store/types.ts';
+import { backoffDelay } from './backoff.ts';
+import { sleep } from './sleep.ts';
+import type { TransferDeps, TransferJob } from './transfer-types.ts';
+
+/** The object's size and ETag as storage reports them. */
+export interface ObjectFacts {
+  size: number;
+  etag: string;
+}
+
+/** The ETag S3 gives an object assembled from these parts: md5(md5_1 || ... || md5_N) + "-N". */
+export function multipartEtag(parts: readonly PartRow[]): string | undefined {
+  if (parts.length === 0 || parts.some((p) => !p.md5)) return undefined;
+  const outer = createHash('md5');
+  for (const p of parts) outer.update(Buffer.from(p.md5 as string, 'hex'));
+  return `${outer.digest('hex')}-${parts.length}`;
+}
+
+function bare(etag: string): string {
+  return etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '').toLowerCase();
+}
+
+/** Compares what storage holds with what was sent. `expectedEtag` is bare hex (with "-N" for multipart). */
+export function verdictOf(facts: ObjectFacts, expected: { size: number; etag: string }): ReadBackResult {
+  const etag = bare(facts.etag);
+  const base = { size: facts.size, etag, expectedEtag: expected.etag };
+  if (facts.size !== expected.size) return { verdict: 'mismatch', reason: 'SIZE_MISMATCH', ...base };
+  if (!/^[0-9a-f]{32}(-\d{1,5})?$/.test(etag)) return { verdict: 'not-checkable', reason: 'OPAQUE_ETAG', ...base };
+  return etag === expected.etag ? { verdict: 'verified', ...base } : { verdict: 'mismatch', reason: 'ETAG_MISMATCH', ...base };
+}
+
+/** A download check that cannot say anything yet (BioT or storage failing); 'gone' is BioT saying the file has no bytes. */
+class ReadBackFailed extends Error {
+  override name = 'ReadBackFailed';
+  readonly code: string;
+  constructor(code: string) {
+    super(`reading the object back failed (${code})`);
+    this.code = code;
+  }
+}
+
+/**
+ * Reads the object's size and ETag through a fresh download link: HEAD first,
+ * then a GET of byte 0 (a link signed for GET refuses HEAD on S3), whose
+ * Content-Range carries the full size. 'gone' when BioT says the file holds
+ * nothing (404); throws ReadBackFailed for anything that proves nothing.
+ */
+export async function readObject(deps: TransferDeps, biotFileId: string, signal: AbortSignal): Promise<ObjectFacts | 'gone'> {
+  let url: string;
+  try {
+    url = (await deps.api.downloadLink(biotFileId, { signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) })).signedUrl;
+  } catch (error) {
+    signal.throwIfAborted();
+    if (error instanceof BiotError && error.code === 'FILE_ID_NOT_FOUND') return 'gone';
+    throw new ReadBackFailed(error instanceof BiotError ? `DOWNLOAD_LINK_${error.code}` : 'DOWNLOAD_LINK_NETWORK');
+  }
+  const timeout = AbortSignal.any([signal, AbortSignal.timeout(30_000)]);
+  try {
+    const head = await request(url, { method: 'HEAD', dispatcher: deps.dispatcher, signal: timeout });
+    await head.body.dump();
+    const etag = head.headers.etag;
+    const length = Number(head.headers['content-length']);
+    if (head.statusCode === 200 && typeof etag === 'string' && Number.isSafeInteger(length)) return { size: length, etag };
+    const ranged = await request(url, { method: 'GET', dispatcher: deps.dispatcher, signal: timeout, headers: { range: 'bytes=0-0' } });
+    // At most one byte (or a whole empty object) is read: the body is dropped after the headers.
+    await ranged.body.dump({ limit: 1024 });
+    const rangedEtag = ranged.headers.etag;
+    const total = sizeFromRange(ranged.headers['content-range']) ?? (ranged.statusCode === 200 ? Number(ranged.headers['content-length']) : NaN);
+    if ((ranged.statusCode === 206 || ranged.statusCode === 200 || ranged.statusCode === 416) && typeof rangedEtag === 'string' && Number.isSafeInteger(total)) {
+      return { size: total, etag: rangedEtag };
+    }
+    if (ranged.statusCode === 416 && total === 0) return { size: 0, etag: '' };
+    throw new ReadBackFailed(`STORAGE_${ranged.statusCode}`);
+  } catch (error) {
+    signal.throwIfAborted();
+    if (error instanceof ReadBackFailed) throw error;
+    throw new ReadBackFailed('STORAGE_NETWORK');
+  }
+}
+
+// "bytes 0-0/1234" (or "bytes */1234" on a 416) -> 1234.
+function sizeFromRange(header: string | string[] | undefined): number | undefined {
+  const match = typeof header === 'string' ? /\/(\d+)\s*$/.exec(header) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Reads the upload's object back, with backoff while BioT or storage fail, and
+ * judges it. 'gone': BioT holds nothing under that id. After the attempts, a
+ * check that never answered is 'not-checkable' with the last failure's code.
+ */
+export async function checkAtBiot(
+  deps: TransferDeps,
+  job: TransferJob,
+  upload: UploadRow,
+  expectedEtag: string | undefined,
+): Promise<ReadBackResult | 'gone'> {
+  const attempts = deps.settings.readBackAttempts;
+  let code = 'UNKNOWN';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const facts = await readObject(deps, upload.biotFileId, job.signal);
+      if (facts === 'gone') return 'gone';
+      if (!expectedEtag) return { verdict: 'not-checkable', reason: 'NO_PART_MD5', size: facts.size, etag: bare(facts.etag) };
+      return verdictOf(facts, { size: upload.fileSize, etag: expectedEtag });
+    } catch (error) {
+      if (!(error instanceof ReadBackFailed)) throw error;
+      code = error.code;
+      deps.log?.({ event: 'read-back-retry', fileId: job.fileId, uploadId: upload.id, code });
+    }
+    if (attempt < attempts) await sleep(backoffDelay(attempt, { baseMs: deps.settings.retryBaseMs, maxMs: deps.settings.retryMaxMs }), job.signal);
+  }
+  return { verdict: 'not-checkable', reason: code, expectedEtag: expectedEtag ?? null };
+}
