@@ -11,7 +11,7 @@ import type { FaultBook } from './faults.ts';
 import { sendS3Error } from './http-io.ts';
 import { checkLink } from './link-signing.ts';
 import { StoreRefusedError } from './object-store.ts';
-import { applyStorageFault, corruptEtag, opaqueEtagFor, stallAfter, swallowAnswer } from './storage-faults.ts';
+import { applyStorageFault, corruptEtag, corruptEtagLike, opaqueEtagFor, stallAfter, swallowAnswer } from './storage-faults.ts';
 import type { StorageLog, StorageOperation, StorageTarget } from './storage-log.ts';
 
 const partPath = /^\/_storage\/uploads\/([A-Za-z0-9-]+)\/(\d{1,5})$/;
@@ -78,7 +78,7 @@ export async function serveDiskStorage(store: DiskStore, secret: string, faults:
     const size = await stat(path).then((s) => s.size, () => undefined);
     if (size === undefined) return sendS3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
     const etag = (await store.objectEtag(key)) ?? '';
-    res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream', etag: fault?.opaqueEtag && etag ? opaqueEtagFor(etag) : etag });
+    res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream', etag: fault?.corruptEtag && etag ? corruptEtagLike(etag) : fault?.opaqueEtag && etag ? opaqueEtagFor(etag) : etag });
     if (method === 'HEAD') return void res.end();
     const source = createReadStream(path);
     if (fault?.stallAfterBytes !== undefined) await pipeline(source, stallAfter(fault.stallAfterBytes), res);

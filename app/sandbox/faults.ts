@@ -19,7 +19,7 @@ export type OperationName = (typeof operationNames)[number];
  * `delayMs`, the first of these applies: `drop` (destroy the socket, no
  * answer), `status` (a BioT-shaped error; an S3-style XML error for storage
  * ops), `stallAfterBytes` (storage: move that many body bytes, then hang),
- * `corruptEtag` (storage.putPart: answer with a wrong ETag); with none of
+ * `corruptEtag` (storage.putPart, storage.get: answer with a wrong MD5-shaped ETag); with none of
  * them the call just runs late. Three more act on the answer of a call that
  * did its work: `dropAnswer` (the server acted, then the connection is cut:
  * a lost answer), `holdAnswer` (the server acted and never answers, until the

@@ -39,6 +39,12 @@ export function stallAfter(limit: number): Transform {
 /** The ETag a corruptEtag fault answers with: quoted, MD5-shaped, matching no real part. */
 export const corruptEtag = '"00000000000000000000000000000bad"';
 
+/** A corruptEtag fault's answer in place of `etag`: MD5-shaped, matching nothing, keeping a multipart "-N". */
+export function corruptEtagLike(etag: string): string {
+  const parts = /-(\d+)"?$/.exec(etag)?.[1];
+  return parts ? `${corruptEtag.slice(0, -1)}-${parts}"` : corruptEtag;
+}
+
 /** The ETag an opaqueEtag fault answers with: quoted, not MD5-shaped (what SSE-KMS objects get). */
 export function opaqueEtagFor(etag: string): string {
   const bare = etag.replace(/"/g, '');
