@@ -72,15 +72,18 @@ export async function readObject(deps: TransferDeps, biotFileId: string, signal:
     const etag = head.headers.etag;
     const length = Number(head.headers['content-length']);
     if (head.statusCode === 200 && typeof etag === 'string' && Number.isSafeInteger(length)) return { size: length, etag };
-    const ranged = await request(url, { method: 'GET', dispatcher: deps.dispatcher, signal: timeout, headers: { range: 'bytes=0-0' } });
-    // At most one byte (or a whole empty object) is read: the body is dropped after the headers.
+    let ranged = await request(url, { method: 'GET', dispatcher: deps.dispatcher, signal: timeout, headers: { range: 'bytes=0-0' } });
     await ranged.body.dump({ limit: 1024 });
-    const rangedEtag = ranged.headers.etag;
-    const total = sizeFromRange(ranged.headers['content-range']) ?? (ranged.statusCode === 200 ? Number(ranged.headers['content-length']) : NaN);
-    if ((ranged.statusCode === 206 || ranged.statusCode === 200 || ranged.statusCode === 416) && typeof rangedEtag === 'string' && Number.isSafeInteger(total)) {
-      return { size: total, etag: rangedEtag };
+    if (ranged.statusCode === 416) {
+      // An empty object has no byte 0: ask for all of it (nothing).
+      ranged = await request(url, { method: 'GET', dispatcher: deps.dispatcher, signal: timeout });
+      await ranged.body.dump({ limit: 1024 });
     }
-    if (ranged.statusCode === 416 && total === 0) return { size: 0, etag: '' };
+    const rangedEtag = ranged.headers.etag;
+    const total = ranged.statusCode === 206 ? sizeFromRange(ranged.headers['content-range']) : Number(ranged.headers['content-length']);
+    if ((ranged.statusCode === 206 || ranged.statusCode === 200) && typeof rangedEtag === 'string' && Number.isSafeInteger(total)) {
+      return { size: total as number, etag: rangedEtag };
+    }
     throw new ReadBackFailed(`STORAGE_${ranged.statusCode}`);
   } catch (error) {
     signal.throwIfAborted();
@@ -89,7 +92,7 @@ export async function readObject(deps: TransferDeps, biotFileId: string, signal:
   }
 }
 
-// "bytes 0-0/1234" (or "bytes */1234" on a 416) -> 1234.
+// "bytes 0-0/1234" -> 1234.
 function sizeFromRange(header: string | string[] | undefined): number | undefined {
   const match = typeof header === 'string' ? /\/(\d+)\s*$/.exec(header) : null;
   return match ? Number(match[1]) : undefined;

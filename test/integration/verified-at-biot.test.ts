@@ -38,7 +38,8 @@ describeWithS3('verified at BioT: read-back after complete gates delete and move
     const big = await watchAndDrop('night.edf', 12 * MiB, { afterUpload: 'delete' });
     put(join(t.world.inbox, 'summary.xml'), 100_000);
     await until('both deleted', () => allRows(t.engine!).length === 2 && allRows(t.engine!).every((r) => r.postAction === 'deleted'));
-    const [multi, single] = allRows(t.engine!);
+    const multi = allRows(t.engine!).find((r) => r.size === 12 * MiB);
+    const single = allRows(t.engine!).find((r) => r.size === 100_000);
     expect(multi).toMatchObject({ state: 'done', verification: 'verified', verificationReason: null });
     expect(single).toMatchObject({ state: 'done', verification: 'verified', verificationReason: null });
     expect(readBacks(multi!.id)).toEqual([expect.objectContaining({ verdict: 'verified', size: 12 * MiB, etag: expect.stringMatching(/^[0-9a-f]{32}-3$/) })]);
@@ -46,6 +47,13 @@ describeWithS3('verified at BioT: read-back after complete gates delete and move
     expect(existsSync(big)).toBe(false);
     const history = await t.engine!.history();
     expect(history.rows.map((r) => r.verification)).toEqual(['verified', 'verified']);
+  }, 60_000);
+
+  it('verifies an empty export too (no byte 0 to range over) and deletes it', async () => {
+    const path = await watchAndDrop('marker.xml', 0, { afterUpload: 'delete' });
+    await until('deleted', () => allRows(t.engine!)[0]?.postAction === 'deleted');
+    expect(allRows(t.engine!)[0]).toMatchObject({ state: 'done', size: 0, verification: 'verified' });
+    expect(existsSync(path)).toBe(false);
   }, 60_000);
 
   it('keeps the source of a file whose ETag is opaque (KMS bucket), and says why', async () => {
