@@ -132,4 +132,22 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 30 * MiB });
     expect(done.verification).toBe('verified');
   }, 60_000);
+
+  it('Cancel then Retry of a paused file whose upload storage forgot sends it on a fresh upload', async () => {
+    const { row, sha256 } = await start('paused.edf', 30 * MiB, { partSizeMiB: 5, parallelParts: 1, maxBytesPerSecond: 8 * MiB });
+    await until('a part landed', () => t.engine!.store.fileById(row.id)!.bytesDone >= 5 * MiB);
+    await t.engine!.pause({ fileId: row.id });
+    const dead = t.engine!.store.currentUpload(row.id)!;
+    // While it sits paused (the PC off for days), a lifecycle rule aborts the upload in storage.
+    await t.world.sandbox.forgetStorageUpload(dead.biotFileId);
+    await t.engine!.cancel({ fileId: row.id });
+    await t.engine!.retry({ fileId: row.id });
+    await t.engine!.whenSettled({ maxAttempts: 1 });
+    const done = t.engine!.store.fileById(row.id)!;
+    expect(done).toMatchObject({ state: 'done', attempts: 0 });
+    const uploads = t.engine!.store.uploadsFor(row.id);
+    expect(uploads.map((u) => u.state)).toEqual(['abandoned', 'completed']);
+    expect(uploads[1]!.biotFileId).not.toBe(dead.biotFileId);
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 30 * MiB });
+  }, 60_000);
 });
