@@ -150,4 +150,25 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     expect(uploads[1]!.biotFileId).not.toBe(dead.biotFileId);
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 30 * MiB });
   }, 60_000);
+
+  it('does not record the hash of bytes written after the upload completed (multipart, hashed after)', async () => {
+    // A growing recording has no hash at intake; it is hashed once BioT holds it.
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 0.5 }], transfer: { partSizeMiB: 5 } }), { transfer: quick });
+    t.engine.start({ watch: false });
+    const path = join(t.world.inbox, 'rec.edf');
+    const sha256 = writeRandomFile(path, 6 * MiB);
+    // The complete is slow to act: the device appends a trailer meanwhile, after the last part went.
+    t.world.sandbox.faults.add({ op: 'file.complete', delayMs: 1_500 });
+    const row = (await t.engine.enqueue(path))!;
+    await until('completing', () => t.engine!.store.fileById(row.id)?.state === 'completing', 30_000, 20);
+    const fd = openSync(path, 'a');
+    writeSync(fd, randomBytes(1024));
+    closeSync(fd);
+    await t.engine.whenSettled({ maxAttempts: 1 });
+    const done = t.engine.store.fileById(row.id)!;
+    expect(done.state).toBe('done');
+    expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 6 * MiB });
+    // No hash rather than the hash of a file BioT does not hold.
+    expect(done.sha256).toBeNull();
+  }, 60_000);
 });
