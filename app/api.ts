@@ -135,6 +135,13 @@ export interface HistoryRow {
   entityId: string | null;
   /** For a duplicate: the queue id of the file that was uploaded. */
   duplicateOf: number | null;
+  /** What reading BioT's object back proved (the original's, for a duplicate); null: never checked. */
+  verification: 'verified' | 'not-checkable' | 'mismatch' | null;
+  /** Why it is not verified (OPAQUE_ETAG, DOWNLOAD_LINK_...); null when verified. */
+  verificationReason: string | null;
+  /** What the post-upload action did, and why not when it was skipped (e.g. UNVERIFIED). */
+  postAction: 'moved' | 'deleted' | 'failed' | 'skipped' | null;
+  postActionError: string | null;
 }
 
 export interface HistoryPage {

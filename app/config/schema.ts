@@ -47,6 +47,12 @@ const folder = z
     quietSeconds: z.number().min(0).max(3600).default(5),
     afterUpload: z.enum(['leave', 'move', 'delete']).default('leave'),
     archiveDir: z.string().min(1).optional(),
+    /**
+     * What afterUpload does for a file BioT's copy of which could not be
+     * verified (an opaque ETag, BioT not answering the read-back): 'keep' the
+     * source (the row says why), or 'apply' the action anyway.
+     */
+    afterUploadUnverified: z.enum(['keep', 'apply']).default('keep'),
     attach: attach.optional(),
     /** Skip hidden files and the temporary files device software and Office/Windows/macOS leave behind. */
     ignoreTemporary: z.boolean().default(true),

@@ -16,5 +16,6 @@ export function storeLedger(store: Store): TransferLedger {
     markEtagsSaved: (uploadId, partNumbers) => void store.markEtagsSaved(uploadId, partNumbers),
     closeUpload: (uploadId, state) => void store.closeUpload(uploadId, state),
     markCompleting: (fileId) => void store.markCompleting(fileId),
+    recordVerification: (uploadId, result) => store.recordVerification(uploadId, result),
   };
 }

@@ -190,7 +190,7 @@ export class Scheduler {
       outcome = { kind: 'retry', code: 'FOLDER_UNREACHABLE', message: 'its folder cannot be reached; will try again' };
     }
     if (outcome.kind === 'done') {
-      await this.#hashIfMissing(row.id, row.sourcePath);
+      await this.#hashIfMissing(row.id, row.sourcePath, outcome.sha256, active.controller.signal);
       outcome = await this.#attach(row, outcome, active.controller.signal);
     }
     this.#settle(row.id, outcome);
@@ -251,12 +251,32 @@ export class Scheduler {
 
   /**
    * Files sent while still growing, or re-queued after a change, have no hash
-   * yet: record it now, for the audit and for dedup of later exports.
+   * yet: record it now, for the audit and for dedup of later exports. It must
+   * be the hash of the bytes sent: a single upload computed it in the same
+   * read that sent them (`sent`); otherwise the file is hashed only while its
+   * size and mtime are still those of the completed upload, before and after
+   * the read, and the read stops when the transfer is stopped.
    */
-  async #hashIfMissing(fileId: number, path: string): Promise<void> {
-    if (this.#deps.store.fileById(fileId)?.sha256) return;
+  async #hashIfMissing(fileId: number, path: string, sent: string | undefined, signal: AbortSignal): Promise<void> {
+    const { store } = this.#deps;
+    const row = store.fileById(fileId);
+    if (!row || row.sha256) {
+      if (row?.sha256 && sent && row.sha256 !== sent) this.#deps.log.log('warn', 'hash-differs', { fileId });
+      return;
+    }
     try {
-      this.#deps.store.recordHash(fileId, await sha256File(path));
+      if (sent) {
+        store.recordHash(fileId, sent);
+        return;
+      }
+      const upload = store.uploadsFor(fileId).filter((u) => u.state === 'completed').at(-1);
+      const same = async () => {
+        const now = await stat(path);
+        return upload !== undefined && now.size === upload.fileSize && Math.trunc(now.mtimeMs) === upload.fileMtimeMs;
+      };
+      if (!(await same())) return;
+      const sha256 = await sha256File(path, signal);
+      if (await same()) store.recordHash(fileId, sha256);
     } catch {
       // The upload is sound without it; a vanished or locked source must not undo it.
     }

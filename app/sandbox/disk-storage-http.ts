@@ -11,7 +11,7 @@ import type { FaultBook } from './faults.ts';
 import { sendS3Error } from './http-io.ts';
 import { checkLink } from './link-signing.ts';
 import { StoreRefusedError } from './object-store.ts';
-import { applyStorageFault, corruptEtag, stallAfter } from './storage-faults.ts';
+import { applyStorageFault, corruptEtag, corruptEtagLike, opaqueEtagFor, stallAfter, swallowAnswer } from './storage-faults.ts';
 import type { StorageLog, StorageOperation, StorageTarget } from './storage-log.ts';
 
 const partPath = /^\/_storage\/uploads\/([A-Za-z0-9-]+)\/(\d{1,5})$/;
@@ -63,19 +63,22 @@ export async function serveDiskStorage(store: DiskStore, secret: string, faults:
       const partNumber = Number(part);
       if (partNumber < 1 || partNumber > 10000) return sendS3Error(res, 400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000');
       const etag = await store.putPart(uploadId, partNumber, body);
-      res.writeHead(200, { etag: fault?.corruptEtag ? corruptEtag : etag, 'content-length': 0 });
+      if (swallowAnswer(fault, res)) return;
+      res.writeHead(200, { etag: fault?.corruptEtag ? corruptEtag : fault?.opaqueEtag ? opaqueEtagFor(etag) : etag, 'content-length': 0 });
       return void res.end();
     }
     const key = decodeURIComponent((objectPath.exec(url.pathname) as RegExpExecArray)[1] as string);
     if (op === 'storage.putObject') {
       const etag = await store.putObject(key, body);
-      res.writeHead(200, { etag, 'content-length': 0 });
+      if (swallowAnswer(fault, res)) return;
+      res.writeHead(200, { etag: fault?.opaqueEtag ? opaqueEtagFor(etag) : etag, 'content-length': 0 });
       return void res.end();
     }
     const path = store.objectPath(key);
     const size = await stat(path).then((s) => s.size, () => undefined);
     if (size === undefined) return sendS3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
-    res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream', etag: (await store.objectEtag(key)) ?? '' });
+    const etag = (await store.objectEtag(key)) ?? '';
+    res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream', etag: fault?.corruptEtag && etag ? corruptEtagLike(etag) : fault?.opaqueEtag && etag ? opaqueEtagFor(etag) : etag });
     if (method === 'HEAD') return void res.end();
     const source = createReadStream(path);
     if (fault?.stallAfterBytes !== undefined) await pipeline(source, stallAfter(fault.stallAfterBytes), res);

@@ -19,8 +19,13 @@ export type OperationName = (typeof operationNames)[number];
  * `delayMs`, the first of these applies: `drop` (destroy the socket, no
  * answer), `status` (a BioT-shaped error; an S3-style XML error for storage
  * ops), `stallAfterBytes` (storage: move that many body bytes, then hang),
- * `corruptEtag` (storage.putPart: answer with a wrong ETag); with none of
- * them the call just runs late.
+ * `corruptEtag` (storage.putPart, storage.get: answer with a wrong MD5-shaped ETag); with none of
+ * them the call just runs late. Three more act on the answer of a call that
+ * did its work: `dropAnswer` (the server acted, then the connection is cut:
+ * a lost answer), `holdAnswer` (the server acted and never answers, until the
+ * client hangs up: a process killed while waiting), `opaqueEtag` (storage:
+ * the ETag header is replaced by one that is not an MD5, as a KMS bucket or a
+ * middlebox answers).
  */
 export interface FaultRule {
   op: OperationName;
@@ -36,6 +41,9 @@ export interface FaultRule {
   corruptEtag?: boolean;
   /** With `status`: a Retry-After header in seconds (429/503 from a loaded BioT). */
   retryAfterSeconds?: number;
+  dropAnswer?: boolean;
+  holdAnswer?: boolean;
+  opaqueEtag?: boolean;
 }
 
 interface ActiveRule {

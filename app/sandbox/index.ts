@@ -64,6 +64,12 @@ export interface Sandbox {
   unlock(kind: PrincipalKind): void;
   calls(op: OperationName): number;
   /**
+   * Storage forgets a multipart upload while BioT still thinks it open, as a
+   * bucket lifecycle rule (AbortIncompleteMultipartUpload) does: its part PUTs
+   * then answer 404 NoSuchUpload. `biotFileId` names the upload.
+   */
+  forgetStorageUpload(biotFileId: string): Promise<void>;
+  /**
    * Every storage request seen (disk store; S3 only with proxyStorage), oldest
    * first, each written once answered: status 0 = dropped / no answer.
    */
@@ -152,6 +158,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     unlock: (kind) => void (ctx.settings.lockedUntil[kind] = 0),
     calls: (op) => faults.calls(op),
+    async forgetStorageUpload(biotFileId) {
+      const file = state.file(biotFileId);
+      if (!file?.uploadId) throw new Error('no multipart upload with that BioT file id');
+      await store.abort(file.key, file.uploadId);
+    },
     storageLog: () => storageLog.entries(),
     registerEntity: (kind, id) => registerEntity(ctx, kind, id),
     files: () => Object.values(state.doc.files),

@@ -7,7 +7,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import type { FaultBook } from './faults.ts';
 import { sendS3Error } from './http-io.ts';
-import { applyStorageFault, corruptEtag, stallAfter } from './storage-faults.ts';
+import { applyStorageFault, corruptEtagLike, opaqueEtagFor, stallAfter, swallowAnswer } from './storage-faults.ts';
 import type { StorageLog, StorageOperation, StorageTarget } from './storage-log.ts';
 
 /** Headers that describe one hop, not the request; never forwarded. */
@@ -60,7 +60,14 @@ export async function proxyToS3(endpoint: string, faults: FaultBook, log: Storag
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined && !hopHeaders.has(name)) out[name] = value;
     }
-    if (fault?.corruptEtag && method === 'PUT' && out.etag) out.etag = corruptEtag;
+    // On a download (storage.get) this makes the read-back see an object other than the one sent.
+    if (fault?.corruptEtag && typeof out.etag === 'string') out.etag = corruptEtagLike(out.etag);
+    if (fault?.opaqueEtag && typeof out.etag === 'string') out.etag = opaqueEtagFor(out.etag);
+    if (swallowAnswer(fault, res)) {
+      // S3 has acted (the object or part is stored); its answer is thrown away.
+      answer.resume();
+      return;
+    }
     res.writeHead(answer.statusCode ?? 502, out);
     const body = fault?.stallAfterBytes !== undefined && method !== 'PUT' ? answer.pipe(stallAfter(fault.stallAfterBytes)) : answer;
     body.pipe(res);

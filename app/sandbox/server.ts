@@ -7,6 +7,7 @@ import type { Route, SandboxContext } from './context.ts';
 import { BiotError, defaultCodeFor, errorBody } from './errors.ts';
 import { pause, type FaultBook } from './faults.ts';
 import { readJson, sendJson } from './http-io.ts';
+import { swallowAnswer } from './storage-faults.ts';
 import { verifyToken } from './tokens.ts';
 
 export interface Dispatcher {
@@ -70,6 +71,10 @@ export async function dispatch(d: Dispatcher, req: IncomingMessage, res: ServerR
     }
     const body = req.method === 'GET' || req.method === 'DELETE' ? (req.resume(), undefined) : await readJson(req);
     const answer = await route.handle(d.ctx, (route.pattern.exec(path) ?? []).slice(1), body, req);
+    if (swallowAnswer(fault, res)) {
+      d.ctx.log(`fault lost answer op=${route.op}`);
+      return;
+    }
     if (answer.body === undefined) res.writeHead(answer.status, { 'content-length': 0 }).end();
     else sendJson(res, answer.status, answer.body);
   } catch (error) {

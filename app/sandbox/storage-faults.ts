@@ -38,3 +38,28 @@ export function stallAfter(limit: number): Transform {
 
 /** The ETag a corruptEtag fault answers with: quoted, MD5-shaped, matching no real part. */
 export const corruptEtag = '"00000000000000000000000000000bad"';
+
+/** A corruptEtag fault's answer in place of `etag`: MD5-shaped, matching nothing, keeping a multipart "-N". */
+export function corruptEtagLike(etag: string): string {
+  const parts = /-(\d+)"?$/.exec(etag)?.[1];
+  return parts ? `${corruptEtag.slice(0, -1)}-${parts}"` : corruptEtag;
+}
+
+/** The ETag an opaqueEtag fault answers with: quoted, not MD5-shaped (what SSE-KMS objects get). */
+export function opaqueEtagFor(etag: string): string {
+  const bare = etag.replace(/"/g, '');
+  return `"kms-${bare.split('').reverse().join('')}"`;
+}
+
+/**
+ * For dropAnswer / holdAnswer: the work is done, the answer never arrives.
+ * true when the fault took the answer over.
+ */
+export function swallowAnswer(fault: FaultRule | undefined, res: ServerResponse): boolean {
+  if (fault?.dropAnswer) {
+    res.socket?.destroy();
+    return true;
+  }
+  // Held until the client goes away (killed, timed out); the socket then closes by itself.
+  return fault?.holdAnswer === true;
+}

@@ -4,6 +4,7 @@
 // 100k rows at once.
 import type { StoreContext } from './db.ts';
 import { likePattern } from './reads.ts';
+import type { PostAction, Verdict } from './types.ts';
 
 /** One finished file (uploaded, or recognised as a duplicate of an upload). */
 export interface HistoryEntry {
@@ -20,6 +21,13 @@ export interface HistoryEntry {
   entityId: string | null;
   /** For a duplicate: the queue id of the file that was uploaded. */
   duplicateOf: number | null;
+  /** What reading BioT's object back proved (the original's, for a duplicate); null: never checked. */
+  verification: Verdict | null;
+  /** Why it is not verified (OPAQUE_ETAG, DOWNLOAD_LINK_...); null when verified. */
+  verificationReason: string | null;
+  /** What the post-upload action did, and why not when it was skipped (e.g. UNVERIFIED). */
+  postAction: PostAction | null;
+  postActionError: string | null;
 }
 
 export interface HistoryQuery {
@@ -43,7 +51,10 @@ export function history(ctx: StoreContext, q: HistoryQuery = {}): { entries: His
               coalesce(f.biot_file_id, o.biot_file_id) AS biotFileId,
               coalesce(f.attach_entity_type, o.attach_entity_type) AS entityType,
               coalesce(f.attach_entity_id, o.attach_entity_id) AS entityId,
-              f.duplicate_of AS duplicateOf
+              f.duplicate_of AS duplicateOf,
+              CASE WHEN f.duplicate_of IS NULL THEN f.verification ELSE o.verification END AS verification,
+              CASE WHEN f.duplicate_of IS NULL THEN f.verification_reason ELSE o.verification_reason END AS verificationReason,
+              f.post_action AS postAction, f.post_action_error AS postActionError
          FROM files f LEFT JOIN files o ON o.id = f.duplicate_of
         WHERE ${where} ORDER BY f.id DESC LIMIT @limit OFFSET @offset`,
     )

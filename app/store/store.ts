@@ -15,7 +15,7 @@ import * as sources from './sources.ts';
 import type { FileState } from './states.ts';
 import type {
   AfterUpload, AttentionInput, AuditRow, EnqueueInput, FailureInput, FilePage, FileRow, ListQuery, NewUpload,
-  PartRow, PlannedPart, PostAction, RecoveryCounts, Snapshot, UploadRow, UploadState,
+  PartRow, PlannedPart, PostAction, ReadBackResult, RecoveryCounts, Snapshot, UploadRow, UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
 
@@ -77,6 +77,7 @@ export class Store {
     return growing.finalizeUpload(this.#ctx, uploadId, final);
   }
   closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow { return uploads.closeUpload(this.#ctx, uploadId, state); }
+  recordVerification(uploadId: number, result: ReadBackResult): void { uploads.recordVerification(this.#ctx, uploadId, result); }
   partsOf(uploadId: number): PartRow[] { return uploads.partsOf(this.#ctx, uploadId); }
 
   // parts

@@ -39,7 +39,26 @@ export interface FileRow {
    * 'delete' rows ever get a post-upload action (null: done before v3, left alone).
    */
   postActionIntent: AfterUpload | null;
+  /** What reading the assembled object back at BioT proved (null: never checked, e.g. done before v4). */
+  verification: Verdict | null;
+  /** Why it is not 'verified' (a code such as OPAQUE_ETAG); null when verified or never checked. */
+  verificationReason: string | null;
 }
+
+/** The read-back verdict: the object's size and ETag match what was sent, cannot be checked, or differ. */
+export type Verdict = 'verified' | 'not-checkable' | 'mismatch';
+
+/** What reading an upload's object back at BioT showed; codes and ETags only. */
+export interface ReadBackResult {
+  verdict: Verdict;
+  /** Why it is not verified (OPAQUE_ETAG, SIZE_MISMATCH, DOWNLOAD_CHECK_FAILED...). */
+  reason?: string | null;
+  /** The size and ETag BioT's object has, and the ETag the uploader computed from what it sent. */
+  size?: number | null;
+  etag?: string | null;
+  expectedEtag?: string | null;
+}
+
 
 export type PostAction = 'moved' | 'deleted' | 'failed' | 'skipped';
 
@@ -94,7 +113,8 @@ export type AuditEvent =
   | 'attached'
   | 'source-changed'
   | 'post-action'
-  | 'held';
+  | 'held'
+  | 'read-back';
 
 /** Structured, name-free facts about an event: ids, codes, counts, hashes. */
 export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;

@@ -6,7 +6,7 @@ import type { StoreContext } from './db.ts';
 import { NotFoundError, StoreConflictError } from './errors.ts';
 import { toPartRow, toUploadRow } from './rows.ts';
 import { requireFile } from './transition.ts';
-import type { NewUpload, PartRow, PlannedPart, UploadRow, UploadState } from './types.ts';
+import type { NewUpload, PartRow, PlannedPart, ReadBackResult, UploadRow, UploadState } from './types.ts';
 
 /** Read an upload or throw NotFoundError. */
 export function requireUpload(ctx: StoreContext, uploadId: number): UploadRow {
@@ -94,5 +94,32 @@ export function startUpload(ctx: StoreContext, fileId: number, u: NewUpload, pla
     const upload = createUpload(ctx, fileId, u);
     planParts(ctx, upload.id, planned);
     return upload;
+  });
+}
+
+/**
+ * Record the read-back verdict of an upload on its file (the History and the
+ * post-upload gate read it) and in the audit ('read-back'), in one transaction.
+ */
+export function recordVerification(ctx: StoreContext, uploadId: number, r: ReadBackResult): void {
+  ctx.write(() => {
+    const upload = requireUpload(ctx, uploadId);
+    ctx
+      .stmt('UPDATE files SET verification = ?, verification_reason = ?, updated_at = ? WHERE id = ?')
+      .run(r.verdict, r.verdict === 'verified' ? null : (r.reason ?? null), ctx.now(), upload.fileId);
+    writeAudit(ctx, {
+      fileId: upload.fileId,
+      uploadId,
+      event: 'read-back',
+      detail: {
+        verdict: r.verdict,
+        reason: r.reason ?? null,
+        biotFileId: upload.biotFileId,
+        expectedSize: upload.fileSize,
+        size: r.size ?? null,
+        etag: r.etag ?? null,
+        expectedEtag: r.expectedEtag ?? null,
+      },
+    });
   });
 }

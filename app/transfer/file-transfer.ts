@@ -53,15 +53,14 @@ async function runUpload(
   const mtimeMs = Math.trunc(source.mtimeMs);
   const links = new LinkBook(deps.now);
   let upload = deps.ledger.currentUpload(job.fileId);
-  if (upload?.kind === 'single') {
-    // A single upload cut short (crash, pause): it cannot be resumed, only made again.
-    deps.ledger.closeUpload(upload.id, 'abandoned');
-    upload = undefined;
-  }
   if (upload && (upload.fileSize !== source.size || upload.fileMtimeMs !== mtimeMs)) {
     // The bytes changed since this upload began: its parts are worthless.
     await abandon(deps, job, upload);
     return { kind: 'source-changed', size: source.size, mtimeMs };
+  }
+  if (upload?.kind === 'single') {
+    // A single upload cut short (crash, pause, lost answer): its BioT file may already hold the bytes.
+    return transferSingle(deps, job, { size: source.size, mtimeMs }, started, upload);
   }
   if (!upload) {
     // Changed while queued: a new upload would send bytes other than the ones hashed at intake.
@@ -81,7 +80,7 @@ async function runUpload(
   try {
     await sender.send(deps.ledger.parts(current.id));
   } catch (error) {
-    if (isUploadGone(error)) return restartFrom(deps, job, current);
+    if (isUploadGone(error)) return restartFrom(deps, job, current, error);
     const check = await sourceCheck(job.path, current);
     if (check === 'changed') return changedOutcome(deps, job, current);
     if (check === 'gone') return gone(deps, job, current);

@@ -79,7 +79,7 @@ export async function transferGrowing(
     deps.log?.({ event: 'growth-ended', fileId: job.fileId, uploadId: current.id });
     return complete(deps, job, finalUpload);
   } catch (error) {
-    if (isUploadGone(error)) return restartFrom(deps, job, current);
+    if (isUploadGone(error)) return restartFrom(deps, job, current, error);
     throw error;
   }
 }

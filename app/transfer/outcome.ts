@@ -5,7 +5,8 @@ import { BiotError } from '../biot/errors.ts';
 import { StopRequest, type StopReason } from './stop.ts';
 
 export type TransferOutcome =
-  | { kind: 'done'; biotFileId: string; traceId?: string | undefined }
+  /** sha256: of the bytes sent, when the transfer computed it in the same read (single uploads). */
+  | { kind: 'done'; biotFileId: string; traceId?: string | undefined; sha256?: string | undefined }
   /** Try the whole file again later (the scheduler backs off). */
   | { kind: 'retry'; code: string; message: string; traceId?: string | undefined }
   /** Will not succeed without a person: wrong permissions, locked account, refused file. */

@@ -20,10 +20,12 @@ export interface PartPutInput {
   signal: AbortSignal;
   /** Called with each chunk's byte count as it is handed to the socket. */
   onBytes?: (bytes: number) => void;
+  /** Also compute the SHA-256 of the bytes sent (a single upload's record of what BioT got). */
+  sha256?: boolean;
 }
 
 export type PartPutResult =
-  | { ok: true; etag: string; md5: string }
+  | { ok: true; etag: string; md5: string; sha256?: string }
   | { ok: false; status: number; storageCode: string | undefined };
 
 /** Thrown when a part made no progress for stallMs; retryable. */
@@ -48,6 +50,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
   }, input.stallMs);
   const touch = () => void timer.refresh();
   const md5 = createHash('md5');
+  const sha256 = input.sha256 ? createHash('sha256') : undefined;
   let file: FileHandle | undefined;
   let source: Readable | undefined;
   let meter: Transform | undefined;
@@ -68,6 +71,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
           input.throttle.take(chunk.length, signal).then(() => {
             throttled = false;
             md5.update(chunk);
+            sha256?.update(chunk);
             touch();
             input.onBytes?.(chunk.length);
             callback(null, chunk);
@@ -93,7 +97,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
     if (response.statusCode >= 200 && response.statusCode < 300) {
       const etag = response.headers.etag;
       if (typeof etag !== 'string' || etag === '') return { ok: false, status: response.statusCode, storageCode: 'NoETag' };
-      return { ok: true, etag, md5: md5.digest('hex') };
+      return { ok: true, etag, md5: md5.digest('hex'), ...(sha256 && { sha256: sha256.digest('hex') }) };
     }
     return { ok: false, status: response.statusCode, storageCode: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] };
   } catch (error) {

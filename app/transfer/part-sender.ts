@@ -11,6 +11,7 @@ import { PartGaveUp, PartRefused } from './outcome.ts';
 import { putPart, StalledError } from './part-put.ts';
 import { sleep } from './sleep.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
+import { StorageForgotUpload } from './upload-end.ts';
 
 /** Sends parts of one upload: links, retries, ETag check, stall and stop handling. */
 export class PartSender {
@@ -61,6 +62,8 @@ export class PartSender {
           // Expired or refused link: a fresh one is asked for on the next attempt.
           this.#links.drop(part.partNumber);
           lastCode = `STORAGE_${result.status}_${result.storageCode ?? 'AccessDenied'}`;
+        } else if (result.status === 404 && result.storageCode === 'NoSuchUpload') {
+          throw new StorageForgotUpload();
         } else if (result.status >= 500 || result.status === 408 || result.status === 429) {
           lastCode = `STORAGE_${result.status}`;
         } else {
@@ -72,7 +75,7 @@ export class PartSender {
           // Lock-outs, refusals and a vanished upload are the file's business; outages are retried here.
           if (!error.retryable) throw error;
           lastCode = `LINKS_${error.code}`;
-        } else if (error instanceof PartRefused || error instanceof PartGaveUp || isSourceError(error)) {
+        } else if (error instanceof PartRefused || error instanceof PartGaveUp || error instanceof StorageForgotUpload || isSourceError(error)) {
           throw error;
         } else {
           lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';

@@ -2,7 +2,7 @@
 // store's ledger of uploads and parts, and BioT's file API. The engine plugs
 // in app/store and app/biot; unit tests plug in scripted fakes.
 import type { CompletedUpload, DownloadLink, MultipartUpload, PartEtag, SingleUpload } from '../biot/types.ts';
-import type { NewUpload, PartRow, UploadRow } from '../store/types.ts';
+import type { NewUpload, PartRow, ReadBackResult, UploadRow } from '../store/types.ts';
 import type { PlannedPart } from './part-plan.ts';
 
 export type CallOptions = { signal?: AbortSignal | undefined };
@@ -24,6 +24,8 @@ export interface TransferLedger {
   markEtagsSaved(uploadId: number, partNumbers: readonly number[]): void;
   closeUpload(uploadId: number, state: 'completed' | 'cancelled' | 'abandoned'): void;
   markCompleting(fileId: number): void;
+  /** What reading the object back at BioT proved, on the file and in the audit. */
+  recordVerification(uploadId: number, result: ReadBackResult): void;
 }
 
 /** BioT's multipart file API (app/biot FileApi). */

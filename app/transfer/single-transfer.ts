@@ -1,8 +1,18 @@
 // A file that fits in one part goes as BioT's single upload: one create call
 // and one PUT, against multipart's create, PUT, save ETags and complete (four
 // S3 and BioT round trips). The bench measured 250-305 against 18 small files
-// a second. Resuming is moot for one part, so a single upload that did not
-// finish is simply made again; the MD5 check of the ETag stays.
+// a second.
+//
+// Never twice: the BioT file id is recorded before the PUT. A PUT whose answer
+// was lost (connection reset, the process killed) is sent again to the same
+// link, which overwrites the same object; a later run first reads the recorded
+// file back (size and ETag) and keeps it when it holds these bytes. Only a
+// file BioT says holds nothing is given up for a new one. The size and mtime
+// are checked around the PUT, and the SHA-256 on record is computed in the
+// same read that sends the bytes.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
@@ -10,33 +20,54 @@ import { checkPartEtag } from './etag-check.ts';
 import { biotNameFor, mimeTypeFor } from './mime.ts';
 import { PartGaveUp, PartRefused, type TransferOutcome } from './outcome.ts';
 import { putPart, StalledError } from './part-put.ts';
+import { checkAtBiot } from './read-back.ts';
 import { sleep } from './sleep.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
+import { abandon } from './upload-end.ts';
+import { settleVerdict } from './upload-steps.ts';
 
-/** Sends a file of `size` bytes (at most one part) as a single upload; ends done or throws. */
+type Source = { size: number; mtimeMs: number };
+
+/**
+ * Sends a file of `size` bytes (at most one part) as a single upload; ends
+ * done, source-changed or needs-attention, or throws. `recorded` is the
+ * file's open single upload from an earlier run, if any (same size and mtime).
+ */
 export async function transferSingle(
   deps: TransferDeps,
   job: TransferJob,
-  source: { size: number; mtimeMs: number },
+  source: Source,
   started: (upload: UploadRow) => void,
+  recorded?: UploadRow,
 ): Promise<TransferOutcome> {
+  if (recorded) {
+    started(recorded);
+    const kept = await keepIfHeld(deps, job, recorded);
+    if (kept) return kept;
+  }
   const { settings } = deps;
   const name = basename(job.path);
   let lastCode = 'UNKNOWN';
+  let current: { upload: UploadRow; url: string } | undefined;
   for (let attempt = 1; attempt <= settings.maxPartAttempts; attempt++) {
     job.signal.throwIfAborted();
-    // Each attempt has its own upload: a single upload's link cannot be renewed.
-    const created = await deps.api.createSingle({ name: biotNameFor(name), mimeType: mimeTypeFor(name) }, { signal: job.signal });
-    const upload = deps.ledger.startUpload(
-      job.fileId,
-      { biotFileId: created.id, kind: 'single', partSize: source.size, partCount: 1, fileSize: source.size, fileMtimeMs: source.mtimeMs },
-      [{ partNumber: 1, offset: 0, size: source.size }],
-    );
-    started(upload);
+    if (!current) {
+      const created = await deps.api.createSingle({ name: biotNameFor(name), mimeType: mimeTypeFor(name) }, { signal: job.signal });
+      // Recorded before any byte moves: a lost answer is then found again, never made twice.
+      const upload = deps.ledger.startUpload(
+        job.fileId,
+        { biotFileId: created.id, kind: 'single', partSize: source.size, partCount: 1, fileSize: source.size, fileMtimeMs: source.mtimeMs },
+        [{ partNumber: 1, offset: 0, size: source.size }],
+      );
+      started(upload);
+      current = { upload, url: created.signedUrl };
+    }
+    const { upload, url } = current;
+    if (await changedSince(job.path, source)) return changed(deps, job, upload);
     let sent = 0;
     try {
       const result = await putPart({
-        url: created.signedUrl,
+        url,
         path: job.path,
         offset: 0,
         size: source.size,
@@ -44,29 +75,94 @@ export async function transferSingle(
         throttle: deps.throttle,
         stallMs: settings.stallMs,
         signal: job.signal,
+        sha256: true,
         onBytes: (n) => {
           sent += n;
           job.onBytes?.(n);
         },
       });
+      // Written during the PUT: BioT may hold a mix of two versions; this upload is worth nothing.
+      if (await changedSince(job.path, source)) return changed(deps, job, upload);
       if (result.ok && checkPartEtag(result.etag, result.md5) !== 'mismatch') {
         deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
-        deps.ledger.closeUpload(upload.id, 'completed');
-        deps.log?.({ event: 'completed', fileId: job.fileId, uploadId: upload.id });
-        return { kind: 'done', biotFileId: created.id };
-      }
-      if (!result.ok && result.status >= 400 && result.status < 500 && result.status !== 403 && result.status !== 408 && result.status !== 429) {
+        const checked = await checkAtBiot(deps, job, upload, result.md5);
+        if (checked !== 'gone') return settleVerdict(deps, job, upload, checked, result.sha256);
+        lastCode = 'READ_BACK_GONE';
+      } else if (!result.ok && result.status === 403) {
+        // The link expired or was refused: it cannot be renewed. Keep the upload if an earlier PUT landed.
+        const kept = await keepIfHeld(deps, job, upload);
+        if (kept) return kept;
+        current = undefined;
+        lastCode = `STORAGE_403_${result.storageCode ?? 'AccessDenied'}`;
+      } else if (!result.ok && result.status >= 400 && result.status < 500 && result.status !== 408 && result.status !== 429) {
         throw new PartRefused(`STORAGE_${result.status}`, `storage refused the file (HTTP ${result.status} ${result.storageCode ?? ''})`.trim());
+      } else {
+        lastCode = result.ok ? 'ETAG_MISMATCH' : `STORAGE_${result.status}`;
       }
-      lastCode = result.ok ? 'ETAG_MISMATCH' : `STORAGE_${result.status}`;
     } catch (error) {
       if (job.signal.aborted || error instanceof PartRefused || (error as NodeJS.ErrnoException).syscall) throw error;
+      // The answer was lost; the object may be stored. The next PUT goes to the same link and overwrites it.
       lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
     }
     job.onBytes?.(-sent);
-    deps.ledger.closeUpload(upload.id, 'abandoned');
     deps.log?.({ event: 'part-retry', fileId: job.fileId, uploadId: upload.id, part: 1, code: lastCode });
     await sleep(backoffDelay(attempt, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }), job.signal);
   }
   throw new PartGaveUp(lastCode, `the file failed ${settings.maxPartAttempts} times (${lastCode}); will try again`);
+}
+
+/**
+ * The recorded upload's BioT file, read back: kept (done, with its verdict)
+ * when it holds this file's bytes; closed as abandoned when BioT says it holds
+ * nothing. While BioT cannot tell, nothing new is made: the run ends and the
+ * file is tried again later.
+ */
+async function keepIfHeld(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome | undefined> {
+  const digest = await digestFile(job.path, upload);
+  if (digest === 'changed') return changed(deps, job, upload);
+  const checked = await checkAtBiot(deps, job, upload, digest.md5);
+  if (checked === 'gone') {
+    deps.ledger.closeUpload(upload.id, 'abandoned');
+    return undefined;
+  }
+  if (checked.verdict === 'not-checkable' && checked.size === undefined) {
+    // No answer at all: it may hold the export, so no second BioT file is made now.
+    throw new PartGaveUp('READ_BACK_FAILED', `BioT did not say whether it holds the file (${checked.reason ?? 'unknown'}); will try again`);
+  }
+  if (checked.verdict === 'mismatch') {
+    // Some other bytes (a PUT cut short leaves none on S3, so this is rare): a fresh upload is made.
+    deps.ledger.recordVerification(upload.id, checked);
+    deps.ledger.closeUpload(upload.id, 'abandoned');
+    return undefined;
+  }
+  deps.log?.({ event: 'single-upload-found', fileId: job.fileId, uploadId: upload.id });
+  deps.ledger.recordPartEtag(upload.id, 1, `"${digest.md5}"`, digest.md5);
+  return settleVerdict(deps, job, upload, checked, digest.sha256);
+}
+
+/** MD5 and SHA-256 of the file in one read, or 'changed' when its size or mtime moved meanwhile. */
+async function digestFile(path: string, upload: UploadRow): Promise<{ md5: string; sha256: string } | 'changed'> {
+  const source = { size: upload.fileSize, mtimeMs: upload.fileMtimeMs };
+  if (await changedSince(path, source)) return 'changed';
+  const md5 = createHash('md5');
+  const sha256 = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    md5.update(chunk as Buffer);
+    sha256.update(chunk as Buffer);
+  }
+  if (await changedSince(path, source)) return 'changed';
+  return { md5: md5.digest('hex'), sha256: sha256.digest('hex') };
+}
+
+/** Whether the file's size or mtime differ from `source` (a stat error other than a change is thrown). */
+async function changedSince(path: string, source: Source): Promise<boolean> {
+  const now = await stat(path);
+  return now.size !== source.size || Math.trunc(now.mtimeMs) !== source.mtimeMs;
+}
+
+/** The source changed around the PUT: give the upload up and queue the new version. */
+async function changed(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome> {
+  await abandon(deps, job, upload);
+  const now = await stat(job.path);
+  return { kind: 'source-changed', size: now.size, mtimeMs: Math.trunc(now.mtimeMs) };
 }

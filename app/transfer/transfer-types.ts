@@ -19,6 +19,8 @@ export interface TransferSettings {
   singleUploads: boolean;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Tries at reading a completed object back (size and ETag) before it is recorded not-checkable. */
+  readBackAttempts: number;
 }
 
 export const defaultTransferSettings: TransferSettings = {
@@ -32,6 +34,7 @@ export const defaultTransferSettings: TransferSettings = {
   singleUploads: true,
   retryBaseMs: 500,
   retryMaxMs: 15_000,
+  readBackAttempts: 4,
 };
 
 /** Name-free facts for the log: ids, part numbers, codes, traceIds. */

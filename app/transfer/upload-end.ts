@@ -20,6 +20,8 @@ export async function cancelAtBiot(deps: TransferDeps, job: TransferJob, upload:
 }
 
 async function bestEffortCancel(deps: TransferDeps, fileId: number, upload: UploadRow): Promise<void> {
+  // BioT's cancel is for multipart uploads; a single upload has nothing open to cancel.
+  if (upload.kind === 'single') return;
   try {
     await deps.api.cancel(upload.biotFileId, { signal: AbortSignal.timeout(10_000) });
     deps.log?.({ event: 'biot-upload-cancelled', fileId, uploadId: upload.id });
@@ -43,23 +45,34 @@ export function biotFacts(error: unknown): { code?: string; traceId?: string } {
   return { code: 'UNEXPECTED' };
 }
 
-export async function restartFrom(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<'restart'> {
-  deps.ledger.closeUpload(upload.id, 'abandoned');
-  deps.log?.({ event: 'upload-lost', fileId: job.fileId, uploadId: upload.id });
-  return 'restart';
+/**
+ * Storage answered a part PUT with 404 NoSuchUpload: it no longer holds the
+ * multipart upload (a bucket lifecycle rule aborted it while the PC was off)
+ * though BioT still thinks it open. Every later part would fail the same way.
+ */
+export class StorageForgotUpload extends Error {
+  override name = 'StorageForgotUpload';
+  readonly code = 'NO_SUCH_UPLOAD';
+  constructor() {
+    super('storage no longer holds this upload');
+  }
 }
 
-export async function isDownloadable(deps: TransferDeps, upload: UploadRow): Promise<boolean> {
-  try {
-    await deps.api.downloadLink(upload.biotFileId, { signal: AbortSignal.timeout(30_000) });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Closes an upload that cannot go on and asks for a fresh one. When storage
+ * forgot it, BioT still has it open: it is cancelled there (best effort), so
+ * it is not left behind, and never reused by a Retry.
+ */
+export async function restartFrom(deps: TransferDeps, job: TransferJob, upload: UploadRow, cause?: unknown): Promise<'restart'> {
+  deps.ledger.closeUpload(upload.id, 'abandoned');
+  deps.log?.({ event: 'upload-lost', fileId: job.fileId, uploadId: upload.id, ...(cause instanceof StorageForgotUpload && { code: cause.code }) });
+  if (cause instanceof StorageForgotUpload) await bestEffortCancel(deps, job.fileId, upload);
+  return 'restart';
 }
 
 export function isUploadGone(error: unknown): boolean {
   return (
+    error instanceof StorageForgotUpload ||
     error instanceof BiotError &&
     (error.code === 'FILE_ID_NOT_FOUND' || error.code === 'FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD')
   );

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { BiotError } from '../biot/errors.ts';
-import type { PartRow, UploadRow } from '../store/types.ts';
+import type { PartRow, ReadBackResult, UploadRow } from '../store/types.ts';
 import { EtagSaver } from './etag-saver.ts';
 import type { LinkBook } from './link-book.ts';
 import { biotNameFor, mimeTypeFor } from './mime.ts';
@@ -13,7 +13,8 @@ import type { PlannedPart } from './part-plan.ts';
 import { PartSender } from './part-sender.ts';
 import { runPool } from './pool.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
-import { abandon, biotFacts, isDownloadable, isUploadGone, restartFrom } from './upload-end.ts';
+import { checkAtBiot, multipartEtag } from './read-back.ts';
+import { abandon, biotFacts, restartFrom } from './upload-end.ts';
 
 /** Creates the BioT multipart upload and records it with its plan in one transaction. */
 export async function createUpload(
@@ -28,11 +29,18 @@ export async function createUpload(
     { signal: job.signal },
   );
   links.add(created);
-  const upload = deps.ledger.startUpload(
-    job.fileId,
-    { biotFileId: created.id, kind: 'multipart', partSize: shape.partSize, partCount: shape.partCount, fileSize: shape.fileSize, fileMtimeMs: shape.fileMtimeMs },
-    shape.plan,
-  );
+  let upload: UploadRow;
+  try {
+    upload = deps.ledger.startUpload(
+      job.fileId,
+      { biotFileId: created.id, kind: 'multipart', partSize: shape.partSize, partCount: shape.partCount, fileSize: shape.fileSize, fileMtimeMs: shape.fileMtimeMs },
+      shape.plan,
+    );
+  } catch (error) {
+    // Not recorded, so never resumed: leave no open upload behind at BioT.
+    await deps.api.cancel(created.id, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    throw error;
+  }
   deps.log?.({ event: 'upload-created', fileId: job.fileId, uploadId: upload.id });
   return upload;
 }
@@ -81,7 +89,13 @@ export class UploadSender {
   }
 }
 
-/** Completes the upload once every planned part has its ETag; a lost answer to an earlier complete counts as done. */
+/**
+ * Completes the upload once every planned part has its ETag, then reads the
+ * assembled object back and judges it (read-back.ts). A complete whose answer
+ * was lost ("not an uncompleted upload" on the next try) counts as done once
+ * BioT shows the file, and as done-unverified while BioT keeps failing to
+ * answer: the first BioT file may hold the export, so no second one is made.
+ */
 export async function complete(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome | 'restart'> {
   const parts = deps.ledger.parts(upload.id);
   const missing = parts.filter((p) => !p.etag);
@@ -93,22 +107,54 @@ export async function complete(deps: TransferDeps, job: TransferJob, upload: Upl
   job.signal.throwIfAborted();
   deps.ledger.markCompleting(job.fileId);
   const etags = parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag as string }));
+  let alreadyDone = false;
   try {
     await deps.api.complete(upload.biotFileId, etags, { signal: job.signal });
   } catch (error) {
     if (!(error instanceof BiotError)) throw error;
-    if (error.code === 'FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD' && (await isDownloadable(deps, upload))) {
-      // An earlier complete went through but its answer was lost (crash, dropped connection).
-      deps.log?.({ event: 'complete-already-done', fileId: job.fileId, uploadId: upload.id });
-    } else if (isUploadGone(error)) {
-      return restartFrom(deps, job, upload);
-    } else {
-      throw error;
-    }
+    if (error.code === 'FILE_ID_NOT_FOUND') return lostWhileCompleting(deps, job, upload);
+    if (error.code !== 'FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD') throw error;
+    // Completed (an earlier complete whose answer was lost) or cancelled: the read-back tells which.
+    alreadyDone = true;
+  }
+  const checked = await checkAtBiot(deps, job, upload, multipartEtag(parts));
+  if (checked === 'gone') return lostWhileCompleting(deps, job, upload);
+  if (alreadyDone) deps.log?.({ event: 'complete-already-done', fileId: job.fileId, uploadId: upload.id, code: checked.reason ?? checked.verdict });
+  return settleVerdict(deps, job, upload, checked);
+}
+
+/**
+ * BioT holds nothing under this upload's id. The row is 'completing' by now,
+ * and only a claimed ('uploading') row may get a new upload: restarting here
+ * would create a BioT upload the store then refuses (an orphan). The file is
+ * tried again later from the start instead.
+ */
+async function lostWhileCompleting(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome> {
+  await restartFrom(deps, job, upload);
+  return { kind: 'retry', code: 'UPLOAD_LOST', message: 'BioT no longer knows this upload; will start again' };
+}
+
+/**
+ * Records the read-back verdict and ends the upload by it: verified or not
+ * checkable is done (the row says which); a mismatch is never done: the upload
+ * is closed as abandoned (so a Retry sends the file again rather than attaching
+ * that object) and a person is asked to look.
+ */
+export function settleVerdict(deps: TransferDeps, job: TransferJob, upload: UploadRow, checked: ReadBackResult, sha256?: string): TransferOutcome {
+  deps.ledger.recordVerification(upload.id, checked);
+  deps.log?.({ event: 'read-back', fileId: job.fileId, uploadId: upload.id, code: checked.reason ? `${checked.verdict}:${checked.reason}` : checked.verdict });
+  if (checked.verdict === 'mismatch') {
+    deps.ledger.closeUpload(upload.id, 'abandoned');
+    return {
+      kind: 'needs-attention',
+      code: 'VERIFY_MISMATCH',
+      message: `the file BioT assembled differs from the one sent (${checked.reason ?? 'mismatch'}); retry sends it again`,
+      locked: false,
+    };
   }
   deps.ledger.closeUpload(upload.id, 'completed');
   deps.log?.({ event: 'completed', fileId: job.fileId, uploadId: upload.id });
-  return { kind: 'done', biotFileId: upload.biotFileId };
+  return { kind: 'done', biotFileId: upload.biotFileId, ...(sha256 && { sha256 }) };
 }
 
 /** Abandons an upload whose source changed and says so, with the source's new size and mtime. */

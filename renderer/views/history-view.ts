@@ -40,8 +40,8 @@ export function createHistoryView(api: UploaderApi, onError: (e: unknown) => voi
         if (page.rows.length < EXPORT_PAGE || rows.length >= page.matching) break;
       }
       const csv = toCsv(
-        ['finished', 'folder', 'file', 'bytes', 'result', 'biot_file_id', 'entity_type', 'entity_id', 'duplicate_of_queue_id'],
-        rows.map((r) => [new Date(r.at).toISOString(), r.folderId, r.relPath, r.size, r.state === 'done' ? 'uploaded' : 'duplicate', r.biotFileId, r.entityType, r.entityId, r.duplicateOf]),
+        ['finished', 'folder', 'file', 'bytes', 'result', 'biot_file_id', 'entity_type', 'entity_id', 'duplicate_of_queue_id', 'verification', 'verification_reason'],
+        rows.map((r) => [new Date(r.at).toISOString(), r.folderId, r.relPath, r.size, r.state === 'done' ? 'uploaded' : 'duplicate', r.biotFileId, r.entityType, r.entityId, r.duplicateOf, r.verification ?? 'not-checked', r.verificationReason]),
       );
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       const a = h('a', { href: url, download: `device-uploader-history-${new Date().toISOString().slice(0, 10)}.csv` });
@@ -86,8 +86,17 @@ function createHistoryRow(): RowView<HistoryRow> {
       setText(size, formatBytes(row.size));
       setText(fileId, row.biotFileId ?? '');
       setText(entity, row.entityId ? `${row.entityType ?? 'entity'} ${row.entityId}` : '—');
-      setText(result, row.state === 'done' ? 'Uploaded' : `Duplicate of #${row.duplicateOf}`);
-      result.className = row.state === 'done' ? 'ok' : 'dup';
+      setText(result, `${row.state === 'done' ? 'Uploaded' : `Duplicate of #${row.duplicateOf}`}, ${verdictText(row)}`);
+      result.title = row.postActionError === 'UNVERIFIED' ? 'The source was kept: BioT\'s copy could not be verified' : '';
+      result.className = row.state !== 'done' ? 'dup' : row.verification === 'verified' ? 'ok' : 'unverified';
     },
   };
+}
+
+/** The read-back verdict in words: what BioT's copy was proven to be. */
+export function verdictText(row: Pick<HistoryRow, 'verification' | 'verificationReason'>): string {
+  if (row.verification === 'verified') return 'verified at BioT';
+  if (row.verification === 'not-checkable') return `not verified (${row.verificationReason ?? 'unknown'})`;
+  if (row.verification === 'mismatch') return `BioT copy differs (${row.verificationReason ?? 'mismatch'})`;
+  return 'not checked';
 }

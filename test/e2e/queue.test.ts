@@ -138,13 +138,14 @@ describeWithBrowser('the queue window over serve', (target) => {
     await page.locator('.tab[data-view="history"]').click();
     const rows = page.locator('.view-history .h-row[data-id]');
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.first().textContent()).toMatch(/holter-0008\.edf.*Uploaded/);
+    expect(await rows.first().textContent()).toMatch(/holter-0008\.edf.*Uploaded, verified at BioT/);
     await screenshot(page, 'history.png');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export').click()]);
     const chunks: Buffer[] = [];
     for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
     const csv = Buffer.concat(chunks).toString('utf8');
-    expect(csv.split('\r\n')[0]).toMatch(/^finished,folder,file,bytes,result,biot_file_id/);
+    expect(csv.split('\r\n')[0]).toMatch(/^finished,folder,file,bytes,result,biot_file_id,.*,verification,verification_reason$/);
+    expect(csv.split('\r\n')[1]).toMatch(/,verified,$/);
     for (const f of serving.engine.store.listFiles({ states: ['done'] }).files) expect(csv).toContain(f.biotFileId!);
   });
 

@@ -111,15 +111,18 @@ describeWithS3('engine under faults', (target) => {
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 100 * MiB });
   }, 60_000);
 
-  it('sends a file smaller than a part as one single upload, made again when its PUT fails', async () => {
+  it('sends a file smaller than a part as one single upload, its PUT sent again to the same link when it fails', async () => {
     t.world.sandbox.faults.add({ op: 'storage.putObject', nth: 1, status: 500 });
     const { row, sha256 } = await uploadOne('small.xml', 3 * MiB, { partSizeMiB: 8 });
     await t.engine!.whenSettled({ maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', lastError: null });
     expect(t.world.sandbox.calls('file.createMultipart')).toBe(0);
-    expect(t.world.sandbox.calls('file.createSingle')).toBe(2);
-    expect(t.engine!.store.uploadsFor(row.id).map((u) => [u.kind, u.state])).toEqual([['single', 'abandoned'], ['single', 'completed']]);
+    // One BioT file: a failed PUT leaves no orphan, the retry overwrites the same object.
+    expect(t.world.sandbox.calls('file.createSingle')).toBe(1);
+    expect(t.world.sandbox.calls('storage.putObject')).toBe(2);
+    expect(t.engine!.store.uploadsFor(row.id).map((u) => [u.kind, u.state])).toEqual([['single', 'completed']]);
+    expect(done).toMatchObject({ verification: 'verified', verificationReason: null, sha256 });
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 3 * MiB });
   }, 60_000);
 });
