@@ -30,6 +30,11 @@ const commands: Record<string, Command> = {
     usage: 'device-uploader status --config FILE [--json] [--limit N] [--names]',
     run: async (args) => (await import('./cli/status.ts')).statusCommand(args),
   },
+  repair: {
+    summary: 'rebuild a damaged queue database from what can be read and the upload journal (stop the uploader first)',
+    usage: 'device-uploader repair --config FILE',
+    run: async (args) => (await import('./cli/repair.ts')).repairCommand(args),
+  },
   sandbox: {
     summary: 'run a local BioT-compatible service (login + file API) for demos and tests',
     usage:

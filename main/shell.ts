@@ -260,6 +260,8 @@ function startAdvice(reason: string): string {
       return 'Another copy of Device Uploader is using the data folder. Close it, or restart the PC.';
     case 'newer-database':
       return 'The queue was written by a newer Device Uploader. Install the newer version.';
+    case 'damaged-database':
+      return 'The queue database is damaged (the disk may be failing). Ask IT to run "device-uploader repair"; nothing was sent twice or lost.';
     default:
       return 'It keeps stopping. Uploads resume when it runs again; restart the PC if this goes on.';
   }

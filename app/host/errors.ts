@@ -7,6 +7,7 @@ import { ConfigError } from '../config/load.ts';
 import { IllegalTransitionError, NotFoundError, StoreTooNewError } from '../store/errors.ts';
 import type { StartFailure } from './protocol.ts';
 import { DataFolderInUse } from '../engine/data-lock.ts';
+import { QueueDamagedError } from '../store/damage.ts';
 
 /** The code a failed call crosses as. */
 export function errorCode(error: unknown): ApiErrorCode {
@@ -27,6 +28,7 @@ export function startFailure(error: unknown): { reason: StartFailure; message: s
   // ConfigError names the file and the key; the file is the person's own config (not a device path).
   if (error instanceof ConfigError) return { reason: 'bad-config', message: error.message };
   if (error instanceof StoreTooNewError) return { reason: 'newer-database', message: error.message };
+  if (error instanceof QueueDamagedError) return { reason: 'damaged-database', message: error.message };
   if (error instanceof DataFolderInUse) return { reason: 'locked-data-folder', message: error.message };
   const code = (error as { code?: unknown }).code;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {

@@ -6,7 +6,7 @@
 import type { ApiErrorCode, EngineEvent } from '../api.ts';
 
 /** Why the engine did not start: each needs a different answer from a person. */
-export type StartFailure = 'bad-config' | 'locked-data-folder' | 'newer-database' | 'other';
+export type StartFailure = 'bad-config' | 'locked-data-folder' | 'newer-database' | 'damaged-database' | 'other';
 
 export interface StartRequest {
   kind: 'start';

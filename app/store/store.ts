@@ -2,6 +2,7 @@
 // gathers the query modules behind one object the engine holds. Methods are
 // thin on purpose; the rules live in the modules they call.
 import { auditFor } from './audit.ts';
+import { checkIntact, isDamage, QueueDamagedError } from './damage.ts';
 import { createContext, openDatabase, type StoreContext } from './db.ts';
 import * as hist from './history.ts';
 import * as growing from './growing.ts';
@@ -18,6 +19,7 @@ import type {
   PartRow, PlannedPart, PostAction, ReadBackResult, RecoveryCounts, Snapshot, UploadRow, UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
+import { journalFile, UploadJournal } from './upload-journal.ts';
 
 export interface OpenStoreOptions {
   /** Replaces the shipped migrations (tests inject a failing list). */
@@ -26,14 +28,25 @@ export interface OpenStoreOptions {
   now?: () => number;
 }
 
-/** Open (creating if needed) and migrate the queue database; throws StoreTooNewError for a newer schema. */
+/**
+ * Open (creating if needed), check and migrate the queue database; throws
+ * StoreTooNewError for a newer schema and QueueDamagedError for a damaged file.
+ */
 export function openStore(file: string, options: OpenStoreOptions = {}): Store {
-  const db = openDatabase(file);
+  let db;
   try {
+    db = openDatabase(file);
+  } catch (e) {
+    if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
+    throw e;
+  }
+  try {
+    checkIntact(db, file);
     const result = migrate(db, options.migrations ?? MIGRATIONS);
-    return new Store(createContext(db, options.now), result);
+    return new Store(createContext(db, options.now), result, new UploadJournal(journalFile(file)));
   } catch (e) {
     db.close();
+    if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
     throw e;
   }
 }
@@ -41,17 +54,20 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
 /** The durable upload queue: the only writer of the database. */
 export class Store {
   readonly #ctx: StoreContext;
+  readonly #journal: UploadJournal;
   /** What opening did to the schema (from, to, applied versions). */
   readonly migration: MigrationResult;
 
-  constructor(ctx: StoreContext, migration: MigrationResult) {
+  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal) {
     this.#ctx = ctx;
     this.migration = migration;
+    this.#journal = journal;
   }
 
   /** Close the connection; the WAL is checkpointed by SQLite on the last close. */
   close(): void {
     this.#ctx.db.close();
+    this.#journal.close();
   }
 
   // queue
@@ -89,8 +105,14 @@ export class Store {
 
   // transitions
   markCompleting(fileId: number, traceId?: string | null): FileRow { return life.markCompleting(this.#ctx, fileId, traceId); }
+  /** Marks the row done, then records the upload in the journal `repair` falls back on (upload-journal.ts). */
   markDone(fileId: number, result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload }): FileRow {
-    return life.markDone(this.#ctx, fileId, result);
+    const row = life.markDone(this.#ctx, fileId, result);
+    this.#journal.append({
+      fileId: row.id, folderId: row.folderId, sha256: row.sha256, size: row.size, mtimeMs: row.mtimeMs, biotFileId: result.biotFileId,
+      attachEntityType: row.attachEntityType, attachEntityId: row.attachEntityId, at: this.#ctx.now(),
+    });
+    return row;
   }
   holdForSignIn(fileId: number, f: AttentionInput): FileRow { return life.holdForSignIn(this.#ctx, fileId, f); }
   markFailed(fileId: number, f: FailureInput): FileRow { return life.markFailed(this.#ctx, fileId, f); }

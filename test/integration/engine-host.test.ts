@@ -2,7 +2,7 @@
 // process (child_process.fork, serialization 'advanced', the parentPort shim
 // Electron's utilityProcess would replace), driven through EngineClient over a
 // real config file, a real watched folder and the sandbox (disk store).
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -87,7 +87,7 @@ describe('the engine in a child process', () => {
     await client.stop();
   });
 
-  it('says why it failed to start: bad config, locked data folder, newer database', async () => {
+  it('says why it failed to start: bad config, locked data folder, newer database, damaged database', async () => {
     const bad = join(t.world.root, 'bad.json');
     writeFileSync(bad, JSON.stringify({ dataDir: 'x', colour: 'blue' }));
     await expect(started(bad)).rejects.toMatchObject({ reason: 'bad-config', message: expect.stringContaining('colour') });
@@ -103,6 +103,12 @@ describe('the engine in a child process', () => {
     db.pragma('user_version = 999');
     db.close();
     await expect(started(configFile)).rejects.toMatchObject({ reason: 'newer-database' });
+
+    // A bad sector in the queue: refused by name, with the repair to run.
+    const fd = openSync(join(t.world.root, 'data', 'queue.db'), 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, 4096);
+    closeSync(fd);
+    await expect(started(configFile)).rejects.toMatchObject({ reason: 'damaged-database', message: expect.stringContaining('device-uploader repair') });
   });
 
   it('answers calls in flight with engine-stopped when the process dies, and reports the exit as unexpected', async () => {

@@ -9,11 +9,19 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
 import { sha256File } from '../../app/engine/hash-file.ts';
-import { openStore } from '../../app/store/index.ts';
+import { openStore, type Store } from '../../app/store/index.ts';
 import { PARTIAL_DIR } from '../../app/watch/archive-copy.ts';
 import { writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, until } from '../support/watch-helpers.ts';
+
+/** Marks a claimed row done as the scheduler leaves it: BioT's copy read back and verified (moves need it, issue 9). */
+function markVerifiedDone(store: Store, fileId: number, size: number, mtimeMs: number): void {
+  const biotFileId = randomUUID();
+  const upload = store.startUpload(fileId, { biotFileId, kind: 'single', partSize: size, partCount: 1, fileSize: size, fileMtimeMs: mtimeMs }, [{ partNumber: 1, offset: 0, size }]);
+  store.recordVerification(upload.id, { verdict: 'verified' });
+  store.markDone(fileId, { biotFileId, afterUpload: 'move' });
+}
 
 const MiB = 1024 * 1024;
 const child = join(import.meta.dirname, '..', 'support', 'move-child.ts');
@@ -43,7 +51,7 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       const { size, mtimeMs } = statSync(source);
       const queued = store.enqueue({ folderId: 'inbox', sourcePath: source, relPath: 'day1/scan.dat', size, mtimeMs, sha256 });
       store.claimNext(1);
-      store.markDone(queued.id, { biotFileId: randomUUID(), afterUpload: 'move' });
+      markVerifiedDone(store, queued.id, size, mtimeMs);
       store.close();
 
       const run = spawn(process.execPath, [child, database, String(queued.id), JSON.stringify(config.folders[0]), String(8 * MiB)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -110,7 +118,7 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       const { size, mtimeMs } = statSync(source);
       const queued = store.enqueue({ folderId: 'inbox', sourcePath: source, relPath: 'day1/scan.dat', size, mtimeMs, sha256 });
       store.claimNext(1);
-      store.markDone(queued.id, { biotFileId: randomUUID(), afterUpload: 'move' });
+      markVerifiedDone(store, queued.id, size, mtimeMs);
       store.close();
 
       t.engine = new Engine(config);

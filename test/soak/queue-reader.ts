@@ -21,11 +21,17 @@ export interface QueueParts {
   etagged: Set<string>;
 }
 
+/** The queue read-only, or undefined before the engine has created and migrated it. */
 function open(dataDir: string): Database.Database | undefined {
   const file = join(dataDir, 'queue.db');
   if (!existsSync(file)) return undefined;
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  const migrated = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('files', 'uploads', 'parts', 'audit')").get() as { n: number };
+  if (migrated.n < 4) {
+    db.close();
+    return undefined;
+  }
   return db;
 }
 

@@ -1,0 +1,70 @@
+// The queue database's damage check, its upload journal and `repair`, on real
+// SQLite files: a damaged file is refused by name before anything runs, the
+// journal survives a torn last line, and a repair keeps every row that still
+// reads plus every journalled upload that does not.
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { QueueDamagedError } from '../../app/store/damage.ts';
+import { openStore } from '../../app/store/index.ts';
+import { repairQueue } from '../../app/store/repair.ts';
+import { journalFile, readJournal, UploadJournal, type JournalEntry } from '../../app/store/upload-journal.ts';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'du-repair-'));
+  file = join(dir, 'queue.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const entry = (fileId: number): JournalEntry => ({
+  fileId, folderId: 'inbox', sha256: 'a'.repeat(64), size: 10 + fileId, mtimeMs: 1, biotFileId: `biot-${fileId}`, attachEntityType: null, attachEntityId: null, at: 5,
+});
+
+/** Overwrites the page after the header page with garbage, as a bad sector would. */
+function damage(path: string): void {
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, 4096);
+  closeSync(fd);
+}
+
+describe('a damaged queue database', () => {
+  it('is refused at open with the file named and repair named, and a sound one is left alone by repair', () => {
+    const store = openStore(file);
+    store.enqueue({ folderId: 'inbox', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1, sha256: null });
+    store.close();
+    expect(repairQueue(file)).toEqual({ kind: 'healthy' });
+    damage(file);
+    expect(() => openStore(file)).toThrow(QueueDamagedError);
+    expect(() => openStore(file)).toThrow(new RegExp(`${file.replaceAll('/', '\\/')} is damaged.*device-uploader repair`));
+  });
+
+  it('repair keeps the damaged file, and restores journalled uploads whose rows are lost as done rows', () => {
+    openStore(file).close();
+    const journal = new UploadJournal(journalFile(file));
+    journal.append(entry(1));
+    journal.append(entry(2));
+    journal.close();
+    appendFileSync(journalFile(file), '{"fileId":3,"folder'); // torn by a power cut
+    expect(readJournal(journalFile(file)).map((e) => e.fileId)).toEqual([1, 2]);
+    damage(file);
+
+    const result = repairQueue(file, () => Date.UTC(2026, 11, 1));
+    expect(result).toMatchObject({ kind: 'repaired', restoredFromJournal: 2 });
+    expect(existsSync(result.kind === 'repaired' ? result.damagedKeptAs : '')).toBe(true);
+    expect(readdirSync(dir).some((n) => n.startsWith('queue.db.damaged-'))).toBe(true);
+
+    const store = openStore(file);
+    try {
+      const rows = store.listFiles({ limit: 10 }).files;
+      expect(rows.map((r) => [r.id, r.state, r.biotFileId, r.size]).sort()).toEqual([
+        [1, 'done', 'biot-1', 11],
+        [2, 'done', 'biot-2', 12],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+});
