@@ -11,6 +11,7 @@ import { biotNameFor, mimeTypeFor } from './mime.ts';
 import { PartGaveUp, PartRefused, type TransferOutcome } from './outcome.ts';
 import { putPart, StalledError } from './part-put.ts';
 import { sleep } from './sleep.ts';
+import { SourceReadError } from './source-read-error.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 
 /** Sends a file of `size` bytes (at most one part) as a single upload; ends done or throws. */
@@ -60,7 +61,8 @@ export async function transferSingle(
       }
       lastCode = result.ok ? 'ETAG_MISMATCH' : `STORAGE_${result.status}`;
     } catch (error) {
-      if (job.signal.aborted || error instanceof PartRefused || (error as NodeJS.ErrnoException).syscall) throw error;
+      // Only the source's own read errors end the file here; a refused or reset connection is retried.
+      if (job.signal.aborted || error instanceof PartRefused || error instanceof SourceReadError) throw error;
       lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
     }
     job.onBytes?.(-sent);
