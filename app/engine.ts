@@ -261,7 +261,7 @@ export class Engine implements UploaderApi {
   async saveSettings(input: SettingsInput): Promise<SaveResult> {
     const file = this.#options.configFile;
     if (!file) return { ok: false, errors: [{ field: '(config file)', message: 'this instance was started without a config file to save to' }] };
-    const result = saveSettingsFile(file, this.#config, input, this.#options.env ?? process.env);
+    const result = await saveSettingsFile(file, this.#config, input, this.#options.env ?? process.env);
     if ('errors' in result) return { ok: false, errors: result.errors };
     const restart = restartNeeded(this.#config, result.config);
     this.reconfigure(result.config);

@@ -7,6 +7,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { startControlServer, type ControlServer } from '../control/server.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
 import { parseFlags, UsageError } from './flags.ts';
+import { errorFacts } from '../engine/error-facts.ts';
 import { engineLogger } from './run.ts';
 
 export interface Serving {
@@ -31,6 +32,7 @@ export async function startServe(
       ...(options.port !== undefined && { port: options.port }),
       ...(options.distDir !== undefined && { distDir: options.distDir }),
       onRefused: (status, reason) => logger.log('warn', 'control-refused', { status, reason }),
+      onError: (operation, error) => logger.log('error', 'control-error', errorFacts(error, operation)),
     });
   } catch (error) {
     await engine.close();

@@ -7,7 +7,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { DATABASE_FILE } from '../engine.ts';
 import { openStore } from '../store/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes, screenText } from './format.ts';
 
 export async function statusCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { config: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, names: { type: 'boolean' } });
@@ -30,7 +30,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     process.stdout.write(`${snap.total} file(s): ${counts || 'none'}\n`);
     for (const f of snap.page.files) {
       const pct = f.size ? Math.floor((f.bytesDone / f.size) * 100) : 100;
-      process.stdout.write(`${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? f.relPath : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? f.lastError : f.lastErrorCode})` : ''}\n`);
+      process.stdout.write(`${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? screenText(f.relPath) : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? screenText(f.lastError) : f.lastErrorCode})` : ''}\n`);
     }
     return 0;
   } finally {
