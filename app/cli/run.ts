@@ -1,12 +1,13 @@
 // `device-uploader run --config FILE [--once]`: the engine, headless.
 // --once uploads what the folders and the queue hold, then exits 0 when all
 // are done, non-zero with a one-line summary per file that is not.
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { Engine } from '../engine.ts';
 import { jsonLogger } from '../engine/logger.ts';
+import { describeProblem } from '../engine/folder-scan.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { showProgress } from './live-view.ts';
 
@@ -19,12 +20,33 @@ export async function runCommand(args: string[]): Promise<number> {
   return runEngine(loadConfigFile(flags.config), { once: !!flags.once });
 }
 
-/** Opens the engine's log file (JSON lines, ids only) under the data dir. */
-export function engineLogger(config: Config) {
+/**
+ * Opens the engine's log file (JSON lines, ids only) under the data dir. A
+ * write error (a full or read-only disk) must never end the process: it is
+ * said once on stderr, lines are dropped meanwhile, and the file is opened
+ * again a while later. (The structured logger replacing this keeps the rule.)
+ */
+export function engineLogger(config: Config, retryMs = 30_000) {
   const dir = join(config.dataDir, 'logs');
   mkdirSync(dir, { recursive: true });
-  const file = createWriteStream(join(dir, 'engine.log'), { flags: 'a' });
-  return jsonLogger((line) => file.write(`${line}\n`));
+  let file: WriteStream | undefined;
+  let brokenUntil = 0;
+  const open = (): WriteStream => {
+    const stream = createWriteStream(join(dir, 'engine.log'), { flags: 'a' });
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (file === stream) file = undefined;
+      if (brokenUntil === 0) process.stderr.write(`device-uploader: the log file cannot be written (${error.code ?? 'error'}); logging paused\n`);
+      brokenUntil = Date.now() + retryMs;
+    });
+    return stream;
+  };
+  return jsonLogger((line) => {
+    if (!file) {
+      if (Date.now() < brokenUntil) return;
+      file = open();
+    }
+    file.write(`${line}\n`);
+  });
 }
 
 /** Runs an engine on a config until a signal (or, with once, until the queue settles). */
@@ -46,11 +68,23 @@ export async function runEngine(config: Config, options: { once: boolean; before
     // Files written to within their folder's quiet period are left for the next run: a device may still be writing.
     if (options.once) await engine.scanFolders({ settledOnly: true });
     if (!options.once) {
+      await engine.whenWatching();
+      await reportFolders(engine);
       await new Promise<never>(() => {}); // until a signal
     }
     await engine.whenSettled({ maxAttempts: ONCE_MAX_ATTEMPTS });
     stopView();
-    return summarize(engine);
+    // Held (login refused, data folder full): waiting would never end, and a
+    // scheduled task would pile up processes. One line, and non-zero.
+    const held = engine.heldBecause();
+    if (held) {
+      process.stderr.write(`device-uploader run: uploads held: ${held}\n`);
+      return 1;
+    }
+    const code = summarize(engine);
+    // What the scan could not take is not done either: named by folder id and count.
+    for (const p of engine.scanProblems) process.stdout.write(`not scanned: ${describeProblem(p)}\n`);
+    return engine.scanProblems.length > 0 ? 1 : code;
   } finally {
     stopView();
     await stop();
@@ -66,4 +100,12 @@ function summarize(engine: Engine): number {
     process.stdout.write(`file ${f.id} (folder ${f.folderId}) ${f.state}: ${f.lastError ?? f.state}${f.lastErrorCode ? ` [${f.lastErrorCode}]` : ''}\n`);
   }
   return unfinished.total === 0 ? 0 : 1;
+}
+
+/** Watch mode: says at start which watched folders cannot be watched (the banner's news, for a terminal or service log). */
+async function reportFolders(engine: Engine): Promise<void> {
+  const snap = await engine.snapshot({ limit: 0 });
+  for (const f of snap.folders) {
+    if (f.state !== 'ok') process.stderr.write(`folder ${f.id}: ${f.state === 'missing' ? 'the watched folder does not exist' : 'the watched path is not a folder'}; its files are not uploaded until it is back\n`);
+  }
 }

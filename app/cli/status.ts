@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { DATABASE_FILE } from '../engine.ts';
+import { checkDataFolder, dataFolderStatus } from '../engine/data-folder-health.ts';
 import { openStore } from '../store/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { formatBytes, screenText } from './format.ts';
@@ -14,6 +15,8 @@ export async function statusCommand(args: string[]): Promise<number> {
   if (!flags.config) throw new UsageError('--config FILE is required');
   const config = loadConfigFile(flags.config);
   const store = openStore(join(config.dataDir, DATABASE_FILE));
+  // A full or read-only data folder holds every upload: the first thing to say.
+  const dataFolder = await checkDataFolder(config.dataDir).catch(() => undefined);
   try {
     const limit = flags.limit ? Number(flags.limit) : 50;
     const snap = store.snapshot({ limit });
@@ -23,9 +26,10 @@ export async function statusCommand(args: string[]): Promise<number> {
         ...f,
         ...(names && { relPath, lastError }),
       }));
-      process.stdout.write(`${JSON.stringify({ counts: snap.counts, total: snap.total, files }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ dataFolder: dataFolder ?? 'ok', counts: snap.counts, total: snap.total, files }, null, 2)}\n`);
       return 0;
     }
+    if (dataFolder) process.stdout.write(`uploads held: ${dataFolderStatus(dataFolder, Date.now()).advice}\n`);
     const counts = Object.entries(snap.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ');
     process.stdout.write(`${snap.total} file(s): ${counts || 'none'}\n`);
     for (const f of snap.page.files) {

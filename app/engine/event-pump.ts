@@ -5,17 +5,26 @@ import type { EngineEvent } from '../api.ts';
 
 export type EventListener = (event: EngineEvent) => void;
 
+/** Told when a listener or the event builder threw: `where` is 'listener' or 'build'. */
+export type PumpErrorHandler = (where: 'listener' | 'build', error: unknown) => void;
+
 export class EventPump {
   readonly #listeners = new Set<EventListener>();
   readonly #dirty = new Set<number>();
   readonly #intervalMs: number;
   readonly #build: (fileIds: number[]) => EngineEvent[];
+  readonly #onError: PumpErrorHandler;
   #timer: NodeJS.Timeout | undefined;
 
-  /** `build` turns the changed ids into the events to publish (read at publish time, not per change). */
-  constructor(build: (fileIds: number[]) => EngineEvent[], intervalMs = 250) {
+  /**
+   * `build` turns the changed ids into the events to publish (read at publish
+   * time, not per change). `onError` hears of listeners and builds that threw:
+   * a UI's bug must never reach the engine that called emit() mid-write.
+   */
+  constructor(build: (fileIds: number[]) => EngineEvent[], intervalMs = 250, onError: PumpErrorHandler = () => {}) {
     this.#build = build;
     this.#intervalMs = intervalMs;
+    this.#onError = onError;
   }
 
   /** Notes a change; publishes at most once per interval. With nobody listening there is nothing to note. */
@@ -27,7 +36,13 @@ export class EventPump {
 
   /** Publishes an event now, outside the throttle (connection changes are rare and urgent). */
   emit(event: EngineEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#onError('listener', error);
+      }
+    }
   }
 
   subscribe(listener: EventListener): () => void {
@@ -53,6 +68,14 @@ export class EventPump {
     this.#timer = undefined;
     const ids = [...this.#dirty];
     this.#dirty.clear();
-    for (const event of this.#build(ids)) this.emit(event);
+    let events: EngineEvent[];
+    try {
+      events = this.#build(ids);
+    } catch (error) {
+      // The database busy or unreadable for a moment: the next change publishes again.
+      this.#onError('build', error);
+      return;
+    }
+    for (const event of events) this.emit(event);
   }
 }

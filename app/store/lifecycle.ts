@@ -123,6 +123,7 @@ const CANCELLABLE: readonly FileState[] = ['queued', 'uploading', 'failed', 'pau
 const RETRYABLE: readonly FileState[] = ['failed', 'needs-attention', 'cancelled'];
 const VANISHABLE: readonly FileState[] = ['queued', 'uploading', 'failed', 'paused', 'needs-attention'];
 
+const cancelSpec: TransitionSpec = { to: 'cancelled', verb: 'cancel', from: CANCELLABLE, event: 'cancelled' };
 const pauseSpec: TransitionSpec = { to: 'paused', verb: 'pause', from: PAUSABLE, event: 'paused' };
 // Resumed rows are due now; their upload and parts are kept so the transfer continues.
 const resumeSpec = (ctx: StoreContext): TransitionSpec => ({
@@ -152,7 +153,7 @@ export function resume(ctx: StoreContext, fileId: number): FileRow {
 
 /** A person cancels; uploads are left to the transfer layer (it cancels at BioT, then closeUpload). */
 export function cancel(ctx: StoreContext, fileId: number): FileRow {
-  return one(ctx, fileId, { to: 'cancelled', verb: 'cancel', from: CANCELLABLE, event: 'cancelled' });
+  return one(ctx, fileId, cancelSpec);
 }
 
 /** Failed / needs-attention / cancelled -> queued now, attempts reset. */
@@ -168,6 +169,15 @@ export function markMissing(ctx: StoreContext, fileId: number): FileRow {
 /** Pause every queued, uploading and failed row in one transaction; returns how many. */
 export function pauseAll(ctx: StoreContext): number {
   return many(ctx, PAUSABLE, pauseSpec);
+}
+
+/**
+ * Cancel every queued, uploading, failed, paused and needs-attention row in
+ * one transaction; returns how many. All or none: a failure part-way (a full
+ * disk) leaves every row as it was, never a half-cancelled queue.
+ */
+export function cancelAll(ctx: StoreContext): number {
+  return many(ctx, CANCELLABLE, cancelSpec);
 }
 
 /** Resume every paused row in one transaction; returns how many. */
