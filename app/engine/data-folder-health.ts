@@ -4,8 +4,8 @@
 // once space returns. This holds uploads on the first such failure, says so
 // (the banner, `status`, --once's exit code), and probes the folder until it
 // has room and is writable again, then lets the engine write what it held.
-import { constants } from 'node:fs';
-import { access, statfs } from 'node:fs/promises';
+import { statfs, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ConnectionStatus } from '../api.ts';
 import type { Logger } from './logger.ts';
 
@@ -27,10 +27,14 @@ export function storageFault(error: unknown): DataFolderProblem | undefined {
 
 /** What is wrong with the data folder now, or undefined when it has room and takes writes. */
 export async function checkDataFolder(dir: string, minFree = MIN_FREE_BYTES): Promise<DataFolderProblem | undefined> {
+  // A real write, not access(W_OK): access answers yes to root on a read-only bind mount.
+  const probe = join(dir, `.write-probe-${process.pid}`);
   try {
-    await access(dir, constants.W_OK);
+    await writeFile(probe, '');
+    await unlink(probe);
   } catch (error) {
-    void error; // EROFS, or EACCES on a folder this user may not write: either way, read-only
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return 'full';
+    return 'read-only'; // EROFS, or EACCES on a folder this user may not write
   }
   const fs = await statfs(dir);
   return fs.bavail * fs.bsize < minFree ? 'full' : undefined;
@@ -90,6 +94,11 @@ export class DataFolderHealth {
     this.#probing = true;
     try {
       const problem = await (this.#deps.check ?? checkDataFolder)(this.#deps.dir).catch(() => 'full' as const);
+      if (problem && this.#status && this.#status.advice !== dataFolderStatus(problem, 0).advice) {
+        // An I/O error said "full" but the folder turns out read-only (or the other way): say what it is.
+        this.#status = dataFolderStatus(problem, this.#status.since);
+        this.#deps.changed(this.#status);
+      }
       if (problem || !this.#status || !this.#deps.resume()) return;
       this.#status = undefined;
       clearInterval(this.#timer);
