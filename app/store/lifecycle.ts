@@ -7,18 +7,38 @@ import { StoreConflictError } from './errors.ts';
 import { scrubErrorText } from './redact.ts';
 import { toFileRow } from './rows.ts';
 import type { FileState } from './states.ts';
-import { applyTransition, idsInStates, requireFile, type TransitionSpec } from './transition.ts';
+import { canTransition } from './states.ts';
+import { applyTransition, requireFile, type SettableColumn, type SqlValue, type TransitionSpec } from './transition.ts';
 import type { AfterUpload, AttentionInput, FailureInput, FileRow } from './types.ts';
 
 function one(ctx: StoreContext, fileId: number, spec: TransitionSpec): FileRow {
   return ctx.write(() => applyTransition(ctx, fileId, spec));
 }
 
-function many(ctx: StoreContext, from: readonly FileState[], spec: TransitionSpec): number {
+/**
+ * Moves every row in `from` to spec.to, with one audit row each, in ONE
+ * transaction of two set-wise statements (a person's "pause all" over 100,000
+ * rows must not be 100,000 round trips holding the engine's thread). The
+ * audit rows go first, while each row's old state can still be read. Only
+ * constant `set` columns: a bulk verb has no per-row values.
+ */
+function many(ctx: StoreContext, from: readonly FileState[], spec: TransitionSpec & { set?: Partial<Record<SettableColumn, SqlValue>> }): number {
+  const states = JSON.stringify(from.filter((state) => canTransition(state, spec.to)));
+  const set = spec.set ?? {};
+  const cols = (Object.keys(set) as SettableColumn[]).sort();
   return ctx.write(() => {
-    const ids = idsInStates(ctx, from);
-    for (const id of ids) applyTransition(ctx, id, spec);
-    return ids.length;
+    const now = ctx.now();
+    ctx
+      .stmt(
+        `INSERT INTO audit (at, file_id, upload_id, event, from_state, to_state, biot_trace_id, detail)
+         SELECT ?, f.id, (SELECT u.id FROM uploads u WHERE u.file_id = f.id AND u.state = 'open'), ?, f.state, ?, NULL, NULL
+         FROM files f WHERE f.state IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
+      )
+      .run(now, spec.event, spec.to, states);
+    const moved = ctx
+      .stmt(`UPDATE files SET state = ?, updated_at = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE state IN (SELECT value FROM json_each(?))`)
+      .run(spec.to, now, ...cols.map((c) => set[c] ?? null), states);
+    return moved.changes;
   });
 }
 
