@@ -4,9 +4,10 @@
 // count; a file stamped in the future (device clock ahead) is still uploaded.
 // Real CLI process, real sandbox on 127.0.0.1 (disk store), real folders.
 import { spawn } from 'node:child_process';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../app/engine.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
@@ -95,7 +96,16 @@ describe('run --once and what it could not scan', () => {
   }, 60_000);
 });
 
-describe('run --once over a folder it may not read', () => {
+describe('run --once over a folder it cannot read', () => {
+  it('says so, with the errno, instead of reporting nothing to do', async () => {
+    // A symlink loop: the folder cannot be opened, for root as for anyone.
+    const loop = join(world.root, 'loop');
+    symlinkSync(loop, loop);
+    const result = await cli(['run', '--config', configFile({ folders: [{ id: 'looped', path: loop }] }), '--once']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^not scanned: folder looped: the watched folder cannot be read \(ELOOP\)$/m);
+  }, 60_000);
+
   // root reads every folder whatever its mode, so EACCES cannot happen for it.
   it.skipIf(process.getuid?.() === 0)('says so instead of reporting nothing to do (skipped as root: root is never refused)', async () => {
     const locked = join(world.root, 'locked');
@@ -104,4 +114,19 @@ describe('run --once over a folder it may not read', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/folder locked: the watched folder cannot be read \(EACCES\)/);
   }, 60_000);
+});
+
+describe('watch mode', () => {
+  it('reports names that are not UTF-8 in the log, by folder id and count', async () => {
+    writeFileSync(Buffer.concat([Buffer.from(`${world.inbox}/`), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), Buffer.from('.dat')]), 'n');
+    const events: Record<string, unknown>[] = [];
+    const engine = new Engine(world.config(), { logger: { log: (_l, event, facts = {}) => void events.push({ event, ...facts }) } });
+    try {
+      engine.start();
+      await engine.whenWatching();
+      expect(events.find((e) => e.event === 'folder-scan-problem')).toEqual({ event: 'folder-scan-problem', folderId: 'inbox', kind: 'names-not-utf8', count: 1 });
+    } finally {
+      await engine.close();
+    }
+  });
 });
