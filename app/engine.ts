@@ -145,9 +145,7 @@ export class Engine implements UploaderApi {
         this.#log.log('error', locked ? 'account-locked' : 'sign-in-refused', { code });
       },
       onOutcome: (outcome) => this.#noteOutcome(outcome),
-      onStoreError: (error) => {
-        if (this.#health.note(error)) this.#scheduler.holdForStore();
-      },
+      onStoreError: (error) => this.#noteStoreError(error),
       // Dedup again right before a transfer: twins queued together both passed intake.
       vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId)),
       onDone: (row) => void this.#watcher.afterUpload(row),
@@ -169,7 +167,11 @@ export class Engine implements UploaderApi {
     return new FolderWatcher({
       folders: config.folders,
       store: this.store,
-      hand: (file) => this.#intake.handStable(file),
+      // A queue write refused by a full disk: the settler retries the file later; the banner says why.
+      hand: (file) => this.#intake.handStable(file).catch((error: unknown) => {
+        this.#noteStoreError(error);
+        throw error;
+      }),
       log: this.#log,
       ...(this.#options.openCheck && { openCheck: this.#options.openCheck }),
     });
@@ -420,6 +422,11 @@ export class Engine implements UploaderApi {
     for (const id of ids) this.#events.touch(id);
     this.#events.emit({ type: 'changed', at: this.#now(), fileIds: ids });
     return n;
+  }
+
+  /** A queue read or write failed: when it is the data folder (full, read-only), uploads are held until it recovers. */
+  #noteStoreError(error: unknown): void {
+    if (this.#health.note(error)) this.#scheduler.holdForStore();
   }
 
   #noteOutcome(outcome: TransferOutcome): void {

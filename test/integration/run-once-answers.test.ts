@@ -44,7 +44,8 @@ function configFile(overrides: { password?: string; folders?: unknown[] } = {}):
   writeFileSync(file, JSON.stringify({
     dataDir: join(world.root, 'data'),
     server: { baseUrl: world.sandbox.url, auth: { type: 'user', username: world.sandbox.credentials.user.username, password: overrides.password ?? world.sandbox.credentials.user.password } },
-    folders: overrides.folders ?? [{ id: 'inbox', path: world.inbox, quietSeconds: 0.5 }],
+    // quietSeconds 0: files written just before the run are settled for it (the quiet period is not under test).
+    folders: overrides.folders ?? [{ id: 'inbox', path: world.inbox, quietSeconds: 0 }],
   }));
   return file;
 }
@@ -63,6 +64,16 @@ describe('run --once with a refused login', () => {
     const status = await cli(['status', '--config', configFile(), '--json']);
     expect(JSON.parse(status.stdout).counts).toMatchObject({ queued: 2 });
   }, 60_000);
+
+  it('ends the same way on a 401 from the login', async () => {
+    writeFileSync(join(world.inbox, 'c.dat'), 'c'.repeat(1000));
+    // A 401 without BioT's body (a proxy in front of it, or a gateway's refusal).
+    world.sandbox.faults.add({ op: 'ums.login', status: 401, code: 'HTTP_ERROR', times: Infinity });
+    const result = await cli(['run', '--config', configFile(), '--once']);
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^device-uploader run: uploads held: BioT refused the login \(/)]);
+  }, 60_000);
 });
 
 describe('run --once and what it could not scan', () => {
@@ -73,7 +84,7 @@ describe('run --once and what it could not scan', () => {
     const aFile = join(world.root, 'a-file');
     writeFileSync(aFile, 'not a folder');
     const result = await cli(['run', '--config', configFile({ folders: [
-      { id: 'inbox', path: world.inbox, quietSeconds: 0.5 },
+      { id: 'inbox', path: world.inbox, quietSeconds: 0 },
       { id: 'gone', path: join(world.root, 'no-such-folder') },
       { id: 'filed', path: aFile },
     ] }), '--once']);
@@ -90,7 +101,7 @@ describe('run --once and what it could not scan', () => {
     writeFileSync(path, 'a'.repeat(2000));
     const tomorrow = new Date(Date.now() + 24 * 3600_000);
     utimesSync(path, tomorrow, tomorrow);
-    const result = await cli(['run', '--config', configFile(), '--once']);
+    const result = await cli(['run', '--config', configFile({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.5 }] }), '--once']);
     expect(result.stdout).toMatch(/^done 1, duplicates 0, not done 0$/m);
     expect(result.code).toBe(0);
   }, 60_000);
