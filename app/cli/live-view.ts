@@ -32,6 +32,10 @@ export function render(snap: Snapshot, width: number): string[] {
     `queued ${c.queued}  uploading ${c.uploading + c.completing}  done ${c.done}  failed ${c.failed}  ` +
       `needs attention ${c['needs-attention']}  |  ${formatSpeed(t.speed)}  left ${formatBytes(t.bytesRemaining)}  ETA ${formatEta(t.etaSeconds)}`,
   ];
+  // What holds uploads (login refused, data folder full...) belongs on screen, not only in the window's banner.
+  if (snap.connection.state !== 'ok' && snap.connection.state !== 'unknown' && snap.connection.advice) {
+    lines.push(`  ! ${snap.connection.advice}`.slice(0, width));
+  }
   for (const row of snap.rows) {
     const pct = row.size ? Math.floor((row.bytesDone / row.size) * 100) : 100;
     const shown = screenText(row.relPath);

@@ -69,11 +69,22 @@ describe('the live view', () => {
     const snap = {
       at: 0,
       totals: { counts: { queued: 0, uploading: 1, completing: 0, done: 0, failed: 0, 'needs-attention': 0 }, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null },
+      connection: { state: 'ok', advice: null, since: 0 },
       rows: [{ id: 1, relPath: 'a\x1b[2J\x1b]0;owned\x07b\r\u009bc.edf', size: 10, bytesDone: 5, speed: 0, etaSeconds: null }],
     } as unknown as Snapshot;
     const lines = render(snap, 200);
     expect(lines[1]).toContain('a?[2J?]0;owned?b??c.edf');
     expect(lines.join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('says what holds uploads (the banner of a terminal)', () => {
+    const snap = {
+      at: 0,
+      totals: { counts: { queued: 1, uploading: 0, completing: 0, done: 0, failed: 0, 'needs-attention': 0 }, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null },
+      connection: { state: 'data-folder-unwritable', advice: 'The disk is full: uploads are held.', since: 0 },
+      rows: [],
+    } as unknown as Snapshot;
+    expect(render(snap, 200)[1]).toBe('  ! The disk is full: uploads are held.');
   });
 });
 
