@@ -143,6 +143,7 @@ export class Scheduler {
    */
   pump(): void {
     if (!this.#running || this.#held || this.#storeHeld) return;
+    if (this.#unwritten.size > 0) this.writeHeld();
     const room = this.#deps.parallelFiles - this.#active.size;
     if (room <= 0) return;
     try {
@@ -198,7 +199,12 @@ export class Scheduler {
       .catch((error: unknown) => {
         // A bug, not a transfer failure (those come back as outcomes): keep the row retryable.
         this.#deps.log.log('error', 'scheduler-error', { fileId: row.id, ...errorFacts(error, 'scheduler.run') });
-        this.#settle(row.id, { kind: 'retry', code: 'INTERNAL', message: 'internal error; will try again' });
+        try {
+          this.#settle(row.id, { kind: 'retry', code: 'INTERNAL', message: 'internal error; will try again' });
+        } catch (again) {
+          // Not even that could be written: the row stays in flight and the next start queues it again.
+          this.#deps.log.log('error', 'settle-failed', { fileId: row.id, ...errorFacts(again, 'scheduler.settle') });
+        }
       })
       .finally(() => {
         this.#active.delete(row.id);
@@ -313,9 +319,11 @@ export class Scheduler {
     try {
       this.#write(fileId, outcome);
     } catch (error) {
-      // The queue cannot be written (a full or read-only disk): the outcome is
+      if (!isStoreFailure(error)) throw error; // a bug: #start's catch makes the row retryable
+      // The queue cannot be written (a full or read-only disk, busy): the outcome is
       // kept here, the row stays in flight (nothing claims it twice), and
-      // writeHeld() writes it once the store takes writes again. Dropping it
+      // writeHeld() writes it once the store takes writes again (the next
+      // pump, or when the data folder recovers). Dropping it
       // would send a file BioT already holds a second time.
       this.#unwritten.set(fileId, outcome);
       this.#deps.log.log('error', 'settle-unwritten', { fileId, kind: outcome.kind, ...errorFacts(error, 'scheduler.settle') });
@@ -404,6 +412,12 @@ export class Scheduler {
   #now(): number {
     return (this.#deps.now ?? Date.now)();
   }
+}
+
+/** A failure of the SQLite store itself (full, read-only, busy, I/O), as opposed to a rule it enforced. */
+function isStoreFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') && !code.startsWith('SQLITE_CONSTRAINT');
 }
 
 async function isDirectory(path: string): Promise<boolean> {
