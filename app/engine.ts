@@ -218,7 +218,7 @@ export class Engine implements UploaderApi {
           continue;
         }
         if (options.settledOnly && age < folder.quietSeconds * 1000) continue;
-        if (await this.#intake.take(found.folderId, found.path, found.relPath)) queued++;
+        if (await this.#take(found)) queued++;
       }
     }
     if (ahead.length > 0) {
@@ -244,9 +244,19 @@ export class Engine implements UploaderApi {
     for (const { found } of files) {
       const now = await stat(found.path).catch(() => undefined);
       if (!now || now.size !== found.size || Math.trunc(now.mtimeMs) !== found.mtimeMs) continue; // still being written
-      if (await this.#intake.take(found.folderId, found.path, found.relPath)) queued++;
+      if (await this.#take(found)) queued++;
     }
     return queued;
+  }
+
+  /** Queues a scanned file; a queue write the data folder refused holds uploads (heldBecause) and is rethrown. */
+  async #take(found: FoundFile): Promise<FileRow | undefined> {
+    try {
+      return await this.#intake.take(found.folderId, found.path, found.relPath);
+    } catch (error) {
+      this.#noteStoreError(error);
+      throw error;
+    }
   }
 
   /** Queues one file by path (hashing it first); answers its row, or undefined if it cannot be read. */

@@ -66,7 +66,12 @@ export async function runEngine(config: Config, options: { once: boolean; before
     // --once takes what the folders hold now; otherwise the watcher reconciles and watches.
     engine.start({ watch: !options.once });
     // Files written to within their folder's quiet period are left for the next run: a device may still be writing.
-    if (options.once) await engine.scanFolders({ settledOnly: true });
+    if (options.once) {
+      await engine.scanFolders({ settledOnly: true }).catch((error: unknown) => {
+        // A full or read-only data folder: said as such below, like any other hold.
+        if (!engine.heldBecause()) throw error;
+      });
+    }
     if (!options.once) {
       await engine.whenWatching();
       await reportFolders(engine);

@@ -103,6 +103,20 @@ it.skipIf(!canMount)('a full disk holds uploads, says so, survives the log\'s EN
   }
 }, 60_000);
 
+it.skipIf(!canMount)('a scan whose queue write the full disk refuses holds uploads instead of skipping the file in silence (skipped where tmpfs cannot be mounted: needs root)', async () => {
+  const disk = smallDisk('4m')!;
+  const config = { ...t.world.config(), dataDir: join(disk, 'data') };
+  t.engine = new Engine(config, { dataFolder: { probeMs: 100 } });
+  writeFileSync(join(t.world.inbox, 'g.dat'), 'g'.repeat(20_000));
+  fill(join(disk, 'filler'));
+  await expect(t.engine.scanFolders()).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_/) });
+  expect(t.engine.heldBecause()).toMatch(/full/);
+  rmSync(join(disk, 'filler'));
+  expect(await t.engine.scanFolders()).toBe(1);
+  t.engine.start({ watch: false });
+  await until('the file done once space returned', () => t.engine!.store.countByState().done === 1, 30_000);
+}, 60_000);
+
 it.skipIf(!canMount)('a read-only or full data folder is named as such by the probe (skipped where tmpfs cannot be mounted: needs root)', async () => {
   // A mount cannot turn read-only under an open database (EBUSY), so the
   // engine's side of a read-only folder is the SQLITE_READONLY mapping below;
