@@ -44,7 +44,8 @@ export type StateCounts = Record<FileState, number>;
 
 /** What the engine knows about its link to BioT, for the connection banner. */
 export interface ConnectionStatus {
-  state: 'ok' | 'unreachable' | 'credentials-refused' | 'locked' | 'unknown';
+  /** 'data-folder-unwritable': the queue cannot be written (disk full, read-only); uploads are held until it can. */
+  state: 'ok' | 'unreachable' | 'credentials-refused' | 'locked' | 'data-folder-unwritable' | 'unknown';
   /** What staff should do about it, in plain words; null when ok. */
   advice: string | null;
   since: number;

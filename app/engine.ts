@@ -13,9 +13,12 @@ import type { Config, FolderConfig } from './config/schema.ts';
 import { attachTargetOf } from './engine/attach.ts';
 import { connectionAfter, unknownConnection } from './engine/connection.ts';
 import { lockDataFolder, type DataFolderLock } from './engine/data-lock.ts';
+import { DataFolderHealth } from './engine/data-folder-health.ts';
+import { settlesWithin } from './engine/deadline.ts';
+import { errorFacts } from './engine/error-facts.ts';
 import { EventPump } from './engine/event-pump.ts';
 import { FolderMonitor } from './engine/folder-monitor.ts';
-import { folderFilter, scanFolder } from './engine/folder-scan.ts';
+import { folderFilter, scanFolderReport, type FoundFile, type ScanProblem } from './engine/folder-scan.ts';
 import { Intake } from './engine/intake.ts';
 import { silentLogger, type Logger } from './engine/logger.ts';
 import { Scheduler } from './engine/scheduler.ts';
@@ -40,9 +43,17 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   /** The data folder's lock, when the caller took it earlier (the demo, before it rewrites its config); the engine releases it on close. */
   dataLock?: DataFolderLock;
+  /** Data folder probing (tests: a short interval, or a check that stands in for a full disk). */
+  dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
 }
 
 export const DATABASE_FILE = 'queue.db';
+
+/** An mtime this far ahead of our clock is "in the future" (not mere rounding between file systems). */
+const FUTURE_SLACK_MS = 2_000;
+
+/** How long close() waits for transfers and pools before leaving what is in flight for the next start. */
+export const CLOSE_DEADLINE_MS = 10_000;
 
 export class Engine implements UploaderApi {
   readonly store: Store;
@@ -63,6 +74,11 @@ export class Engine implements UploaderApi {
   #watching: Promise<void> = Promise.resolve();
   #connection: ConnectionStatus;
   readonly #lock: DataFolderLock;
+  readonly #health: DataFolderHealth;
+  #closing: Promise<void> | undefined;
+  /** The sign-in stopped for good (refused or locked) until Retry: why, for --once's one line. */
+  #signIn: { code: string; locked: boolean } | undefined;
+  #scanProblems: readonly ScanProblem[] = [];
 
   /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
   constructor(config: Config, options: EngineOptions = {}) {
@@ -101,8 +117,26 @@ export class Engine implements UploaderApi {
     this.#storage = new EnvHttpProxyAgent({ connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
     this.#throttle = new Throttle(t.maxBytesPerSecond);
     this.#folders = new Map(config.folders.map((f) => [f.id as string, f]));
-    this.#events = new EventPump((ids) => this.#progressEvents(ids));
+    // A UI listener that throws is its own bug: logged here, never the engine's.
+    this.#events = new EventPump((ids) => this.#progressEvents(ids), 250, (where, error) => {
+      this.#log.log('error', 'event-listener-failed', errorFacts(error, `events.${where}`));
+    });
     this.#folderMonitor = new FolderMonitor(() => this.#folderStatus(), (folders) => this.#events.emit({ type: 'folders', at: this.#now(), folders }));
+    this.#health = new DataFolderHealth({
+      dir: config.dataDir,
+      log: this.#log,
+      now: this.#now,
+      changed: (status) => {
+        const shown = status ?? this.#connection;
+        this.#events.emit({ type: 'connection', at: shown.since, connection: shown });
+      },
+      resume: () => {
+        if (!this.#scheduler.writeHeld()) return false;
+        this.#scheduler.releaseStore();
+        return true;
+      },
+      ...options.dataFolder,
+    });
     const settings: TransferSettings = {
       ...defaultTransferSettings,
       partSize: t.partSizeMiB * 1024 * 1024,
@@ -122,10 +156,12 @@ export class Engine implements UploaderApi {
       changed: (id) => this.#events.touch(id),
       signInStopped: (code, locked) => {
         // Until a person presses Retry (which resets the sign-in) or restarts with new credentials.
+        this.#signIn = { code, locked };
         this.#scheduler.hold();
         this.#log.log('error', locked ? 'account-locked' : 'sign-in-refused', { code });
       },
       onOutcome: (outcome) => this.#noteOutcome(outcome),
+      onStoreError: (error) => this.#noteStoreError(error),
       // Dedup again right before a transfer: twins queued together both passed intake.
       vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId), attachTargetOf(this.#folders.get(row.folderId), row.relPath)),
       onDone: (row) => void this.#watcher.afterUpload(row),
@@ -147,7 +183,11 @@ export class Engine implements UploaderApi {
     return new FolderWatcher({
       folders: config.folders,
       store: this.store,
-      hand: (file) => this.#intake.handStable(file),
+      // A queue write refused by a full disk: the settler retries the file later; the banner says why.
+      hand: (file) => this.#intake.handStable(file).catch((error: unknown) => {
+        this.#noteStoreError(error);
+        throw error;
+      }),
       log: this.#log,
       ...(this.#options.openCheck && { openCheck: this.#options.openCheck }),
     });
@@ -156,7 +196,7 @@ export class Engine implements UploaderApi {
   /** Starts `watcher` once `before` settles; whenWatching() follows it. */
   #startWatcher(watcher: FolderWatcher, before: Promise<void> = Promise.resolve()): void {
     this.#watching = before.then(() => watcher.start()).catch((error: unknown) => {
-      this.#log.log('error', 'watch-start-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.#log.log('error', 'watch-start-failed', errorFacts(error, 'watch.start'));
     });
   }
 
@@ -180,15 +220,60 @@ export class Engine implements UploaderApi {
    */
   async scanFolders(options: { settledOnly?: boolean } = {}): Promise<number> {
     let queued = 0;
+    const problems: ScanProblem[] = [];
+    const ahead: { folder: FolderConfig; found: FoundFile }[] = [];
     for (const folder of this.#folders.values()) {
-      for (const found of await scanFolder(folder)) {
+      const report = await scanFolderReport(folder);
+      problems.push(...report.problems);
+      for (const found of report.files) {
         if (this.store.findLive(found.folderId, found.path, found.size, found.mtimeMs)) continue;
-        if (options.settledOnly && this.#now() - found.mtimeMs < folder.quietSeconds * 1000) continue;
-        if (await this.#intake.take(found.folderId, found.path, found.relPath)) queued++;
+        const age = this.#now() - found.mtimeMs;
+        // An mtime in the future (a device clock ahead, FAT local-time stamps)
+        // says nothing about quiet: watched for quietSeconds below instead.
+        if (options.settledOnly && age < -FUTURE_SLACK_MS) {
+          ahead.push({ folder, found });
+          continue;
+        }
+        if (options.settledOnly && age < folder.quietSeconds * 1000) continue;
+        if (await this.#take(found)) queued++;
       }
     }
+    if (ahead.length > 0) {
+      this.#log.log('warn', 'mtime-in-future', { files: ahead.length });
+      queued += await this.#takeIfQuiet(ahead);
+    }
+    for (const p of problems) this.#log.log('warn', 'folder-scan-problem', { ...p });
+    this.#scanProblems = problems;
     this.#scheduler.pump();
     return queued;
+  }
+
+  /** What the last scanFolders() could not do (folders missing or unreadable, names not UTF-8). */
+  get scanProblems(): readonly ScanProblem[] {
+    return this.#scanProblems;
+  }
+
+  /** Takes the files whose size and mtime held still for their folder's quiet period (one wait for all). */
+  async #takeIfQuiet(files: { folder: FolderConfig; found: FoundFile }[]): Promise<number> {
+    const wait = Math.max(...files.map((f) => f.folder.quietSeconds * 1000));
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    let queued = 0;
+    for (const { found } of files) {
+      const now = await stat(found.path).catch(() => undefined);
+      if (!now || now.size !== found.size || Math.trunc(now.mtimeMs) !== found.mtimeMs) continue; // still being written
+      if (await this.#take(found)) queued++;
+    }
+    return queued;
+  }
+
+  /** Queues a scanned file; a queue write the data folder refused holds uploads (heldBecause) and is rethrown. */
+  async #take(found: FoundFile): Promise<FileRow | undefined> {
+    try {
+      return await this.#intake.take(found.folderId, found.path, found.relPath);
+    } catch (error) {
+      this.#noteStoreError(error);
+      throw error;
+    }
   }
 
   /** Queues one file by path (hashing it first); answers its row, or undefined if it cannot be read. */
@@ -205,9 +290,24 @@ export class Engine implements UploaderApi {
     return this.#folders.get(folderId)?.duplicates ?? this.#config.duplicates;
   }
 
-  /** Resolves when nothing is left that the engine would still send by itself. */
+  /**
+   * Why uploads are held and will not go on without a person or the disk
+   * (a refused or locked sign-in, a data folder that cannot be written), in
+   * one line with codes, no names; undefined while nothing holds them.
+   */
+  heldBecause(): string | undefined {
+    const data = this.#health.status;
+    if (data) return data.advice ?? 'the data folder cannot be written';
+    if (!this.#scheduler.heldFor || !this.#signIn) return undefined;
+    return this.#signIn.locked
+      ? `BioT locked the account (${this.#signIn.code}): ask your BioT administrator to unlock it`
+      : `BioT refused the login (${this.#signIn.code}): check the user name and password (or service key) in the config`;
+  }
+
+  /** Resolves when nothing is left that the engine would still send by itself, or uploads are held (heldBecause). */
   async whenSettled(options: { maxAttempts: number; pollMs?: number }): Promise<void> {
     for (;;) {
+      if (this.heldBecause()) return;
       const counts = this.store.countByState();
       const active = counts.queued + counts.uploading + counts.completing;
       const retrying = this.store.listFiles({ states: ['failed'], limit: 1000 }).files.some((f) => f.attempts < options.maxAttempts);
@@ -223,7 +323,7 @@ export class Engine implements UploaderApi {
     return {
       at: this.#now(),
       totals: this.#totals(),
-      connection: this.#connection,
+      connection: this.#health.status ?? this.#connection,
       folders: await this.#folderStatus(),
       logs: this.#log.health?.() ?? { state: 'ok', code: null, dropped: 0, since: 0 },
       rows: page.files.map((f) => this.#row(f)),
@@ -242,23 +342,15 @@ export class Engine implements UploaderApi {
   }
 
   async cancel(target: Target): Promise<number> {
-    if ('all' in target) {
-      // Page by page: cancelled rows leave the filter, so this ends.
-      let n = 0;
-      for (;;) {
-        const page = this.store.listFiles({ states: ['queued', 'uploading', 'failed', 'paused', 'needs-attention'], limit: 1000 }).files;
-        if (page.length === 0) return n;
-        // A row that moved on meanwhile (e.g. to completing) is skipped, not an error.
-        for (const f of page) n += await this.cancel({ fileId: f.id }).catch(() => 0);
-      }
-    }
-    return this.#command(target, (id) => this.store.cancel(id), () => 0, 'cancel');
+    // All rows in one transaction (a completing row is not cancellable and stays out of it).
+    return this.#command(target, (id) => this.store.cancel(id), () => this.store.cancelAll(), 'cancel');
   }
 
   async retry(target: Target): Promise<number> {
     const n = await this.#command(target, (id) => this.store.retry(id), () => this.store.retryAllFailed());
     // A person retrying is also how a lock-out is lifted.
     if (this.biot.tokens.lockedBy) this.biot.tokens.reset();
+    this.#signIn = undefined;
     this.#scheduler.release();
     return n;
   }
@@ -279,7 +371,7 @@ export class Engine implements UploaderApi {
   async saveSettings(input: SettingsInput): Promise<SaveResult> {
     const file = this.#options.configFile;
     if (!file) return { ok: false, errors: [{ field: '(config file)', message: 'this instance was started without a config file to save to' }] };
-    const result = saveSettingsFile(file, this.#config, input, this.#options.env ?? process.env);
+    const result = await saveSettingsFile(file, this.#config, input, this.#options.env ?? process.env);
     if ('errors' in result) return { ok: false, errors: result.errors };
     const restart = restartNeeded(this.#config, result.config);
     this.reconfigure(result.config);
@@ -312,15 +404,32 @@ export class Engine implements UploaderApi {
     }));
   }
 
-  /** Stops transfers (uploads stay resumable), closes the pools and the database. */
-  async close(): Promise<void> {
-    await this.#scheduler.shutdown();
+  /**
+   * Stops transfers (uploads stay resumable), closes the pools and the
+   * database. Idempotent (every call answers the same promise) and bounded:
+   * after `deadlineMs` whatever is still in flight (a login that never
+   * answers, a dead share) is cut off and its rows are left for the next
+   * start, whose recoverAtStartup queues them again.
+   */
+  close(options: { deadlineMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.deadlineMs ?? CLOSE_DEADLINE_MS);
+    return this.#closing;
+  }
+
+  async #close(deadlineMs: number): Promise<void> {
+    // Real time, not this.#now (tests pin that clock).
+    const end = Date.now() + deadlineMs;
+    const left = () => end - Date.now();
+    this.#health.dispose();
+    const inFlight = await this.#scheduler.shutdown(left());
     // After the scheduler: no more 'done' can start a post-upload action.
-    await this.#watcher.close();
+    const watcherClosed = await settlesWithin(this.#watcher.close(), left());
     this.#folderMonitor.dispose();
     this.#events.dispose();
-    await this.biot.close();
-    await this.#storage.close();
+    const biotClosed = await settlesWithin(this.biot.close(), left());
+    if (!biotClosed) await this.biot.destroy();
+    if (!(await settlesWithin(this.#storage.close(), left()))) await this.#storage.destroy();
+    if (inFlight > 0 || !watcherClosed || !biotClosed) this.#log.log('warn', 'close-deadline', { inFlight, watcherClosed, biotClosed });
     this.store.close();
     this.#lock.release();
   }
@@ -345,11 +454,17 @@ export class Engine implements UploaderApi {
     return n;
   }
 
+  /** A queue read or write failed: when it is the data folder (full, read-only), uploads are held until it recovers. */
+  #noteStoreError(error: unknown): void {
+    if (this.#health.note(error)) this.#scheduler.holdForStore();
+  }
+
   #noteOutcome(outcome: TransferOutcome): void {
     const next = connectionAfter(outcome, this.#now());
     if (next && next.state !== this.#connection.state) {
       this.#connection = next;
-      this.#events.emit({ type: 'connection', at: next.since, connection: next });
+      // While the data folder holds uploads, that is what the banner says.
+      if (!this.#health.status) this.#events.emit({ type: 'connection', at: next.since, connection: next });
     }
   }
 

@@ -10,12 +10,12 @@ export function parseAnswer(status: number, text: string, operation: string): un
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new BiotError({
-        status,
-        code: 'MALFORMED_RESPONSE',
-        operation,
-        message: `${operation} failed: malformed response, body is not JSON (HTTP ${status})`,
-      });
+      // A captive portal's login page or an answer cut short: not BioT's last
+      // word, so the error is retryable (errors.ts) and worded for what it is.
+      const what = /^\s*</.test(text)
+        ? 'a web page came back instead of BioT\'s answer (a captive portal or proxy login page?)'
+        : 'the answer was not readable JSON (cut short or garbled on the way)';
+      throw new BiotError({ status, code: 'MALFORMED_RESPONSE', operation, message: `${operation} failed: ${what} (HTTP ${status}); will try again` });
     }
   }
   throw errorFromBody(status, text, operation);

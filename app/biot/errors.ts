@@ -66,10 +66,13 @@ export function isLockout(status: number, code: string): boolean {
  * - 408 and 429: yes (the server asked us to slow down or was too slow);
  * - other 4xx: no (the request itself is wrong, or the upload is gone);
  * - 5xx, including 504 GATEWAY_TIMEOUT: yes;
- * - anything else (a 2xx or 3xx we could not read): no, a person must look.
+ * - a 2xx whose body we could not read (a captive portal's page, an answer
+ *   garbled or cut short on the way): yes, the next answer may well be BioT's;
+ * - anything else (a 3xx, a 2xx with another code): no, a person must look.
  */
 export function isRetryable(status: number, code: string): boolean {
   if (LOCKOUT_CODES.has(code)) return false;
+  if (status >= 200 && status < 300 && code === 'MALFORMED_RESPONSE') return true;
   if (status === 0) return code === 'TIMEOUT' || code === 'NETWORK';
   if (status === 401) return code === 'TOKEN_NOT_VALID';
   if (status === 408 || status === 429) return true;

@@ -89,9 +89,14 @@ export class BiotHttp {
     }
   }
 
-  /** Closes the pool if this BiotHttp created it. */
+  /** Closes the pool if this BiotHttp created it (waits for calls in flight). */
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** Closes the pool now, failing calls in flight (close() took too long). */
+  async destroy(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.destroy();
   }
 
   async #send(call: BiotCall, token: string | undefined): Promise<BiotAnswer> {

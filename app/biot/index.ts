@@ -28,6 +28,8 @@ export type BiotClient = {
   entities: Entities;
   /** Closes the HTTP pool (if the client created it). */
   close(): Promise<void>;
+  /** Closes now, failing calls in flight (when close() took too long). */
+  destroy(): Promise<void>;
 };
 
 /** Builds a BioT client over one keep-alive pool and one token source. */
@@ -49,6 +51,7 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
     files: new FileApi(http, tokens),
     entities: new Entities(http, tokens),
     close: () => http.close(),
+    destroy: () => http.destroy(),
   };
 }
 

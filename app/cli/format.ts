@@ -25,3 +25,12 @@ export function formatEta(seconds: number | null): string {
   if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${s}s`;
 }
+
+/**
+ * A file name made safe for a terminal: control characters (ESC, CR, BEL, the
+ * C1 range) shown as "?", so a name cannot move the cursor, clear the screen
+ * or retitle the window.
+ */
+export function screenText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}

@@ -3,7 +3,7 @@
 // state change, with ids only, fit for a service log.
 import type { EngineEvent, Snapshot } from '../api.ts';
 import type { Engine } from '../engine.ts';
-import { formatBytes, formatEta, formatSpeed } from './format.ts';
+import { formatBytes, formatEta, formatSpeed, screenText } from './format.ts';
 
 /** Starts showing progress; returns a function that stops it. */
 export function showProgress(engine: Engine, out: NodeJS.WriteStream): () => void {
@@ -24,16 +24,22 @@ function liveBlock(engine: Engine, out: NodeJS.WriteStream): () => void {
   return () => clearInterval(timer);
 }
 
-function render(snap: Snapshot, width: number): string[] {
+/** The live block's lines for one snapshot (exported for tests). */
+export function render(snap: Snapshot, width: number): string[] {
   const t = snap.totals;
   const c = t.counts;
   const lines = [
     `queued ${c.queued}  uploading ${c.uploading + c.completing}  done ${c.done}  failed ${c.failed}  ` +
       `needs attention ${c['needs-attention']}  |  ${formatSpeed(t.speed)}  left ${formatBytes(t.bytesRemaining)}  ETA ${formatEta(t.etaSeconds)}`,
   ];
+  // What holds uploads (login refused, data folder full...) belongs on screen, not only in the window's banner.
+  if (snap.connection.state !== 'ok' && snap.connection.state !== 'unknown' && snap.connection.advice) {
+    lines.push(`  ! ${snap.connection.advice}`.slice(0, width));
+  }
   for (const row of snap.rows) {
     const pct = row.size ? Math.floor((row.bytesDone / row.size) * 100) : 100;
-    const name = row.relPath.length > 40 ? `…${row.relPath.slice(-39)}` : row.relPath;
+    const shown = screenText(row.relPath);
+    const name = shown.length > 40 ? `…${shown.slice(-39)}` : shown;
     lines.push(`  ${String(pct).padStart(3)}% ${name.padEnd(40)} ${formatBytes(row.size).padStart(10)} ${formatSpeed(row.speed).padStart(12)} ETA ${formatEta(row.etaSeconds)}`.slice(0, width));
   }
   return lines;

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.ts';
 import { Engine } from '../engine.ts';
 import { openLogFile, type FileLogger } from '../engine/log-file.ts';
 import type { LogHealth } from '../engine/logger.ts';
+import { describeProblem } from '../engine/folder-scan.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { showProgress } from './live-view.ts';
 
@@ -68,13 +69,30 @@ export async function runEngine(config: Config, options: { once: boolean; before
     // --once takes what the folders hold now; otherwise the watcher reconciles and watches.
     engine.start({ watch: !options.once });
     // Files written to within their folder's quiet period are left for the next run: a device may still be writing.
-    if (options.once) await engine.scanFolders({ settledOnly: true });
+    if (options.once) {
+      await engine.scanFolders({ settledOnly: true }).catch((error: unknown) => {
+        // A full or read-only data folder: said as such below, like any other hold.
+        if (!engine.heldBecause()) throw error;
+      });
+    }
     if (!options.once) {
+      await engine.whenWatching();
+      await reportFolders(engine);
       await new Promise<never>(() => {}); // until a signal
     }
     await engine.whenSettled({ maxAttempts: ONCE_MAX_ATTEMPTS });
     stopView();
-    return summarize(engine);
+    // Held (login refused, data folder full): waiting would never end, and a
+    // scheduled task would pile up processes. One line, and non-zero.
+    const held = engine.heldBecause();
+    if (held) {
+      process.stderr.write(`device-uploader run: uploads held: ${held}\n`);
+      return 1;
+    }
+    const code = summarize(engine);
+    // What the scan could not take is not done either: named by folder id and count.
+    for (const p of engine.scanProblems) process.stdout.write(`not scanned: ${describeProblem(p)}\n`);
+    return engine.scanProblems.length > 0 ? 1 : code;
   } finally {
     stopView();
     await stop();
@@ -90,4 +108,12 @@ function summarize(engine: Engine): number {
     process.stdout.write(`file ${f.id} (folder ${f.folderId}) ${f.state}: ${f.lastError ?? f.state}${f.lastErrorCode ? ` [${f.lastErrorCode}]` : ''}\n`);
   }
   return unfinished.total === 0 ? 0 : 1;
+}
+
+/** Watch mode: says at start which watched folders cannot be watched (the banner's news, for a terminal or service log). */
+async function reportFolders(engine: Engine): Promise<void> {
+  const snap = await engine.snapshot({ limit: 0 });
+  for (const f of snap.folders) {
+    if (f.state !== 'ok') process.stderr.write(`folder ${f.id}: ${f.state === 'missing' ? 'the watched folder does not exist' : 'the watched path is not a folder'}; its files are not uploaded until it is back\n`);
+  }
 }

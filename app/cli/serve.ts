@@ -8,6 +8,7 @@ import { startControlServer, type ControlServer } from '../control/server.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { openEngineLog } from './run.ts';
+import { errorFacts } from '../engine/error-facts.ts';
 
 export interface Serving {
   engine: Engine;
@@ -40,6 +41,7 @@ export async function startServe(
       ...(options.port !== undefined && { port: options.port }),
       ...(options.distDir !== undefined && { distDir: options.distDir }),
       onRefused: (status, reason) => logger.log('warn', 'control-refused', { status, reason }),
+      onError: (operation, error) => logger.log('error', 'control-error', errorFacts(error, operation)),
     });
   } catch (error) {
     await engine.close();

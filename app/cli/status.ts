@@ -5,15 +5,18 @@
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { DATABASE_FILE } from '../engine.ts';
+import { checkDataFolder, dataFolderStatus } from '../engine/data-folder-health.ts';
 import { openStore } from '../store/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes, screenText } from './format.ts';
 
 export async function statusCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { config: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, names: { type: 'boolean' } });
   if (!flags.config) throw new UsageError('--config FILE is required');
   const config = loadConfigFile(flags.config);
   const store = openStore(join(config.dataDir, DATABASE_FILE));
+  // A full or read-only data folder holds every upload: the first thing to say.
+  const dataFolder = await checkDataFolder(config.dataDir).catch(() => undefined);
   try {
     const limit = flags.limit ? Number(flags.limit) : 50;
     const snap = store.snapshot({ limit });
@@ -23,14 +26,15 @@ export async function statusCommand(args: string[]): Promise<number> {
         ...f,
         ...(names && { relPath, lastError }),
       }));
-      process.stdout.write(`${JSON.stringify({ counts: snap.counts, total: snap.total, files }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ dataFolder: dataFolder ?? 'ok', counts: snap.counts, total: snap.total, files }, null, 2)}\n`);
       return 0;
     }
+    if (dataFolder) process.stdout.write(`uploads held: ${dataFolderStatus(dataFolder, Date.now()).advice}\n`);
     const counts = Object.entries(snap.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ');
     process.stdout.write(`${snap.total} file(s): ${counts || 'none'}\n`);
     for (const f of snap.page.files) {
       const pct = f.size ? Math.floor((f.bytesDone / f.size) * 100) : 100;
-      process.stdout.write(`${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? f.relPath : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? f.lastError : f.lastErrorCode})` : ''}\n`);
+      process.stdout.write(`${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? screenText(f.relPath) : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? screenText(f.lastError) : f.lastErrorCode})` : ''}\n`);
     }
     return 0;
   } finally {

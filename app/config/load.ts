@@ -3,7 +3,7 @@
 // without reading code. Relative paths are resolved against the file's folder.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 
@@ -28,11 +28,13 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
  * quotes the text around the mistake, which may be a password.
  */
 export function parseJsonText(text: string, file: string): unknown {
+  // Windows Notepad saves UTF-8 with a byte order mark; JSON.parse refuses it.
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   try {
-    return JSON.parse(text);
+    return JSON.parse(body);
   } catch (error) {
-    const at = errorPosition(text, (error as Error).message);
-    const where = at === undefined ? '' : ` near ${lineAndColumn(text, at)}`;
+    const at = errorPosition(body, (error as Error).message);
+    const where = at === undefined ? '' : ` near ${lineAndColumn(body, at)}`;
     throw new ConfigError(`config file ${file} is not valid JSON${where}`);
   }
 }
@@ -86,7 +88,29 @@ export function parseConfig(
     if (seen.has(folder.id)) throw new ConfigError(`${source}: folders[${index}].id "${folder.id}" is used twice`);
     seen.add(folder.id);
   });
+  refuseArchiveInsideWatched(config, source);
   return config;
+}
+
+/**
+ * An archive folder that is, or lies inside, a watched folder would hand every
+ * moved export back to the watcher: refused, naming both keys.
+ */
+function refuseArchiveInsideWatched(config: Config, source: string): void {
+  config.folders.forEach((folder, index) => {
+    if (!folder.archiveDir) return;
+    const watched = config.folders.findIndex((w) => isSameOrInside(w.path, folder.archiveDir as string));
+    if (watched < 0) return;
+    const where = watched === index ? 'its own watched folder' : `the watched folder folders[${watched}].path`;
+    throw new ConfigError(
+      `${source}: folders[${index}].archiveDir must be outside ${where}: moved files would be picked up and uploaded again`,
+    );
+  });
+}
+
+function isSameOrInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /** A stable id for a folder path, so the database and logs never carry the path. */

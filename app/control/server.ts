@@ -19,6 +19,8 @@ export interface ControlOptions {
   token?: string;
   /** Told about refused requests (reasons only: never the token or a path). */
   onRefused?: (status: number, reason: string) => void;
+  /** Told about every request that failed inside (a 500): the operation and the error, for the log. */
+  onError?: (operation: string, error: unknown) => void;
 }
 
 export interface ControlServer {
@@ -67,6 +69,8 @@ export async function startControlServer(api: UploaderApi, options: ControlOptio
       return command(url.pathname.slice('/api/'.length), req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+    // A malformed escape ("%E0%A4%A") is the request's fault, not ours.
+    if (!decodes(url.pathname)) return sendJson(res, 400, { error: 'the address has a malformed % escape' });
     return serveStatic(distDir, url.pathname, res);
   };
 
@@ -87,12 +91,14 @@ export async function startControlServer(api: UploaderApi, options: ControlOptio
       if (error instanceof Error && (error.name === 'IllegalTransitionError' || error.name === 'NotFoundError')) {
         return sendJson(res, 409, { error: 'that file has moved on; the list is being refreshed' });
       }
+      options.onError?.(`api.${method}`, error);
       sendJson(res, 500, { error: 'the engine could not do that' });
     }
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((error: unknown) => {
+      options.onError?.('control.request', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
@@ -115,6 +121,15 @@ export async function startControlServer(api: UploaderApi, options: ControlOptio
       });
     },
   };
+}
+
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

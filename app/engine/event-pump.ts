@@ -6,18 +6,27 @@ import type { EngineEvent, EngineEventBody } from '../api.ts';
 
 export type EventListener = (event: EngineEvent) => void;
 
+/** Told when a listener or the event builder threw: `where` is 'listener' or 'build'. */
+export type PumpErrorHandler = (where: 'listener' | 'build', error: unknown) => void;
+
 export class EventPump {
   readonly #listeners = new Set<EventListener>();
   readonly #dirty = new Set<number>();
   readonly #intervalMs: number;
   readonly #build: (fileIds: number[]) => EngineEventBody[];
+  readonly #onError: PumpErrorHandler;
   #seq = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  /** `build` turns the changed ids into the events to publish (read at publish time, not per change). */
-  constructor(build: (fileIds: number[]) => EngineEventBody[], intervalMs = 250) {
+  /**
+   * `build` turns the changed ids into the events to publish (read at publish
+   * time, not per change). `onError` hears of listeners and builds that threw:
+   * a UI's bug must never reach the engine that called emit() mid-write.
+   */
+  constructor(build: (fileIds: number[]) => EngineEventBody[], intervalMs = 250, onError: PumpErrorHandler = () => {}) {
     this.#build = build;
     this.#intervalMs = intervalMs;
+    this.#onError = onError;
   }
 
   /** Notes a change; publishes at most once per interval. With nobody listening there is nothing to note. */
@@ -32,7 +41,13 @@ export class EventPump {
     // Numbered only when someone hears it: a gap then always means a listener missed one.
     if (this.#listeners.size === 0) return;
     const event = { ...body, seq: ++this.#seq } as EngineEvent;
-    for (const listener of this.#listeners) listener(event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#onError('listener', error);
+      }
+    }
   }
 
   subscribe(listener: EventListener): () => void {
@@ -58,6 +73,14 @@ export class EventPump {
     this.#timer = undefined;
     const ids = [...this.#dirty];
     this.#dirty.clear();
-    for (const event of this.#build(ids)) this.emit(event);
+    let events: EngineEventBody[];
+    try {
+      events = this.#build(ids);
+    } catch (error) {
+      // The database busy or unreadable for a moment: the next change publishes again.
+      this.#onError('build', error);
+      return;
+    }
+    for (const event of events) this.emit(event);
   }
 }

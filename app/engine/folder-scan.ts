@@ -35,21 +35,71 @@ export function folderFilter(folder: Pick<FolderConfig, FilterKeys> & FilterOpti
   return (relPath) => include(relPath) && !exclude(relPath) && !(temporary && isTemporaryName(relPath));
 }
 
+/**
+ * What a scan could not do, by folder id and count only (never a name): the
+ * folder missing or a file, a folder or subfolders it may not read, and
+ * entries whose names are not valid UTF-8 (Node can only hand those on
+ * mangled, so they cannot be opened by name; a person must rename them).
+ */
+export interface ScanProblem {
+  folderId: string;
+  kind: 'missing' | 'not-a-folder' | 'unreadable' | 'unreadable-subfolders' | 'names-not-utf8';
+  count: number;
+  /** The errno that stopped the scan, when there was one. */
+  code?: string | undefined;
+}
+
+/** One line for a person (ids and counts, no names). */
+export function describeProblem(p: ScanProblem): string {
+  switch (p.kind) {
+    case 'missing': return `folder ${p.folderId}: the watched folder does not exist (or its drive or share is not connected)`;
+    case 'not-a-folder': return `folder ${p.folderId}: the watched path is a file, not a folder`;
+    case 'unreadable': return `folder ${p.folderId}: the watched folder cannot be read (${p.code ?? 'error'})`;
+    case 'unreadable-subfolders': return `folder ${p.folderId}: ${p.count} subfolder(s) cannot be read (${p.code ?? 'error'}); their files are not uploaded`;
+    case 'names-not-utf8': return `folder ${p.folderId}: ${p.count} file or folder name(s) are not valid UTF-8 and cannot be uploaded; rename them`;
+  }
+}
+
 /** Every regular file in the folder that passes its filters. A missing folder yields nothing. */
-export async function scanFolder(folder: FolderConfig): Promise<FoundFile[]> {
+export async function scanFolder(folder: FolderConfig, onProblem?: (problem: ScanProblem) => void): Promise<FoundFile[]> {
+  const { files, problems } = await scanFolderReport(folder);
+  if (onProblem) for (const p of problems) onProblem(p);
+  return files;
+}
+
+/** The folder's files, and what the scan could not do (nothing is passed over in silence). */
+export async function scanFolderReport(folder: FolderConfig): Promise<{ files: FoundFile[]; problems: ScanProblem[] }> {
+  const folderId = folder.id as string;
+  const top = await stat(folder.path).then((s) => (s.isDirectory() ? undefined : 'not-a-folder' as const), (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'missing' as const : e));
+  if (top === 'missing' || top === 'not-a-folder') return { files: [], problems: [{ folderId, kind: top, count: 1 }] };
   const matches = folderFilter(folder);
   const found: FoundFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  let badNames = 0;
+  let unreadable = 0;
+  let unreadableCode: string | undefined;
+  const walk = async (dir: string): Promise<boolean> => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return; // vanished or unreadable: the watcher reports folder health
+      // Buffer names: a name that is not valid UTF-8 would come back mangled
+      // as a string, its stat would fail, and it would be taken as gone.
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return true; // vanished meanwhile: nothing to upload
+      unreadable++;
+      unreadableCode ??= code;
+      return false;
     }
     for (const entry of entries) {
-      const full = join(dir, entry.name);
+      const raw = entry.name as unknown as Buffer;
+      const name = raw.toString('utf8');
+      if (!Buffer.from(name, 'utf8').equals(raw)) {
+        badNames++;
+        continue;
+      }
+      const full = join(dir, name);
       if (entry.isDirectory()) {
-        if (folder.recursive && !entry.name.startsWith('.')) await walk(full);
+        if (folder.recursive && !name.startsWith('.')) await walk(full);
         continue;
       }
       if (!entry.isFile()) continue;
@@ -57,12 +107,17 @@ export async function scanFolder(folder: FolderConfig): Promise<FoundFile[]> {
       if (!matches(relPath)) continue;
       try {
         const s = await stat(full);
-        found.push({ folderId: folder.id as string, path: full, relPath, size: s.size, mtimeMs: Math.trunc(s.mtimeMs) });
+        found.push({ folderId, path: full, relPath, size: s.size, mtimeMs: Math.trunc(s.mtimeMs) });
       } catch {
         // Gone between readdir and stat: nothing to upload.
       }
     }
+    return true;
   };
-  await walk(folder.path);
-  return found;
+  const readable = top === undefined && (await walk(folder.path));
+  const problems: ScanProblem[] = [];
+  if (!readable) problems.push({ folderId, kind: 'unreadable', count: 1, code: unreadableCode ?? (top as NodeJS.ErrnoException | undefined)?.code });
+  else if (unreadable > 0) problems.push({ folderId, kind: 'unreadable-subfolders', count: unreadable, code: unreadableCode });
+  if (badNames > 0) problems.push({ folderId, kind: 'names-not-utf8', count: badNames });
+  return { files: found, problems };
 }

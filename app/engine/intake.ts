@@ -85,7 +85,11 @@ export class Intake {
       this.#deps.touched(row.id);
       return row;
     } catch (error) {
-      log.log('warn', 'intake-failed', { folderId, code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN' });
+      const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
+      // The queue refusing the write (a full or read-only disk) is not this file's
+      // fault and must not pass as "could not be read": the caller holds uploads.
+      if (code.startsWith('SQLITE_')) throw error;
+      log.log('warn', 'intake-failed', { folderId, code });
       return undefined;
     }
   }

@@ -17,6 +17,8 @@ import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
 import { sha256File } from './hash-file.ts';
 import { storeLedger } from './ledger.ts';
+import { settlesWithin } from './deadline.ts';
+import { errorFacts } from './error-facts.ts';
 import type { Logger } from './logger.ts';
 import { SpeedMeter } from './speed-meter.ts';
 
@@ -37,8 +39,10 @@ export interface SchedulerDeps {
    * until release(); the rows that met a refused login go back to the queue.
    */
   signInStopped: (code: string, locked: boolean) => void;
-  /** Every outcome, for the connection banner. */
+  /** Every outcome, for the connection banner; told after the row was written. */
   onOutcome?: (outcome: TransferOutcome) => void;
+  /** A write or read of the queue failed (a full or read-only disk, SQLITE_BUSY). */
+  onStoreError?: (error: unknown) => void;
   /**
    * Asked right before a claimed row's transfer starts (app/watch/dedup.ts):
    * 'settled' skips it (it became a duplicate), 'wait' waits for an earlier
@@ -91,9 +95,11 @@ export function untilDoneOrAborted(work: Promise<unknown>, signal: AbortSignal):
 export class Scheduler {
   readonly #deps: SchedulerDeps;
   readonly #active = new Map<number, Active>();
+  readonly #unwritten = new Map<number, TransferOutcome>();
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #held = false;
+  #storeHeld = false;
 
   constructor(deps: SchedulerDeps) {
     this.#deps = deps;
@@ -116,15 +122,40 @@ export class Scheduler {
     this.pump();
   }
 
-  /** Claims and starts as many due rows as there is room for. */
+  /** Stops claiming while the queue cannot be written (data folder full or read-only); see writeHeld. */
+  holdForStore(): void {
+    this.#storeHeld = true;
+  }
+
+  releaseStore(): void {
+    this.#storeHeld = false;
+    this.pump();
+  }
+
+  /** Why nothing is being claimed: a refused sign-in, the data folder, or nothing. */
+  get heldFor(): 'sign-in' | 'store' | undefined {
+    return this.#held ? 'sign-in' : this.#storeHeld ? 'store' : undefined;
+  }
+
+  /**
+   * Claims and starts as many due rows as there is room for. Never throws: it
+   * runs from a timer, where a throw (SQLITE_BUSY, a full disk) would end the
+   * process; the failure is logged and told to onStoreError, and the next tick tries again.
+   */
   pump(): void {
-    if (!this.#running || this.#held) return;
+    if (!this.#running || this.#held || this.#storeHeld) return;
+    if (this.#unwritten.size > 0) this.writeHeld();
     const room = this.#deps.parallelFiles - this.#active.size;
     if (room <= 0) return;
     // A file whose last run is still ending (a cancel waiting for BioT's answer)
     // stays queued until that run is gone: one file never has two runs.
     const running = new Set(this.#active.keys());
-    for (const row of this.#deps.store.claimNext(room, this.#now(), running)) this.#start(row);
+    try {
+      for (const row of this.#deps.store.claimNext(room, this.#now(), running)) this.#start(row);
+    } catch (error) {
+      this.#deps.log.log('error', 'pump-failed', errorFacts(error, 'scheduler.pump'));
+      this.#deps.onStoreError?.(error);
+    }
   }
 
   /** Speed and bytes done (including parts still in flight) of an active transfer, for the queue view. */
@@ -145,11 +176,17 @@ export class Scheduler {
     return active.done;
   }
 
-  /** Stops claiming and aborts every transfer; uploads stay resumable. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops claiming and aborts every transfer; uploads stay resumable. Resolves
+   * once they ended, or after `deadlineMs` with those still in flight left as
+   * they are (their rows stay in flight; recoverAtStartup queues them again).
+   */
+  async shutdown(deadlineMs = Number.POSITIVE_INFINITY): Promise<number> {
     this.#running = false;
     clearInterval(this.#timer);
-    await Promise.all([...this.#active.keys()].map((id) => this.stop(id, 'shutdown')));
+    const all = Promise.all([...this.#active.keys()].map((id) => this.stop(id, 'shutdown')));
+    await settlesWithin(all, deadlineMs);
+    return this.#active.size;
   }
 
   get busy(): boolean {
@@ -165,8 +202,13 @@ export class Scheduler {
     active.done = this.#run(active)
       .catch((error: unknown) => {
         // A bug, not a transfer failure (those come back as outcomes): keep the row retryable.
-        this.#deps.log.log('error', 'scheduler-error', { fileId: row.id, error: error instanceof Error ? error.name : 'unknown' });
-        this.#settle(row.id, { kind: 'retry', code: 'INTERNAL', message: 'internal error; will try again' });
+        this.#deps.log.log('error', 'scheduler-error', { fileId: row.id, ...errorFacts(error, 'scheduler.run') });
+        try {
+          this.#settle(row.id, { kind: 'retry', code: 'INTERNAL', message: 'internal error; will try again' });
+        } catch (again) {
+          // Not even that could be written: the row stays in flight and the next start queues it again.
+          this.#deps.log.log('error', 'settle-failed', { fileId: row.id, ...errorFacts(again, 'scheduler.settle') });
+        }
       })
       .finally(() => {
         if (this.#active.get(row.id) === active) this.#active.delete(row.id);
@@ -309,8 +351,46 @@ export class Scheduler {
 
   /** Writes an outcome to the row, unless a person's command already moved it. */
   #settle(fileId: number, outcome: TransferOutcome): void {
-    const { store, log } = this.#deps;
+    // The row first, then the listeners: a throwing listener must not cost the write.
+    try {
+      this.#write(fileId, outcome);
+    } catch (error) {
+      if (!isStoreFailure(error)) throw error; // a bug: #start's catch makes the row retryable
+      // The queue cannot be written (a full or read-only disk, busy): the outcome is
+      // kept here, the row stays in flight (nothing claims it twice), and
+      // writeHeld() writes it once the store takes writes again (the next
+      // pump, or when the data folder recovers). Dropping it
+      // would send a file BioT already holds a second time.
+      this.#unwritten.set(fileId, outcome);
+      this.#deps.log.log('error', 'settle-unwritten', { fileId, kind: outcome.kind, ...errorFacts(error, 'scheduler.settle') });
+      this.#deps.onStoreError?.(error);
+      return;
+    }
     this.#deps.onOutcome?.(outcome);
+  }
+
+  /** How many outcomes wait for the store to take writes again. */
+  get unwritten(): number {
+    return this.#unwritten.size;
+  }
+
+  /** Writes the outcomes a failing store could not take; true when none is left. */
+  writeHeld(): boolean {
+    for (const [fileId, outcome] of [...this.#unwritten]) {
+      try {
+        this.#write(fileId, outcome);
+      } catch {
+        return false;
+      }
+      this.#unwritten.delete(fileId);
+      this.#deps.changed(fileId);
+      this.#deps.onOutcome?.(outcome);
+    }
+    return true;
+  }
+
+  #write(fileId: number, outcome: TransferOutcome): void {
+    const { store, log } = this.#deps;
     const row = store.fileById(fileId);
     if (!row || (row.state !== 'uploading' && row.state !== 'completing')) return;
     if ((outcome.kind === 'retry' || outcome.kind === 'needs-attention') && this.#signInStopped(row, outcome)) return;
@@ -368,6 +448,12 @@ export class Scheduler {
   #now(): number {
     return (this.#deps.now ?? Date.now)();
   }
+}
+
+/** A failure of the SQLite store itself (full, read-only, busy, I/O), as opposed to a rule it enforced. */
+function isStoreFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') && !code.startsWith('SQLITE_CONSTRAINT');
 }
 
 async function isDirectory(path: string): Promise<boolean> {

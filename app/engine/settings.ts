@@ -4,7 +4,8 @@
 // and a secret the UI did not send stays as it was), then checked by the same
 // parser the file is loaded with, so the field named in an error is the
 // file's key.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
 import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
@@ -82,7 +83,7 @@ function dropUndefined(o: Raw): Raw {
 }
 
 /** Parses merged settings; answers the config or every field in error. */
-export function checkSettings(raw: Raw, options: { baseDir: string; env: NodeJS.ProcessEnv }): { config: Config } | { errors: FieldError[] } {
+export async function checkSettings(raw: Raw, options: { baseDir: string; env: NodeJS.ProcessEnv }): Promise<{ config: Config } | { errors: FieldError[] }> {
   const shape = configSchema.safeParse(raw);
   if (!shape.success) {
     return {
@@ -103,19 +104,37 @@ export function checkSettings(raw: Raw, options: { baseDir: string; env: NodeJS.
     return { errors: [{ field, message: text.slice(field.length).trim() }] };
   }
   const errors: FieldError[] = [];
-  config.folders.forEach((f, i) => {
-    const kind = folderKind(f.path);
-    if (kind !== 'ok') errors.push({ field: `folders[${i}].path`, message: kind === 'missing' ? 'no such folder on this PC' : 'this is a file, not a folder' });
+  const kinds = await Promise.all(config.folders.map((f) => folderKind(f.path)));
+  kinds.forEach((kind, i) => {
+    if (kind !== 'ok') errors.push({ field: `folders[${i}].path`, message: FOLDER_WORDS[kind] });
   });
   return errors.length ? { errors } : { config };
 }
 
-/** Whether a watched folder is there to watch. */
-export function folderKind(path: string): 'ok' | 'missing' | 'not-a-folder' {
+const FOLDER_WORDS = {
+  missing: 'no such folder on this PC',
+  'not-a-folder': 'this is a file, not a folder',
+  'no-answer': 'the folder did not answer in time (a network share that is down?)',
+} as const;
+
+/** How long Settings waits for a folder to answer before calling it unreachable. */
+const FOLDER_CHECK_MS = 5_000;
+
+/**
+ * Whether a watched folder is there to watch. Asynchronous and bounded: a
+ * dead network share can block a stat for minutes, and a synchronous one
+ * would freeze the engine's thread (every transfer and the window) meanwhile.
+ */
+export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Promise<'ok' | 'missing' | 'not-a-folder' | 'no-answer'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'no-answer'>((resolve) => {
+    timer = setTimeout(() => resolve('no-answer'), withinMs);
+  });
+  const kind = stat(path).then((s) => (s.isDirectory() ? 'ok' as const : 'not-a-folder' as const), () => 'missing' as const);
   try {
-    return statSync(path).isDirectory() ? 'ok' : 'not-a-folder';
-  } catch {
-    return 'missing';
+    return await Promise.race([kind, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -130,10 +149,10 @@ export function restartNeeded(before: Config, after: Config): string[] {
 }
 
 /** Reads the config file, merges the input, checks it and, when it is good, writes it atomically. */
-export function saveSettingsFile(file: string, current: Config, input: SettingsInput, env: NodeJS.ProcessEnv): { config: Config } | { errors: FieldError[] } {
+export async function saveSettingsFile(file: string, current: Config, input: SettingsInput, env: NodeJS.ProcessEnv): Promise<{ config: Config } | { errors: FieldError[] }> {
   const rawFile = parseJsonText(readFileSync(file, 'utf8'), file) as Raw;
   const raw = mergeSettings(rawFile, current, input);
-  const checked = checkSettings(raw, { baseDir: dirname(resolve(file)), env });
+  const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env });
   if ('config' in checked) writeConfigFile(file, raw);
   return checked;
 }

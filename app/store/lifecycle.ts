@@ -7,18 +7,38 @@ import { StoreConflictError } from './errors.ts';
 import { scrubErrorText } from './redact.ts';
 import { toFileRow } from './rows.ts';
 import type { FileState } from './states.ts';
-import { applyTransition, idsInStates, requireFile, type TransitionSpec } from './transition.ts';
+import { canTransition } from './states.ts';
+import { applyTransition, requireFile, type SettableColumn, type SqlValue, type TransitionSpec } from './transition.ts';
 import type { AfterUpload, AttentionInput, FailureInput, FileRow } from './types.ts';
 
 function one(ctx: StoreContext, fileId: number, spec: TransitionSpec): FileRow {
   return ctx.write(() => applyTransition(ctx, fileId, spec));
 }
 
-function many(ctx: StoreContext, from: readonly FileState[], spec: TransitionSpec): number {
+/**
+ * Moves every row in `from` to spec.to, with one audit row each, in ONE
+ * transaction of two set-wise statements (a person's "pause all" over 100,000
+ * rows must not be 100,000 round trips holding the engine's thread). The
+ * audit rows go first, while each row's old state can still be read. Only
+ * constant `set` columns: a bulk verb has no per-row values.
+ */
+function many(ctx: StoreContext, from: readonly FileState[], spec: TransitionSpec & { set?: Partial<Record<SettableColumn, SqlValue>> }): number {
+  const states = JSON.stringify(from.filter((state) => canTransition(state, spec.to)));
+  const set = spec.set ?? {};
+  const cols = (Object.keys(set) as SettableColumn[]).sort();
   return ctx.write(() => {
-    const ids = idsInStates(ctx, from);
-    for (const id of ids) applyTransition(ctx, id, spec);
-    return ids.length;
+    const now = ctx.now();
+    ctx
+      .stmt(
+        `INSERT INTO audit (at, file_id, upload_id, event, from_state, to_state, biot_trace_id, detail)
+         SELECT ?, f.id, (SELECT u.id FROM uploads u WHERE u.file_id = f.id AND u.state = 'open'), ?, f.state, ?, NULL, NULL
+         FROM files f WHERE f.state IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
+      )
+      .run(now, spec.event, spec.to, states);
+    const moved = ctx
+      .stmt(`UPDATE files SET state = ?, updated_at = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE state IN (SELECT value FROM json_each(?))`)
+      .run(spec.to, now, ...cols.map((c) => set[c] ?? null), states);
+    return moved.changes;
   });
 }
 
@@ -123,6 +143,7 @@ const CANCELLABLE: readonly FileState[] = ['queued', 'uploading', 'failed', 'pau
 const RETRYABLE: readonly FileState[] = ['failed', 'needs-attention', 'cancelled'];
 const VANISHABLE: readonly FileState[] = ['queued', 'uploading', 'failed', 'paused', 'needs-attention'];
 
+const cancelSpec: TransitionSpec = { to: 'cancelled', verb: 'cancel', from: CANCELLABLE, event: 'cancelled' };
 const pauseSpec: TransitionSpec = { to: 'paused', verb: 'pause', from: PAUSABLE, event: 'paused' };
 // Resumed rows are due now; their upload and parts are kept so the transfer continues.
 const resumeSpec = (ctx: StoreContext): TransitionSpec => ({
@@ -152,7 +173,7 @@ export function resume(ctx: StoreContext, fileId: number): FileRow {
 
 /** A person cancels; uploads are left to the transfer layer (it cancels at BioT, then closeUpload). */
 export function cancel(ctx: StoreContext, fileId: number): FileRow {
-  return one(ctx, fileId, { to: 'cancelled', verb: 'cancel', from: CANCELLABLE, event: 'cancelled' });
+  return one(ctx, fileId, cancelSpec);
 }
 
 /** Failed / needs-attention / cancelled -> queued now, attempts reset. */
@@ -168,6 +189,15 @@ export function markMissing(ctx: StoreContext, fileId: number): FileRow {
 /** Pause every queued, uploading and failed row in one transaction; returns how many. */
 export function pauseAll(ctx: StoreContext): number {
   return many(ctx, PAUSABLE, pauseSpec);
+}
+
+/**
+ * Cancel every queued, uploading, failed, paused and needs-attention row in
+ * one transaction; returns how many. All or none: a failure part-way (a full
+ * disk) leaves every row as it was, never a half-cancelled queue.
+ */
+export function cancelAll(ctx: StoreContext): number {
+  return many(ctx, CANCELLABLE, cancelSpec);
 }
 
 /** Resume every paused row in one transaction; returns how many. */

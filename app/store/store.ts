@@ -126,6 +126,7 @@ export class Store {
     return life.requeueChanged(this.#ctx, fileId, source);
   }
   pauseAll(): number { return life.pauseAll(this.#ctx); }
+  cancelAll(): number { return life.cancelAll(this.#ctx); }
   resumeAll(): number { return life.resumeAll(this.#ctx); }
   retryAllFailed(): number { return life.retryAllFailed(this.#ctx); }
   recordAttached(fileId: number, a: { entityType: string; entityId: string; traceId?: string | null }): FileRow {

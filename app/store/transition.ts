@@ -76,11 +76,3 @@ function openUploadId(ctx: StoreContext, fileId: number): number | null {
   const r = ctx.stmt(`SELECT id FROM uploads WHERE file_id = ? AND state = 'open'`).get(fileId) as { id: number } | undefined;
   return r?.id ?? null;
 }
-
-/** Ids of rows in the given states, oldest first, for the bulk verbs. */
-export function idsInStates(ctx: StoreContext, states: readonly FileState[]): number[] {
-  const rows = ctx
-    .stmt('SELECT id FROM files WHERE state IN (SELECT value FROM json_each(?)) ORDER BY id')
-    .all(JSON.stringify(states)) as { id: number }[];
-  return rows.map((r) => r.id);
-}

@@ -39,6 +39,11 @@ export class LinkBook {
     return this.#now() < link.expiresAt - margin ? link.url : undefined;
   }
 
+  /** Whether BioT handed out a link for this part at all (usable or not). */
+  has(partNumber: number): boolean {
+    return this.#links.has(partNumber);
+  }
+
   /** Forgets a link storage refused (403), so the next use fetches a fresh one. */
   drop(partNumber: number): void {
     this.#links.delete(partNumber);

@@ -27,5 +27,8 @@ export function biotNameFor(fileName: string): string {
   if (fileName.length <= 128) return fileName;
   const dot = fileName.lastIndexOf('.');
   const ext = dot > 0 && fileName.length - dot <= 16 ? fileName.slice(dot) : '';
-  return fileName.slice(0, 128 - ext.length) + ext;
+  let stem = fileName.slice(0, 128 - ext.length);
+  // A cut between the two halves of a surrogate pair (an emoji) would leave a lone half: drop it.
+  if (/[\uD800-\uDBFF]$/.test(stem)) stem = stem.slice(0, -1);
+  return stem + ext;
 }

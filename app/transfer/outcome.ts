@@ -2,6 +2,7 @@
 // exception (Signal's JobManager habit). `outcomeOf` is the retry policy:
 // which failures wait and try again, and which need a person.
 import { BiotError } from '../biot/errors.ts';
+import { SourceReadError } from './source-read-error.ts';
 import { StopRequest, type StopReason } from './stop.ts';
 
 export type TransferOutcome =
@@ -40,12 +41,25 @@ export class PartRefused extends Error {
 const lockedSourceCodes = new Set(['EBUSY', 'EPERM', 'EACCES', 'EAGAIN']);
 
 /**
+ * Whether an errno error came from the source file: a SourceReadError (its
+ * open and reads), or a stat of it (file-transfer's checks; sockets are never
+ * stat'ed, so that syscall is unambiguous). Never decided by 'read' or the code.
+ */
+function isSourceFailure(error: unknown): boolean {
+  if (error instanceof SourceReadError) return true;
+  const syscall = (error as NodeJS.ErrnoException).syscall;
+  return syscall === 'stat' || syscall === 'lstat' || syscall === 'fstat';
+}
+
+/**
  * Maps whatever ended a transfer to the scheduler's next step. Cases:
  * - a StopRequest (pause, cancel, shutdown): stopped, as asked;
  * - BioT lock-out codes: needs-attention, locked (retrying worsens a lock-out);
  * - BioT retryable (5xx, 504, 408, 429, timeouts, network): retry later;
  * - BioT other 4xx (ACCESS_DENIED, validation): needs-attention with the code;
- * - the source missing (ENOENT): missing; locked or unreadable now: retry later;
+ * - the source missing (ENOENT): missing; locked or unreadable now: retry later
+ *   (only errors raised by the source itself: SourceReadError, or its stat);
+ * - another errno error (ECONNRESET, ECONNREFUSED...): a network fault, retry later;
  * - a part that gave up after its attempts: retry later;
  * - storage refusing a part for good: needs-attention;
  * - anything unexpected: retry later (the scheduler's attempt cap ends loops).
@@ -57,16 +71,18 @@ export function outcomeOf(error: unknown): TransferOutcome {
     if (error.retryable) return { kind: 'retry', code: error.code, message: error.message, traceId: error.traceId };
     return { kind: 'needs-attention', code: error.code, message: error.message, traceId: error.traceId, locked: false };
   }
-  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (errno === 'ENOENT') return { kind: 'missing' };
-  if (errno && lockedSourceCodes.has(errno)) {
-    return { kind: 'retry', code: 'SOURCE_LOCKED', message: 'the file is locked or unreadable; will try again' };
-  }
   if (error instanceof Error && error.name === 'SourceNotAFile') {
     return { kind: 'needs-attention', code: 'NOT_A_FILE', message: 'the path is not a regular file', locked: false };
   }
-  if (errno && errno !== 'ENOENT' && (error as NodeJS.ErrnoException).syscall) {
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof errno === 'string' && isSourceFailure(error)) {
+    if (errno === 'ENOENT') return { kind: 'missing' };
+    if (lockedSourceCodes.has(errno)) return { kind: 'retry', code: 'SOURCE_LOCKED', message: 'the file is locked or unreadable; will try again' };
     return { kind: 'retry', code: `SOURCE_${errno}`, message: `the file could not be read (${errno}); will try again` };
+  }
+  if (typeof errno === 'string' && (error as NodeJS.ErrnoException).syscall) {
+    // An errno that is not the source's: a refused, reset or timed-out connection.
+    return { kind: 'retry', code: 'NETWORK', message: `the connection failed (${errno}); will try again` };
   }
   if (error instanceof PartGaveUp) return { kind: 'retry', code: error.code, message: error.message };
   if (error instanceof PartRefused) {

@@ -8,6 +8,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
 import type { Throttle } from './throttle.ts';
+import { SourceReadError } from './source-read-error.ts';
 
 export interface PartPutInput {
   url: string;
@@ -35,7 +36,7 @@ export class StalledError extends Error {
 
 const maxChunk = 1024 * 1024;
 
-/** PUTs one part and returns its ETag and MD5, or the storage's refusal. Throws on network errors and on source errors (open/read, with their syscall). */
+/** PUTs one part and returns its ETag and MD5, or the storage's refusal. Throws on network errors, and SourceReadError for the source's open/read. */
 export async function putPart(input: PartPutInput): Promise<PartPutResult> {
   const stall = new AbortController();
   const signal = AbortSignal.any([input.signal, stall.signal]);
@@ -59,7 +60,9 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
   try {
     if (input.size > 0) {
       // Opened first, so ENOENT / EBUSY / EPERM reject here instead of in a stream nobody listens to.
-      file = await open(input.path, 'r');
+      file = await open(input.path, 'r').catch((error: unknown) => {
+        throw new SourceReadError(error);
+      });
       // At a low limit, chunks no larger than the throttle's bucket keep every part moving.
       const burst = input.throttle.burst;
       const chunkSize = burst > 0 ? Math.min(maxChunk, burst) : maxChunk;
@@ -102,7 +105,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
     return { ok: false, status: response.statusCode, storageCode: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] };
   } catch (error) {
     if (input.signal.aborted) throw error;
-    if (sourceError !== undefined) throw sourceError;
+    if (sourceError !== undefined) throw new SourceReadError(sourceError);
     if (stall.signal.aborted) throw stall.signal.reason;
     throw error;
   } finally {

@@ -10,6 +10,7 @@ import type { LinkBook } from './link-book.ts';
 import { PartGaveUp, PartRefused } from './outcome.ts';
 import { putPart, StalledError } from './part-put.ts';
 import { sleep } from './sleep.ts';
+import { SourceReadError } from './source-read-error.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { StorageForgotUpload } from './upload-end.ts';
 
@@ -96,6 +97,11 @@ export class PartSender {
       if (url) return url;
       await this.#fetchWindow(partNumber, signal);
     }
+    // Two different faults: BioT's answers lacked this part's link (fewer than
+    // asked), or every link it gave was already near its expiry (clocks apart).
+    if (!this.#links.has(partNumber)) {
+      throw new PartGaveUp('LINKS_MISSING', `BioT answered with fewer part links than asked (none for part ${partNumber}); will try again`);
+    }
     throw new PartGaveUp('LINKS_UNUSABLE', 'BioT keeps handing out links that are about to expire; check the PC clock');
   }
 
@@ -117,8 +123,11 @@ export class PartSender {
   }
 }
 
-/** A read error of the source file (gone, locked, not a file), as opposed to a network failure. */
+/**
+ * A read error of the source file (gone, locked, not a file), as opposed to a
+ * network failure: decided by type, since a reset socket also carries an errno
+ * and syscall 'read'.
+ */
 export function isSourceError(error: unknown): boolean {
-  const e = error as NodeJS.ErrnoException | undefined;
-  return typeof e?.code === 'string' && typeof e.syscall === 'string' && ['open', 'read', 'stat', 'fstat'].includes(e.syscall);
+  return error instanceof SourceReadError;
 }

@@ -22,6 +22,7 @@ import { PartGaveUp, PartRefused, type TransferOutcome } from './outcome.ts';
 import { putPart, StalledError } from './part-put.ts';
 import { checkAtBiot } from './read-back.ts';
 import { sleep } from './sleep.ts';
+import { SourceReadError } from './source-read-error.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { abandon } from './upload-end.ts';
 import { settleVerdict } from './upload-steps.ts';
@@ -100,7 +101,8 @@ export async function transferSingle(
         lastCode = result.ok ? 'ETAG_MISMATCH' : `STORAGE_${result.status}`;
       }
     } catch (error) {
-      if (job.signal.aborted || error instanceof PartRefused || (error as NodeJS.ErrnoException).syscall) throw error;
+      // Only the source's own read errors end the file here; a refused or reset connection is retried.
+      if (job.signal.aborted || error instanceof PartRefused || error instanceof SourceReadError) throw error;
       // The answer was lost; the object may be stored. The next PUT goes to the same link and overwrites it.
       lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
     }

@@ -18,6 +18,7 @@ import { runPostAction } from './post-action.ts';
 import { markGone, reconcileFolder, WAITING } from './reconcile.ts';
 import { Settler, type Hand } from './settler.ts';
 import { inHiddenDirectory } from './temporary.ts';
+import { errorFacts } from '../engine/error-facts.ts';
 
 export interface FolderWatcherDeps {
   folders: readonly FolderConfig[];
@@ -88,7 +89,7 @@ export class FolderWatcher {
     const run = runPostAction(folder, row, this.#deps.store, this.#deps.log)
       .then(() => undefined)
       .catch((error: unknown) => {
-        this.#deps.log.log('error', 'post-action-error', { fileId: row.id, error: error instanceof Error ? error.name : 'unknown' });
+        this.#deps.log.log('error', 'post-action-error', { fileId: row.id, ...errorFacts(error, 'watch.postAction') });
       })
       .finally(() => this.#postActions.delete(row.id));
     this.#postActions.set(row.id, run);

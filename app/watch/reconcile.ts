@@ -5,7 +5,7 @@
 // post-upload action was interrupted get it now.
 import { stat } from 'node:fs/promises';
 import type { FolderConfig } from '../config/schema.ts';
-import { scanFolder } from '../engine/folder-scan.ts';
+import { scanFolder, type ScanProblem } from '../engine/folder-scan.ts';
 import type { Logger } from '../engine/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileState } from '../store/states.ts';
@@ -36,7 +36,9 @@ export async function reconcileFolder(folder: FolderConfig, store: Store, settle
     if (fate === 'same') continue;
     if (markGone(store, row.id, log, fate)) counts[fate === 'gone' ? 'vanished' : 'superseded']++;
   }
-  for (const found of await scanFolder(folder)) {
+  // Unreadable subfolders and names that are not UTF-8 are reported, never passed over in silence.
+  const problem = (p: ScanProblem) => log.log('warn', 'folder-scan-problem', { ...p });
+  for (const found of await scanFolder(folder, problem)) {
     counts.seen++;
     const known = store.findLive(found.folderId, found.path, found.size, found.mtimeMs);
     if (known && known.sha256 !== null) continue;

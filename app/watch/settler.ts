@@ -7,6 +7,7 @@ import type { Logger } from '../engine/logger.ts';
 import type { Clock } from './clock.ts';
 import { lockRetryDelay, type OpenCheck } from './open-check.ts';
 import { StabilityTracker } from './stability.ts';
+import { errorFacts } from '../engine/error-facts.ts';
 
 /** A finished file, as handed to the engine's intake. */
 export interface StableFile {
@@ -158,7 +159,7 @@ export class Settler {
     try {
       ok = await this.#deps.hand({ folderId: entry.folderId, path: entry.path, relPath: entry.relPath, ...entry.version });
     } catch (error) {
-      this.#deps.log.log('warn', 'watch-hand-failed', { folderId: entry.folderId, error: error instanceof Error ? error.name : 'unknown' });
+      this.#deps.log.log('warn', 'watch-hand-failed', { folderId: entry.folderId, ...errorFacts(error, 'watch.hand') });
     }
     entry.handing = false;
     if (this.#closed) return;

@@ -17,6 +17,7 @@ const TITLE: Record<ConnectionStatus['state'], string> = {
   unreachable: 'BioT cannot be reached',
   'credentials-refused': 'BioT refused the login',
   locked: 'The BioT account is locked',
+  'data-folder-unwritable': 'Uploads held: the data folder cannot be written',
 };
 
 export function createBanner(): { el: HTMLElement; pill: HTMLElement; update(s: BannerState): void } {

@@ -12,7 +12,8 @@ describe('isRetryable', () => {
     [0, 'ABORTED', false],
     [0, 'INVALID_REQUEST', false],
     [0, 'MALFORMED_RESPONSE', false],
-    [200, 'MALFORMED_RESPONSE', false],
+    // Issue 10: a captive portal's page or a garbled answer may pass next time.
+    [200, 'MALFORMED_RESPONSE', true],
     [200, 'MFA_REQUIRED', false],
     [400, 'MULTIPLE_PART_UPLOAD_INVALID_PART_NUMBER', false],
     [400, 'PARTS_MUST_NOT_BE_EMPTY', false],

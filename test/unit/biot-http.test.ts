@@ -142,10 +142,19 @@ describe('answers', () => {
     expect(await failure(get(h))).toMatchObject({ status: 429, retryable: true });
   });
 
-  it('a 200 that is not JSON -> MALFORMED_RESPONSE with the status, body not echoed', async () => {
+  it('a 200 that is not JSON (cut short) -> MALFORMED_RESPONSE, retryable, body not echoed', async () => {
     const h = await start(() => ({ status: 200, text: `{"id": "${phi}"` }));
     const error = await failure(get(h));
-    expect(error).toMatchObject({ status: 200, code: 'MALFORMED_RESPONSE', retryable: false });
+    expect(error).toMatchObject({ status: 200, code: 'MALFORMED_RESPONSE', retryable: true });
+    expect(error.message).toMatch(/garbled|cut short/);
+    expect(error.message).not.toContain('Jane');
+  });
+
+  it("a captive portal's HTML page with 200 -> retryable, worded as a portal, body not echoed", async () => {
+    const h = await start(() => ({ status: 200, text: `<!DOCTYPE html><html>${phi}</html>`, headers: { 'content-type': 'text/html' } }));
+    const error = await failure(get(h));
+    expect(error).toMatchObject({ status: 200, code: 'MALFORMED_RESPONSE', retryable: true });
+    expect(error.message).toMatch(/captive portal/);
     expect(error.message).not.toContain('Jane');
   });
 

@@ -41,9 +41,9 @@ describe('settings', () => {
     expect(view.server.auth).toEqual({ type: 'user', username: 'nurse', hasSecret: true });
   });
 
-  it('keeps the password and untouched folder keys, writes atomically, and the result loads', () => {
+  it('keeps the password and untouched folder keys, writes atomically, and the result loads', async () => {
     const { dir, file, config } = setup();
-    const result = saveSettingsFile(file, config, input(settingsView(config), (i) => {
+    const result = await saveSettingsFile(file, config, input(settingsView(config), (i) => {
       i.folders[0]!.path = join(dir, 'b');
       i.transfer.maxBytesPerSecond = 1_000_000;
     }), {});
@@ -58,37 +58,37 @@ describe('settings', () => {
     expect(again.transfer.maxBytesPerSecond).toBe(1_000_000);
   });
 
-  it('names each field in error and writes nothing', () => {
+  it('names each field in error and writes nothing', async () => {
     const { dir, file, config } = setup();
     const before = readFileSync(file, 'utf8');
-    const bad = saveSettingsFile(file, config, input(settingsView(config), (i) => {
+    const bad = await saveSettingsFile(file, config, input(settingsView(config), (i) => {
       i.transfer.partSizeMiB = 1;
       i.folders[0]!.quietSeconds = -1;
     }), {});
     expect('errors' in bad && bad.errors.map((e) => e.field).sort()).toEqual(['folders[0].quietSeconds', 'transfer.partSizeMiB']);
-    const missing = saveSettingsFile(file, config, input(settingsView(config), (i) => (i.folders[0]!.path = join(dir, 'gone'))), {});
+    const missing = await saveSettingsFile(file, config, input(settingsView(config), (i) => (i.folders[0]!.path = join(dir, 'gone'))), {});
     expect('errors' in missing && missing.errors).toEqual([{ field: 'folders[0].path', message: 'no such folder on this PC' }]);
-    const noSecret = saveSettingsFile(file, config, input(settingsView(config), (i) => (i.server.auth = { type: 'service', id: 'svc' })), {});
+    const noSecret = await saveSettingsFile(file, config, input(settingsView(config), (i) => (i.server.auth = { type: 'service', id: 'svc' })), {});
     expect('errors' in noSecret && noSecret.errors[0]!.field).toBe('server.auth.secretKey');
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
-  it('asks for the password again when the server or the user changes', () => {
+  it('asks for the password again when the server or the user changes', async () => {
     const { file, config } = setup();
     for (const change of [
       (i: SettingsInput) => void (i.server.baseUrl = 'https://attacker.example'),
       (i: SettingsInput) => void (i.server.auth = { type: 'user', username: 'someone-else' }),
     ]) {
-      const result = saveSettingsFile(file, config, input(settingsView(config), change), {});
+      const result = await saveSettingsFile(file, config, input(settingsView(config), change), {});
       expect('errors' in result && result.errors.map((e) => e.field)).toContain('server.auth.password');
       expect(readFileSync(file, 'utf8')).toContain('https://biot.example');
     }
   });
 
-  it('turns growing mode on for a folder', () => {
+  it('turns growing mode on for a folder', async () => {
     const { file, config } = setup();
     expect(settingsView(config).folders[0]!.growing).toBe(false);
-    const result = saveSettingsFile(file, config, input(settingsView(config), (i) => void (i.folders[0]!.growing = true)), {});
+    const result = await saveSettingsFile(file, config, input(settingsView(config), (i) => void (i.folders[0]!.growing = true)), {});
     expect('config' in result && result.config.folders[0]!.growing).toBe(true);
     expect(loadConfigFile(file, {}).folders[0]!.growing).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BiotError } from '../../app/biot/errors.ts';
 import { outcomeOf, PartGaveUp, PartRefused } from '../../app/transfer/outcome.ts';
+import { SourceReadError } from '../../app/transfer/source-read-error.ts';
 import { StopRequest } from '../../app/transfer/stop.ts';
 import { SourceNotAFile } from '../../app/transfer/upload-end.ts';
 
@@ -16,8 +17,9 @@ describe('retry policy (outcomeOf)', () => {
     ['network', biot(0, 'NETWORK'), { kind: 'retry', code: 'NETWORK' }],
     ['access denied', biot(403, 'ACCESS_DENIED'), { kind: 'needs-attention', code: 'ACCESS_DENIED', locked: false }],
     ['vanished source', errno('ENOENT', 'stat'), { kind: 'missing' }],
-    ['locked source', errno('EBUSY'), { kind: 'retry', code: 'SOURCE_LOCKED' }],
-    ['other read error', errno('EIO', 'read'), { kind: 'retry', code: 'SOURCE_EIO' }],
+    // The source's own open/read errors come wrapped (SourceReadError); see transfer-error-places.test.ts.
+    ['locked source', new SourceReadError(errno('EBUSY')), { kind: 'retry', code: 'SOURCE_LOCKED' }],
+    ['other read error', new SourceReadError(errno('EIO', 'read')), { kind: 'retry', code: 'SOURCE_EIO' }],
     ['not a file', new SourceNotAFile(), { kind: 'needs-attention', code: 'NOT_A_FILE' }],
     ['part gave up', new PartGaveUp('STORAGE_500', 'x'), { kind: 'retry', code: 'STORAGE_500' }],
     ['part refused', new PartRefused('STORAGE_400', 'x'), { kind: 'needs-attention', code: 'STORAGE_400' }],
