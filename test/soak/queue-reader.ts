@@ -76,3 +76,14 @@ export function auditTransitionsInto(dataDir: string, states: string[]): number 
     db.close();
   }
 }
+
+/** The BioT file ids of every upload the engine recorded (it heard the create answered). */
+export function knownBiotFiles(dataDir: string): Set<string> {
+  const db = open(dataDir);
+  if (!db) return new Set();
+  try {
+    return new Set((db.prepare('SELECT biot_file_id AS id FROM uploads').all() as { id: string }[]).map((r) => r.id));
+  } finally {
+    db.close();
+  }
+}

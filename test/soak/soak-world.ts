@@ -87,13 +87,13 @@ export interface Census {
   /** Contents held by more than one completed BioT file, and how many extra copies. */
   duplicateCopies: number;
   /** BioT files created, never cancelled, that hold no bytes (BioT drops them; each is a wasted create). */
-  orphans: number;
+  orphanIds: string[];
 }
 
 /** Downloads every BioT file that holds bytes and hashes what arrived. */
 export async function takeCensus(world: SoakWorld): Promise<Census> {
   const contentOf = new Map<string, string>();
-  let orphans = 0;
+  const orphanIds: string[] = [];
   for (const file of world.sandbox.files()) {
     if (file.status === 'cancelled') continue;
     // A single upload is complete once its PUT landed; the download link says so (404 until then).
@@ -102,7 +102,7 @@ export async function takeCensus(world: SoakWorld): Promise<Census> {
       throw error;
     });
     if (!link) {
-      orphans++;
+      orphanIds.push(file.id);
       continue;
     }
     const answer = await request(link.signedUrl);
@@ -115,5 +115,5 @@ export async function takeCensus(world: SoakWorld): Promise<Census> {
   for (const sha of contentOf.values()) seen.set(sha, (seen.get(sha) ?? 0) + 1);
   let duplicateCopies = 0;
   for (const n of seen.values()) duplicateCopies += n - 1;
-  return { completed: contentOf.size, contentOf, duplicateCopies, orphans };
+  return { completed: contentOf.size, contentOf, duplicateCopies, orphanIds };
 }

@@ -4,7 +4,7 @@
 // engine runs until all is done; then BioT and the folders are checked.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { killHard, startEngine } from '../child-engine.ts';
 import { writeExport, type ExportFile } from '../export-files.ts';
@@ -15,7 +15,6 @@ import { until } from '../../support/wait.ts';
 import { atMost, exactly, type SoakScenario } from '../types.ts';
 
 const MiB = 1024 * 1024;
-const PATIENT = '3f2a9c1e-5b7d-4e8f-9a1b-2c3d4e5f6a7b';
 const parallelParts = 4;
 const parallelFiles = 2;
 
@@ -46,7 +45,8 @@ export const killNine: SoakScenario = {
         const size = random() < 0.6 ? Math.floor(random() * 512 * 1024) : 5 * MiB + Math.floor(random() * 20 * MiB);
         const which = (['keep', 'archive', 'purge'] as const)[n % 3]!;
         const dir = which === 'keep' ? keep : which === 'archive' ? archiveSource : purge;
-        const name = which === 'keep' ? `${PATIENT}_night-${++n}.edf` : `export-${++n}.edf`;
+        // One patient per recording: a second file for a patient whose attribute holds one stops in needs-attention by design.
+        const name = which === 'keep' ? `${randomUUID()}_night-${++n}.edf` : `export-${++n}.edf`;
         const file = writeExport(dir, name, size);
         exports.push({ ...file, folder: which, ...(which === 'archive' && { archivedAt: join(archive, name) }) });
       };
@@ -78,7 +78,7 @@ export const killNine: SoakScenario = {
       ctx.say(`${kills} kills done; ${exports.length} exports; final run`);
       const final = startEngine(config);
       try {
-        await until('every export to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= exports.length, { timeoutMs: (full ? 10 : 3) * 60_000, seen: () => `states: ${JSON.stringify(Object.groupBy(queueFiles(world.dataDir), (f) => f.state), (k, v) => (Array.isArray(v) && k ? v.length : v))}` }).catch((error: Error) => ctx.say(error.message));
+        await until('every export to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= exports.length, { timeoutMs: (full ? 10 : 3) * 60_000, seen: () => queueFiles(world.dataDir).filter((f) => f.state !== 'done').map((f) => `${f.id} ${f.state} ${f.lastErrorCode ?? ''}`) }).catch((error: Error) => ctx.say(error.message));
         // The after-upload actions follow done: wait for the sources of moving folders to leave.
         await until('the after-upload actions to finish', () => exports.every((e) => e.folder === 'keep' || !existsSync(e.path)), { timeoutMs: 30_000, seen: () => exports.filter((e) => e.folder !== 'keep' && existsSync(e.path)).length + ' sources still in moving folders' }).catch((error: Error) => ctx.say(error.message));
       } finally {
