@@ -32,6 +32,10 @@ export type Verdict = { ok: true; fromQuery: boolean } | { ok: false; status: 40
 export function admit(req: IncomingMessage, url: URL, auth: { token: string; cookie: string }, origin: string): Verdict {
   const { token } = auth;
   if (req.headers.host !== new URL(origin).host) return { ok: false, status: 403, reason: 'wrong host' };
+  // An absolute-form target ("GET http://elsewhere/ HTTP/1.1") names its own host, which HTTP says wins over
+  // the Host header; a browser never sends one to a server, so it is refused rather than read as a path
+  // (found by the control-server fuzz of the soak suite).
+  if (!(req.url ?? '').startsWith('/')) return { ok: false, status: 403, reason: 'request target is not a path' };
   const from = req.headers.origin;
   if (from !== undefined && from !== origin) return { ok: false, status: 403, reason: 'foreign origin' };
   // Browsers that send no Origin still say where a request came from here.

@@ -121,6 +121,12 @@ describe('control server', () => {
     }
   });
 
+  it('refuses an absolute-form request target, which names a host of its own', async () => {
+    for (const path of ['http://evil.example/', `${server.origin}/api/snapshot`, '*']) {
+      expect({ path, status: (await rawGet(path)).status }).toEqual({ path, status: 403 });
+    }
+  });
+
   it('accepts Sec-Fetch-Site same-origin, none or none sent; refuses same-site (another local port) and cross-site', async () => {
     expect((await call('snapshot', {}, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
     expect((await call('snapshot', {}, { 'sec-fetch-site': 'none' })).status).toBe(200);
