@@ -74,6 +74,7 @@ describe('the live view', () => {
     } as unknown as Snapshot;
     const lines = render(snap, 200);
     expect(lines[1]).toContain('a?[2J?]0;owned?b??c.edf');
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
     expect(lines.join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 

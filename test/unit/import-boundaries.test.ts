@@ -7,7 +7,7 @@ const repo = join(import.meta.dirname, '..', '..');
 
 function sourcesUnder(dir: string): string[] {
   const out: string[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try { entries = readdirSync(dir); } catch { return out; }
   for (const name of entries) {
     const full = join(dir, name);
