@@ -14,6 +14,7 @@ import { transferFile, type TransferSettings } from '../transfer/file-transfer.t
 import type { TransferOutcome } from '../transfer/outcome.ts';
 import { StopRequest, stopReasonOf, type StopReason } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
+import { every, type SyncDisposable } from '../common/disposable.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
 import { sha256File } from './hash-file.ts';
 import { storeLedger } from './ledger.ts';
@@ -96,7 +97,7 @@ export class Scheduler {
   readonly #deps: SchedulerDeps;
   readonly #active = new Map<number, Active>();
   readonly #unwritten = new Map<number, TransferOutcome>();
-  #timer: NodeJS.Timeout | undefined;
+  #timer: SyncDisposable | undefined;
   #running = false;
   #held = false;
   #storeHeld = false;
@@ -108,7 +109,7 @@ export class Scheduler {
   /** Starts claiming; checks for due retries every second. */
   start(): void {
     this.#running = true;
-    this.#timer = setInterval(() => this.pump(), 1_000);
+    this.#timer = every(1_000, () => this.pump());
     this.pump();
   }
 
@@ -183,7 +184,7 @@ export class Scheduler {
    */
   async shutdown(deadlineMs = Number.POSITIVE_INFINITY): Promise<number> {
     this.#running = false;
-    clearInterval(this.#timer);
+    this.#timer?.dispose();
     const all = Promise.all([...this.#active.keys()].map((id) => this.stop(id, 'shutdown')));
     await settlesWithin(all, deadlineMs);
     return this.#active.size;
