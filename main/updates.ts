@@ -6,7 +6,7 @@
 // The updater is electron-updater's AppUpdater seen through the few members this
 // module uses (UpdaterPort); `updates-electron.ts` wires the real one.
 import type { UpdatesConfig } from '../app/config/schema.ts';
-import type { Logger } from '../app/engine/logger.ts';
+import type { Logger } from '../app/common/logger.ts';
 import { every, type SyncDisposable } from '../app/common/disposable.ts';
 
 /** A day: how often a running app asks again. */

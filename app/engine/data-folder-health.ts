@@ -8,7 +8,7 @@ import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionStatus } from '../api.ts';
 import type { Disposable } from '../common/disposable.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../common/logger.ts';
 
 export type DataFolderProblem = 'full' | 'read-only';
 

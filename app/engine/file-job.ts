@@ -14,9 +14,9 @@ import type { TransferOutcome } from '../transfer/outcome.ts';
 import { stopReasonOf } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
-import { sha256File } from './hash-file.ts';
+import { sha256File } from '../common/hash-file.ts';
 import { storeLedger } from './ledger.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../common/logger.ts';
 import type { SpeedMeter } from './speed-meter.ts';
 
 export interface FileJobDeps {

@@ -9,8 +9,8 @@ import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
 import { backoffDelay } from '../transfer/backoff.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
-import { errorFacts } from './error-facts.ts';
-import type { Logger } from './logger.ts';
+import { errorFacts } from '../common/error-facts.ts';
+import type { Logger } from '../common/logger.ts';
 
 export interface OutcomePolicyDeps {
   store: Store;

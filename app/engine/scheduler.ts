@@ -14,9 +14,9 @@ import { StopRequest, type StopReason } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { every, type SyncDisposable } from '../common/disposable.ts';
 import { settlesWithin } from './deadline.ts';
-import { errorFacts } from './error-facts.ts';
+import { errorFacts } from '../common/error-facts.ts';
 import { runFileJob, type FileRun } from './file-job.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../common/logger.ts';
 import { OutcomePolicy } from './outcome-policy.ts';
 import { SpeedMeter } from './speed-meter.ts';
 

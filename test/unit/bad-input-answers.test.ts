@@ -10,7 +10,7 @@ import type { Snapshot, UploaderApi } from '../../app/api.ts';
 import { render } from '../../app/cli/live-view.ts';
 import { loadConfigFile, parseConfig } from '../../app/config/load.ts';
 import { startControlServer } from '../../app/control/server.ts';
-import { errorFacts } from '../../app/engine/error-facts.ts';
+import { errorFacts } from '../../app/common/error-facts.ts';
 import { biotNameFor } from '../../app/transfer/mime.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'du-bad-input-'));
