@@ -36,7 +36,6 @@ app.setPath('userData', join(dataHome, 'desktop'));
 await app.whenReady();
 
 const trayImage = (icon: TrayIcon) => nativeImage.createFromPath(join(ICONS_DIR, `tray-${icon}.png`));
-let shell: Shell | undefined;
 
 const ports: ShellPorts = {
   argv: process.argv.slice(1),
@@ -84,7 +83,8 @@ const ports: ShellPorts = {
   log: (event, facts) => console.log(JSON.stringify({ at: new Date().toISOString(), event, ...facts })),
 };
 
-shell = runShell(ports);
+// The ports' callbacks above reach `shell` only after this line ran (on clicks, later).
+const shell: Shell | undefined = runShell(ports);
 
 // Updates (only in the instance that runs): checked at start and daily, installed
 // on quit; off by `updates.enabled: false` for managed sites.

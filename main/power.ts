@@ -4,6 +4,7 @@
 // may have expired while the PC slept). Files a person paused stay paused.
 // While anything uploads, `prevent-app-suspension` is held.
 import type { UploaderApi } from '../app/api.ts';
+import type { Disposable } from '../app/common/disposable.ts';
 
 export interface PowerSaveBlockerLike {
   start(type: 'prevent-app-suspension'): number;
@@ -13,7 +14,7 @@ export interface PowerSaveBlockerLike {
 /** How many rows one suspend pauses (a page of the queue; the scheduler only runs a few at a time anyway). */
 const SUSPEND_PAGE = 1_000;
 
-export class SleepGuard {
+export class SleepGuard implements Disposable {
   readonly #api: () => Pick<UploaderApi, 'snapshot' | 'pause' | 'resume'> | undefined;
   readonly #blocker: PowerSaveBlockerLike;
   #pausedForSleep: number[] = [];

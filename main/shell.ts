@@ -18,6 +18,7 @@ import { scrubSecrets, takeSecrets, type SecretVault } from './secrets.ts';
 import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
 import { trayMenu, type MenuItemSpec } from './tray-menu.ts';
 import { hideOnClose, lockDown, type BrowserWindowLike, type SessionLike } from './window.ts';
+import { disposable, DisposableStore } from '../app/common/disposable.ts';
 
 export interface ShellWindow extends BrowserWindowLike, MainWindowLike {
   readonly webContents: BrowserWindowLike['webContents'] & MainWindowLike['webContents'] & { send(channel: string, data: unknown): void };
@@ -83,7 +84,9 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   const notifier = new Notifier(ports.notify, { successEnabled: () => ports.prefs.get('notifySuccess') });
   const tray = ports.createTray();
   const present = createTrayPresenter(tray);
-  const sleep = new SleepGuard(() => supervisor.client, ports.powerSaveBlocker);
+  // What the shell holds until quit, let go in reverse order; the engine stops after them, explicitly.
+  const held = new DisposableStore((error) => ports.log('dispose-failed', { error: error instanceof Error ? error.name : 'unknown' }));
+  const sleep = held.add(new SleepGuard(() => supervisor.client, ports.powerSaveBlocker));
 
   const supervisor: EngineSupervisor = new EngineSupervisor({
     spawn: ports.spawnEngine,
@@ -121,6 +124,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   };
 
   let refreshTimer: NodeJS.Timeout | undefined;
+  held.add(disposable(() => clearTimeout(refreshTimer)));
   const refreshSoon = () => {
     refreshTimer ??= setTimeout(() => {
       refreshTimer = undefined;
@@ -222,8 +226,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     async quit() {
       if (quitting) return;
       quitting = true;
-      sleep.dispose();
-      clearTimeout(refreshTimer);
+      await held.dispose();
       await supervisor.stop();
       stopped = true;
       ports.app.quit();

@@ -3,7 +3,7 @@
 // Windows, dmg/zip on macOS, AppImage or deb on Linux.
 import electronUpdater from 'electron-updater';
 import type { UpdatesConfig } from '../app/config/schema.ts';
-import { silentLogger, type Logger } from '../app/engine/logger.ts';
+import { silentLogger, type Logger } from '../app/common/logger.ts';
 import { startUpdates, type AutoUpdates } from './updates.ts';
 
 export function startAutoUpdates(settings: UpdatesConfig, logger: Logger = silentLogger): AutoUpdates {

@@ -6,7 +6,8 @@
 // The updater is electron-updater's AppUpdater seen through the few members this
 // module uses (UpdaterPort); `updates-electron.ts` wires the real one.
 import type { UpdatesConfig } from '../app/config/schema.ts';
-import type { Logger } from '../app/engine/logger.ts';
+import type { Logger } from '../app/common/logger.ts';
+import { every, type SyncDisposable } from '../app/common/disposable.ts';
 
 /** A day: how often a running app asks again. */
 export const CHECK_EVERY_MS = 24 * 60 * 60 * 1000;
@@ -27,19 +28,11 @@ export interface UpdateCheck {
   downloadPromise?: Promise<string[]> | null;
 }
 
-export interface Disposable {
-  dispose(): void;
-}
-
 /** A repeating timer; tests pass one they fire by hand. */
-export type Every = (ms: number, run: () => void) => Disposable;
+export type Every = (ms: number, run: () => void) => SyncDisposable;
 
-export const realEvery: Every = (ms, run) => {
-  const timer = setInterval(run, ms);
-  // A pending daily check must not keep a quitting app alive.
-  timer.unref();
-  return { dispose: () => clearInterval(timer) };
-};
+// A pending daily check must not keep a quitting app alive.
+export const realEvery: Every = (ms, run) => every(ms, run, { unref: true });
 
 export type UpdateOutcome =
   | { kind: 'off' }
@@ -48,7 +41,7 @@ export type UpdateOutcome =
   | { kind: 'downloaded'; version: string } // installed when the app quits
   | { kind: 'failed'; code: string };
 
-export interface AutoUpdates extends Disposable {
+export interface AutoUpdates extends SyncDisposable {
   /** Checks now (and downloads); a check already running is joined, not doubled. */
   checkNow(): Promise<UpdateOutcome>;
 }

@@ -32,5 +32,6 @@ export function formatEta(seconds: number | null): string {
  * or retitle the window.
  */
 export function screenText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

@@ -6,8 +6,8 @@ import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { Engine } from '../engine.ts';
 import { openLogFile, type FileLogger } from '../engine/log-file.ts';
-import type { LogHealth } from '../engine/logger.ts';
-import { describeProblem } from '../engine/folder-scan.ts';
+import type { LogHealth } from '../common/logger.ts';
+import { describeProblem } from '../watch/folder-scan.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { showProgress } from './live-view.ts';
 

@@ -8,7 +8,7 @@ import { startControlServer, type ControlServer } from '../control/server.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { openEngineLog } from './run.ts';
-import { errorFacts } from '../engine/error-facts.ts';
+import { errorFacts } from '../common/error-facts.ts';
 
 export interface Serving {
   engine: Engine;

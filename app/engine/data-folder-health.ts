@@ -7,7 +7,8 @@
 import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionStatus } from '../api.ts';
-import type { Logger } from './logger.ts';
+import type { Disposable } from '../common/disposable.ts';
+import type { Logger } from '../common/logger.ts';
 
 export type DataFolderProblem = 'full' | 'read-only';
 
@@ -62,7 +63,7 @@ export interface DataFolderHealthDeps {
   check?: (dir: string) => Promise<DataFolderProblem | undefined>;
 }
 
-export class DataFolderHealth {
+export class DataFolderHealth implements Disposable {
   readonly #deps: DataFolderHealthDeps;
   #status: ConnectionStatus | undefined;
   #timer: NodeJS.Timeout | undefined;

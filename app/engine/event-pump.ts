@@ -3,13 +3,14 @@
 // a UI never receives one message per chunk whatever the file count. Each
 // published event gets the next sequence number, so a UI can tell it missed one.
 import type { EngineEvent, EngineEventBody } from '../api.ts';
+import type { Disposable } from '../common/disposable.ts';
 
 export type EventListener = (event: EngineEvent) => void;
 
 /** Told when a listener or the event builder threw: `where` is 'listener' or 'build'. */
 export type PumpErrorHandler = (where: 'listener' | 'build', error: unknown) => void;
 
-export class EventPump {
+export class EventPump implements Disposable {
   readonly #listeners = new Set<EventListener>();
   readonly #dirty = new Set<number>();
   readonly #intervalMs: number;

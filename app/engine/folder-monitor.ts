@@ -3,10 +3,11 @@
 // only when a folder's state changes. This is what lets a window show the
 // "folder missing" banner from events alone, without polling the engine.
 import type { FolderStatus } from '../api.ts';
+import type { Disposable } from '../common/disposable.ts';
 
 export const FOLDER_CHECK_MS = 3_000;
 
-export class FolderMonitor {
+export class FolderMonitor implements Disposable {
   readonly #read: () => Promise<FolderStatus[]>;
   readonly #changed: (folders: FolderStatus[]) => void;
   readonly #everyMs: number;

@@ -8,8 +8,8 @@ import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
 import { settleIfDuplicate, type StableFile } from '../watch/index.ts';
 import { attachTargetOf } from './attach.ts';
-import { sha256File } from './hash-file.ts';
-import type { Logger } from './logger.ts';
+import { sha256File } from '../common/hash-file.ts';
+import type { Logger } from '../common/logger.ts';
 
 export interface IntakeDeps {
   store: Store;

@@ -3,8 +3,7 @@
 // again; etag_saved_to_biot tracks which ones BioT has been told about too.
 import type { StoreContext } from './db.ts';
 import { NotFoundError, StoreConflictError } from './errors.ts';
-import { toPartRow } from './rows.ts';
-import type { PartRow, PlannedPart } from './types.ts';
+import type { PlannedPart } from './types.ts';
 import { requireUpload } from './uploads.ts';
 
 function requireOpen(ctx: StoreContext, uploadId: number) {

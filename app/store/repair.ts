@@ -35,7 +35,7 @@ export function repairQueue(file: string, now: () => number = Date.now): RepairR
   const fresh = openDatabase(file);
   const salvaged = { files: 0, uploads: 0, parts: 0, audit: 0 };
   let unreadable = 0;
-  let restoredFromJournal = 0;
+  let restoredFromJournal: number;
   try {
     migrate(fresh, MIGRATIONS);
     const damaged = openReadOnly(kept);
@@ -102,7 +102,7 @@ function copyTable(from: Db, to: Db, table: string): { copied: number; unreadabl
   }
   if (table === 'parts') return { copied, unreadable: unreadable + 1 }; // WITHOUT ROWID: all or nothing
   copied = 0;
-  let high = 0;
+  let high: number;
   try {
     high = Number((from.prepare(`SELECT max(rowid) AS m FROM "${table}"`).get() as { m: number | null }).m ?? 0);
   } catch {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256File } from '../engine/hash-file.ts';
+import { sha256File } from '../common/hash-file.ts';
 import { candidateName, reserveArchivePath } from './archive-name.ts';
 
 /** Hidden folder under the archive folder holding copies still being made (same volume as the archive). */

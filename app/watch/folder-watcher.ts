@@ -6,8 +6,8 @@ import { relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
 import type { FolderConfig } from '../config/schema.ts';
-import { folderFilter } from '../engine/folder-scan.ts';
-import type { Logger } from '../engine/logger.ts';
+import { folderFilter } from './folder-scan.ts';
+import type { Logger } from '../common/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
 import { realClock, type Clock } from './clock.ts';
@@ -18,7 +18,7 @@ import { runPostAction } from './post-action.ts';
 import { markGone, reconcileFolder, WAITING } from './reconcile.ts';
 import { Settler, type Hand } from './settler.ts';
 import { inHiddenDirectory } from './temporary.ts';
-import { errorFacts } from '../engine/error-facts.ts';
+import { errorFacts } from '../common/error-facts.ts';
 
 export interface FolderWatcherDeps {
   folders: readonly FolderConfig[];

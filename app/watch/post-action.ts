@@ -5,8 +5,8 @@
 // audit, by code only.
 import { rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FolderConfig } from '../config/schema.ts';
-import { sha256File } from '../engine/hash-file.ts';
-import type { Logger } from '../engine/logger.ts';
+import { sha256File } from '../common/hash-file.ts';
+import type { Logger } from '../common/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow, PostAction } from '../store/types.ts';
 import { copyVerified, placeWithoutReplacing, type CopyHooks } from './archive-copy.ts';

@@ -5,8 +5,8 @@
 // post-upload action was interrupted get it now.
 import { stat } from 'node:fs/promises';
 import type { FolderConfig } from '../config/schema.ts';
-import { scanFolder, type ScanProblem } from '../engine/folder-scan.ts';
-import type { Logger } from '../engine/logger.ts';
+import { scanFolder, type ScanProblem } from './folder-scan.ts';
+import type { Logger } from '../common/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileState } from '../store/states.ts';
 import type { FileRow } from '../store/types.ts';

@@ -3,11 +3,11 @@
 // files on, a few at a time. A locked or unreadable file gets its own backoff
 // timer; nothing here waits on one file while others are ready.
 import { stat } from 'node:fs/promises';
-import type { Logger } from '../engine/logger.ts';
+import type { Logger } from '../common/logger.ts';
 import type { Clock } from './clock.ts';
 import { lockRetryDelay, type OpenCheck } from './open-check.ts';
 import { StabilityTracker } from './stability.ts';
-import { errorFacts } from '../engine/error-facts.ts';
+import { errorFacts } from '../common/error-facts.ts';
 
 /** A finished file, as handed to the engine's intake. */
 export interface StableFile {

@@ -9,7 +9,6 @@ import { configSchema } from '../../app/config/schema.ts';
 import { MiB } from '../options.ts';
 import { runWatching } from '../peers/watch-run.ts';
 import { fixed, median } from '../stats.ts';
-import type { Table } from '../table.ts';
 import type { Scenario } from './types.ts';
 
 /** Whether the config accepts a per-folder growing switch (the lead's growing mode); probed, not assumed. */

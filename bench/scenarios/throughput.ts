@@ -16,8 +16,7 @@ export const throughput: Scenario = {
   async run(ctx) {
     const size = ctx.options.bigFile;
     const file = ctx.file(size);
-    let sandbox: Sandbox | undefined;
-    sandbox = await ctx.sandbox();
+    const sandbox: Sandbox | undefined = await ctx.sandbox();
     const du = deviceUploaderPeer(() => sandbox as Sandbox);
     const peers = [du, libStoragePeer, awscliPeer, rclonePeer, rawUndiciPeer];
     try {

@@ -30,7 +30,7 @@ describeWithS3('engine under faults', (target) => {
     // 16 MiB/s makes the upload last ~13 s: links and the token expire mid-way.
     const { row, sha256 } = await uploadOne('long.dat', 200 * MiB, { maxBytesPerSecond: 16 * MiB, partSizeMiB: 8 });
     const errors: string[] = [];
-    t.engine!.onEvent(async (e) => {
+    t.engine!.onEvent((e) => {
       if (e.type === 'progress') for (const r of e.rows) if (r.state !== 'uploading' && r.state !== 'completing' && r.state !== 'done') errors.push(r.state);
     });
     await t.engine!.whenSettled({ maxAttempts: 1 });

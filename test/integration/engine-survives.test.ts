@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
-import type { Logger, LogFacts } from '../../app/engine/logger.ts';
+import type { Logger, LogFacts } from '../../app/common/logger.ts';
 import { openStore } from '../../app/store/index.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { until } from '../support/watch-helpers.ts';

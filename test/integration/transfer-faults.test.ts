@@ -6,7 +6,7 @@ import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
-import type { Logger } from '../../app/engine/logger.ts';
+import type { Logger } from '../../app/common/logger.ts';
 import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { until } from '../support/wait.ts';

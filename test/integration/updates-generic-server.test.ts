@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { AppImageUpdater } from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogFacts } from '../../app/engine/logger.ts';
-import { startUpdates, type Disposable, type Every } from '../../main/updates.ts';
+import type { LogFacts } from '../../app/common/logger.ts';
+import type { SyncDisposable as Disposable } from '../../app/common/disposable.ts';
+import { startUpdates, type Every } from '../../main/updates.ts';
 import { NodeHttpExecutor } from '../support/node-http-executor.ts';
 
 const CACHE_DIR_NAME = 'device-uploader-updater';

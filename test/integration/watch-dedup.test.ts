@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
-import { jsonLogger } from '../../app/engine/logger.ts';
+import { jsonLogger } from '../../app/common/logger.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, countIn, put, until } from '../support/watch-helpers.ts';

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
-import { sha256File } from '../../app/engine/hash-file.ts';
+import { sha256File } from '../../app/common/hash-file.ts';
 import { openStore, type Store } from '../../app/store/index.ts';
 import { PARTIAL_DIR } from '../../app/watch/archive-copy.ts';
 import { writeRandomFile, worldPerTest } from '../support/engine-harness.ts';

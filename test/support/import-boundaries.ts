@@ -1,7 +1,10 @@
-// The layering rule of ARCHITECTURE.md, checked by a tool rather than by memory:
-// app/ never imports electron; renderer/ imports no Node built-ins and nothing
-// from the engine but types. Uses TypeScript's own parser, so comments and
-// strings that merely mention a module do not count.
+// The Layout table of ARCHITECTURE.md ("may import"), checked by a tool rather
+// than by memory: app/ never imports electron, api.ts only types, each engine
+// folder only the folders below it (app/common is below all), the renderer
+// only types from api.ts, the shell only the contract and the host. Where
+// today's code crosses a line on purpose, the exception is listed below with
+// its reason. Uses TypeScript's own parser, so comments and strings that merely
+// mention a module do not count.
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
 import ts from 'typescript';
@@ -50,24 +53,93 @@ export function isNodeBuiltin(specifier: string): boolean {
   return specifier.startsWith('node:') || nodeBuiltins.has(specifier) || nodeBuiltins.has(specifier.split('/')[0] ?? '');
 }
 
+/** Where a relative import lands, repo-relative posix ('' for a package or a built-in). */
+export function targetOf(relPath: string, specifier: string): string {
+  return specifier.startsWith('.') ? posix.normalize(posix.join(posix.dirname(relPath), specifier)) : '';
+}
+
+/** The engine's contract: api.ts and its payload schemas beside it. */
+const CONTRACT = ['app/api.ts', 'app/api-schemas.ts'];
+
+interface Layer {
+  /** Files of the layer: a folder (ending in /) or one file. */
+  owns: string;
+  /** What in app/ its files may import, besides themselves and app/common/. */
+  may: string[];
+  /** Crossings that are there on purpose today: target (file or folder/) -> why. */
+  exceptions?: Record<string, string>;
+}
+
+/** The "may import" column, for the folders of app/ that have one. */
+export const LAYERS: Layer[] = [
+  { owns: 'app/store/', may: [] },
+  {
+    owns: 'app/watch/',
+    may: ['app/store/'],
+    exceptions: { 'app/config/schema.ts': 'the folder settings (patterns, after-upload action) are what the watcher watches by' },
+  },
+  { owns: 'app/biot/', may: [] },
+  {
+    owns: 'app/transfer/',
+    may: ['app/biot/'],
+    exceptions: { 'app/store/types.ts': 'the ledger port speaks in the store\'s upload and part row types (types only)' },
+  },
+  { owns: 'app/control/', may: [...CONTRACT, 'app/host/'] },
+  {
+    owns: 'app/host/',
+    may: [...CONTRACT, 'app/engine.ts', 'app/engine/'],
+    exceptions: {
+      'app/config/load.ts': 'the host loads the config file it was started with, and maps its ConfigError to a start failure',
+      'app/cli/run.ts': 'the host opens the engine log the same way the headless CLI does (openEngineLog)',
+      'app/cli/start.ts': 'a first run with no config starts the same demo as `npm start` (prepareDemo)',
+      'app/sandbox/index.ts': 'that demo holds the local sandbox it started (type only)',
+      'app/store/errors.ts': 'store errors become start-failure and API error codes',
+      'app/store/damage.ts': 'a damaged queue becomes the damaged-database start failure',
+    },
+  },
+];
+
+/** What main/ may import from app/: the contract, the host (engine entry, client, protocol) and common. */
+const SHELL_MAY = [...CONTRACT, 'app/host/', 'app/common/'];
+export const SHELL_EXCEPTIONS: Record<string, string> = {
+  'app/config/': 'the shell owns the config file in the desktop app: it moves secrets out of it and saves prefs and update settings',
+  'app/cli/start.ts': 'the data folder default (defaultHome) is the same as the headless start\'s',
+  'app/control/headers.ts': 'the app protocol serves the same strict CSP as the control server',
+};
+
+const within = (path: string, place: string) => (place.endsWith('/') ? path.startsWith(place) : path === place);
+const layerOf = (relPath: string) => LAYERS.find((l) => within(relPath, l.owns));
+
 /** The rule violations of one file, given its path relative to the repo root (posix). */
 export function boundaryViolations(relPath: string, text: string): string[] {
   const problems: string[] = [];
+  const layer = layerOf(relPath);
   for (const use of importsOf(relPath, text)) {
     const where = `${relPath}:${use.line} imports "${use.specifier}"`;
+    const target = targetOf(relPath, use.specifier);
+    const isElectron = use.specifier === 'electron' || use.specifier.startsWith('electron/');
     if (relPath.startsWith('app/')) {
-      if (use.specifier === 'electron' || use.specifier.startsWith('electron/')) {
-        problems.push(`${where}: the engine (app/) must run without Electron`);
+      if (isElectron) problems.push(`${where}: the engine (app/) must run without Electron`);
+      if (relPath === 'app/api.ts' && !use.typeOnly) problems.push(`${where}: api.ts is the contract and imports nothing but types`);
+      if (layer && target.startsWith('app/') && !within(target, layer.owns) && !within(target, 'app/common/')) {
+        const allowed = layer.may.some((m) => within(target, m));
+        const excepted = Object.keys(layer.exceptions ?? {}).some((e) => within(target, e));
+        if (!allowed && !excepted) {
+          problems.push(`${where}: ${layer.owns} may import only ${[...layer.may, 'app/common/'].join(', ')}`);
+        }
       }
     } else if (relPath.startsWith('renderer/')) {
       if (isNodeBuiltin(use.specifier)) {
         problems.push(`${where}: the renderer runs in a browser sandbox, no Node built-ins`);
       }
-      const target = use.specifier.startsWith('.') ? posix.normalize(posix.join(posix.dirname(relPath), use.specifier)) : '';
-      if (target.startsWith('app/') && !use.typeOnly) {
-        problems.push(`${where}: the renderer may import only types from the engine (use \`import type\`)`);
+      if (target.startsWith('app/') && (target !== 'app/api.ts' || !use.typeOnly)) {
+        problems.push(`${where}: the renderer may import only types from app/api.ts (use \`import type\`)`);
       }
-      if (use.specifier === 'electron') problems.push(`${where}: the renderer talks only to window.uploader`);
+      if (isElectron) problems.push(`${where}: the renderer talks only to window.uploader`);
+    } else if (relPath.startsWith('main/')) {
+      if (target.startsWith('app/') && !SHELL_MAY.some((m) => within(target, m)) && !Object.keys(SHELL_EXCEPTIONS).some((e) => within(target, e))) {
+        problems.push(`${where}: the shell may import from app/ only ${SHELL_MAY.join(', ')}`);
+      }
     }
   }
   return problems;

@@ -3,7 +3,7 @@
 // stops dead after `stopAfterBytes` of the copy so the parent can kill -9 it
 // mid-copy. The pause is a fake, used only to hit that exact moment.
 // argv: <queue.db> <fileId> <folder config JSON> <stopAfterBytes>
-import { silentLogger } from '../../app/engine/logger.ts';
+import { silentLogger } from '../../app/common/logger.ts';
 import type { FolderConfig } from '../../app/config/schema.ts';
 import { openStore } from '../../app/store/index.ts';
 import { runPostAction } from '../../app/watch/post-action.ts';

@@ -1,6 +1,6 @@
 // Watches the scheduler's transfer-start / transfer-end log events and records
 // every moment a file had two runs at once (issue 9: one file, one run).
-import type { Logger } from '../../app/engine/logger.ts';
+import type { Logger } from '../../app/common/logger.ts';
 
 export interface RunTracker {
   logger: Logger;

@@ -86,7 +86,7 @@ export interface StorageUnderTest {
 /** Registers the core contract scenarios (ums, the file API, entities, errors, faults) for one store. */
 export function registerCoreScenarios(session: SandboxSession, storage: StorageUnderTest): void {
   it('logs in, refreshes and issues service tokens as ums.json says; refuses bad credentials and locked principals', async () => {
-    const { sandbox, token } = session;
+    const { sandbox } = session;
     const first = await api(sandbox, 'POST', '/ums/v2/users/login', { body: sandbox.credentials.user });
     expect(Date.parse(first.body.accessJwt.expiration)).toBeGreaterThan(Date.now());
     const refreshed = await api(sandbox, 'POST', '/ums/v2/users/token/refresh', { body: { refreshToken: first.body.refreshJwt.token } });
@@ -115,7 +115,7 @@ export function registerCoreScenarios(session: SandboxSession, storage: StorageU
   });
 
   it('refuses an expired access token mid-sequence with 401 TOKEN_NOT_VALID, and a refresh recovers', async () => {
-    const { sandbox, token } = session;
+    const { sandbox } = session;
     sandbox.setTokenTtl(1);
     try {
       const session = (await api(sandbox, 'POST', '/ums/v2/users/login', { body: sandbox.credentials.user })).body;

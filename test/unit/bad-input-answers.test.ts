@@ -10,7 +10,7 @@ import type { Snapshot, UploaderApi } from '../../app/api.ts';
 import { render } from '../../app/cli/live-view.ts';
 import { loadConfigFile, parseConfig } from '../../app/config/load.ts';
 import { startControlServer } from '../../app/control/server.ts';
-import { errorFacts } from '../../app/engine/error-facts.ts';
+import { errorFacts } from '../../app/common/error-facts.ts';
 import { biotNameFor } from '../../app/transfer/mime.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'du-bad-input-'));
@@ -74,6 +74,7 @@ describe('the live view', () => {
     } as unknown as Snapshot;
     const lines = render(snap, 200);
     expect(lines[1]).toContain('a?[2J?]0;owned?b??c.edf');
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
     expect(lines.join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 

@@ -7,7 +7,7 @@ const repo = join(import.meta.dirname, '..', '..');
 
 function sourcesUnder(dir: string): string[] {
   const out: string[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try { entries = readdirSync(dir); } catch { return out; }
   for (const name of entries) {
     const full = join(dir, name);
@@ -18,8 +18,8 @@ function sourcesUnder(dir: string): string[] {
 }
 
 describe('import boundaries', () => {
-  it('holds for every file under app/ and renderer/', () => {
-    const files = [...sourcesUnder(join(repo, 'app')), ...sourcesUnder(join(repo, 'renderer'))];
+  it('holds for every file under app/, renderer/ and main/', () => {
+    const files = [...sourcesUnder(join(repo, 'app')), ...sourcesUnder(join(repo, 'renderer')), ...sourcesUnder(join(repo, 'main'))];
     expect(files.length).toBeGreaterThan(0);
     const problems = files.flatMap((f) => boundaryViolations(relative(repo, f).split(sep).join('/'), readFileSync(f, 'utf8')));
     expect(problems).toEqual([]);
@@ -39,5 +39,41 @@ describe('import boundaries', () => {
     expect(boundaryViolations('renderer/views/a.ts', `import type { Snapshot } from '../../app/api.ts';`)).toEqual([]);
     expect(boundaryViolations('renderer/views/a.ts', `import { type Snapshot } from '../../app/api.ts';`)).toEqual([]);
     expect(boundaryViolations('renderer/views/a.ts', `export type { Snapshot } from '../../app/api.ts';`)).toEqual([]);
+    expect(boundaryViolations('renderer/views/a.ts', `import type { FileRow } from '../../app/store/types.ts';`)).toHaveLength(1);
+  });
+
+  it('keeps api.ts to types', () => {
+    expect(boundaryViolations('app/api.ts', `import type { FileRow } from './store/types.ts';`)).toEqual([]);
+    expect(boundaryViolations('app/api.ts', `import { z } from 'zod';`)).toHaveLength(1);
+  });
+
+  it('keeps each engine folder to the folders below it, app/common below all', () => {
+    const bad: Array<[string, string]> = [
+      ['app/store/queue.ts', `import { sha256File } from '../watch/dedup.ts';`],
+      ['app/watch/settler.ts', `import { Scheduler } from '../engine/scheduler.ts';`],
+      ['app/biot/http.ts', `import type { FileRow } from '../store/types.ts';`],
+      ['app/transfer/pool.ts', `import { FolderWatcher } from '../watch/folder-watcher.ts';`],
+      ['app/control/server.ts', `import { Engine } from '../engine.ts';`],
+      ['app/host/fork.ts', `import { openStore } from '../store/index.ts';`],
+    ];
+    for (const [file, line] of bad) expect(boundaryViolations(file, line), `${file}: ${line}`).toHaveLength(1);
+    const good: Array<[string, string]> = [
+      ['app/store/queue.ts', `import type { Logger } from '../common/logger.ts';`],
+      ['app/watch/settler.ts', `import type { Store } from '../store/store.ts';`],
+      ['app/watch/folder-watcher.ts', `import type { FolderConfig } from '../config/schema.ts';`],
+      ['app/transfer/pool.ts', `import { BiotError } from '../biot/errors.ts';`],
+      ['app/control/rpc.ts', `import { EngineClient } from '../host/engine-client.ts';`],
+      ['app/host/engine-service.ts', `import { Engine } from '../engine.ts';`],
+      ['app/engine/intake.ts', `import { FolderWatcher } from '../watch/folder-watcher.ts';`],
+    ];
+    for (const [file, line] of good) expect(boundaryViolations(file, line), `${file}: ${line}`).toEqual([]);
+  });
+
+  it('keeps the shell to the contract, the host and common', () => {
+    expect(boundaryViolations('main/ipc.ts', `import type { UploaderApi } from '../app/api.ts';`)).toEqual([]);
+    expect(boundaryViolations('main/ipc.ts', `import { EngineClient } from '../app/host/engine-client.ts';`)).toEqual([]);
+    expect(boundaryViolations('main/ipc.ts', `import { Engine } from '../app/engine.ts';`)).toHaveLength(1);
+    expect(boundaryViolations('main/ipc.ts', `import { openStore } from '../app/store/index.ts';`)).toHaveLength(1);
+    expect(boundaryViolations('main/ipc.ts', `import { app } from 'electron';`)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLogFile, type FileLogger } from '../../app/engine/log-file.ts';
-import { CENSORED, type LogHealth } from '../../app/engine/logger.ts';
+import { CENSORED, type LogHealth } from '../../app/common/logger.ts';
 
 const open: FileLogger[] = [];
 const children: ChildProcess[] = [];

@@ -1,7 +1,7 @@
 // The update policy's timing and error handling, with a stand-in updater (logic
 // only; the real electron-updater is driven in test/integration/updates-generic-server).
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../app/engine/logger.ts';
+import { silentLogger } from '../../app/common/logger.ts';
 import { CHECK_EVERY_MS, startUpdates, type Every, type UpdateCheck, type UpdaterPort } from '../../main/updates.ts';
 
 function fakeUpdater(answer: () => Promise<UpdateCheck | null>) {

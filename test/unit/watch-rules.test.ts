@@ -1,7 +1,7 @@
 // The watcher's small pure rules: temporary names, filters, lock classification
 // and backoff, network-share detection parsers, archive names.
 import { describe, expect, it } from 'vitest';
-import { folderFilter } from '../../app/engine/folder-scan.ts';
+import { folderFilter } from '../../app/watch/folder-scan.ts';
 import { candidateName } from '../../app/watch/archive-name.ts';
 import { fsTypeOf, isNetworkFsType, isUncPath, parseMacMount, parseNetUse, parseProcMounts } from '../../app/watch/network-fs.ts';
 import { classifyOpenError, lockRetryDelay } from '../../app/watch/open-check.ts';

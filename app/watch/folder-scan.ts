@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { FolderConfig } from '../config/schema.ts';
-import { isTemporaryName } from '../watch/temporary.ts';
+import { isTemporaryName } from './temporary.ts';
 
 export interface FoundFile {
   folderId: string;

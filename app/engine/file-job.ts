@@ -1,0 +1,209 @@
+// One claimed file's run, start to outcome: vet it (dedup may skip it or make
+// it wait for a twin), transfer it (or reuse the upload BioT already holds),
+// record its hash, run its folder's attach rule. It answers an outcome; what
+// the outcome does to the row is the outcome policy's business.
+import { stat } from 'node:fs/promises';
+import type { Dispatcher } from 'undici';
+import type { BiotClient } from '../biot/index.ts';
+import type { FolderConfig } from '../config/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { AttachTarget } from '../store/queue.ts';
+import type { FileRow } from '../store/types.ts';
+import { transferFile, type TransferSettings } from '../transfer/file-transfer.ts';
+import type { TransferOutcome } from '../transfer/outcome.ts';
+import { stopReasonOf } from '../transfer/stop.ts';
+import type { Throttle } from '../transfer/throttle.ts';
+import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
+import { sha256File } from '../common/hash-file.ts';
+import { storeLedger } from './ledger.ts';
+import type { Logger } from '../common/logger.ts';
+import type { SpeedMeter } from './speed-meter.ts';
+
+export interface FileJobDeps {
+  store: Store;
+  biot: BiotClient;
+  storage: Dispatcher;
+  throttle: Throttle;
+  settings: TransferSettings;
+  folders: ReadonlyMap<string, FolderConfig>;
+  log: Logger;
+  changed: (fileId: number) => void;
+  vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
+  now?: () => number;
+}
+
+/** One file's run as the scheduler tracks it. */
+export interface FileRun {
+  row: FileRow;
+  controller: AbortController;
+  meter: SpeedMeter;
+  /** Bytes that had their ETag when this run began (a resumed upload's earlier parts). */
+  base: number;
+  /** Bytes sent in this run, less those of attempts that failed and go again. */
+  sent: number;
+  done: Promise<void>;
+}
+
+/** The folder id of files queued by path (engine.enqueue) outside every configured folder. */
+const MANUAL_FOLDER = 'manual';
+
+/** A row whose folder left the config: without it there is no attach rule, and BioT drops unattached files. */
+const folderRemoved: TransferOutcome = {
+  kind: 'needs-attention',
+  code: 'FOLDER_REMOVED',
+  message: 'its folder was removed from the settings; add it back and retry, or cancel',
+  locked: false,
+};
+
+/** Resolves when `work` settles or `signal` aborts, whichever is first, leaving no listener on the signal. */
+export function untilDoneOrAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const end = (): void => {
+      signal.removeEventListener('abort', end);
+      resolve();
+    };
+    signal.addEventListener('abort', end, { once: true });
+    work.then(end, end);
+  });
+}
+
+/**
+ * Runs one file and answers its outcome, or undefined when vetting settled it
+ * (a duplicate, a row a person moved meanwhile) and there is nothing to write.
+ * `others` are the runs in flight, for the twin check.
+ */
+export async function runFileJob(deps: FileJobDeps, run: FileRun, others: () => Iterable<FileRun>): Promise<TransferOutcome | undefined> {
+  if (!(await vetted(deps, run, others))) return undefined;
+  const { row } = run;
+  const folder = deps.folders.get(row.folderId);
+  if (!folder && row.folderId !== MANUAL_FOLDER) return folderRemoved;
+  // BioT already holds this file (an earlier run completed it, then its attach
+  // failed or the app stopped before done): attach that file, never upload again.
+  const completed = deps.store.uploadsFor(row.id).filter((u) => u.state === 'completed').at(-1);
+  let outcome = completed ? { kind: 'done' as const, biotFileId: completed.biotFileId } : await transfer(deps, run, folder);
+  // ENOENT for the whole folder (a share unmounted) is not a vanished file: try again later.
+  if (outcome.kind === 'missing' && folder && !(await isDirectory(folder.path))) {
+    outcome = { kind: 'retry', code: 'FOLDER_UNREACHABLE', message: 'its folder cannot be reached; will try again' };
+  }
+  if (outcome.kind === 'done') {
+    await hashIfMissing(deps, row.id, row.sourcePath, outcome.sha256, run.controller.signal);
+    outcome = await attach(deps, row, outcome, run.controller.signal);
+  }
+  return outcome;
+}
+
+function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefined): Promise<TransferOutcome> {
+  const { row } = run;
+  return transferFile(
+    {
+      ledger: storeLedger(deps.store),
+      api: deps.biot.files,
+      dispatcher: deps.storage,
+      throttle: deps.throttle,
+      settings: deps.settings,
+      log: (e) => deps.log.log(e.event === 'transfer-failed' ? 'warn' : 'info', e.event, { ...e, event: undefined }),
+      ...(deps.now && { now: deps.now }),
+    },
+    {
+      fileId: row.id,
+      path: row.sourcePath,
+      expected: { size: row.size, mtimeMs: row.mtimeMs },
+      signal: run.controller.signal,
+      ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
+      onBytes: (delta) => {
+        run.meter.add(delta);
+        run.sent += delta;
+        deps.changed(row.id);
+      },
+    },
+  );
+}
+
+// Waits only for twins with a smaller id, so two twins never wait for each other.
+async function vetted(deps: FileJobDeps, run: FileRun, others: () => Iterable<FileRun>): Promise<boolean> {
+  const { vet } = deps;
+  if (!vet) return true;
+  const signal = run.controller.signal;
+  for (;;) {
+    const row = deps.store.fileById(run.row.id);
+    if (!row || row.state !== 'uploading' || signal.aborted) return false;
+    const verdict = vet(row);
+    if (verdict !== 'wait') return verdict === 'go';
+    // A twin is the same bytes for the same target: the same export for another patient goes on its own.
+    const target = JSON.stringify(targetOf(deps, row));
+    const twin = [...others()].find(
+      (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size
+        && JSON.stringify(targetOf(deps, a.row)) === target,
+    );
+    if (!twin) return true;
+    deps.log.log('info', 'transfer-waits-for-twin', { fileId: row.id, twinId: twin.row.id });
+    await untilDoneOrAborted(twin.done, signal);
+  }
+}
+
+function targetOf(deps: FileJobDeps, row: FileRow): AttachTarget | null {
+  return attachTargetOf(deps.folders.get(row.folderId), row.relPath);
+}
+
+/**
+ * Files sent while still growing, or re-queued after a change, have no hash
+ * yet: record it now, for the audit and for dedup of later exports. It must
+ * be the hash of the bytes sent: a single upload computed it in the same
+ * read that sent them (`sent`); otherwise the file is hashed only while its
+ * size and mtime are still those of the completed upload, before and after
+ * the read, and the read stops when the transfer is stopped.
+ */
+async function hashIfMissing(deps: FileJobDeps, fileId: number, path: string, sent: string | undefined, signal: AbortSignal): Promise<void> {
+  const { store } = deps;
+  const row = store.fileById(fileId);
+  if (!row || row.sha256) {
+    if (row?.sha256 && sent && row.sha256 !== sent) deps.log.log('warn', 'hash-differs', { fileId });
+    return;
+  }
+  try {
+    if (sent) {
+      store.recordHash(fileId, sent);
+      return;
+    }
+    const upload = store.uploadsFor(fileId).filter((u) => u.state === 'completed').at(-1);
+    const same = async () => {
+      const now = await stat(path);
+      return upload !== undefined && now.size === upload.fileSize && Math.trunc(now.mtimeMs) === upload.fileMtimeMs;
+    };
+    if (!(await same())) return;
+    const sha256 = await sha256File(path, signal);
+    if (await same()) store.recordHash(fileId, sha256);
+  } catch {
+    // The upload is sound without it; a vanished or locked source must not undo it.
+  }
+}
+
+/** Runs the folder's attach rule before the row is marked done: done means kept by BioT. */
+async function attach(deps: FileJobDeps, row: FileRow, outcome: TransferOutcome & { kind: 'done' }, signal: AbortSignal): Promise<TransferOutcome> {
+  const folder = deps.folders.get(row.folderId);
+  if (!folder && row.folderId !== MANUAL_FOLDER) return folderRemoved; // removed while it was being sent
+  const rule = folder?.attach;
+  if (!rule) return outcome;
+  try {
+    const { entityId, genericEntityId } = await attachByRule(deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+    // The entity the path names is the row's target (dedup's key); a per-upload entity is logged by id.
+    deps.store.recordAttached(row.id, { entityType: rule.entity, entityId });
+    if (genericEntityId) deps.log.log('info', 'attached-per-upload', { fileId: row.id, genericEntityId });
+    return outcome;
+  } catch (error) {
+    // Pause, cancel or shutdown: nobody's failure. The upload stays completed; the next run attaches it.
+    const stop = stopReasonOf(signal);
+    if (stop) return { kind: 'stopped', reason: stop };
+    const code = (error as { code?: string }).code ?? 'ATTACH_FAILED';
+    const retryable = (error as { retryable?: boolean }).retryable === true;
+    const message = error instanceof AttachTargetOccupied
+      ? `uploaded to BioT, but ${error.message}: nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
+      : `uploaded to BioT, but attaching it failed (${code})`;
+    return retryable ? { kind: 'retry', code, message } : { kind: 'needs-attention', code, message, locked: false };
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}

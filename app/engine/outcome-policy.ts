@@ -1,0 +1,140 @@
+// How a transfer's outcome becomes a store write: done (with what happens to
+// the source), a retry after a backoff, needs-attention, missing, changed. A
+// person's command that already moved the row wins; a refused sign-in sends
+// the row back rather than blaming it; a store that cannot take the write
+// keeps the outcome until it can, so nothing BioT holds is ever sent twice.
+import type { BiotClient } from '../biot/index.ts';
+import type { FolderConfig } from '../config/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { FileRow } from '../store/types.ts';
+import { backoffDelay } from '../transfer/backoff.ts';
+import type { TransferOutcome } from '../transfer/outcome.ts';
+import { errorFacts } from '../common/error-facts.ts';
+import type { Logger } from '../common/logger.ts';
+
+export interface OutcomePolicyDeps {
+  store: Store;
+  biot: BiotClient;
+  folders: ReadonlyMap<string, FolderConfig>;
+  log: Logger;
+  changed: (fileId: number) => void;
+  signInStopped: (code: string, locked: boolean) => void;
+  onOutcome?: (outcome: TransferOutcome) => void;
+  onStoreError?: (error: unknown) => void;
+  onDone?: (row: FileRow) => void;
+  now?: () => number;
+}
+
+/** Retry delays for whole files: clinic internet can be down for hours, so keep trying, slowly. */
+const fileBackoff = { baseMs: 2_000, maxMs: 10 * 60_000 };
+
+export class OutcomePolicy {
+  readonly #deps: OutcomePolicyDeps;
+  readonly #unwritten = new Map<number, TransferOutcome>();
+
+  constructor(deps: OutcomePolicyDeps) {
+    this.#deps = deps;
+  }
+
+  /** Writes an outcome to the row, unless a person's command already moved it. */
+  settle(fileId: number, outcome: TransferOutcome): void {
+    // The row first, then the listeners: a throwing listener must not cost the write.
+    try {
+      this.#write(fileId, outcome);
+    } catch (error) {
+      if (!isStoreFailure(error)) throw error; // a bug: the scheduler's catch makes the row retryable
+      // The queue cannot be written (a full or read-only disk, busy): the outcome is
+      // kept here, the row stays in flight (nothing claims it twice), and
+      // writeHeld() writes it once the store takes writes again (the next
+      // pump, or when the data folder recovers). Dropping it
+      // would send a file BioT already holds a second time.
+      this.#unwritten.set(fileId, outcome);
+      this.#deps.log.log('error', 'settle-unwritten', { fileId, kind: outcome.kind, ...errorFacts(error, 'scheduler.settle') });
+      this.#deps.onStoreError?.(error);
+      return;
+    }
+    this.#deps.onOutcome?.(outcome);
+  }
+
+  /** How many outcomes wait for the store to take writes again. */
+  get unwritten(): number {
+    return this.#unwritten.size;
+  }
+
+  /** Writes the outcomes a failing store could not take; true when none is left. */
+  writeHeld(): boolean {
+    for (const [fileId, outcome] of [...this.#unwritten]) {
+      try {
+        this.#write(fileId, outcome);
+      } catch {
+        return false;
+      }
+      this.#unwritten.delete(fileId);
+      this.#deps.changed(fileId);
+      this.#deps.onOutcome?.(outcome);
+    }
+    return true;
+  }
+
+  #write(fileId: number, outcome: TransferOutcome): void {
+    const { store, log } = this.#deps;
+    const row = store.fileById(fileId);
+    if (!row || (row.state !== 'uploading' && row.state !== 'completing')) return;
+    if ((outcome.kind === 'retry' || outcome.kind === 'needs-attention') && this.#signInStopped(row, outcome)) return;
+    switch (outcome.kind) {
+      case 'done':
+        this.#deps.onDone?.(store.markDone(fileId, {
+          biotFileId: outcome.biotFileId,
+          traceId: outcome.traceId ?? null,
+          // What happens to the source is decided now, with the folder as it is set now.
+          afterUpload: this.#deps.folders.get(row.folderId)?.afterUpload ?? 'leave',
+        }));
+        log.log('info', 'file-done', { fileId, biotFileId: outcome.biotFileId });
+        break;
+      case 'retry':
+        store.markFailed(fileId, {
+          error: outcome.message,
+          code: outcome.code,
+          retryAt: (this.#deps.now ?? Date.now)() + backoffDelay(row.attempts + 1, fileBackoff),
+          traceId: outcome.traceId ?? null,
+        });
+        break;
+      case 'needs-attention':
+        store.markNeedsAttention(fileId, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
+        if (outcome.locked) this.#deps.signInStopped(outcome.code, true);
+        break;
+      case 'missing':
+        store.markMissing(fileId);
+        log.log('warn', 'file-missing', { fileId });
+        break;
+      case 'source-changed':
+        store.requeueChanged(fileId, { size: outcome.size, mtimeMs: outcome.mtimeMs });
+        log.log('info', 'file-changed', { fileId });
+        break;
+      case 'stopped':
+        // Pause and cancel already moved the row; shutdown leaves it for recoverAtStartup.
+        break;
+    }
+  }
+
+  /**
+   * Signing in was refused for good (wrong password or key: the token source
+   * stopped, see TokenSource.lockedBy) and this row failed meanwhile: it did
+   * nothing wrong, so it goes back to the queue and the scheduler holds, rather
+   * than every claimed file landing in needs-attention. A lock-out keeps its
+   * own path (needs-attention, locked) in the switch.
+   */
+  #signInStopped(row: FileRow, outcome: TransferOutcome & { kind: 'retry' | 'needs-attention' }): boolean {
+    const stop = this.#deps.biot.tokens.lockedBy;
+    if (!stop || stop.locked) return false;
+    this.#deps.store.holdForSignIn(row.id, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
+    this.#deps.signInStopped(stop.code, false);
+    return true;
+  }
+}
+
+/** A failure of the SQLite store itself (full, read-only, busy, I/O), as opposed to a rule it enforced. */
+function isStoreFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') && !code.startsWith('SQLITE_CONSTRAINT');
+}
