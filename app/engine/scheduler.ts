@@ -45,6 +45,8 @@ export interface SchedulerDeps {
    * row with the same bytes in flight and asks again, 'go' sends it.
    */
   vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
+  /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
+  duplicateOf?: (row: FileRow, sha256: string) => number | undefined;
   /** Called once a row is marked done: BioT holds it and its attach rule succeeded (post-upload actions). */
   onDone?: (row: FileRow) => void;
   now?: () => number;
@@ -213,6 +215,7 @@ export class Scheduler {
         path: row.sourcePath,
         expected: { size: row.size, mtimeMs: row.mtimeMs },
         signal: active.controller.signal,
+        ...(this.#deps.duplicateOf && { duplicateOf: (sha256: string) => this.#deps.duplicateOf?.(row, sha256) }),
         ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
         onBytes: (delta) => {
           active.meter.add(delta);
@@ -234,9 +237,10 @@ export class Scheduler {
       const verdict = vet(row);
       if (verdict !== 'wait') return verdict === 'go';
       // A twin is the same bytes for the same target: the same export for another patient goes on its own.
+      // One of the same size sent unhashed (its hash is taken while it is sent) may be a twin too.
       const target = JSON.stringify(this.#targetOf(row));
       const twin = [...this.#active.values()].find(
-        (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size
+        (a) => a.row.id < row.id && (a.row.sha256 === null || a.row.sha256 === row.sha256) && a.row.size === row.size
           && JSON.stringify(this.#targetOf(a.row)) === target,
       );
       if (!twin) return true;
@@ -339,6 +343,12 @@ export class Scheduler {
       case 'missing':
         store.markMissing(fileId);
         log.log('warn', 'file-missing', { fileId });
+        break;
+      case 'duplicate':
+        // Its BioT upload was cancelled, not completed: the row points at the file that holds these bytes.
+        store.recordHash(fileId, outcome.sha256);
+        store.markDuplicate(fileId, outcome.of);
+        log.log('info', 'duplicate', { fileId, duplicateOf: outcome.of });
         break;
       case 'source-changed':
         store.requeueChanged(fileId, { size: outcome.size, mtimeMs: outcome.mtimeMs });

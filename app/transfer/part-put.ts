@@ -7,6 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
+import type { OrderedHasher } from './ordered-hash.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface PartPutInput {
@@ -22,6 +23,8 @@ export interface PartPutInput {
   onBytes?: (bytes: number) => void;
   /** Also compute the SHA-256 of the bytes sent (a single upload's record of what BioT got). */
   sha256?: boolean;
+  /** The whole file's running SHA-256 (multipart): every chunk read is offered to it with its offset. */
+  hasher?: OrderedHasher;
 }
 
 export type PartPutResult =
@@ -65,10 +68,15 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
       const chunkSize = burst > 0 ? Math.min(maxChunk, burst) : maxChunk;
       source = file.createReadStream({ start: input.offset, end: input.offset + input.size - 1, highWaterMark: chunkSize, autoClose: false });
       source.once('error', (error) => (sourceError ??= error));
+      let position = input.offset;
+      const hasher = input.hasher;
       meter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
+          const at = position;
+          position += chunk.length;
+          // Waiting for the bandwidth limit or for the file hash's frontier (ordered-hash.ts) is not a stall.
           throttled = true;
-          input.throttle.take(chunk.length, signal).then(() => {
+          input.throttle.take(chunk.length, signal).then(() => hasher?.offer(at, chunk, signal)).then(() => {
             throttled = false;
             md5.update(chunk);
             sha256?.update(chunk);
