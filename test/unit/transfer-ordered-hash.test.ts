@@ -20,6 +20,16 @@ describe('OrderedHasher', () => {
     expect(hasher.digest()).toBe(sha(file));
   });
 
+  it('keeps its own copy of a chunk it holds: the sender reads into the same buffer again', async () => {
+    const file = randomBytes(2000);
+    const hasher = new OrderedHasher(file.length, 1_000_000);
+    const reused = Buffer.from(file.subarray(1000));
+    await hasher.offer(1000, reused, live);
+    reused.fill(0);
+    await hasher.offer(0, file.subarray(0, 1000), live);
+    expect(hasher.digest()).toBe(sha(file));
+  });
+
   it('says nothing until every byte was hashed', async () => {
     const file = randomBytes(3000);
     const hasher = new OrderedHasher(file.length, 1_000_000);
