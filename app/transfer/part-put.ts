@@ -37,6 +37,14 @@ export class StalledError extends Error {
 
 const maxChunk = 1024 * 1024;
 
+/**
+ * Read buffers of parts that ended, for the next parts: every part allocating
+ * its own two left 2 MiB of garbage per 8 MiB part. Bounded: sixteen is
+ * eight parts in flight at once; more are allocated and dropped.
+ */
+const spareBuffers: Buffer[] = [];
+const maxSpare = 16;
+
 /** PUTs one part and returns its ETag and MD5, or the storage's refusal. Throws on network errors and on source errors (open/read, with their syscall). */
 export async function putPart(input: PartPutInput): Promise<PartPutResult> {
   const stall = new AbortController();
@@ -57,6 +65,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
   // The first error of the file itself: it, not undici's view of the broken body, is what we throw.
   let sourceError: unknown;
   let body: AsyncGenerator<Buffer> | undefined;
+  let buffers: Buffer[] = [];
   try {
     if (input.size > 0) {
       // Opened first, so ENOENT / EBUSY / EPERM reject here instead of in a body nobody listens to.
@@ -65,7 +74,8 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
       const burst = input.throttle.burst;
       const chunkSize = burst > 0 ? Math.min(maxChunk, burst) : maxChunk;
       const handle = file;
-      body = readChunks(handle, input.offset, input.size, chunkSize, async (at, chunk) => {
+      if (chunkSize === maxChunk) buffers = [spareBuffers.pop() ?? Buffer.allocUnsafeSlow(maxChunk), spareBuffers.pop() ?? Buffer.allocUnsafeSlow(maxChunk)];
+      body = readChunks(handle, input.offset, input.size, chunkSize, buffers, async (at, chunk) => {
         // Waiting for the bandwidth limit or for the file hash's frontier (ordered-hash.ts) is not a stall.
         throttled = true;
         try {
@@ -107,6 +117,8 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
     // Ends a body undici stopped reading (an abort, a refusal): its read in flight, if any, settles first.
     await body?.return(undefined).catch(() => undefined);
     await file?.close().catch(() => undefined);
+    // Only now are the read buffers free: the answer came (storage has every byte) or the request and its socket are gone.
+    for (const buffer of buffers) if (spareBuffers.length < maxSpare) spareBuffers.push(buffer);
   }
 }
 
@@ -118,7 +130,8 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
  * for that one only once the socket took the previous chunk whole (its write
  * returned true with nothing queued before it, or it drained). That holds for
  * chunks above the socket's 16 KiB high-water mark; a bandwidth limit's
- * smaller chunks get fresh buffers (few, at such a rate). Were that ever
+ * smaller chunks get fresh buffers (few, at such a rate). A part's two
+ * buffers come from, and go back to, a small spare list (putPart's finally). Were that ever
  * not so, the part's MD5 (of the bytes read) would not match the storage's
  * ETag (of the bytes received) and the part would be sent again.
  */
@@ -127,12 +140,12 @@ async function* readChunks(
   offset: number,
   size: number,
   chunkSize: number,
+  buffers: readonly Buffer[],
   sent: (at: number, chunk: Buffer) => Promise<void>,
   failed: (error: unknown) => void,
 ): AsyncGenerator<Buffer> {
-  const reuse = chunkSize >= 256 * 1024;
+  const reuse = buffers.length === 2 && chunkSize === maxChunk;
   const length = Math.min(chunkSize, size);
-  const buffers = reuse ? [Buffer.allocUnsafeSlow(length), Buffer.allocUnsafeSlow(length)] : [];
   const end = offset + size;
   for (let at = offset, turn = 0; at < end; turn++) {
     const buffer = reuse ? (buffers[turn % 2] as Buffer) : Buffer.allocUnsafe(length);
