@@ -164,6 +164,9 @@ export class Engine implements UploaderApi {
       onStoreError: (error) => this.#noteStoreError(error),
       // Dedup again right before a transfer: twins queued together both passed intake.
       vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId), attachTargetOf(this.#folders.get(row.folderId), row.relPath)),
+      duplicateOf: (row, sha256) => this.#duplicatePolicy(row.folderId) === 'skip'
+        ? this.store.findDoneBySha256(sha256, row.size, attachTargetOf(this.#folders.get(row.folderId), row.relPath))?.id
+        : undefined,
       onDone: (row) => void this.#watcher.afterUpload(row),
       now: this.#now,
     });

@@ -29,6 +29,8 @@ export interface FileJobDeps {
   log: Logger;
   changed: (fileId: number) => void;
   vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
+  /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
+  duplicateOf?: (row: FileRow, sha256: string) => number | undefined;
   now?: () => number;
 }
 
@@ -110,6 +112,7 @@ function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefi
       path: row.sourcePath,
       expected: { size: row.size, mtimeMs: row.mtimeMs },
       signal: run.controller.signal,
+      ...(deps.duplicateOf && { duplicateOf: (sha256: string) => deps.duplicateOf?.(row, sha256) }),
       ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
       onBytes: (delta) => {
         run.meter.add(delta);
@@ -131,9 +134,10 @@ async function vetted(deps: FileJobDeps, run: FileRun, others: () => Iterable<Fi
     const verdict = vet(row);
     if (verdict !== 'wait') return verdict === 'go';
     // A twin is the same bytes for the same target: the same export for another patient goes on its own.
+    // One of the same size sent unhashed (its hash is taken while it is sent) may be a twin too.
     const target = JSON.stringify(targetOf(deps, row));
     const twin = [...others()].find(
-      (a) => a.row.id < row.id && a.row.sha256 !== null && a.row.sha256 === row.sha256 && a.row.size === row.size
+      (a) => a.row.id < row.id && (a.row.sha256 === null || a.row.sha256 === row.sha256) && a.row.size === row.size
         && JSON.stringify(targetOf(deps, a.row)) === target,
     );
     if (!twin) return true;

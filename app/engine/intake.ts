@@ -1,4 +1,4 @@
-// How a found file becomes a queue row: hashed (SHA-256) and queued in one
+// How a found file becomes a queue row: hashed (SHA-256, only when a row of its size exists; otherwise while it is sent) and queued in one
 // transaction, a duplicate recorded rather than sent, a newer version of a
 // waiting file superseding it. Growing folders queue at once, unhashed: the
 // growing transfer follows the file and the hash is taken once it is done.
@@ -8,7 +8,7 @@ import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
 import { settleIfDuplicate, type StableFile } from '../watch/index.ts';
 import { attachTargetOf } from './attach.ts';
-import { sha256File } from '../common/hash-file.ts';
+import { hashUpFront, sha256File } from '../common/hash-file.ts';
 import type { Logger } from '../common/logger.ts';
 
 export interface IntakeDeps {
@@ -34,7 +34,8 @@ export class Intake {
     const { store } = this.#deps;
     if (this.#deps.folders.get(file.folderId)?.growing) return this.#handGrowing(file);
     const known = store.findLive(file.folderId, file.path, file.size, file.mtimeMs);
-    if (known && known.sha256 !== null) return true;
+    // Known unhashed is fine when no hash is wanted before sending (hash-file.ts hashUpFront).
+    if (known && (known.sha256 !== null || !hashUpFront(store, this.#deps.duplicatePolicy(file.folderId), file.size))) return true;
     // An older version of this path in a transfer: the transfer notices the
     // change and requeues its row as this version; take it after that.
     if (store.rowsForSource(file.folderId, file.path, ['uploading', 'completing']).length > 0) return false;
@@ -69,7 +70,7 @@ export class Intake {
         this.#deps.touched(row.id);
         return row;
       }
-      const sha256 = await sha256File(path);
+      const sha256 = hashUpFront(store, this.#deps.duplicatePolicy(folderId), before.size) ? await sha256File(path) : undefined;
       const after = await stat(path);
       // Written to while hashing: the hash is of no version; the watcher looks again.
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;

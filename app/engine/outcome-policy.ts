@@ -107,6 +107,12 @@ export class OutcomePolicy {
         store.markMissing(fileId);
         log.log('warn', 'file-missing', { fileId });
         break;
+      case 'duplicate':
+        // Its BioT upload was cancelled, not completed: the row points at the file that holds these bytes.
+        store.recordHash(fileId, outcome.sha256);
+        store.markDuplicate(fileId, outcome.of);
+        log.log('info', 'duplicate', { fileId, duplicateOf: outcome.of });
+        break;
       case 'source-changed':
         store.requeueChanged(fileId, { size: outcome.size, mtimeMs: outcome.mtimeMs });
         log.log('info', 'file-changed', { fileId });

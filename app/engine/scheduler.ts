@@ -50,6 +50,8 @@ export interface SchedulerDeps {
    * row with the same bytes in flight and asks again, 'go' sends it.
    */
   vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
+  /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
+  duplicateOf?: (row: FileRow, sha256: string) => number | undefined;
   /** Called once a row is marked done: BioT holds it and its attach rule succeeded (post-upload actions). */
   onDone?: (row: FileRow) => void;
   now?: () => number;

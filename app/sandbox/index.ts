@@ -15,7 +15,7 @@ import { fileRoutes } from './file-routes.ts';
 import type { ObjectStore } from './object-store.ts';
 import { dispatch, type Dispatcher } from './server.ts';
 import { proxiedUrl, proxyToS3 } from './s3-proxy.ts';
-import { S3Store, type S3Options } from './s3-store.ts';
+import type { S3Options } from './s3-store.ts';
 import { SandboxState, type EntityKind, type FileRecord } from './state.ts';
 import { StorageLog, type StorageLogEntry } from './storage-log.ts';
 import { umsRoutes } from './ums-routes.ts';
@@ -102,7 +102,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultBook();
   const storageLog = new StorageLog(state);
   const disk = options.s3 ? undefined : new DiskStore(dataDir, state.doc.secret);
-  const store: ObjectStore = options.s3 ? new S3Store(options.s3) : (disk as DiskStore);
+  // Imported only for an S3 endpoint: the AWS SDK costs tens of MiB of heap in
+  // every process that merely can start a sandbox (the CLI, the engine host).
+  const store: ObjectStore = options.s3 ? new (await import('./s3-store.ts')).S3Store(options.s3) : (disk as DiskStore);
   await store.init();
   const credentials: SandboxCredentials = {
     user: { ...defaultCredentials.user, ...options.credentials?.user },

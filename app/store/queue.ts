@@ -99,6 +99,21 @@ export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number
   return raw === undefined ? undefined : toFileRow(raw);
 }
 
+/**
+ * Whether a row with this size might hold the same bytes as a file about to
+ * be queued: one already done (a duplicate) or one still on its way (a twin).
+ * Only then is the new file hashed before it is sent; a file of a size never
+ * seen is hashed in the read that sends it.
+ */
+export function hasSizeCandidate(ctx: StoreContext, size: number): boolean {
+  return ctx
+    .stmt(
+      `SELECT 1 FROM files WHERE size = ?
+         AND state IN ('done', 'queued', 'uploading', 'completing', 'failed', 'paused', 'needs-attention') LIMIT 1`,
+    )
+    .get(size) !== undefined;
+}
+
 /** Settle a queued row (or one just claimed, before its upload began) as a duplicate of a done row with the same bytes. */
 export function markDuplicate(ctx: StoreContext, fileId: number, ofFileId: number): FileRow {
   return ctx.write(() => {

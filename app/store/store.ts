@@ -77,6 +77,7 @@ export class Store {
     return queue.findLive(this.#ctx, folderId, sourcePath, size, mtimeMs);
   }
   recordHash(fileId: number, sha256: string): FileRow { return queue.recordHash(this.#ctx, fileId, sha256); }
+  hasSizeCandidate(size: number): boolean { return queue.hasSizeCandidate(this.#ctx, size); }
   findDoneBySha256(sha256: string, size: number, target?: queue.AttachTarget | null): FileRow | undefined { return queue.findDoneBySha256(this.#ctx, sha256, size, target); }
   markDuplicate(fileId: number, ofFileId: number): FileRow { return queue.markDuplicate(this.#ctx, fileId, ofFileId); }
   claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>): FileRow[] { return queue.claimNext(this.#ctx, limit, now, exclude); }

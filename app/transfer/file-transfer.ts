@@ -12,7 +12,7 @@ import { partSizeFor, planParts } from './part-plan.ts';
 import { transferSingle } from './single-transfer.ts';
 import { StopRequest } from './stop.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
-import { abandon, cancelAtBiot, isUploadGone, restartFrom, SourceNotAFile } from './upload-end.ts';
+import { abandon, cancelAtBiot, dropDuplicate, isUploadGone, restartFrom, SourceNotAFile } from './upload-end.ts';
 import { changedOutcome, complete, createUpload, UploadSender } from './upload-steps.ts';
 
 export { defaultTransferSettings, type TransferDeps, type TransferJob, type TransferSettings } from './transfer-types.ts';
@@ -76,7 +76,7 @@ async function runUpload(
   }
   started(upload);
   const current = upload;
-  const sender = new UploadSender(deps, job, current, links);
+  const sender = new UploadSender(deps, job, current, links, true);
   try {
     await sender.send(deps.ledger.parts(current.id));
   } catch (error) {
@@ -90,7 +90,15 @@ async function runUpload(
   const check = await sourceCheck(job.path, current);
   if (check === 'changed') return changedOutcome(deps, job, current);
   if (check === 'gone') return gone(deps, job, current);
-  return complete(deps, job, current);
+  // The hash of the bytes just sent (size and mtime unchanged since they were read).
+  const sha256 = sender.sha256();
+  const original = sha256 && job.duplicateOf?.(sha256);
+  if (sha256 && original) {
+    // Known only now (no file of this size was done when it was queued): never complete a second copy.
+    await dropDuplicate(deps, job, current);
+    return { kind: 'duplicate', of: original, sha256 };
+  }
+  return complete(deps, job, current, sha256);
 }
 
 /**

@@ -16,7 +16,12 @@ export type TransferOutcome =
   | { kind: 'missing' }
   /** The source's size or mtime changed: queue it again from its new content. */
   | { kind: 'source-changed'; size: number; mtimeMs: number }
-  | { kind: 'stopped'; reason: StopReason };
+  | { kind: 'stopped'; reason: StopReason }
+  /**
+   * The hash taken while sending showed a file already done with these bytes
+   * (`of`): the BioT upload was cancelled instead of completed.
+   */
+  | { kind: 'duplicate'; of: number; sha256: string };
 
 /** A part that could not be sent after every attempt; the file is tried again later. */
 export class PartGaveUp extends Error {

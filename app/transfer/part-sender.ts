@@ -7,6 +7,7 @@ import type { PartRow, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { checkPartEtag } from './etag-check.ts';
 import type { LinkBook } from './link-book.ts';
+import type { OrderedHasher } from './ordered-hash.ts';
 import { PartGaveUp, PartRefused } from './outcome.ts';
 import { putPart, StalledError } from './part-put.ts';
 import { sleep } from './sleep.ts';
@@ -21,8 +22,10 @@ export class PartSender {
   readonly #upload: UploadRow;
   readonly #links: LinkBook;
   readonly #fetching = new Map<number, Promise<void>>();
+  readonly #hasher: OrderedHasher | undefined;
 
-  constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook) {
+  constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook, hasher?: OrderedHasher) {
+    this.#hasher = hasher;
     this.#deps = deps;
     this.#job = job;
     this.#upload = upload;
@@ -48,6 +51,7 @@ export class PartSender {
           throttle: this.#deps.throttle,
           stallMs: settings.stallMs,
           signal,
+          ...(this.#hasher && { hasher: this.#hasher }),
           onBytes: (n) => {
             sent += n;
             this.#job.onBytes?.(n);

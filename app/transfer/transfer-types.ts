@@ -65,6 +65,12 @@ export interface TransferJob {
    * plain upload does not start from a file that changed since.
    */
   expected?: { size: number; mtimeMs: number };
+  /**
+   * Asked with the file's SHA-256 when the transfer took it in the same read
+   * that sent the parts, before completing: the id of a done file with the
+   * same bytes (and attach target) means this upload is a duplicate.
+   */
+  duplicateOf?: (sha256: string) => number | undefined;
   /** Bytes sent (negative when an attempt failed and its bytes will be sent again). */
   onBytes?: (delta: number) => void;
 }

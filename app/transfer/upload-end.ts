@@ -19,6 +19,13 @@ export async function cancelAtBiot(deps: TransferDeps, job: TransferJob, upload:
   await bestEffortCancel(deps, job.fileId, upload);
 }
 
+/** Every part was sent, but the bytes turned out to be a file already done: cancel at BioT instead of completing. */
+export async function dropDuplicate(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<void> {
+  deps.ledger.closeUpload(upload.id, 'cancelled');
+  deps.log?.({ event: 'duplicate-after-send', fileId: job.fileId, uploadId: upload.id });
+  await bestEffortCancel(deps, job.fileId, upload);
+}
+
 async function bestEffortCancel(deps: TransferDeps, fileId: number, upload: UploadRow): Promise<void> {
   // BioT's cancel is for multipart uploads; a single upload has nothing open to cancel.
   if (upload.kind === 'single') return;

@@ -8,6 +8,7 @@ import type { PartRow, ReadBackResult, UploadRow } from '../store/types.ts';
 import { EtagSaver } from './etag-saver.ts';
 import type { LinkBook } from './link-book.ts';
 import { biotNameFor, mimeTypeFor } from './mime.ts';
+import { OrderedHasher } from './ordered-hash.ts';
 import { PartGaveUp, type TransferOutcome } from './outcome.ts';
 import type { PlannedPart } from './part-plan.ts';
 import { PartSender } from './part-sender.ts';
@@ -51,11 +52,20 @@ export class UploadSender {
   readonly #job: TransferJob;
   readonly #saver: EtagSaver;
   readonly #sender: PartSender;
+  readonly #hasher: OrderedHasher | undefined;
 
-  constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook) {
+  /**
+   * `hashFile`: also take the whole file's SHA-256 while sending (ordered-hash.ts).
+   * Only an upload whose every part is sent in this run can: a resumed one's
+   * earlier parts are not read again.
+   */
+  constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook, hashFile = false) {
     this.#deps = deps;
     this.#job = job;
-    this.#sender = new PartSender(deps, job, upload, links);
+    const fresh = hashFile && deps.ledger.parts(upload.id).every((p) => !p.etag);
+    // Room for the parts sent alongside the one at the hash's frontier, capped so big parts do not cost memory.
+    this.#hasher = fresh ? new OrderedHasher(upload.fileSize, Math.min(32 * 1024 * 1024, Math.max(1, deps.settings.parallelParts - 1) * upload.partSize)) : undefined;
+    this.#sender = new PartSender(deps, job, upload, links, this.#hasher);
     this.#saver = new EtagSaver({
       save: (batch) => deps.api.saveEtags(upload.biotFileId, batch, { signal: job.signal }),
       markSaved: (numbers) => deps.ledger.markEtagsSaved(upload.id, numbers),
@@ -83,6 +93,11 @@ export class UploadSender {
     );
   }
 
+  /** The whole file's SHA-256 once every byte went through this sender's reads; undefined otherwise. */
+  sha256(): string | undefined {
+    return this.#hasher?.digest();
+  }
+
   /** Waits for the ETag saves to BioT started so far. */
   flush(): Promise<void> {
     return this.#saver.flush();
@@ -96,7 +111,7 @@ export class UploadSender {
  * BioT shows the file, and as done-unverified while BioT keeps failing to
  * answer: the first BioT file may hold the export, so no second one is made.
  */
-export async function complete(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<TransferOutcome | 'restart'> {
+export async function complete(deps: TransferDeps, job: TransferJob, upload: UploadRow, sha256?: string): Promise<TransferOutcome | 'restart'> {
   const parts = deps.ledger.parts(upload.id);
   const missing = parts.filter((p) => !p.etag);
   if (missing.length > 0 || parts.length !== upload.partCount) {
@@ -120,7 +135,7 @@ export async function complete(deps: TransferDeps, job: TransferJob, upload: Upl
   const checked = await checkAtBiot(deps, job, upload, multipartEtag(parts));
   if (checked === 'gone') return lostWhileCompleting(deps, job, upload);
   if (alreadyDone) deps.log?.({ event: 'complete-already-done', fileId: job.fileId, uploadId: upload.id, code: checked.reason ?? checked.verdict });
-  return settleVerdict(deps, job, upload, checked);
+  return settleVerdict(deps, job, upload, checked, sha256);
 }
 
 /**

@@ -47,10 +47,10 @@ export const throughput: Scenario = {
       const notes = [
         `${fixed(size / MiB, 0)} MiB file in page cache, radosgw (memstore) on loopback; ${ctx.options.runs} run(s) per tool, interleaved; median shown.`,
         'MiB/s = file size / wall time of the whole process (start-up included, same for every tool). CPU and RSS of the tool\'s process only (GNU time), not radosgw\'s nor the sandbox\'s.',
-        `best peer: ${best?.peer.name ?? '—'}. Device Uploader also hashes the whole file (SHA-256, the dedup key) before sending and checks each part's MD5 against its ETag; lib-storage, awscli and rclone send no checksum here.`,
+        `best peer: ${best?.peer.name ?? '—'}. Device Uploader also hashes the whole file (SHA-256, the dedup key, taken in the same read that sends the parts) and checks each part's MD5 against its ETag; lib-storage, awscli and rclone send no checksum here.`,
       ];
       if (duRuns.length) {
-        notes.push(`Device Uploader phases (median): intake incl. SHA-256 ${fixed(medianOf(duRuns, (r) => r.detail?.intakeMs) / 1000, 2)} s, upload ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMs) / 1000, 2)} s = ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMiBps))} MiB/s for the transfer alone.`);
+        notes.push(`Device Uploader phases (median): intake ${fixed(medianOf(duRuns, (r) => r.detail?.intakeMs) / 1000, 2)} s, upload ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMs) / 1000, 2)} s = ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMiBps))} MiB/s for the transfer alone.`);
       }
       for (const s of series) if (s.skipped) notes.push(`${s.peer.name} skipped: ${s.skipped}`);
       const table: Table = {

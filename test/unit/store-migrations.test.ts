@@ -139,7 +139,7 @@ describe('migrations', () => {
     db.prepare(`UPDATE files SET state = 'done', biot_file_id = 'b-1' WHERE id = 1`).run();
     db.close();
     const v3 = openStore(file);
-    expect(v3.migration).toMatchObject({ from: 2, applied: [3, 4] });
+    expect(v3.migration).toMatchObject({ from: 2, applied: [3, 4, 5] });
     expect(v3.fileById(1)).toMatchObject({ state: 'done', postAction: null, postActionIntent: null });
     expect(v3.awaitingPostAction('f')).toEqual([]);
     v3.enqueue({ folderId: 'f', sourcePath: '/x/b', relPath: 'b', size: 2, mtimeMs: 2 });

@@ -4,7 +4,7 @@
 // run does when the source changed while queued, when its stat fails briefly,
 // when a link fetch fails, and how a growing file settles.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,8 @@ import type { MultipartApi, TransferLedger } from '../../app/transfer/ports.ts';
 import { Throttle } from '../../app/transfer/throttle.ts';
 
 const KiB = 1024;
+/** The SHA-256 of a file as it is now, read in one go (the files here are small). */
+const shaOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const MiB = 1024 * KiB;
 
 let server: Server;
@@ -143,7 +145,8 @@ describe('a file that changed while queued', () => {
     const s = statSync(path);
     const { deps, calls, job, store, fileId } = storeWorld(path);
     const outcome = await transferFile(deps, job({ expected: { size: s.size, mtimeMs: s.mtimeMs } }));
-    expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
+    // The file's hash, taken in the read that sent it.
+    expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1', sha256: shaOf(path) });
     expect(calls.complete).toBe(1);
     // What the store kept: the upload completed, every part with its ETag, the row handed back completing.
     const [upload] = store.uploadsFor(fileId);
@@ -186,7 +189,7 @@ describe('link fetches', () => {
     });
     deps.settings = { ...deps.settings, linkWindow: 1 };
     const outcome = await transferFile(deps, job());
-    expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
+    expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1', sha256: shaOf(path) });
     expect(calls.partLinks).toBeGreaterThanOrEqual(4); // 2 windows + 2 failed fetches
   });
 
