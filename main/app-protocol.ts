@@ -7,17 +7,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { CSP } from '../app/control/headers.ts';
 import { APP_HOST, APP_SCHEME } from './app-origin.ts';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
+import { UI_CONTENT_TYPES } from '../app/common/ui-content-types.ts';
 
 export const APP_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CSP,
@@ -54,7 +44,7 @@ export function createAppProtocolHandler(rootDir: string): (request: Request) =>
     if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return answer(404, 'not found');
     if (request.method !== 'GET') return answer(405, 'method not allowed');
     const file = containedPath(root, url.pathname);
-    const type = file && TYPES[extname(file)];
+    const type = file && UI_CONTENT_TYPES[extname(file)];
     if (!file || !type) return answer(404, 'not found');
     try {
       // Resolve links too: a symlink inside the folder must not lead outside it.

@@ -4,17 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
+import { UI_CONTENT_TYPES } from '../common/ui-content-types.ts';
 
 /** The renderer's build output, beside this repo's app/. */
 export const defaultDistDir = resolve(import.meta.dirname, '..', '..', 'renderer', 'dist');
@@ -24,7 +14,7 @@ export async function serveStatic(distDir: string, pathname: string, res: Server
   const root = resolve(distDir);
   const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
   const file = resolve(join(root, rel));
-  const type = TYPES[extname(file)];
+  const type = UI_CONTENT_TYPES[extname(file)];
   if (!file.startsWith(root + sep) || !type) return notFound(res);
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) {

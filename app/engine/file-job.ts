@@ -27,7 +27,13 @@ export interface FileJobDeps {
   settings: TransferSettings;
   folders: ReadonlyMap<string, FolderConfig>;
   log: Logger;
+  /** Called whenever a row changed or bytes moved; the event pump throttles it. */
   changed: (fileId: number) => void;
+  /**
+   * Asked right before a claimed row's transfer starts (app/watch/dedup.ts):
+   * 'settled' skips it (it became a duplicate), 'wait' waits for an earlier
+   * row with the same bytes in flight and asks again, 'go' sends it.
+   */
   vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
   /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
   duplicateOf?: (row: FileRow, sha256: string) => number | undefined;

@@ -18,9 +18,17 @@ export interface OutcomePolicyDeps {
   folders: ReadonlyMap<string, FolderConfig>;
   log: Logger;
   changed: (fileId: number) => void;
+  /**
+   * Called when signing in to BioT stopped for good: a lock-out (`locked`), or
+   * credentials refused (wrong password or key, MFA). Nothing more is claimed
+   * until release(); the rows that met a refused login go back to the queue.
+   */
   signInStopped: (code: string, locked: boolean) => void;
+  /** Every outcome, for the connection banner; told after the row was written. */
   onOutcome?: (outcome: TransferOutcome) => void;
+  /** A write or read of the queue failed (a full or read-only disk, SQLITE_BUSY). */
   onStoreError?: (error: unknown) => void;
+  /** Called once a row is marked done: BioT holds it and its attach rule succeeded (post-upload actions). */
   onDone?: (row: FileRow) => void;
   now?: () => number;
 }

@@ -3,58 +3,21 @@
 // (outcome-policy.ts), which writes it back as one state transition. Commands
 // from people (pause, cancel) move the row first and then abort its run with a
 // StopRequest, so a transfer's late outcome never overrides a person.
-import type { Dispatcher } from 'undici';
-import type { BiotClient } from '../biot/index.ts';
-import type { FolderConfig } from '../config/schema.ts';
-import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
-import type { TransferSettings } from '../transfer/file-transfer.ts';
-import type { TransferOutcome } from '../transfer/outcome.ts';
 import { StopRequest, type StopReason } from '../transfer/stop.ts';
-import type { Throttle } from '../transfer/throttle.ts';
 import { every, type SyncDisposable } from '../common/disposable.ts';
 import { settlesWithin } from './deadline.ts';
 import { errorFacts } from '../common/error-facts.ts';
-import { runFileJob, type FileRun } from './file-job.ts';
-import type { Logger } from '../common/logger.ts';
-import { OutcomePolicy } from './outcome-policy.ts';
+import { runFileJob, type FileJobDeps, type FileRun } from './file-job.ts';
+import { OutcomePolicy, type OutcomePolicyDeps } from './outcome-policy.ts';
 import { SpeedMeter } from './speed-meter.ts';
 
 // Kept here for the callers (and tests) that know it from the scheduler.
 export { untilDoneOrAborted } from './file-job.ts';
 
-export interface SchedulerDeps {
-  store: Store;
-  biot: BiotClient;
-  storage: Dispatcher;
-  throttle: Throttle;
-  settings: TransferSettings;
+/** What the scheduler needs: its file jobs' world and its outcome policy's, and how many files go at once. */
+export interface SchedulerDeps extends FileJobDeps, OutcomePolicyDeps {
   parallelFiles: number;
-  folders: ReadonlyMap<string, FolderConfig>;
-  log: Logger;
-  /** Called whenever a row changed or bytes moved; the event pump throttles it. */
-  changed: (fileId: number) => void;
-  /**
-   * Called when signing in to BioT stopped for good: a lock-out (`locked`), or
-   * credentials refused (wrong password or key, MFA). Nothing more is claimed
-   * until release(); the rows that met a refused login go back to the queue.
-   */
-  signInStopped: (code: string, locked: boolean) => void;
-  /** Every outcome, for the connection banner; told after the row was written. */
-  onOutcome?: (outcome: TransferOutcome) => void;
-  /** A write or read of the queue failed (a full or read-only disk, SQLITE_BUSY). */
-  onStoreError?: (error: unknown) => void;
-  /**
-   * Asked right before a claimed row's transfer starts (app/watch/dedup.ts):
-   * 'settled' skips it (it became a duplicate), 'wait' waits for an earlier
-   * row with the same bytes in flight and asks again, 'go' sends it.
-   */
-  vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
-  /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
-  duplicateOf?: (row: FileRow, sha256: string) => number | undefined;
-  /** Called once a row is marked done: BioT holds it and its attach rule succeeded (post-upload actions). */
-  onDone?: (row: FileRow) => void;
-  now?: () => number;
 }
 
 export class Scheduler {

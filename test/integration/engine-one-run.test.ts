@@ -10,20 +10,9 @@ import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engi
 import { trackRuns } from '../support/run-tracker.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { until } from '../support/watch-helpers.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const MiB = 1024 * 1024;
-
-/** A small seeded PRNG (mulberry32), so a failing order can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describeWithS3('scheduler: one run per file', (target) => {
   const t = worldPerTest(target);
@@ -77,7 +66,7 @@ describeWithS3('scheduler: one run per file', (target) => {
     for (const name of names) ids.push((await t.engine.enqueue(join(t.world.inbox, name)))!.id);
 
     const seed = Number(process.env.DU_ORDER_SEED ?? Date.now() % 100_000);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const engine = t.engine;
     const commands: ((target: Target) => Promise<unknown>)[] = [

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededRandom } from '../support/fault-proxy.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const MiB = 1024 * 1024;
 

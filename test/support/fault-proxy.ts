@@ -9,6 +9,7 @@
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './seeded-random.ts';
 
 export interface FaultPlan {
   /** Chance that a request's connection is reset (half before the request lands, half after the server acted). */
@@ -40,18 +41,6 @@ export interface FaultProxy {
   /** Replaces the plan for connections opened from now on. */
   setPlan(plan: FaultPlan): void;
   close(): Promise<void>;
-}
-
-/** mulberry32: a small, well-known seeded generator (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Paces bytes through a shared budget whose rate may change over time. */

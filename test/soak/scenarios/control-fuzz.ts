@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { seededRandom } from '../../support/fault-proxy.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 import { rawRequest } from '../raw-http.ts';
 import { createSoakWorld } from '../soak-world.ts';
 import { until } from '../../support/wait.ts';

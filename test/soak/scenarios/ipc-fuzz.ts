@@ -10,7 +10,7 @@ import { CALLABLE_METHODS } from '../../../app/api-schemas.ts';
 import { APP_ENTRY_URL } from '../../../main/app-origin.ts';
 import { CALL_CHANNELS, type IpcAnswer } from '../../../main/channels.ts';
 import { registerIpc, type InvokeEventLike, type IpcMainLike } from '../../../main/ipc.ts';
-import { seededRandom } from '../../support/fault-proxy.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 import { createSoakWorld } from '../soak-world.ts';
 import { exactly, type SoakScenario } from '../types.ts';
 

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { killHard, startEngine } from '../child-engine.ts';
 import { writeExport, type ExportFile } from '../export-files.ts';
-import { seededRandom } from '../../support/fault-proxy.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 import { etaggedParts, queueFiles } from '../queue-reader.ts';
 import { createSoakWorld, takeCensus } from '../soak-world.ts';
 import { until } from '../../support/wait.ts';
