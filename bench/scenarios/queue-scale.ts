@@ -74,7 +74,7 @@ export const queueScale: Scenario = {
 
     // (b) many small uploads, end to end
     // The default (2 files at a time) on a subset: at ~20 files/s the full count would take most of the budget.
-    const settings = [{ parallelFiles: 2, count: Math.min(manySmallCount, 2_000) }, { parallelFiles: 8, count: manySmallCount }];
+    const settings = manySmallCount ? [{ parallelFiles: 2, count: Math.min(manySmallCount, 2_000) }, { parallelFiles: 8, count: manySmallCount }] : [];
     const rows: string[][] = [];
     const data: Record<string, unknown>[] = [];
     for (const { parallelFiles, count } of settings) {
