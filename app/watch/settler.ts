@@ -40,7 +40,7 @@ export interface SettlerDeps {
 /** A file this small is hashed in one short read: it takes no hashing slot, only one of SMALL_IN_FLIGHT. */
 export const SMALL_FILE_BYTES = 256 * 1024;
 /** Small files handed on at once: enough for the intake to commit them in batches. */
-const SMALL_IN_FLIGHT = 64;
+const SMALL_IN_FLIGHT = 128;
 /** Stats and open checks in flight at once: enough to keep a disk busy, few enough to hold little memory. */
 const LOOKS_IN_FLIGHT = 32;
 
