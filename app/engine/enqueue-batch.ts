@@ -1,6 +1,7 @@
-// Enqueues that arrive together are committed together. Each commit is an
-// fsync (synchronous = FULL, see store/db.ts); at one transaction per file a
-// drop of 100,000 small files spent most of its time waiting on the disk.
+// Enqueues that arrive together are committed together, without an fsync of
+// their own (store enqueueFound: a lost queued row is found again in its
+// folder). At one FULL transaction per file a drop of 100,000 small files
+// spent most of its time waiting on the disk.
 // Files handed on within a few milliseconds of each other (the settler hands
 // many small files at once) share one transaction; a lone file waits no more
 // than that window. A batch that fails as a whole is retried file by
@@ -47,7 +48,7 @@ export class EnqueueBatcher {
     if (batch.length === 0) return;
     let rows: FileRow[];
     try {
-      rows = this.#store.enqueueMany(batch.map((w) => w.input));
+      rows = this.#store.enqueueFound(batch.map((w) => w.input));
     } catch {
       // Rolled back as a whole: each on its own, so only the bad one fails.
       for (const w of batch) {

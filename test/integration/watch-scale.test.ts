@@ -61,9 +61,10 @@ describe('folder watcher at scale: cost per file', () => {
   /** The engine's intake over the real store, counting the store's write transactions for enqueues. */
   function countingIntake(folder: FolderConfig): { intake: Intake; transactions: () => number } {
     let transactions = 0;
-    const real = { enqueue: store.enqueue.bind(store), enqueueMany: store.enqueueMany.bind(store) };
+    const real = { enqueue: store.enqueue.bind(store), enqueueMany: store.enqueueMany.bind(store), enqueueFound: store.enqueueFound.bind(store) };
     store.enqueue = (input) => (transactions++, real.enqueue(input));
     store.enqueueMany = (inputs) => (transactions++, real.enqueueMany(inputs));
+    store.enqueueFound = (inputs) => (transactions++, real.enqueueFound(inputs));
     const intake = new Intake({
       store,
       folders: new Map([[folder.id as string, folder]]),
