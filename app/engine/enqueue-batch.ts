@@ -2,17 +2,16 @@
 // their own (store enqueueFound: a lost queued row is found again in its
 // folder). At one FULL transaction per file a drop of 100,000 small files
 // spent most of its time waiting on the disk.
-// Files handed on within a few milliseconds of each other (the settler hands
-// many small files at once) share one transaction; a lone file waits no more
-// than that window. A batch that fails as a whole is retried file by
+// Files handed on within the same turn of the event loop (the settler hands
+// many small files at once) share one transaction; a lone file (a sequential
+// scan's) waits for nothing but the end of that turn — a timer window here
+// cost a sequential `run --once` scan the window per file. A batch that fails as a whole is retried file by
 // file, so one bad row never costs the others their place in the queue.
 import type { Store } from '../store/store.ts';
 import type { EnqueueInput, FileRow } from '../store/types.ts';
 
-/** More than this many waiting: commit now rather than at the end of the window. */
+/** More than this many waiting: commit now rather than at the end of the turn. */
 const MAX_BATCH = 500;
-/** How long the first file of a batch waits for others (a small fraction of one fsync's worth of work saved). */
-const WINDOW_MS = 5;
 
 interface Waiting {
   input: EnqueueInput;
@@ -29,14 +28,14 @@ export class EnqueueBatcher {
     this.#store = store;
   }
 
-  /** Queues `input` with whatever else arrives within the window; answers its row (as store.enqueue would). */
+  /** Queues `input` with whatever else arrives in this turn; answers its row (as store.enqueue would). */
   enqueue(input: EnqueueInput): Promise<FileRow> {
     return new Promise<FileRow>((resolve, reject) => {
       this.#waiting.push({ input, resolve, reject });
       if (this.#waiting.length >= MAX_BATCH) this.#flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
-        setTimeout(() => this.#flush(), WINDOW_MS);
+        setImmediate(() => this.#flush());
       }
     });
   }
