@@ -31,7 +31,11 @@ export interface BenchOptions {
 export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { quick: { type: 'boolean' }, only: { type: 'string' }, runs: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean' }, only: { type: 'string' }, runs: { type: 'string' },
+      // Smaller counts to iterate on the scale rows (the full run uses the issue's sizes).
+      'queue-count': { type: 'string' }, 'small-count': { type: 'string' },
+    },
     strict: true,
   });
   const quick = !!values.quick;
@@ -45,12 +49,19 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     hugeFile: quick ? 512 * MiB : 4 * GiB,
     sweepParts: [5, 8, 16, 64],
     sweepParallel: [1, 2, 4, 8],
-    manySmallCount: quick ? 500 : 10_000,
+    manySmallCount: count(values['small-count'], quick ? 500 : 10_000),
     manySmallSize: 100 * 1024,
-    queueCount: quick ? 5_000 : 100_000,
+    queueCount: count(values['queue-count'], quick ? 5_000 : 100_000),
     growingSize: quick ? 64 * MiB : 1 * GiB,
     growingRate: 20 * MiB,
     slowSize: quick ? 40 * MiB : 200 * MiB,
     slowRate: 10 * MiB,
   };
+}
+
+function count(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`bench: a count must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
+  return n;
 }

@@ -9,6 +9,7 @@ import { radosgwMissing, startRadosgw } from '../test/support/radosgw.ts';
 import { createContext } from './context.ts';
 import { parseBenchArgs } from './options.ts';
 import { ensureCliPeers } from './peers/cli-peers.ts';
+import { bulkCommands } from './scenarios/bulk-commands.ts';
 import { growing } from './scenarios/growing.ts';
 import { queueScale } from './scenarios/queue-scale.ts';
 import { resources } from './scenarios/resources.ts';
@@ -18,7 +19,7 @@ import { throughput } from './scenarios/throughput.ts';
 import type { Scenario } from './scenarios/types.ts';
 import { renderTable, type Table } from './table.ts';
 
-const scenarios: Scenario[] = [throughput, sweep, resources, queueScale, growing, slowLink];
+const scenarios: Scenario[] = [throughput, sweep, resources, queueScale, bulkCommands, growing, slowLink];
 
 const options = parseBenchArgs(process.argv.slice(2));
 const chosen = options.only.length ? scenarios.filter((s) => options.only.includes(s.name)) : scenarios;

@@ -73,6 +73,8 @@ export class Store {
   // queue
   enqueue(input: EnqueueInput): FileRow { return queue.enqueue(this.#ctx, input); }
   enqueueMany(inputs: readonly EnqueueInput[]): FileRow[] { return queue.enqueueMany(this.#ctx, inputs); }
+  /** enqueueMany for files a folder still holds: committed without its own fsync (see queue.enqueueFound). */
+  enqueueFound(inputs: readonly EnqueueInput[]): FileRow[] { return queue.enqueueFound(this.#ctx, inputs); }
   findLive(folderId: string, sourcePath: string, size: number, mtimeMs: number): FileRow | undefined {
     return queue.findLive(this.#ctx, folderId, sourcePath, size, mtimeMs);
   }

@@ -10,6 +10,7 @@ import type { PartRow, UploadRow } from '../store/types.ts';
 import { LinkBook } from './link-book.ts';
 import type { TransferOutcome } from './outcome.ts';
 import { MAX_PARTS, partSizeFor, type PlannedPart } from './part-plan.ts';
+import { GrowingHash } from './growing-hash.ts';
 import { sleep } from './sleep.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { isUploadGone, restartFrom, SourceNotAFile } from './upload-end.ts';
@@ -44,6 +45,8 @@ export async function transferGrowing(
   started(upload);
   const current = upload;
   const sender = new UploadSender(deps, job, current, links);
+  // SHA-256 while it grows, so none is left to take after the last write.
+  const hash = new GrowingHash(job.path);
   let parts = deps.ledger.parts(current.id);
   // What the ledger last heard: each noteGrowth is a synchronous (fsync'd) write, so only changes are written.
   let noted: Observation | undefined;
@@ -70,6 +73,7 @@ export async function transferGrowing(
       if (unsent.length > 0) {
         await sender.send(unsent);
         parts = deps.ledger.parts(current.id); // now with their ETags
+        await hash.advance(parts);
       } else if (settled && endOf(parts) === seen.size && parts.length > 0) break;
       else await sleep(growing.pollMs ?? 200, job.signal);
     }
@@ -77,7 +81,10 @@ export async function transferGrowing(
     await sender.flush();
     const finalUpload = deps.ledger.finalizeUpload(current.id, { partCount: parts.length, fileSize: seen.size, fileMtimeMs: seen.mtimeMs });
     deps.log?.({ event: 'growth-ended', fileId: job.fileId, uploadId: current.id });
-    return complete(deps, job, finalUpload);
+    await hash.advance(parts);
+    const sha256 = hash.digest(parts);
+    const outcome = await complete(deps, job, finalUpload);
+    return sha256 && outcome !== 'restart' && outcome.kind === 'done' ? { ...outcome, sha256 } : outcome;
   } catch (error) {
     if (isUploadGone(error)) return restartFrom(deps, job, current, error);
     throw error;

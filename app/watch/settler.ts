@@ -1,11 +1,19 @@
 // The IO shell around the stability tracker: for each candidate path it stats
-// on a timer, asks the tracker, checks that the file opens, and hands stable
-// files on, a few at a time. A locked or unreadable file gets its own backoff
-// timer; nothing here waits on one file while others are ready.
+// when due, asks the tracker, checks that the file opens, and hands stable
+// files on, a few at a time. A locked or unreadable file gets its own backoff;
+// nothing here waits on one file while others are ready.
+//
+// Scale (issue 12): 100,000 files dropped at once must not mean 100,000 timers,
+// 100,000 stats and opens queued on libuv at once, nor 4 files hashed and
+// committed at a time. So: one timer wheel (due-heap.ts) for every path, a
+// bounded number of looks (stat + open) in flight, and small files handed on
+// many at a time (their hash is one short read; the intake commits them in
+// batches).
 import { stat } from 'node:fs/promises';
 import type { Logger } from '../common/logger.ts';
 import type { Clock } from './clock.ts';
 import { lockRetryDelay, type OpenCheck } from './open-check.ts';
+import { DueHeap } from './due-heap.ts';
 import { StabilityTracker } from './stability.ts';
 import { errorFacts } from '../common/error-facts.ts';
 
@@ -30,12 +38,20 @@ export interface SettlerDeps {
   concurrency?: number;
 }
 
+/** A file this small is hashed in one short read: it takes no hashing slot, only one of SMALL_IN_FLIGHT. */
+export const SMALL_FILE_BYTES = 256 * 1024;
+/** Small files handed on at once: enough for the intake to commit them in batches. */
+const SMALL_IN_FLIGHT = 128;
+/** Stats and open checks in flight at once: enough to keep a disk busy, few enough to hold little memory. */
+const LOOKS_IN_FLIGHT = 32;
+
 interface Entry {
   folderId: string;
   path: string;
   relPath: string;
   quietMs: number;
-  timer: unknown;
+  /** Which schedule of this entry is current: an older slot in the wheel or due list is stale. */
+  ticket: number;
   /** Looks in a row that found it locked or unreadable. */
   failures: number;
   handing: boolean;
@@ -52,8 +68,18 @@ export class Settler {
   readonly #deps: SettlerDeps;
   readonly #tracker = new StabilityTracker();
   readonly #entries = new Map<string, Entry>();
+  readonly #wheel = new DueHeap<Entry>();
+  /** Entries whose look is due, in order; each with the ticket it was due under. */
+  readonly #due: { entry: Entry; ticket: number }[] = [];
+  #dueHead = 0;
+  #looking = 0;
+  #timer: unknown;
+  #timerAt = Infinity;
   readonly #ready: Entry[] = [];
+  #readyHead = 0;
   readonly #inFlight = new Set<Promise<void>>();
+  /** Hands in flight of files bigger than SMALL_FILE_BYTES (limited by `concurrency`). */
+  #bigInFlight = 0;
   #closed = false;
 
   constructor(deps: SettlerDeps) {
@@ -66,9 +92,9 @@ export class Settler {
     const entry = this.#entries.get(path);
     if (entry) {
       if (entry.handing) entry.dirty = true;
-      return; // its timer is set; the next look sees the change
+      return; // its next look is scheduled and sees the change
     }
-    const fresh: Entry = { folderId, path, relPath, quietMs, timer: undefined, failures: 0, handing: false, dirty: false, version: { size: 0, mtimeMs: 0 } };
+    const fresh: Entry = { folderId, path, relPath, quietMs, ticket: 0, failures: 0, handing: false, dirty: false, version: { size: 0, mtimeMs: 0 } };
     this.#entries.set(path, fresh);
     this.#schedule(fresh, 0);
   }
@@ -87,26 +113,69 @@ export class Settler {
   /** Cancels every timer and waits for hands in progress. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const entry of this.#entries.values()) this.#deps.clock.clearTimeout(entry.timer);
+    this.#deps.clock.clearTimeout(this.#timer);
+    this.#wheel.clear();
+    this.#due.length = 0;
+    this.#dueHead = 0;
     this.#ready.length = 0;
+    this.#readyHead = 0;
     await Promise.allSettled([...this.#inFlight]);
     this.#entries.clear();
   }
 
   #schedule(entry: Entry, ms: number): void {
     if (this.#closed) return;
-    this.#deps.clock.clearTimeout(entry.timer);
-    entry.timer = this.#deps.clock.setTimeout(() => void this.#look(entry), ms);
+    const ticket = ++entry.ticket;
+    if (ms <= 0) {
+      this.#due.push({ entry, ticket });
+      return this.#pumpLooks();
+    }
+    const at = this.#deps.clock.now() + ms;
+    this.#wheel.push(at, entry, ticket);
+    if (at < this.#timerAt) this.#arm(at);
+  }
+
+  // One timer, for the earliest slot in the wheel.
+  #arm(at: number): void {
+    this.#deps.clock.clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = this.#deps.clock.setTimeout(() => this.#tick(), Math.max(0, at - this.#deps.clock.now()));
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    if (this.#closed) return;
+    for (const slot of this.#wheel.popDue(this.#deps.clock.now())) this.#due.push({ entry: slot.key, ticket: slot.ticket });
+    if (this.#wheel.size > 0) this.#arm(this.#wheel.nextAt);
+    this.#pumpLooks();
+  }
+
+  // Starts due looks, LOOKS_IN_FLIGHT at a time; skips slots a later schedule or a drop made stale.
+  #pumpLooks(): void {
+    while (!this.#closed && this.#looking < LOOKS_IN_FLIGHT && this.#dueHead < this.#due.length) {
+      const { entry, ticket } = this.#due[this.#dueHead++]!;
+      if (entry.ticket !== ticket || this.#entries.get(entry.path) !== entry) continue;
+      this.#looking++;
+      void this.#look(entry).finally(() => {
+        this.#looking--;
+        this.#pumpLooks();
+      });
+    }
+    // Compact the consumed head now and then rather than shift() per item (O(n) each at 100k).
+    if (this.#dueHead > 1024 && this.#dueHead * 2 > this.#due.length) {
+      this.#due.splice(0, this.#dueHead);
+      this.#dueHead = 0;
+    }
   }
 
   #drop(entry: Entry): void {
-    this.#deps.clock.clearTimeout(entry.timer);
+    entry.ticket++;
     this.#entries.delete(entry.path);
     this.#tracker.forget(entry.path);
   }
 
   async #look(entry: Entry): Promise<void> {
-    entry.timer = undefined;
     if (this.#closed || this.#entries.get(entry.path) !== entry) return;
     let s;
     try {
@@ -139,16 +208,27 @@ export class Settler {
     this.#schedule(entry, delay);
   }
 
-  // Runs `concurrency` hands at a time, in the order files became ready.
+  // Hands files on in the order they became ready: at most `concurrency` big
+  // ones (each a streamed read of the whole file) and SMALL_IN_FLIGHT in all.
   #drain(): void {
     const limit = this.#deps.concurrency ?? 4;
-    while (!this.#closed && this.#inFlight.size < limit && this.#ready.length > 0) {
-      const next = this.#ready.shift()!;
+    while (!this.#closed && this.#inFlight.size < Math.max(limit, SMALL_IN_FLIGHT) && this.#readyHead < this.#ready.length) {
+      const next = this.#ready[this.#readyHead]!;
+      const big = next.version.size > SMALL_FILE_BYTES;
+      if (big && this.#bigInFlight >= limit) break; // order kept: the next big file waits for a slot
+      if (!big && this.#inFlight.size >= SMALL_IN_FLIGHT) break;
+      this.#readyHead++;
+      if (big) this.#bigInFlight++;
       const run = this.#handOne(next).finally(() => {
+        if (big) this.#bigInFlight--;
         this.#inFlight.delete(run);
         this.#drain();
       });
       this.#inFlight.add(run);
+    }
+    if (this.#readyHead > 1024 && this.#readyHead * 2 > this.#ready.length) {
+      this.#ready.splice(0, this.#readyHead);
+      this.#readyHead = 0;
     }
   }
 

@@ -46,7 +46,8 @@ export async function runWatching(ctx: BenchContext, spec: WatchRunSpec): Promis
     transfer: { ...spec.transfer },
   }));
   const rusage = join(dir, 'rusage');
-  const argv = [child, JSON.stringify({ config: configFile, count: spec.count, until: spec.until, drop: spec.drop, timeoutMs: spec.timeoutMs })];
+  // DU_BENCH_NODE_FLAGS (e.g. --cpu-prof) reaches the engine as in device-uploader.ts.
+  const argv = [...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), child, JSON.stringify({ config: configFile, count: spec.count, until: spec.until, drop: spec.drop, timeoutMs: spec.timeoutMs })];
   const [command, args] = haveGnuTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rusage, process.execPath, ...argv]] : [process.execPath, argv];
   const started = performance.now();
   const proc = spawn(command as string, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] });

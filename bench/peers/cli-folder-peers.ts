@@ -1,0 +1,78 @@
+// awscli 2 and rclone copying a whole folder of small files (issue 12's
+// small-files row): `aws s3 cp --recursive` and `rclone copy`, each with the
+// same number of files in flight as Device Uploader, configured through env
+// and temp files only (as cli-peers.ts does for one big file).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchContext } from '../context.ts';
+import { measure, mustSucceed, type Measured } from '../measure.ts';
+import { awsBin, rcloneBin } from './cli-peers.ts';
+
+export interface FolderPeer {
+  name: string;
+  missing(): string | undefined;
+  /** Copies every file under `dir` to the bench bucket under `prefix`, `inFlight` files at a time. */
+  copy(ctx: BenchContext, dir: string, prefix: string, inFlight: number): Promise<Measured>;
+}
+
+/** rclone's S3 client refuses a custom CA bundle on plain-http transports; loopback http needs none. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const { AWS_CA_BUNDLE: _, ...rest } = process.env;
+  return rest;
+}
+
+export const awscliFolder: FolderPeer = {
+  name: 'aws s3 cp --recursive',
+  missing: () => (existsSync(awsBin) ? undefined : `${awsBin} not found`),
+  async copy(ctx, dir, prefix, inFlight) {
+    const home = join(ctx.work, 'awscli-folder');
+    mkdirSync(home, { recursive: true });
+    const configFile = join(home, 'config');
+    writeFileSync(configFile, '');
+    const env: NodeJS.ProcessEnv = {
+      ...cleanEnv(),
+      AWS_CONFIG_FILE: configFile,
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      AWS_ACCESS_KEY_ID: ctx.target.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: ctx.target.secretAccessKey,
+      AWS_DEFAULT_REGION: ctx.target.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PAGER: '',
+    };
+    for (const [key, value] of [['default.s3.max_concurrent_requests', String(inFlight)], ['default.s3.addressing_style', 'path']]) {
+      const set = spawnSync(awsBin, ['configure', 'set', key as string, value as string], { env, encoding: 'utf8' });
+      if (set.status !== 0) throw new Error(`aws configure set ${key}: ${set.stderr}`);
+    }
+    return mustSucceed('aws s3 cp --recursive', await measure({
+      command: awsBin,
+      args: ['--endpoint-url', ctx.target.endpoint, 's3', 'cp', '--recursive', dir, `s3://${ctx.bucket}/${prefix}/`, '--only-show-errors', '--no-progress'],
+      env,
+      timeoutMs: 30 * 60_000,
+    }));
+  },
+};
+
+export const rcloneFolder: FolderPeer = {
+  name: 'rclone copy',
+  missing: () => (existsSync(rcloneBin) ? undefined : `${rcloneBin} not found`),
+  async copy(ctx, dir, prefix, inFlight) {
+    const env: NodeJS.ProcessEnv = {
+      ...cleanEnv(),
+      RCLONE_CONFIG: join(ctx.work, 'rclone.conf'), // absent: the env remote is the only one
+      RCLONE_CONFIG_BENCH_TYPE: 's3',
+      RCLONE_CONFIG_BENCH_PROVIDER: 'Ceph',
+      RCLONE_CONFIG_BENCH_ENDPOINT: ctx.target.endpoint,
+      RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: ctx.target.accessKeyId,
+      RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: ctx.target.secretAccessKey,
+      RCLONE_CONFIG_BENCH_REGION: ctx.target.region,
+      RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
+    };
+    return mustSucceed('rclone copy', await measure({
+      command: rcloneBin,
+      args: ['copy', dir, `bench:${ctx.bucket}/${prefix}`, '--transfers', String(inFlight), '--checkers', String(inFlight), '--s3-no-check-bucket', '--stats', '0'],
+      env,
+      timeoutMs: 30 * 60_000,
+    }));
+  },
+};
