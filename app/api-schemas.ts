@@ -11,7 +11,16 @@ import type { FileState as StoreFileState } from './store/states.ts';
 
 /** The states as a runtime list (for the state filter's schema); checked equal to FileState below. */
 export const API_FILE_STATES = [
-  'queued', 'uploading', 'completing', 'done', 'failed', 'paused', 'cancelled', 'needs-attention', 'duplicate', 'missing',
+  'queued',
+  'uploading',
+  'completing',
+  'done',
+  'failed',
+  'paused',
+  'cancelled',
+  'needs-attention',
+  'duplicate',
+  'missing',
 ] as const satisfies readonly FileState[];
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);

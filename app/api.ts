@@ -6,16 +6,7 @@
 
 /** Every state a file can be in, as every UI shows it (the store's list is checked equal). */
 export type FileState =
-  | 'queued'
-  | 'uploading'
-  | 'completing'
-  | 'done'
-  | 'failed'
-  | 'paused'
-  | 'cancelled'
-  | 'needs-attention'
-  | 'duplicate'
-  | 'missing';
+  'queued' | 'uploading' | 'completing' | 'done' | 'failed' | 'paused' | 'cancelled' | 'needs-attention' | 'duplicate' | 'missing';
 
 /** One file as a UI shows it. Names and paths are for the screen only, never for logs. */
 export interface QueueRow {

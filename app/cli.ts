@@ -58,7 +58,7 @@ function help(): string {
     'Commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
     '',
-    'Run `device-uploader <command> --help` for a command\'s options.',
+    "Run `device-uploader <command> --help` for a command's options.",
   ];
   return lines.join('\n');
 }

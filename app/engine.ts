@@ -102,9 +102,10 @@ export class Engine implements UploaderApi {
     const t = config.transfer;
     this.biot = createBiotClient({
       baseUrl: config.server.baseUrl,
-      auth: config.server.auth.type === 'user'
-        ? { type: 'user', username: config.server.auth.username, password: config.server.auth.password ?? '' }
-        : { type: 'service', id: config.server.auth.id, secretKey: config.server.auth.secretKey ?? '' },
+      auth:
+        config.server.auth.type === 'user'
+          ? { type: 'user', username: config.server.auth.username, password: config.server.auth.password ?? '' }
+          : { type: 'service', id: config.server.auth.id, secretKey: config.server.auth.secretKey ?? '' },
       timeoutMs: t.requestTimeoutSeconds * 1000,
       now: this.#now,
       onTokenEvent: (e) => this.#log.log('info', 'token', { ...(e as unknown as Record<string, string>) }),
@@ -118,10 +119,17 @@ export class Engine implements UploaderApi {
     this.#throttle = new Throttle(t.maxBytesPerSecond);
     this.#folders = new Map(config.folders.map((f) => [f.id as string, f]));
     // A UI listener that throws is its own bug: logged here, never the engine's.
-    this.#events = new EventPump((ids) => this.#progressEvents(ids), 250, (where, error) => {
-      this.#log.log('error', 'event-listener-failed', errorFacts(error, `events.${where}`));
-    });
-    this.#folderMonitor = new FolderMonitor(() => this.#folderStatus(), (folders) => this.#events.emit({ type: 'folders', at: this.#now(), folders }));
+    this.#events = new EventPump(
+      (ids) => this.#progressEvents(ids),
+      250,
+      (where, error) => {
+        this.#log.log('error', 'event-listener-failed', errorFacts(error, `events.${where}`));
+      },
+    );
+    this.#folderMonitor = new FolderMonitor(
+      () => this.#folderStatus(),
+      (folders) => this.#events.emit({ type: 'folders', at: this.#now(), folders }),
+    );
     this.#health = new DataFolderHealth({
       dir: config.dataDir,
       log: this.#log,
@@ -163,10 +171,12 @@ export class Engine implements UploaderApi {
       onOutcome: (outcome) => this.#noteOutcome(outcome),
       onStoreError: (error) => this.#noteStoreError(error),
       // Dedup again right before a transfer: twins queued together both passed intake.
-      vet: (row) => vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId), attachTargetOf(this.#folders.get(row.folderId), row.relPath)),
-      duplicateOf: (row, sha256) => this.#duplicatePolicy(row.folderId) === 'skip'
-        ? this.store.findDoneBySha256(sha256, row.size, attachTargetOf(this.#folders.get(row.folderId), row.relPath))?.id
-        : undefined,
+      vet: (row) =>
+        vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId), attachTargetOf(this.#folders.get(row.folderId), row.relPath)),
+      duplicateOf: (row, sha256) =>
+        this.#duplicatePolicy(row.folderId) === 'skip'
+          ? this.store.findDoneBySha256(sha256, row.size, attachTargetOf(this.#folders.get(row.folderId), row.relPath))?.id
+          : undefined,
       onDone: (row) => void this.#watcher.afterUpload(row),
       now: this.#now,
     });
@@ -187,10 +197,11 @@ export class Engine implements UploaderApi {
       folders: config.folders,
       store: this.store,
       // A queue write refused by a full disk: the settler retries the file later; the banner says why.
-      hand: (file) => this.#intake.handStable(file).catch((error: unknown) => {
-        this.#noteStoreError(error);
-        throw error;
-      }),
+      hand: (file) =>
+        this.#intake.handStable(file).catch((error: unknown) => {
+          this.#noteStoreError(error);
+          throw error;
+        }),
       log: this.#log,
       ...(this.#options.openCheck && { openCheck: this.#options.openCheck }),
     });
@@ -198,9 +209,11 @@ export class Engine implements UploaderApi {
 
   /** Starts `watcher` once `before` settles; whenWatching() follows it. */
   #startWatcher(watcher: FolderWatcher, before: Promise<void> = Promise.resolve()): void {
-    this.#watching = before.then(() => watcher.start()).catch((error: unknown) => {
-      this.#log.log('error', 'watch-start-failed', errorFacts(error, 'watch.start'));
-    });
+    this.#watching = before
+      .then(() => watcher.start())
+      .catch((error: unknown) => {
+        this.#log.log('error', 'watch-start-failed', errorFacts(error, 'watch.start'));
+      });
   }
 
   /** Starts uploading what the queue holds and (unless watch is false) watching the folders; see whenWatching. */
@@ -335,22 +348,40 @@ export class Engine implements UploaderApi {
   }
 
   async pause(target: Target): Promise<number> {
-    return this.#command(target, (id) => this.store.pause(id), () => this.store.pauseAll(), 'pause');
+    return this.#command(
+      target,
+      (id) => this.store.pause(id),
+      () => this.store.pauseAll(),
+      'pause',
+    );
   }
 
   async resume(target: Target): Promise<number> {
-    const n = await this.#command(target, (id) => this.store.resume(id), () => this.store.resumeAll());
+    const n = await this.#command(
+      target,
+      (id) => this.store.resume(id),
+      () => this.store.resumeAll(),
+    );
     this.#scheduler.pump();
     return n;
   }
 
   async cancel(target: Target): Promise<number> {
     // All rows in one transaction (a completing row is not cancellable and stays out of it).
-    return this.#command(target, (id) => this.store.cancel(id), () => this.store.cancelAll(), 'cancel');
+    return this.#command(
+      target,
+      (id) => this.store.cancel(id),
+      () => this.store.cancelAll(),
+      'cancel',
+    );
   }
 
   async retry(target: Target): Promise<number> {
-    const n = await this.#command(target, (id) => this.store.retry(id), () => this.store.retryAllFailed());
+    const n = await this.#command(
+      target,
+      (id) => this.store.retry(id),
+      () => this.store.retryAllFailed(),
+    );
     // A person retrying is also how a lock-out is lifted.
     if (this.biot.tokens.lockedBy) this.biot.tokens.reset();
     this.#signIn = undefined;
@@ -401,10 +432,15 @@ export class Engine implements UploaderApi {
   }
 
   async #folderStatus(): Promise<FolderStatus[]> {
-    return Promise.all([...this.#folders.values()].map(async (f) => {
-      const kind = await stat(f.path).then((s) => (s.isDirectory() ? 'ok' as const : 'not-a-folder' as const), () => 'missing' as const);
-      return { id: f.id as string, path: f.path, state: kind };
-    }));
+    return Promise.all(
+      [...this.#folders.values()].map(async (f) => {
+        const kind = await stat(f.path).then(
+          (s) => (s.isDirectory() ? ('ok' as const) : ('not-a-folder' as const)),
+          () => 'missing' as const,
+        );
+        return { id: f.id as string, path: f.path, state: kind };
+      }),
+    );
   }
 
   /**
@@ -437,12 +473,7 @@ export class Engine implements UploaderApi {
     this.#lock.release();
   }
 
-  async #command(
-    target: Target,
-    one: (id: number) => unknown,
-    all: () => number,
-    stop?: 'pause' | 'cancel',
-  ): Promise<number> {
+  async #command(target: Target, one: (id: number) => unknown, all: () => number, stop?: 'pause' | 'cancel'): Promise<number> {
     const ids = 'all' in target ? this.#scheduler.activeIds() : [target.fileId];
     let n: number;
     if ('all' in target) n = all();
@@ -451,7 +482,12 @@ export class Engine implements UploaderApi {
       n = 1;
     }
     // The row moved first; now the transfer is told, so its outcome cannot override the person.
-    if (stop) await Promise.all(ids.filter((id) => this.store.fileById(id)?.state === (stop === 'pause' ? 'paused' : 'cancelled')).map((id) => this.#scheduler.stop(id, stop)));
+    if (stop)
+      await Promise.all(
+        ids
+          .filter((id) => this.store.fileById(id)?.state === (stop === 'pause' ? 'paused' : 'cancelled'))
+          .map((id) => this.#scheduler.stop(id, stop)),
+      );
     for (const id of ids) this.#events.touch(id);
     this.#events.emit({ type: 'changed', at: this.#now(), fileIds: ids });
     return n;

@@ -8,8 +8,12 @@ import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AbortMultipartUploadCommand, CreateBucketCommand, DeleteObjectsCommand, ListMultipartUploadsCommand,
-  ListObjectsV2Command, S3Client,
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { startSandbox, type Sandbox } from '../app/sandbox/index.ts';
 import type { RunningRadosgw, S3Target } from '../test/support/radosgw.ts';
@@ -74,7 +78,11 @@ export async function createContext(options: BenchOptions, rgw: RunningRadosgw, 
         tokenTtlSeconds: 6 * 3600,
       });
       // The sandbox's first S3 calls load SDK modules (~1 s): not something to charge the first timed run.
-      await runDeviceUploader(ctx, { file: ctx.file(8 * 1024 * 1024), size: 8 * 1024 * 1024, partSize: 8 * 1024 * 1024, concurrency: 1, key: 'warmup.bin' }, { sandbox });
+      await runDeviceUploader(
+        ctx,
+        { file: ctx.file(8 * 1024 * 1024), size: 8 * 1024 * 1024, partSize: 8 * 1024 * 1024, concurrency: 1, key: 'warmup.bin' },
+        { sandbox },
+      );
       await ctx.cleanup();
       return sandbox;
     },
@@ -105,7 +113,7 @@ export function writeRandom(path: string, size: number): void {
   const block = Buffer.allocUnsafe(8 * 1024 * 1024);
   const fd = openSync(`${path}.part`, 'w');
   try {
-    for (let left = size; left > 0; ) {
+    for (let left = size; left > 0;) {
       const n = Math.min(left, block.length);
       randomFillSync(block, 0, n);
       writeSync(fd, block, 0, n);

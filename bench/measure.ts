@@ -33,9 +33,7 @@ export interface RunSpec {
 export async function measure(spec: RunSpec): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'du-bench-time-'));
   const out = join(dir, 'rusage');
-  const [command, args] = haveGnuTime
-    ? [gnuTime, ['-f', '%M %U %S', '-o', out, spec.command, ...spec.args]]
-    : [spec.command, spec.args];
+  const [command, args] = haveGnuTime ? [gnuTime, ['-f', '%M %U %S', '-o', out, spec.command, ...spec.args]] : [spec.command, spec.args];
   const started = performance.now();
   const child = spawn(command, args, { env: spec.env ?? process.env, cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -32,14 +32,22 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      quick: { type: 'boolean' }, only: { type: 'string' }, runs: { type: 'string' },
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      runs: { type: 'string' },
       // Smaller counts to iterate on the scale rows (the full run uses the sizes).
-      'queue-count': { type: 'string' }, 'small-count': { type: 'string' },
+      'queue-count': { type: 'string' },
+      'small-count': { type: 'string' },
     },
     strict: true,
   });
   const quick = !!values.quick;
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const only = values.only
+    ? values.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   return {
     quick,
     runs: values.runs ? Number(values.runs) : quick ? 1 : 3,

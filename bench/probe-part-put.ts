@@ -32,17 +32,32 @@ try {
   const count = Math.ceil(size / partSize);
   type Put = (url: string, offset: number, len: number, dispatcher: Dispatcher) => Promise<string>;
   const viaPartPut: Put = async (url, offset, len, dispatcher) => {
-    const r = await putPart({ url, path: file, offset, size: len, dispatcher, throttle: new Throttle(0), stallMs: 60_000, signal: new AbortController().signal });
+    const r = await putPart({
+      url,
+      path: file,
+      offset,
+      size: len,
+      dispatcher,
+      throttle: new Throttle(0),
+      stallMs: 60_000,
+      signal: new AbortController().signal,
+    });
     if (!r.ok) throw new Error(`status ${r.status}`);
     return r.etag;
   };
   const bare: Put = async (url, offset, len, dispatcher) => {
-    const res = await request(url, { method: 'PUT', dispatcher, headers: { 'content-length': String(len) }, body: createReadStream(file, { start: offset, end: offset + len - 1, highWaterMark: MiB }) });
+    const res = await request(url, {
+      method: 'PUT',
+      dispatcher,
+      headers: { 'content-length': String(len) },
+      body: createReadStream(file, { start: offset, end: offset + len - 1, highWaterMark: MiB }),
+    });
     await res.body.text();
     return res.headers.etag as string;
   };
   // Proposal: MD5 on a worker thread, so the thread driving the sockets only reads and sends.
-  const worker = new Worker(`
+  const worker = new Worker(
+    `
     const { parentPort } = require('node:worker_threads');
     const { createHash } = require('node:crypto');
     const hashes = new Map();
@@ -51,7 +66,9 @@ try {
       if (!h) hashes.set(m.id, (h = createHash('md5')));
       if (m.chunk) h.update(m.chunk);
       else { hashes.delete(m.id); parentPort.postMessage({ id: m.id, digest: h.digest('hex') }); }
-    });`, { eval: true });
+    });`,
+    { eval: true },
+  );
   const waiting = new Map<number, (digest: string) => void>();
   worker.on('message', (m: { id: number; digest: string }) => waiting.get(m.id)?.(m.digest));
   let hashSeq = 0;
@@ -63,7 +80,12 @@ try {
         cb(null, chunk);
       },
     });
-    const res = await request(url, { method: 'PUT', dispatcher, headers: { 'content-length': String(len) }, body: createReadStream(file, { start: offset, end: offset + len - 1, highWaterMark: MiB }).pipe(meter) });
+    const res = await request(url, {
+      method: 'PUT',
+      dispatcher,
+      headers: { 'content-length': String(len) },
+      body: createReadStream(file, { start: offset, end: offset + len - 1, highWaterMark: MiB }).pipe(meter),
+    });
     await res.body.text();
     const digest = await new Promise<string>((r) => {
       waiting.set(id, r);
@@ -76,29 +98,46 @@ try {
   const variants: [string, Put, () => Dispatcher][] = [
     ['putPart-like, MD5 on a worker thread', viaWorkerMd5, () => new Agent({ connections: parallel })],
     ['bare undici, Agent', bare, () => new Agent({ connections: parallel })],
-    ['putPart, EnvHttpProxyAgent (as engine)', viaPartPut, () => new EnvHttpProxyAgent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 })],
+    [
+      'putPart, EnvHttpProxyAgent (as engine)',
+      viaPartPut,
+      () => new EnvHttpProxyAgent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 }),
+    ],
     ['putPart, Agent', viaPartPut, () => new Agent({ connections: parallel })],
   ];
   for (let round = 0; round < 2; round++) {
     for (const [name, put, makeDispatcher] of variants) {
       const key = `k-${round}-${name.length}`;
       const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'probe', Key: key }));
-      const urls = await Promise.all(Array.from({ length: count }, (_, i) => getSignedUrl(s3, new UploadPartCommand({ Bucket: 'probe', Key: key, UploadId: up.UploadId, PartNumber: i + 1 }), { expiresIn: 3600 })));
+      const urls = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          getSignedUrl(s3, new UploadPartCommand({ Bucket: 'probe', Key: key, UploadId: up.UploadId, PartNumber: i + 1 }), { expiresIn: 3600 }),
+        ),
+      );
       const dispatcher = makeDispatcher();
       const etags: string[] = [];
       let next = 0;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: parallel }, async () => {
-        while (next < count) {
-          const i = next++;
-          const offset = i * partSize;
-          etags[i] = await put(urls[i] as string, offset, Math.min(partSize, size - offset), dispatcher);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: parallel }, async () => {
+          while (next < count) {
+            const i = next++;
+            const offset = i * partSize;
+            etags[i] = await put(urls[i] as string, offset, Math.min(partSize, size - offset), dispatcher);
+          }
+        }),
+      );
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'probe', Key: key, UploadId: up.UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }));
+      await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'probe',
+          Key: key,
+          UploadId: up.UploadId,
+          MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+        }),
+      );
       await dispatcher.close();
       console.log(`${name}: ${(size / MiB / (ms / 1000)).toFixed(1)} MiB/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`);
     }

@@ -47,9 +47,11 @@ try {
     for (const [name, one] of Object.entries(ways)) {
       let next = 0;
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: parallel }, async () => {
-        while (next++ < count) await one();
-      }));
+      await Promise.all(
+        Array.from({ length: parallel }, async () => {
+          while (next++ < count) await one();
+        }),
+      );
       const s = (performance.now() - t0) / 1000;
       console.log(`round ${round} ${name}: ${(count / s).toFixed(1)} files/s (${((s / count) * parallel * 1000).toFixed(0)} ms per file per slot)`);
     }

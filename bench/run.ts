@@ -54,7 +54,14 @@ try {
       }
     } catch (error) {
       say(`scenario ${scenario.name} failed: ${(error as Error).stack ?? error}`);
-      const failed: Table = { scenario: scenario.name, title: `${scenario.name}: failed`, columns: ['error'], rows: [[String((error as Error).message)]], notes: [], data: [] };
+      const failed: Table = {
+        scenario: scenario.name,
+        title: `${scenario.name}: failed`,
+        columns: ['error'],
+        rows: [[String((error as Error).message)]],
+        notes: [],
+        data: [],
+      };
       tables.push(failed);
       process.stdout.write(`${renderTable(failed)}\n`);
     }
@@ -65,12 +72,17 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at end ${loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')}`;
 const footer = `_${options.quick ? 'Quick' : 'Full'} run, ${((Date.now() - started) / 60_000).toFixed(1)} min, ${new Date().toISOString()}; ${machine}._`;
 process.stdout.write(`${footer}\n`);
 const dir = resolve(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 const out = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${options.quick ? '-quick' : ''}.json`);
-writeFileSync(out, JSON.stringify({ options, machine, startedAt: new Date(started).toISOString(), minutes: (Date.now() - started) / 60_000, tables }, null, 2));
+writeFileSync(
+  out,
+  JSON.stringify({ options, machine, startedAt: new Date(started).toISOString(), minutes: (Date.now() - started) / 60_000, tables }, null, 2),
+);
 writeFileSync(join(dir, 'latest.md'), `${tables.map(renderTable).join('\n')}\n${footer}\n`);
 say(`results: ${out}`);

@@ -6,9 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export type ConfigSource =
-  | { kind: 'file'; file: string; from: 'flag' | 'env' | 'data-folder' }
-  | { kind: 'demo'; file: string };
+export type ConfigSource = { kind: 'file'; file: string; from: 'flag' | 'env' | 'data-folder' } | { kind: 'demo'; file: string };
 
 export function configFlag(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {

@@ -3,7 +3,22 @@
 // else; every decision lives in the plain modules beside it, tested under
 // Node. The build (esbuild) bundles this to out/main/, the preload to
 // out/preload/preload.cjs and the engine entry to out/host/engine-entry.js.
-import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, powerSaveBlocker, protocol, safeStorage, session, shell as electronShell, Tray, ipcMain, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  Menu,
+  nativeImage,
+  Notification,
+  powerMonitor,
+  powerSaveBlocker,
+  protocol,
+  safeStorage,
+  session,
+  shell as electronShell,
+  Tray,
+  ipcMain,
+  utilityProcess,
+} from 'electron';
 import { join } from 'node:path';
 import { defaultHome } from '../app/cli/start.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
@@ -28,7 +43,9 @@ const RENDERER_DIR = join(app.getAppPath(), 'renderer', 'dist');
 const ICONS_DIR = join(here, '..', 'icons');
 
 // Before ready: the app's scheme is a standard, secure origin (so 'self' in the CSP means it), with no extra file privileges.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
+]);
 
 const dataHome = defaultHome();
 app.setPath('userData', join(dataHome, 'desktop'));
@@ -53,7 +70,13 @@ const ports: ShellPorts = {
     };
   },
   createWindow: () =>
-    new BrowserWindow({ width: 1100, height: 720, show: false, title: 'Device Uploader', webPreferences: windowPreferences(PRELOAD) }) as unknown as ShellWindow,
+    new BrowserWindow({
+      width: 1100,
+      height: 720,
+      show: false,
+      title: 'Device Uploader',
+      webPreferences: windowPreferences(PRELOAD),
+    }) as unknown as ShellWindow,
   session: session.defaultSession,
   ipcMain,
   vault: new SecretVault(safeStorage, join(app.getPath('userData'), 'secrets.bin')),
@@ -66,7 +89,8 @@ const ports: ShellPorts = {
   },
   powerMonitor,
   powerSaveBlocker,
-  spawnEngine: () => new EngineClient(utilityEngineProcess(utilityProcess.fork(ENGINE_ENTRY, [], { serviceName: 'Device Uploader engine', stdio: 'ignore' }))),
+  spawnEngine: () =>
+    new EngineClient(utilityEngineProcess(utilityProcess.fork(ENGINE_ENTRY, [], { serviceName: 'Device Uploader engine', stdio: 'ignore' }))),
   openPath: (path) => void electronShell.openPath(path),
   loginItem: {
     platform: process.platform,

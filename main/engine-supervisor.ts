@@ -66,20 +66,23 @@ export class EngineSupervisor {
     const client = this.#o.spawn();
     this.#client = client;
     client.onLifecycle((e) => this.#lifecycle(client, e));
-    void this.#o.request().then(
-      (request) => client.start(request),
-      () => client.start({ configFile: '' }), // cannot happen in practice; the engine then answers bad-config
-    ).then(
-      () => {
-        if (this.#client !== client) return;
-        this.#upSince = this.#o.now();
-        this.#o.onUp(client);
-      },
-      (error: unknown) => {
-        if (this.#client !== client) return;
-        this.#failed(error instanceof EngineStartError ? error.reason : 'crashed');
-      },
-    );
+    void this.#o
+      .request()
+      .then(
+        (request) => client.start(request),
+        () => client.start({ configFile: '' }), // cannot happen in practice; the engine then answers bad-config
+      )
+      .then(
+        () => {
+          if (this.#client !== client) return;
+          this.#upSince = this.#o.now();
+          this.#o.onUp(client);
+        },
+        (error: unknown) => {
+          if (this.#client !== client) return;
+          this.#failed(error instanceof EngineStartError ? error.reason : 'crashed');
+        },
+      );
   }
 
   /** Stops the running engine and starts a fresh one (a new secret or login applies at start). */

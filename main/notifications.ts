@@ -4,13 +4,7 @@
 // off unless asked for. Bodies never name files or paths.
 import type { Snapshot } from '../app/api.ts';
 
-export type NoticeKind =
-  | 'login-refused'
-  | 'folder-missing'
-  | 'file-needs-attention'
-  | 'engine-failing'
-  | 'still-running'
-  | 'uploaded';
+export type NoticeKind = 'login-refused' | 'folder-missing' | 'file-needs-attention' | 'engine-failing' | 'still-running' | 'uploaded';
 
 export interface ShownNotification {
   close(): void;
@@ -61,7 +55,8 @@ export function notifyFromSnapshot(notifier: Notifier, snap: Pick<Snapshot, 'con
   if (login) notifier.problem('login-refused', 'BioT refused the login', 'Uploads wait until the login is fixed in Settings.');
   else notifier.clear('login-refused');
   const missing = snap.folders.filter((f) => f.state !== 'ok').length;
-  if (missing > 0) notifier.problem('folder-missing', 'A watched folder is missing', 'Files there are not uploaded until it is back (is a drive unplugged?).');
+  if (missing > 0)
+    notifier.problem('folder-missing', 'A watched folder is missing', 'Files there are not uploaded until it is back (is a drive unplugged?).');
   else notifier.clear('folder-missing');
   const attention = snap.totals.counts['needs-attention'];
   if (attention > 0) notifier.problem('file-needs-attention', 'A file needs attention', 'Open Device Uploader to see what to do.');

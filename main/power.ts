@@ -32,7 +32,13 @@ export class SleepGuard implements Disposable {
     const paused: number[] = [];
     for (const row of snap.rows) {
       // A row that moved on meanwhile (finished, completing) is left alone.
-      if (await api.pause({ fileId: row.id }).then(() => true, () => false)) paused.push(row.id);
+      if (
+        await api.pause({ fileId: row.id }).then(
+          () => true,
+          () => false,
+        )
+      )
+        paused.push(row.id);
     }
     this.#pausedForSleep.push(...paused);
     return paused.length;

@@ -152,29 +152,38 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     const counts = latest?.totals.counts;
     const view = latest
       ? trayView({ ...latest, lastUploadAt, engine: engineState }, ports.formatTime)
-      : { icon: engineState === 'down' ? 'attention' as const : 'ok' as const, status: engineState === 'down' ? 'The uploader has stopped' : 'Starting…', tooltip: 'Device Uploader' };
+      : {
+          icon: engineState === 'down' ? ('attention' as const) : ('ok' as const),
+          status: engineState === 'down' ? 'The uploader has stopped' : 'Starting…',
+          tooltip: 'Device Uploader',
+        };
     present(view);
-    tray.setContextMenu(trayMenu({
-      status: view.status,
-      pausable: counts ? counts.queued + counts.uploading + counts.failed : 0,
-      paused: counts?.paused ?? 0,
-      folders: latest?.folders ?? [],
-      startAtLogin: startsAtLogin(ports.loginItem),
-    }, {
-      open: showWindow,
-      pauseAll: () => void supervisor.client?.pause({ all: true }).then(refresh, () => {}),
-      resumeAll: () => void supervisor.client?.resume({ all: true }).then(refresh, () => {}),
-      openFolder: (id) => {
-        const folder = latest?.folders.find((f) => f.id === id);
-        if (folder) ports.openPath(folder.path);
-      },
-      settings: () => showWindow('#settings'),
-      setStartAtLogin: (on) => {
-        setStartAtLogin(ports.loginItem, on);
-        redraw();
-      },
-      quit: () => void shell.quit(),
-    }));
+    tray.setContextMenu(
+      trayMenu(
+        {
+          status: view.status,
+          pausable: counts ? counts.queued + counts.uploading + counts.failed : 0,
+          paused: counts?.paused ?? 0,
+          folders: latest?.folders ?? [],
+          startAtLogin: startsAtLogin(ports.loginItem),
+        },
+        {
+          open: showWindow,
+          pauseAll: () => void supervisor.client?.pause({ all: true }).then(refresh, () => {}),
+          resumeAll: () => void supervisor.client?.resume({ all: true }).then(refresh, () => {}),
+          openFolder: (id) => {
+            const folder = latest?.folders.find((f) => f.id === id);
+            if (folder) ports.openPath(folder.path);
+          },
+          settings: () => showWindow('#settings'),
+          setStartAtLogin: (on) => {
+            setStartAtLogin(ports.loginItem, on);
+            redraw();
+          },
+          quit: () => void shell.quit(),
+        },
+      ),
+    );
   };
 
   // The window's calls: the engine's, except that secrets never reach its config file.
@@ -213,7 +222,12 @@ export function runShell(ports: ShellPorts): Shell | undefined {
         quitting: () => quitting,
         noticeShown: () => ports.prefs.get('closeNoticeShown'),
         markNoticeShown: () => ports.prefs.set('closeNoticeShown', true),
-        notice: () => ports.notify({ kind: 'still-running', title: 'Device Uploader is still running', body: 'Uploads go on in the background. Quit from the tray icon.' }),
+        notice: () =>
+          ports.notify({
+            kind: 'still-running',
+            title: 'Device Uploader is still running',
+            body: 'Uploads go on in the background. Quit from the tray icon.',
+          }),
       });
       void window.loadURL(APP_ENTRY_URL + hash);
     } else if (hash) void window.loadURL(APP_ENTRY_URL + hash);
@@ -234,7 +248,11 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   };
 
   ports.protocolHandle(APP_SCHEME, createAppProtocolHandler(ports.rendererDir));
-  registerIpc(ports.ipcMain, { mainWindow: () => (window && !window.isDestroyed() ? window : undefined), call, onRefused: (channel, reason) => ports.log('ipc-refused', { channel, reason }) });
+  registerIpc(ports.ipcMain, {
+    mainWindow: () => (window && !window.isDestroyed() ? window : undefined),
+    call,
+    onRefused: (channel, reason) => ports.log('ipc-refused', { channel, reason }),
+  });
   ports.app.on('second-instance', () => showWindow());
   // macOS: a click on the Dock icon (or opening the app again from Finder).
   ports.app.on('activate', () => showWindow());

@@ -63,7 +63,9 @@ export function trayView(input: TrayInput, formatTime: (at: number) => string): 
     c.paused > 0 && `${c.paused} paused`,
     attention > 0 && `${attention} need attention`,
     `${input.totals.doneToday} done today`,
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   const last = input.lastUploadAt === null ? 'no uploads yet' : `last upload ${formatTime(input.lastUploadAt)}`;
   const tooltip = `Device Uploader: ${status}\n${counts}; ${last}`;
   return { icon, status, tooltip: tooltip.length > TOOLTIP_MAX ? `${tooltip.slice(0, TOOLTIP_MAX - 1)}…` : tooltip };

@@ -49,7 +49,7 @@ export function lockDown(win: BrowserWindowLike, session: SessionLike, onRefused
     win.webContents.on(event, (e, ...rest) => {
       // The window is one page: even a link to itself would reload it from under the person.
       e.preventDefault();
-      const target = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { url?: string } | undefined)?.url ?? '';
+      const target = typeof rest[0] === 'string' ? rest[0] : ((rest[0] as { url?: string } | undefined)?.url ?? '');
       onRefused(isAppUrl(target) ? `${event}-self` : event);
     });
   }

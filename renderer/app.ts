@@ -19,19 +19,24 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
   const onError = (error: unknown) => {
     // The web bridge answers HTTP statuses; the desktop preload answers ApiErrorCode codes.
     const { status, code } = error as { status?: number; code?: string };
-    hostProblem = status === 401
-      ? 'The access link has expired. Open the address Device Uploader printed when it started.'
-      : status === 409 || status === 400 || code === 'stale' || code === 'bad-payload'
-        ? null
-        : 'Device Uploader may have stopped. Uploads resume when it runs again; this window reconnects by itself.';
+    hostProblem =
+      status === 401
+        ? 'The access link has expired. Open the address Device Uploader printed when it started.'
+        : status === 409 || status === 400 || code === 'stale' || code === 'bad-payload'
+          ? null
+          : 'Device Uploader may have stopped. Uploads resume when it runs again; this window reconnects by itself.';
     redrawBanner();
   };
-  const queue = createQueueView(api, (snap) => {
-    connection = snap.connection;
-    folders = snap.folders;
-    hostProblem = null;
-    redrawBanner();
-  }, onError);
+  const queue = createQueueView(
+    api,
+    (snap) => {
+      connection = snap.connection;
+      folders = snap.folders;
+      hostProblem = null;
+      redrawBanner();
+    },
+    onError,
+  );
   const history = createHistoryView(api, onError);
   const settings = createSettingsView(api, onError);
 
@@ -39,7 +44,8 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
   type ViewName = keyof typeof views;
   let current: ViewName = 'queue';
   const tabs = (Object.keys(views) as ViewName[]).map((name) =>
-    h('button', { type: 'button', class: 'tab', role: 'tab', 'data-view': name, onclick: () => show(name) }, name[0]!.toUpperCase() + name.slice(1)));
+    h('button', { type: 'button', class: 'tab', role: 'tab', 'data-view': name, onclick: () => show(name) }, name[0]!.toUpperCase() + name.slice(1)),
+  );
   const show = (name: ViewName) => {
     // Back on the queue after another view: events may have been missed meanwhile.
     if (name === 'queue' && current !== 'queue') void queue.refresh();
@@ -51,7 +57,14 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
   };
 
   root.replaceChildren(
-    h('header', { class: 'top' }, h('h1', {}, 'Device Uploader'), h('nav', { role: 'tablist' }, ...tabs), h('span', { class: 'spacer' }), banner.pill),
+    h(
+      'header',
+      { class: 'top' },
+      h('h1', {}, 'Device Uploader'),
+      h('nav', { role: 'tablist' }, ...tabs),
+      h('span', { class: 'spacer' }),
+      banner.pill,
+    ),
     banner.el,
     h('main', {}, queue.el, history.el, settings.el),
   );

@@ -23,8 +23,7 @@ const external = ['electron', 'better-sqlite3'];
 // ESM bundles that inline CommonJS packages (electron-updater, chokidar's deps...)
 // need a real `require` for the externals those packages require().
 const esmRequireBanner =
-  "import { createRequire as __duCreateRequire } from 'node:module';\n" +
-  'const require = __duCreateRequire(import.meta.url);';
+  "import { createRequire as __duCreateRequire } from 'node:module';\n" + 'const require = __duCreateRequire(import.meta.url);';
 
 export interface BuildMainOptions {
   outDir?: string;
@@ -63,7 +62,10 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<string>
   const results = await Promise.all([
     build({
       ...common,
-      entryPoints: { 'main/electron-main': join(root, 'main', 'electron-main.ts'), 'host/engine-entry': join(root, 'app', 'host', 'engine-entry.ts') },
+      entryPoints: {
+        'main/electron-main': join(root, 'main', 'electron-main.ts'),
+        'host/engine-entry': join(root, 'app', 'host', 'engine-entry.ts'),
+      },
       outdir: outDir,
       format: 'esm',
       target: NODE_TARGET,

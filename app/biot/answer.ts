@@ -13,9 +13,14 @@ export function parseAnswer(status: number, text: string, operation: string): un
       // A captive portal's login page or an answer cut short: not BioT's last
       // word, so the error is retryable (errors.ts) and worded for what it is.
       const what = /^\s*</.test(text)
-        ? 'a web page came back instead of BioT\'s answer (a captive portal or proxy login page?)'
+        ? "a web page came back instead of BioT's answer (a captive portal or proxy login page?)"
         : 'the answer was not readable JSON (cut short or garbled on the way)';
-      throw new BiotError({ status, code: 'MALFORMED_RESPONSE', operation, message: `${operation} failed: ${what} (HTTP ${status}); will try again` });
+      throw new BiotError({
+        status,
+        code: 'MALFORMED_RESPONSE',
+        operation,
+        message: `${operation} failed: ${what} (HTTP ${status}); will try again`,
+      });
     }
   }
   throw errorFromBody(status, text, operation);

@@ -4,14 +4,7 @@ import { BiotError } from './errors.ts';
 import type { AccessTokenProvider, BiotHttp } from './http.ts';
 import type { CallOptions } from './file-api.ts';
 import { idSegment } from './request-checks.ts';
-import type {
-  DeviceUpdate,
-  EntityKind,
-  EntityResponse,
-  FileReference,
-  GenericEntityUpdate,
-  PatientUpdate,
-} from './types.ts';
+import type { DeviceUpdate, EntityKind, EntityResponse, FileReference, GenericEntityUpdate, PatientUpdate } from './types.ts';
 import { readEntity } from './validate.ts';
 
 const ENTITY_PATHS: Record<EntityKind, string> = {
@@ -38,8 +31,7 @@ export type AttachFileRequest<K extends EntityKind = EntityKind> = {
 };
 
 /** The PATCH body: the FILE attribute set to {id}; typed as a partial update of that entity. */
-type AttachBody = (Partial<PatientUpdate> | Partial<DeviceUpdate> | Partial<GenericEntityUpdate>) &
-  Record<string, FileReference>;
+type AttachBody = (Partial<PatientUpdate> | Partial<DeviceUpdate> | Partial<GenericEntityUpdate>) & Record<string, FileReference>;
 
 export class Entities {
   readonly #http: BiotHttp;

@@ -14,11 +14,7 @@ export type ClientErrorCode =
   | 'HTTP_ERROR'; // an error status whose body carried no BioT code
 
 /** BioT codes that mean an account or service user is locked: stop, never retry. */
-export const LOCKOUT_CODES: ReadonlySet<string> = new Set([
-  'USER_LOCKED',
-  'USER_LOCKED_WITH_TIME',
-  'SERVICE_LOCKED',
-]);
+export const LOCKOUT_CODES: ReadonlySet<string> = new Set(['USER_LOCKED', 'USER_LOCKED_WITH_TIME', 'SERVICE_LOCKED']);
 
 export type BiotErrorInit = {
   status: number;

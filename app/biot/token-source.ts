@@ -11,9 +11,7 @@ import type { LoginRequest, RefreshTokenRequest, ServiceTokenRequest } from './t
 import { readJwt, readLogin, readObject, readServiceToken } from './validate.ts';
 
 /** How the uploader signs in: a BioT user, or a service user (unattended installs). */
-export type BiotAuth =
-  | { type: 'user'; username: string; password: string }
-  | { type: 'service'; id: string; secretKey: string };
+export type BiotAuth = { type: 'user'; username: string; password: string } | { type: 'service'; id: string; secretKey: string };
 
 /** Something worth a log line; carries no tokens, names or passwords. */
 export type TokenEvent = {

@@ -5,10 +5,7 @@ import type { components as FileSchemas } from './generated/file.ts';
 import type { components as UmsSchemas } from './generated/ums.ts';
 import type { components as OrgSchemas } from './generated/organization.ts';
 import type { components as DeviceSchemas, operations as DeviceOps } from './generated/device.ts';
-import type {
-  components as GenericSchemas,
-  operations as GenericOps,
-} from './generated/generic-entity.ts';
+import type { components as GenericSchemas, operations as GenericOps } from './generated/generic-entity.ts';
 
 type File = FileSchemas['schemas'];
 type Ums = UmsSchemas['schemas'];
@@ -40,8 +37,7 @@ export type PatientResponse = OrgSchemas['schemas']['PatientResponse'];
 export type PatientUpdate = OrgSchemas['schemas']['UpdatePatientRequest'];
 export type DeviceResponse = DeviceOps['getDevice']['responses'][200]['content']['application/json'];
 export type DeviceUpdate = DeviceSchemas['schemas']['UpdateDeviceRequest'];
-export type GenericEntityResponse =
-  GenericOps['getGenericEntity']['responses'][200]['content']['application/json'];
+export type GenericEntityResponse = GenericOps['getGenericEntity']['responses'][200]['content']['application/json'];
 export type GenericEntityUpdate = GenericSchemas['schemas']['UpdateGenericEntityRequest'];
 
 /** The entity kinds a file can be attached to. */

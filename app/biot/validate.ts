@@ -3,14 +3,7 @@
 // or a bug cannot hand the engine an undefined id or a link without a part
 // number. Problems name the field path only, never its value (it may be PHI).
 import { BiotError } from './errors.ts';
-import type {
-  CompletedUpload,
-  LoginResponse,
-  MultipartUpload,
-  PartLink,
-  ServiceTokenResponse,
-  SingleUpload,
-} from './types.ts';
+import type { CompletedUpload, LoginResponse, MultipartUpload, PartLink, ServiceTokenResponse, SingleUpload } from './types.ts';
 
 /** Where an answer came from, for the error it may turn into. */
 export type AnswerContext = { operation: string; status: number; traceId?: string | undefined };

@@ -40,7 +40,12 @@ export function render(snap: Snapshot, width: number): string[] {
     const pct = row.size ? Math.floor((row.bytesDone / row.size) * 100) : 100;
     const shown = screenText(row.relPath);
     const name = shown.length > 40 ? `…${shown.slice(-39)}` : shown;
-    lines.push(`  ${String(pct).padStart(3)}% ${name.padEnd(40)} ${formatBytes(row.size).padStart(10)} ${formatSpeed(row.speed).padStart(12)} ETA ${formatEta(row.etaSeconds)}`.slice(0, width));
+    lines.push(
+      `  ${String(pct).padStart(3)}% ${name.padEnd(40)} ${formatBytes(row.size).padStart(10)} ${formatSpeed(row.speed).padStart(12)} ETA ${formatEta(row.etaSeconds)}`.slice(
+        0,
+        width,
+      ),
+    );
   }
   return lines;
 }
@@ -48,7 +53,8 @@ export function render(snap: Snapshot, width: number): string[] {
 function plainLines(engine: Engine, out: NodeJS.WriteStream): () => void {
   const last = new Map<number, string>();
   return engine.onEvent((event: EngineEvent) => {
-    if (event.type === 'connection') out.write(`connection ${event.connection.state}${event.connection.advice ? `: ${event.connection.advice}` : ''}\n`);
+    if (event.type === 'connection')
+      out.write(`connection ${event.connection.state}${event.connection.advice ? `: ${event.connection.advice}` : ''}\n`);
     if (event.type !== 'progress') return;
     for (const row of event.rows) {
       if (last.get(row.id) === row.state) continue;

@@ -36,9 +36,12 @@ const LOG_TROUBLE: Record<string, string> = {
  */
 export async function openEngineLog(config: Config, stderr: NodeJS.WritableStream = process.stderr): Promise<FileLogger> {
   const logger = await openLogFile(join(config.dataDir, 'logs'));
-  const say = (h: LogHealth) => stderr.write(h.state === 'failing'
-    ? `Logs cannot be written (${h.code}: ${LOG_TROUBLE[h.code ?? ''] ?? 'the log folder cannot be written'}); uploads go on.\n`
-    : `Logs are written again${h.dropped ? ` (${h.dropped} lines were lost)` : ''}.\n`);
+  const say = (h: LogHealth) =>
+    stderr.write(
+      h.state === 'failing'
+        ? `Logs cannot be written (${h.code}: ${LOG_TROUBLE[h.code ?? ''] ?? 'the log folder cannot be written'}); uploads go on.\n`
+        : `Logs are written again${h.dropped ? ` (${h.dropped} lines were lost)` : ''}.\n`,
+    );
   if (logger.health().state === 'failing') say(logger.health());
   logger.onHealth(say);
   return logger;
@@ -105,7 +108,9 @@ function summarize(engine: Engine): number {
   process.stdout.write(`done ${counts.done}, duplicates ${counts.duplicate}, not done ${unfinished.total}\n`);
   for (const f of unfinished.files) {
     // Ids, not names: this line may end up in a scheduler's log. `status` shows names.
-    process.stdout.write(`file ${f.id} (folder ${f.folderId}) ${f.state}: ${f.lastError ?? f.state}${f.lastErrorCode ? ` [${f.lastErrorCode}]` : ''}\n`);
+    process.stdout.write(
+      `file ${f.id} (folder ${f.folderId}) ${f.state}: ${f.lastError ?? f.state}${f.lastErrorCode ? ` [${f.lastErrorCode}]` : ''}\n`,
+    );
   }
   return unfinished.total === 0 ? 0 : 1;
 }
@@ -114,6 +119,9 @@ function summarize(engine: Engine): number {
 async function reportFolders(engine: Engine): Promise<void> {
   const snap = await engine.snapshot({ limit: 0 });
   for (const f of snap.folders) {
-    if (f.state !== 'ok') process.stderr.write(`folder ${f.id}: ${f.state === 'missing' ? 'the watched folder does not exist' : 'the watched path is not a folder'}; its files are not uploaded until it is back\n`);
+    if (f.state !== 'ok')
+      process.stderr.write(
+        `folder ${f.id}: ${f.state === 'missing' ? 'the watched folder does not exist' : 'the watched path is not a folder'}; its files are not uploaded until it is back\n`,
+      );
   }
 }

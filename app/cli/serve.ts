@@ -66,7 +66,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   const port = flags['ui-port'] === undefined ? 0 : Number(flags['ui-port']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--ui-port must be a port number (0-65535)');
   const serving = await startServe(flags.config, { port });
-  process.stdout.write(`Device Uploader is running. Open this address in a browser on this PC:\n  ${serving.control.url}\n(Ctrl+C stops; uploads resume next time)\n`);
+  process.stdout.write(
+    `Device Uploader is running. Open this address in a browser on this PC:\n  ${serving.control.url}\n(Ctrl+C stops; uploads resume next time)\n`,
+  );
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

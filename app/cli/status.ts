@@ -30,11 +30,16 @@ export async function statusCommand(args: string[]): Promise<number> {
       return 0;
     }
     if (dataFolder) process.stdout.write(`uploads held: ${dataFolderStatus(dataFolder, Date.now()).advice}\n`);
-    const counts = Object.entries(snap.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ');
+    const counts = Object.entries(snap.counts)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ');
     process.stdout.write(`${snap.total} file(s): ${counts || 'none'}\n`);
     for (const f of snap.page.files) {
       const pct = f.size ? Math.floor((f.bytesDone / f.size) * 100) : 100;
-      process.stdout.write(`${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? screenText(f.relPath) : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? screenText(f.lastError) : f.lastErrorCode})` : ''}\n`);
+      process.stdout.write(
+        `${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? screenText(f.relPath) : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? screenText(f.lastError) : f.lastErrorCode})` : ''}\n`,
+      );
     }
     return 0;
   } finally {

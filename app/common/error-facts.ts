@@ -21,6 +21,11 @@ export function frames(stack: string): string {
     .split('\n')
     .filter((line) => /^\s+at /.test(line))
     .slice(0, MAX_FRAMES)
-    .map((line) => line.trim().slice(3).replace(/(?:file:\/\/)?[^\s()]*[\\/]/g, ''))
+    .map((line) =>
+      line
+        .trim()
+        .slice(3)
+        .replace(/(?:file:\/\/)?[^\s()]*[\\/]/g, ''),
+    )
     .join(' < ');
 }

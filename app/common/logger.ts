@@ -26,9 +26,27 @@ export interface Logger {
  * device folders). Matched exactly, at the top level and one level down.
  */
 export const REDACTED_KEYS = [
-  'token', 'accessToken', 'refreshToken', 'password', 'secret', 'secretKey', 'authorization', 'cookie',
-  'url', 'signedUrl', 'uploadUrl', 'username',
-  'path', 'relPath', 'sourcePath', 'archivePath', 'archiveDir', 'dest', 'name', 'fileName', 'filename',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'password',
+  'secret',
+  'secretKey',
+  'authorization',
+  'cookie',
+  'url',
+  'signedUrl',
+  'uploadUrl',
+  'username',
+  'path',
+  'relPath',
+  'sourcePath',
+  'archivePath',
+  'archiveDir',
+  'dest',
+  'name',
+  'fileName',
+  'filename',
 ] as const;
 
 export const CENSORED = '[redacted]';

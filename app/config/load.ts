@@ -18,7 +18,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`);
+    throw new ConfigError(`cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`);
   }
   return parseConfig(parseJsonText(text, file), { baseDir: dirname(resolve(file)), env, source: file });
 }
@@ -55,10 +55,7 @@ function lineAndColumn(text: string, position: number): string {
 }
 
 /** Validates an already-parsed config object (from a file, the UI or a test). */
-export function parseConfig(
-  raw: unknown,
-  options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string },
-): Config {
+export function parseConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string }): Config {
   const source = options.source ?? 'config';
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`${source}: ${describeIssues(parsed.error)}`);
@@ -102,9 +99,7 @@ function refuseArchiveInsideWatched(config: Config, source: string): void {
     const watched = config.folders.findIndex((w) => isSameOrInside(w.path, folder.archiveDir as string));
     if (watched < 0) return;
     const where = watched === index ? 'its own watched folder' : `the watched folder folders[${watched}].path`;
-    throw new ConfigError(
-      `${source}: folders[${index}].archiveDir must be outside ${where}: moved files would be picked up and uploaded again`,
-    );
+    throw new ConfigError(`${source}: folders[${index}].archiveDir must be outside ${where}: moved files would be picked up and uploaded again`);
   });
 }
 
@@ -120,7 +115,10 @@ export function folderIdFor(path: string): string {
 
 /** A zod issue path as the config file's key: `folders[0].path`, '' for the top level. */
 export function configKey(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -30,16 +30,21 @@ const attach = z.strictObject({
    * path names. Without it the entity's own attribute is set, and an attribute
    * already holding another file stops the row (needs-attention), never overwritten.
    */
-  perUpload: z.strictObject({
-    template: z.string().min(1),
-    referenceAttribute: z.string().min(1),
-  }).optional(),
+  perUpload: z
+    .strictObject({
+      template: z.string().min(1),
+      referenceAttribute: z.string().min(1),
+    })
+    .optional(),
 });
 
 const folder = z
   .strictObject({
     /** Stable id used in the database and logs; derived from the path when absent. */
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
     path: z.string().min(1),
     include: z.array(z.string().min(1)).default(['**/*']),
     exclude: z.array(z.string().min(1)).default([]),

@@ -14,7 +14,11 @@ export function connectionAfter(outcome: TransferOutcome, now: number): Connecti
     return { state: 'locked', advice: 'The BioT account is locked. Ask your BioT administrator to unlock it, then press Retry.', since: now };
   }
   if ((outcome.kind === 'needs-attention' || outcome.kind === 'retry') && refusedCodes.has(outcome.code)) {
-    return { state: 'credentials-refused', advice: 'BioT refused the login. Check the user name and password (or service key) in Settings.', since: now };
+    return {
+      state: 'credentials-refused',
+      advice: 'BioT refused the login. Check the user name and password (or service key) in Settings.',
+      since: now,
+    };
   }
   if (outcome.kind === 'retry' && (unreachableCodes.has(outcome.code) || outcome.code.startsWith('STORAGE_5'))) {
     return { state: 'unreachable', advice: "BioT cannot be reached. Check this PC's internet connection; uploads resume by themselves.", since: now };

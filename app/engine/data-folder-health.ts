@@ -42,8 +42,8 @@ export async function checkDataFolder(dir: string, minFree = MIN_FREE_BYTES): Pr
 }
 
 const ADVICE: Record<DataFolderProblem, string> = {
-  full: 'The disk holding the uploader\'s data folder is full: uploads are held. Free some space; uploads go on by themselves.',
-  'read-only': 'The uploader\'s data folder cannot be written (read-only): uploads are held. Make it writable; uploads go on by themselves.',
+  full: "The disk holding the uploader's data folder is full: uploads are held. Free some space; uploads go on by themselves.",
+  'read-only': "The uploader's data folder cannot be written (read-only): uploads are held. Make it writable; uploads go on by themselves.",
 };
 
 export function dataFolderStatus(problem: DataFolderProblem, since: number): ConnectionStatus {

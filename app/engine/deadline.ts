@@ -4,7 +4,10 @@
 /** Resolves true when `work` settles within `ms` (either way), false when the deadline came first. */
 export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   if (!Number.isFinite(ms)) {
-    await work.then(() => undefined, () => undefined);
+    await work.then(
+      () => undefined,
+      () => undefined,
+    );
     return true;
   }
   let timer: NodeJS.Timeout | undefined;
@@ -12,7 +15,13 @@ export async function settlesWithin(work: Promise<unknown>, ms: number): Promise
     timer = setTimeout(() => resolve(false), Math.max(0, ms));
   });
   try {
-    return await Promise.race([work.then(() => true, () => true), late]);
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -88,7 +88,10 @@ export async function runFileJob(deps: FileJobDeps, run: FileRun, others: () => 
   if (!folder && row.folderId !== MANUAL_FOLDER) return folderRemoved;
   // BioT already holds this file (an earlier run completed it, then its attach
   // failed or the app stopped before done): attach that file, never upload again.
-  const completed = deps.store.uploadsFor(row.id).filter((u) => u.state === 'completed').at(-1);
+  const completed = deps.store
+    .uploadsFor(row.id)
+    .filter((u) => u.state === 'completed')
+    .at(-1);
   let outcome = completed ? { kind: 'done' as const, biotFileId: completed.biotFileId } : await transfer(deps, run, folder);
   // ENOENT for the whole folder (a share unmounted) is not a vanished file: try again later.
   if (outcome.kind === 'missing' && folder && !(await isDirectory(folder.path))) {
@@ -143,8 +146,11 @@ async function vetted(deps: FileJobDeps, run: FileRun, others: () => Iterable<Fi
     // One of the same size sent unhashed (its hash is taken while it is sent) may be a twin too.
     const target = JSON.stringify(targetOf(deps, row));
     const twin = [...others()].find(
-      (a) => a.row.id < row.id && (a.row.sha256 === null || a.row.sha256 === row.sha256) && a.row.size === row.size
-        && JSON.stringify(targetOf(deps, a.row)) === target,
+      (a) =>
+        a.row.id < row.id &&
+        (a.row.sha256 === null || a.row.sha256 === row.sha256) &&
+        a.row.size === row.size &&
+        JSON.stringify(targetOf(deps, a.row)) === target,
     );
     if (!twin) return true;
     deps.log.log('info', 'transfer-waits-for-twin', { fileId: row.id, twinId: twin.row.id });
@@ -176,7 +182,10 @@ async function hashIfMissing(deps: FileJobDeps, fileId: number, path: string, se
       store.recordHash(fileId, sent);
       return;
     }
-    const upload = store.uploadsFor(fileId).filter((u) => u.state === 'completed').at(-1);
+    const upload = store
+      .uploadsFor(fileId)
+      .filter((u) => u.state === 'completed')
+      .at(-1);
     const same = async () => {
       const now = await stat(path);
       return upload !== undefined && now.size === upload.fileSize && Math.trunc(now.mtimeMs) === upload.fileMtimeMs;
@@ -207,13 +216,17 @@ async function attach(deps: FileJobDeps, row: FileRow, outcome: TransferOutcome 
     if (stop) return { kind: 'stopped', reason: stop };
     const code = (error as { code?: string }).code ?? 'ATTACH_FAILED';
     const retryable = (error as { retryable?: boolean }).retryable === true;
-    const message = error instanceof AttachTargetOccupied
-      ? `uploaded to BioT, but ${error.message}: nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
-      : `uploaded to BioT, but attaching it failed (${code})`;
+    const message =
+      error instanceof AttachTargetOccupied
+        ? `uploaded to BioT, but ${error.message}: nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
+        : `uploaded to BioT, but attaching it failed (${code})`;
     return retryable ? { kind: 'retry', code, message } : { kind: 'needs-attention', code, message, locked: false };
   }
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

@@ -91,12 +91,14 @@ export class OutcomePolicy {
     if ((outcome.kind === 'retry' || outcome.kind === 'needs-attention') && this.#signInStopped(row, outcome)) return;
     switch (outcome.kind) {
       case 'done':
-        this.#deps.onDone?.(store.markDone(fileId, {
-          biotFileId: outcome.biotFileId,
-          traceId: outcome.traceId ?? null,
-          // What happens to the source is decided now, with the folder as it is set now.
-          afterUpload: this.#deps.folders.get(row.folderId)?.afterUpload ?? 'leave',
-        }));
+        this.#deps.onDone?.(
+          store.markDone(fileId, {
+            biotFileId: outcome.biotFileId,
+            traceId: outcome.traceId ?? null,
+            // What happens to the source is decided now, with the folder as it is set now.
+            afterUpload: this.#deps.folders.get(row.folderId)?.afterUpload ?? 'leave',
+          }),
+        );
         log.log('info', 'file-done', { fileId, biotFileId: outcome.biotFileId });
         break;
       case 'retry':

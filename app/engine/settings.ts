@@ -20,7 +20,8 @@ export function settingsView(config: Config): SettingsView {
   return {
     server: {
       baseUrl: config.server.baseUrl,
-      auth: a.type === 'user' ? { type: 'user', username: a.username, hasSecret: !!a.password } : { type: 'service', id: a.id, hasSecret: !!a.secretKey },
+      auth:
+        a.type === 'user' ? { type: 'user', username: a.username, hasSecret: !!a.password } : { type: 'service', id: a.id, hasSecret: !!a.secretKey },
     },
     folders: config.folders.map((f) => ({
       id: f.id ?? '',
@@ -47,9 +48,18 @@ export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInpu
   // A saved secret is kept only for the same server and the same identity:
   // otherwise whoever holds the window could send it to a host of their own.
   const sameServer = oldServer.baseUrl === input.server.baseUrl;
-  const auth: Raw = a.type === 'user'
-    ? { type: 'user', username: a.username, password: a.password || (sameServer && oldAuth.type === 'user' && oldAuth.username === a.username ? oldAuth.password : undefined) }
-    : { type: 'service', id: a.id, secretKey: a.secretKey || (sameServer && oldAuth.type === 'service' && oldAuth.id === a.id ? oldAuth.secretKey : undefined) };
+  const auth: Raw =
+    a.type === 'user'
+      ? {
+          type: 'user',
+          username: a.username,
+          password: a.password || (sameServer && oldAuth.type === 'user' && oldAuth.username === a.username ? oldAuth.password : undefined),
+        }
+      : {
+          type: 'service',
+          id: a.id,
+          secretKey: a.secretKey || (sameServer && oldAuth.type === 'service' && oldAuth.id === a.id ? oldAuth.secretKey : undefined),
+        };
   const oldFolders = Array.isArray(rawFile.folders) ? (rawFile.folders as Raw[]) : [];
   const byId = new Map(current.folders.map((f, i) => [f.id, oldFolders[i] ?? {}]));
   const folders = input.folders.map((f) => folderRaw(byId.get(f.id) ?? {}, f));
@@ -83,7 +93,10 @@ function dropUndefined(o: Raw): Raw {
 }
 
 /** Parses merged settings; answers the config or every field in error. */
-export async function checkSettings(raw: Raw, options: { baseDir: string; env: NodeJS.ProcessEnv }): Promise<{ config: Config } | { errors: FieldError[] }> {
+export async function checkSettings(
+  raw: Raw,
+  options: { baseDir: string; env: NodeJS.ProcessEnv },
+): Promise<{ config: Config } | { errors: FieldError[] }> {
   const shape = configSchema.safeParse(raw);
   if (!shape.success) {
     return {
@@ -130,7 +143,10 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
   const late = new Promise<'no-answer'>((resolve) => {
     timer = setTimeout(() => resolve('no-answer'), withinMs);
   });
-  const kind = stat(path).then((s) => (s.isDirectory() ? 'ok' as const : 'not-a-folder' as const), () => 'missing' as const);
+  const kind = stat(path).then(
+    (s) => (s.isDirectory() ? ('ok' as const) : ('not-a-folder' as const)),
+    () => 'missing' as const,
+  );
   try {
     return await Promise.race([kind, late]);
   } finally {
@@ -149,7 +165,12 @@ export function restartNeeded(before: Config, after: Config): string[] {
 }
 
 /** Reads the config file, merges the input, checks it and, when it is good, writes it atomically. */
-export async function saveSettingsFile(file: string, current: Config, input: SettingsInput, env: NodeJS.ProcessEnv): Promise<{ config: Config } | { errors: FieldError[] }> {
+export async function saveSettingsFile(
+  file: string,
+  current: Config,
+  input: SettingsInput,
+  env: NodeJS.ProcessEnv,
+): Promise<{ config: Config } | { errors: FieldError[] }> {
   const rawFile = parseJsonText(readFileSync(file, 'utf8'), file) as Raw;
   const raw = mergeSettings(rawFile, current, input);
   const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env });

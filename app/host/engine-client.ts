@@ -3,7 +3,18 @@
 // needs: start() resolves on ready or rejects with the reason it failed,
 // stop() is bounded and idempotent, and calls in flight when the process dies
 // are answered with 'engine-stopped' rather than left hanging.
-import type { EngineEvent, HistoryPage, HistoryQuery, QueueQuery, SaveResult, SettingsInput, SettingsView, Snapshot, Target, UploaderApi } from '../api.ts';
+import type {
+  EngineEvent,
+  HistoryPage,
+  HistoryQuery,
+  QueueQuery,
+  SaveResult,
+  SettingsInput,
+  SettingsView,
+  Snapshot,
+  Target,
+  UploaderApi,
+} from '../api.ts';
 import { ApiError, type CallableMethod } from '../api-schemas.ts';
 import type { EngineProcess, FromEngine, StartFailure, StartRequest } from './protocol.ts';
 

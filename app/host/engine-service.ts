@@ -82,7 +82,13 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), options.shutdownBoundMs ?? SHUTDOWN_BOUND_MS)));
       // A transfer that will not stop must not keep the app from quitting; uploads resume next start.
-      const outcome = await Promise.race([closing.then(() => 'closed' as const, () => 'failed' as const), bound]);
+      const outcome = await Promise.race([
+        closing.then(
+          () => 'closed' as const,
+          () => 'failed' as const,
+        ),
+        bound,
+      ]);
       clearTimeout(timer);
       // The logs close last: what the engine says while stopping is written too.
       await logger?.close().catch(() => {});

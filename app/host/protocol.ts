@@ -23,10 +23,7 @@ export interface StartRequest {
   watch?: boolean;
 }
 
-export type ToEngine =
-  | StartRequest
-  | { kind: 'call'; id: number; method: string; arg: unknown }
-  | { kind: 'shutdown' };
+export type ToEngine = StartRequest | { kind: 'call'; id: number; method: string; arg: unknown } | { kind: 'shutdown' };
 
 export type FromEngine =
   | { kind: 'ready'; pid: number }

@@ -4,8 +4,9 @@
 import { parseArgs } from 'node:util';
 import { startSandbox, type SandboxOptions } from './index.ts';
 
-const usage = 'usage: device-uploader sandbox [--port N] [--data DIR] [--link-ttl S] [--token-ttl S] '
-  + '[--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S [--s3-region R]] [--proxy-storage] [--verbose]';
+const usage =
+  'usage: device-uploader sandbox [--port N] [--data DIR] [--link-ttl S] [--token-ttl S] ' +
+  '[--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S [--s3-region R]] [--proxy-storage] [--verbose]';
 
 /** A user-facing problem with the flags: printed as one line, exit code 2. */
 class FlagError extends Error {}
@@ -13,7 +14,8 @@ class FlagError extends Error {}
 function positiveNumber(flag: string, value: string | undefined, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || (!allowZero && n <= 0)) throw new FlagError(`--${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, got '${value}'`);
+  if (!/^\d+(\.\d+)?$/.test(value) || (!allowZero && n <= 0))
+    throw new FlagError(`--${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, got '${value}'`);
   return n;
 }
 
@@ -26,11 +28,17 @@ export function parseSandboxFlags(args: string[]): SandboxOptions {
       strict: true,
       allowPositionals: false,
       options: {
-        port: { type: 'string' }, data: { type: 'string' },
-        'link-ttl': { type: 'string' }, 'token-ttl': { type: 'string' },
-        's3-endpoint': { type: 'string' }, 's3-bucket': { type: 'string' },
-        's3-access-key': { type: 'string' }, 's3-secret-key': { type: 'string' }, 's3-region': { type: 'string' },
-        'proxy-storage': { type: 'boolean' }, verbose: { type: 'boolean' },
+        port: { type: 'string' },
+        data: { type: 'string' },
+        'link-ttl': { type: 'string' },
+        'token-ttl': { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        's3-bucket': { type: 'string' },
+        's3-access-key': { type: 'string' },
+        's3-secret-key': { type: 'string' },
+        's3-region': { type: 'string' },
+        'proxy-storage': { type: 'boolean' },
+        verbose: { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -57,8 +65,10 @@ export function parseSandboxFlags(args: string[]): SandboxOptions {
       throw new FlagError(`--s3-endpoint is not a URL: '${values['s3-endpoint']}'`);
     }
     options.s3 = {
-      endpoint: values['s3-endpoint'], bucket: values['s3-bucket'] as string,
-      accessKeyId: values['s3-access-key'] as string, secretAccessKey: values['s3-secret-key'] as string,
+      endpoint: values['s3-endpoint'],
+      bucket: values['s3-bucket'] as string,
+      accessKeyId: values['s3-access-key'] as string,
+      secretAccessKey: values['s3-secret-key'] as string,
       region: values['s3-region'] ?? 'us-east-1',
     };
   }

@@ -37,7 +37,14 @@ function targetOf(path: string): StorageTarget {
 }
 
 /** Serves one /_storage request against the disk store, with faults applied. */
-export async function serveDiskStorage(store: DiskStore, secret: string, faults: FaultBook, log: StorageLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveDiskStorage(
+  store: DiskStore,
+  secret: string,
+  faults: FaultBook,
+  log: StorageLog,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const method = req.method ?? 'GET';
   const op = operationOf(method, url.pathname);
@@ -75,10 +82,17 @@ export async function serveDiskStorage(store: DiskStore, secret: string, faults:
       return void res.end();
     }
     const path = store.objectPath(key);
-    const size = await stat(path).then((s) => s.size, () => undefined);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => undefined,
+    );
     if (size === undefined) return sendS3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
     const etag = (await store.objectEtag(key)) ?? '';
-    res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream', etag: fault?.corruptEtag && etag ? corruptEtagLike(etag) : fault?.opaqueEtag && etag ? opaqueEtagFor(etag) : etag });
+    res.writeHead(200, {
+      'content-length': size,
+      'content-type': 'application/octet-stream',
+      etag: fault?.corruptEtag && etag ? corruptEtagLike(etag) : fault?.opaqueEtag && etag ? opaqueEtagFor(etag) : etag,
+    });
     if (method === 'HEAD') return void res.end();
     const source = createReadStream(path);
     if (fault?.stallAfterBytes !== undefined) await pipeline(source, stallAfter(fault.stallAfterBytes), res);

@@ -105,7 +105,11 @@ export class DiskStore implements ObjectStore {
       const path = join(dir, String(part.partNumber));
       const md5 = existsSync(path) ? (await readFile(`${path}.etag`, 'utf8')).trim() : undefined;
       if (md5 === undefined || md5 !== part.etag.replaceAll('"', '')) {
-        throw new StoreRefusedError('InvalidPart', 'One or more of the specified parts could not be found or its ETag did not match', part.partNumber);
+        throw new StoreRefusedError(
+          'InvalidPart',
+          'One or more of the specified parts could not be found or its ETag did not match',
+          part.partNumber,
+        );
       }
       if (index < parts.length - 1 && (await stat(path)).size < minPartBytes) {
         throw new StoreRefusedError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size', part.partNumber);

@@ -23,9 +23,21 @@ interface EntityType {
 }
 
 const types: EntityType[] = [
-  { kind: 'patient', pattern: /^\/organization\/v1\/users\/patients\/([^/]+)$/, service: 'Organization Service', notFound: 'USER_NOT_FOUND', uuidIds: true },
+  {
+    kind: 'patient',
+    pattern: /^\/organization\/v1\/users\/patients\/([^/]+)$/,
+    service: 'Organization Service',
+    notFound: 'USER_NOT_FOUND',
+    uuidIds: true,
+  },
   { kind: 'device', pattern: /^\/device\/v2\/devices\/([^/]+)$/, service: 'Device Service', notFound: 'DEVICE_NOT_FOUND', uuidIds: false },
-  { kind: 'generic', pattern: /^\/generic-entity\/v1\/generic-entities\/([^/]+)$/, service: 'Generic Entity Service', notFound: 'GENERIC_ENTITY_NOT_FOUND', uuidIds: true },
+  {
+    kind: 'generic',
+    pattern: /^\/generic-entity\/v1\/generic-entities\/([^/]+)$/,
+    service: 'Generic Entity Service',
+    notFound: 'GENERIC_ENTITY_NOT_FOUND',
+    uuidIds: true,
+  },
 ];
 
 /** Attributes BioT computes itself; a PATCH may not set them. */
@@ -41,7 +53,8 @@ function present(ctx: SandboxContext, type: EntityType, entity: EntityRecord): E
     _ownerOrganization: { id: ctx.organizationId },
   };
   // Required fields the sandbox has no real value for get fixed placeholders (never patient data).
-  if (type.kind === 'patient') return { _name: { firstName: 'Sandbox', lastName: 'Patient' }, _invitationAccepted: false, ...entity.attributes, ...common };
+  if (type.kind === 'patient')
+    return { _name: { firstName: 'Sandbox', lastName: 'Patient' }, _invitationAccepted: false, ...entity.attributes, ...common };
   if (type.kind === 'device') return { _caption: entity.id, ...entity.attributes, ...common };
   return { _name: 'sandbox-entity', _caption: 'sandbox-entity', ...entity.attributes, ...common };
 }
@@ -86,7 +99,8 @@ function entityKindOf(ctx: SandboxContext, id: string): EntityKind | undefined {
  * entity makes a reference attribute, anything else must be a completed file.
  */
 async function attributeValue(ctx: SandboxContext, type: EntityType, name: string, value: unknown): Promise<unknown> {
-  if (systemAttributes.has(name)) throw new BiotError(400, 'ATTRIBUTE_NOT_VALID_FOR_TEMPLATE', `Attribute [${name}] cannot be updated`, { attributeName: name });
+  if (systemAttributes.has(name))
+    throw new BiotError(400, 'ATTRIBUTE_NOT_VALID_FOR_TEMPLATE', `Attribute [${name}] cannot be updated`, { attributeName: name });
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value) || typeof (value as { id?: unknown }).id !== 'string') {
     throw new BiotError(400, 'ATTRIBUTE_VALUE_TYPE_MISMATCH', `Attribute [${name}] must be {"id": "<file id>"}`, { attributeName: name });
@@ -97,7 +111,11 @@ async function attributeValue(ctx: SandboxContext, type: EntityType, name: strin
   const file = uuidPattern.test(fileId) ? ctx.state.file(fileId) : undefined;
   if (!file) throw new BiotError(404, 'FILE_ID_NOT_FOUND', `File with id [${fileId}] not found`, { ids: [fileId], attributeName: name });
   if (!(await isFileComplete(ctx, file))) {
-    throw new BiotError(400, 'FILE_NOT_UPLOADED', `File [${fileId}] is not completely uploaded`, { id: fileId, attributeName: name, entityType: type.kind });
+    throw new BiotError(400, 'FILE_NOT_UPLOADED', `File [${fileId}] is not completely uploaded`, {
+      id: fileId,
+      attributeName: name,
+      entityType: type.kind,
+    });
   }
   return { id: file.id, name: file.name, mimeType: file.mimeType };
 }
@@ -111,7 +129,10 @@ const genericType = types.find((t) => t.kind === 'generic')!;
  * name but checks no template: `_name` is required, attributes as for PATCH.
  */
 const createGeneric: Route = {
-  method: 'POST', pattern: /^\/generic-entity\/v1\/generic-entities\/templates\/([^/]+)$/, op: 'entity.create', service: genericType.service,
+  method: 'POST',
+  pattern: /^\/generic-entity\/v1\/generic-entities\/templates\/([^/]+)$/,
+  op: 'entity.create',
+  service: genericType.service,
   async handle(ctx, [rawTemplate], raw) {
     const template = decodeURIComponent(rawTemplate as string);
     const { _name: name, ...rest } = objectBody(raw);
@@ -129,37 +150,46 @@ const createGeneric: Route = {
   },
 };
 
-export const entityRoutes: Route[] = [createGeneric, ...types.flatMap((type): Route[] => [
-  {
-    method: 'PATCH', pattern: type.pattern, op: 'entity.patch', service: type.service,
-    async handle(ctx, [rawId], raw) {
-      const id = entityId(type, rawId as string);
-      // Existence before attributes (the spec gives no order): an unknown entity is 404 whatever the body.
-      if (ctx.settings.strictEntities && !ctx.state.entity(type.kind, id)) throw notFound(type, id);
-      const body = objectBody(raw);
-      const changes: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(body)) changes[name] = await attributeValue(ctx, type, name, value);
-      const now = new Date().toISOString();
-      const all = ctx.state.doc.entities[type.kind];
-      const entity = ctx.state.entity(type.kind, id) ?? { id, createdAt: now, updatedAt: now, attributes: {} };
-      for (const [name, value] of Object.entries(changes)) {
-        if (value === null) delete entity.attributes[name];
-        else entity.attributes[name] = value;
-      }
-      entity.updatedAt = now;
-      all[id] = entity;
-      ctx.state.save();
-      ctx.log(`entity.patch kind=${type.kind} attributes=${Object.keys(changes).length}`);
-      return { status: 200, body: present(ctx, type, entity) };
+export const entityRoutes: Route[] = [
+  createGeneric,
+  ...types.flatMap((type): Route[] => [
+    {
+      method: 'PATCH',
+      pattern: type.pattern,
+      op: 'entity.patch',
+      service: type.service,
+      async handle(ctx, [rawId], raw) {
+        const id = entityId(type, rawId as string);
+        // Existence before attributes (the spec gives no order): an unknown entity is 404 whatever the body.
+        if (ctx.settings.strictEntities && !ctx.state.entity(type.kind, id)) throw notFound(type, id);
+        const body = objectBody(raw);
+        const changes: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(body)) changes[name] = await attributeValue(ctx, type, name, value);
+        const now = new Date().toISOString();
+        const all = ctx.state.doc.entities[type.kind];
+        const entity = ctx.state.entity(type.kind, id) ?? { id, createdAt: now, updatedAt: now, attributes: {} };
+        for (const [name, value] of Object.entries(changes)) {
+          if (value === null) delete entity.attributes[name];
+          else entity.attributes[name] = value;
+        }
+        entity.updatedAt = now;
+        all[id] = entity;
+        ctx.state.save();
+        ctx.log(`entity.patch kind=${type.kind} attributes=${Object.keys(changes).length}`);
+        return { status: 200, body: present(ctx, type, entity) };
+      },
     },
-  },
-  {
-    method: 'GET', pattern: type.pattern, op: 'entity.get', service: type.service,
-    async handle(ctx, [rawId]) {
-      const id = entityId(type, rawId as string);
-      const entity = ctx.state.entity(type.kind, id);
-      if (!entity) throw notFound(type, id);
-      return { status: 200, body: present(ctx, type, entity) };
+    {
+      method: 'GET',
+      pattern: type.pattern,
+      op: 'entity.get',
+      service: type.service,
+      async handle(ctx, [rawId]) {
+        const id = entityId(type, rawId as string);
+        const entity = ctx.state.entity(type.kind, id);
+        if (!entity) throw notFound(type, id);
+        return { status: 200, body: present(ctx, type, entity) };
+      },
     },
-  },
-])];
+  ]),
+];

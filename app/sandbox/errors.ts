@@ -24,7 +24,13 @@ export function newTraceId(): string {
 }
 
 /** The JSON body BioT sends with an error status. */
-export function errorBody(serviceName: string, code: string, message: string, details: Record<string, unknown> = {}, traceId = newTraceId()): BiotErrorBody {
+export function errorBody(
+  serviceName: string,
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+  traceId = newTraceId(),
+): BiotErrorBody {
   return { code, message, serviceName, traceId, environment: 'sandbox', details };
 }
 

@@ -4,11 +4,22 @@
 
 /** Every operation the sandbox counts and can fault. */
 export const operationNames = [
-  'ums.login', 'ums.refresh', 'ums.serviceToken',
-  'file.createSingle', 'file.createMultipart', 'file.saveEtags', 'file.partLinks',
-  'file.complete', 'file.cancel', 'file.download',
-  'entity.patch', 'entity.get', 'entity.create',
-  'storage.putPart', 'storage.putObject', 'storage.get',
+  'ums.login',
+  'ums.refresh',
+  'ums.serviceToken',
+  'file.createSingle',
+  'file.createMultipart',
+  'file.saveEtags',
+  'file.partLinks',
+  'file.complete',
+  'file.cancel',
+  'file.download',
+  'entity.patch',
+  'entity.get',
+  'entity.create',
+  'storage.putPart',
+  'storage.putObject',
+  'storage.get',
 ] as const;
 
 export type OperationName = (typeof operationNames)[number];

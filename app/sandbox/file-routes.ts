@@ -37,13 +37,18 @@ function checkPartNumbers(file: FileRecord, parts: PartEtag[], allowEmpty: boole
   if (parts.length === 0 && !allowEmpty) throw new BiotError(400, 'PARTS_MUST_NOT_BE_EMPTY', 'Parts must not be empty');
   const invalid = parts.map((p) => p.partNumber).filter((n) => n < 1 || n > Math.min(file.parts, maxParts));
   if (invalid.length) {
-    throw new BiotError(400, 'MULTIPLE_PART_UPLOAD_INVALID_PART_NUMBER', `Invalid part numbers [${invalid.join(', ')}] for file [${file.id}]`, { invalidPartNumbers: invalid, id: file.id });
+    throw new BiotError(400, 'MULTIPLE_PART_UPLOAD_INVALID_PART_NUMBER', `Invalid part numbers [${invalid.join(', ')}] for file [${file.id}]`, {
+      invalidPartNumbers: invalid,
+      id: file.id,
+    });
   }
   const seen = new Set<number>();
   const repeating = new Set<number>();
   for (const { partNumber } of parts) (seen.has(partNumber) ? repeating : seen).add(partNumber);
   if (repeating.size) {
-    throw new BiotError(400, 'MULTIPLE_PART_UPLOAD_REPEATING_PART_NUMBERS', `Repeating part numbers [${[...repeating].join(', ')}]`, { repeatingPartNumbers: [...repeating] });
+    throw new BiotError(400, 'MULTIPLE_PART_UPLOAD_REPEATING_PART_NUMBERS', `Repeating part numbers [${[...repeating].join(', ')}]`, {
+      repeatingPartNumbers: [...repeating],
+    });
   }
 }
 
@@ -64,7 +69,17 @@ async function newFile(ctx: SandboxContext, raw: unknown, kind: FileRecord['kind
   const mimeType = stringField(body, 'mimeType', 100);
   const id = randomUUID();
   // The key holds the id only: file names may carry patient data.
-  const file: FileRecord = { id, kind, name, mimeType, key: `files/${id}`, status: 'uploading', parts: 0, etags: {}, createdAt: new Date().toISOString() };
+  const file: FileRecord = {
+    id,
+    kind,
+    name,
+    mimeType,
+    key: `files/${id}`,
+    status: 'uploading',
+    parts: 0,
+    etags: {},
+    createdAt: new Date().toISOString(),
+  };
   return { file, body };
 }
 
@@ -79,7 +94,10 @@ export async function isFileComplete(ctx: SandboxContext, file: FileRecord): Pro
 
 export const fileRoutes: Route[] = [
   {
-    method: 'POST', pattern: /^\/file\/v1\/files\/upload$/, op: 'file.createSingle', service,
+    method: 'POST',
+    pattern: /^\/file\/v1\/files\/upload$/,
+    op: 'file.createSingle',
+    service,
     async handle(ctx, _params, raw) {
       const { file } = await newFile(ctx, raw, 'single');
       const signedUrl = ctx.publicLink(await ctx.store.putUrl(file.key, ctx.settings.linkTtlSeconds));
@@ -91,7 +109,10 @@ export const fileRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/file\/v1\/files\/upload\/parts$/, op: 'file.createMultipart', service,
+    method: 'POST',
+    pattern: /^\/file\/v1\/files\/upload\/parts$/,
+    op: 'file.createMultipart',
+    service,
     async handle(ctx, _params, raw) {
       const { file, body } = await newFile(ctx, raw, 'multipart');
       file.parts = intField(body, 'parts', 1, maxParts);
@@ -100,13 +121,20 @@ export const fileRoutes: Route[] = [
       ctx.state.save();
       ctx.log(`file.createMultipart id=${file.id} parts=${file.parts}`);
       const answer: Schemas['MultiplePartUploadFileUrlResponse'] = {
-        name: file.name, mimeType: file.mimeType, id: file.id, parts: file.parts, signedUrls: await signedUrls(ctx, file, 1, file.parts),
+        name: file.name,
+        mimeType: file.mimeType,
+        id: file.id,
+        parts: file.parts,
+        signedUrls: await signedUrls(ctx, file, 1, file.parts),
       };
       return { status: 200, body: answer };
     },
   },
   {
-    method: 'PUT', pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)$/, op: 'file.saveEtags', service,
+    method: 'PUT',
+    pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)$/,
+    op: 'file.saveEtags',
+    service,
     async handle(ctx, [id], raw) {
       const file = openUpload(ctx, id as string);
       const parts = partsField(objectBody(raw));
@@ -117,7 +145,10 @@ export const fileRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)$/, op: 'file.partLinks', service,
+    method: 'POST',
+    pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)$/,
+    op: 'file.partLinks',
+    service,
     async handle(ctx, [id], raw) {
       const file = openUpload(ctx, id as string);
       const body = objectBody(raw);
@@ -131,13 +162,20 @@ export const fileRoutes: Route[] = [
         ctx.state.save();
       }
       const answer: Schemas['MultiplePartUploadFileUrlResponse'] = {
-        name: file.name, mimeType: file.mimeType, id: file.id, parts: file.parts, signedUrls: await signedUrls(ctx, file, fromPart, toPart),
+        name: file.name,
+        mimeType: file.mimeType,
+        id: file.id,
+        parts: file.parts,
+        signedUrls: await signedUrls(ctx, file, fromPart, toPart),
       };
       return { status: 200, body: answer };
     },
   },
   {
-    method: 'POST', pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)\/complete$/, op: 'file.complete', service,
+    method: 'POST',
+    pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)\/complete$/,
+    op: 'file.complete',
+    service,
     async handle(ctx, [id], raw) {
       const file = openUpload(ctx, id as string);
       const sent = raw === undefined ? [] : partsField(objectBody(raw));
@@ -145,7 +183,9 @@ export const fileRoutes: Route[] = [
       const merged = new Map<number, string>(Object.entries(file.etags).map(([n, etag]) => [Number(n), etag]));
       for (const part of sent) if (part.etag) merged.set(part.partNumber, part.etag);
       if (merged.size === 0) {
-        throw new BiotError(409, 'MULTIPLE_PART_UPLOAD_HAS_NO_UPLOADED_ETAGS', `Multiple part upload [${file.id}] has no uploaded ETags`, { id: file.id });
+        throw new BiotError(409, 'MULTIPLE_PART_UPLOAD_HAS_NO_UPLOADED_ETAGS', `Multiple part upload [${file.id}] has no uploaded ETags`, {
+          id: file.id,
+        });
       }
       const selected = [...merged].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
       completing.add(file.id);
@@ -155,11 +195,18 @@ export const fileRoutes: Route[] = [
         completing.delete(file.id);
         if (!(error instanceof StoreRefusedError)) throw error;
         const part = error.partNumber === undefined ? 'a part' : `part ${error.partNumber}`;
-        const why = error.s3Code === 'EntityTooSmall' ? `${part} is smaller than 5 MiB and is not the last part`
-          : error.s3Code === 'InvalidPart' ? `${part} was not found in storage or its ETag does not match` : error.message;
+        const why =
+          error.s3Code === 'EntityTooSmall'
+            ? `${part} is smaller than 5 MiB and is not the last part`
+            : error.s3Code === 'InvalidPart'
+              ? `${part} was not found in storage or its ETag does not match`
+              : error.message;
         ctx.log(`file.complete refused id=${file.id} s3Code=${error.s3Code} part=${error.partNumber ?? '?'}`);
         throw new BiotError(400, 'MULTIPLE_PART_UPLOAD_COMPLETE_FAILED', `Storage refused to assemble file [${file.id}]: ${why} (${error.s3Code})`, {
-          id: file.id, s3Code: error.s3Code, partNumber: error.partNumber, s3Message: error.message,
+          id: file.id,
+          s3Code: error.s3Code,
+          partNumber: error.partNumber,
+          s3Message: error.message,
         });
       }
       completing.delete(file.id);
@@ -168,13 +215,19 @@ export const fileRoutes: Route[] = [
       ctx.state.save();
       ctx.log(`file.complete id=${file.id} parts=${selected.length}`);
       const answer: Schemas['DownloadFileUrlResponse'] = {
-        name: file.name, mimeType: file.mimeType, id: file.id, signedUrl: ctx.publicLink(await ctx.store.getUrl(file.key, ctx.settings.linkTtlSeconds)),
+        name: file.name,
+        mimeType: file.mimeType,
+        id: file.id,
+        signedUrl: ctx.publicLink(await ctx.store.getUrl(file.key, ctx.settings.linkTtlSeconds)),
       };
       return { status: 200, body: answer };
     },
   },
   {
-    method: 'DELETE', pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)\/cancel$/, op: 'file.cancel', service,
+    method: 'DELETE',
+    pattern: /^\/file\/v1\/files\/upload\/parts\/([^/]+)\/cancel$/,
+    op: 'file.cancel',
+    service,
     async handle(ctx, [id]) {
       const file = openUpload(ctx, id as string);
       await ctx.store.abort(file.key, file.uploadId as string);
@@ -185,14 +238,20 @@ export const fileRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/file\/v1\/files\/([^/]+)\/download$/, op: 'file.download', service,
+    method: 'GET',
+    pattern: /^\/file\/v1\/files\/([^/]+)\/download$/,
+    op: 'file.download',
+    service,
     async handle(ctx, [id]) {
       const file = findFile(ctx, id as string);
       if (!(await isFileComplete(ctx, file))) {
         throw new BiotError(404, 'FILE_ID_NOT_FOUND', `File with id [${file.id}] has not been uploaded`, { ids: [file.id] });
       }
       const answer: Schemas['DownloadFileUrlResponse'] = {
-        name: file.name, mimeType: file.mimeType, id: file.id, signedUrl: ctx.publicLink(await ctx.store.getUrl(file.key, ctx.settings.linkTtlSeconds)),
+        name: file.name,
+        mimeType: file.mimeType,
+        id: file.id,
+        signedUrl: ctx.publicLink(await ctx.store.getUrl(file.key, ctx.settings.linkTtlSeconds)),
       };
       return { status: 200, body: answer };
     },

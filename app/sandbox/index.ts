@@ -114,7 +114,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const s3Endpoint = options.s3?.endpoint;
   const proxy = Boolean(options.proxyStorage && s3Endpoint);
   const ctx: SandboxContext = {
-    state, store, credentials, log,
+    state,
+    store,
+    credentials,
+    log,
     userId: sandboxUserId,
     organizationId: sandboxOrganizationId,
     settings: {

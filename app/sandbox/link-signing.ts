@@ -12,7 +12,9 @@ export function signLink(secret: string, method: string, path: string, expiresMs
 export function checkLink(secret: string, method: string, path: string, query: URLSearchParams): 'ok' | 'expired' | 'bad' {
   const expires = Number(query.get('X-Sandbox-Expires'));
   const given = Buffer.from(query.get('X-Sandbox-Signature') ?? '', 'hex');
-  const expected = createHmac('sha256', secret).update(`${method}\n${path}\n${query.get('X-Sandbox-Expires')}`).digest();
+  const expected = createHmac('sha256', secret)
+    .update(`${method}\n${path}\n${query.get('X-Sandbox-Expires')}`)
+    .digest();
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad';
   return Number.isFinite(expires) && expires > Date.now() ? 'ok' : 'expired';
 }

@@ -4,7 +4,12 @@
 // To keep BioT's behaviour on radosgw: assemble every held part, then build the
 // final object again from just the chosen byte ranges with UploadPartCopy.
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCopyCommand, type S3Client,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  UploadPartCopyCommand,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { minPartBytes, StoreRefusedError, type SelectedPart } from './object-store.ts';
 
@@ -31,11 +36,21 @@ const bare = (etag: string) => etag.replaceAll('"', '');
 /** Whether `selected` is a proper subset of `held` with matching ETags: the case to assemble by copy. */
 export function isHeldSubset(held: HeldPart[], selected: SelectedPart[]): boolean {
   const byNumber = new Map(held.map((p) => [p.partNumber, p]));
-  return selected.length < held.length && selected.every((s) => byNumber.has(s.partNumber) && bare(byNumber.get(s.partNumber)?.etag ?? '') === bare(s.etag));
+  return (
+    selected.length < held.length &&
+    selected.every((s) => byNumber.has(s.partNumber) && bare(byNumber.get(s.partNumber)?.etag ?? '') === bare(s.etag))
+  );
 }
 
 /** Assembles only `selected` of the held parts into key (see the file comment). */
-export async function assembleSubset(client: S3Client, bucket: string, key: string, uploadId: string, held: HeldPart[], selected: SelectedPart[]): Promise<void> {
+export async function assembleSubset(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  held: HeldPart[],
+  selected: SelectedPart[],
+): Promise<void> {
   const byNumber = new Map(held.map((p) => [p.partNumber, p]));
   // Refuse what S3 would refuse before consuming the upload, so a failed complete can be retried.
   for (const [index, part] of selected.entries()) {
@@ -43,10 +58,14 @@ export async function assembleSubset(client: S3Client, bucket: string, key: stri
       throw new StoreRefusedError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', part.partNumber);
     }
   }
-  await client.send(new CompleteMultipartUploadCommand({
-    Bucket: bucket, Key: key, UploadId: uploadId,
-    MultipartUpload: { Parts: held.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
-  }));
+  await client.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: held.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+    }),
+  );
   const offsets = new Map<number, number>();
   let offset = 0;
   for (const part of held) {
@@ -59,10 +78,16 @@ export async function assembleSubset(client: S3Client, bucket: string, key: stri
     for (const [index, part] of selected.entries()) {
       const start = offsets.get(part.partNumber) ?? 0;
       const size = byNumber.get(part.partNumber)?.size ?? 0;
-      const answer = await client.send(new UploadPartCopyCommand({
-        Bucket: bucket, Key: key, UploadId: copy.UploadId, PartNumber: index + 1,
-        CopySource: `${bucket}/${encodeURIComponent(key)}`, CopySourceRange: `bytes=${start}-${start + size - 1}`,
-      }));
+      const answer = await client.send(
+        new UploadPartCopyCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: copy.UploadId,
+          PartNumber: index + 1,
+          CopySource: `${bucket}/${encodeURIComponent(key)}`,
+          CopySourceRange: `bytes=${start}-${start + size - 1}`,
+        }),
+      );
       parts.push({ PartNumber: index + 1, ETag: answer.CopyPartResult?.ETag });
     }
     await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: copy.UploadId, MultipartUpload: { Parts: parts } }));

@@ -20,7 +20,17 @@ export interface Dispatcher {
 
 function serviceForPath(path: string): string {
   const prefix = path.split('/')[1] ?? '';
-  return ({ ums: 'UMS Service', file: 'File Service', organization: 'Organization Service', device: 'Device Service', 'generic-entity': 'Generic Entity Service' } as Record<string, string>)[prefix] ?? 'Sandbox';
+  return (
+    (
+      {
+        ums: 'UMS Service',
+        file: 'File Service',
+        organization: 'Organization Service',
+        device: 'Device Service',
+        'generic-entity': 'Generic Entity Service',
+      } as Record<string, string>
+    )[prefix] ?? 'Sandbox'
+  );
 }
 
 function sendError(res: ServerResponse, service: string, error: BiotError): void {
@@ -58,7 +68,9 @@ export async function dispatch(d: Dispatcher, req: IncomingMessage, res: ServerR
         req.resume();
         d.ctx.log(`fault status=${fault.status} op=${route.op}`);
         if (fault.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(fault.retryAfterSeconds));
-        throw new BiotError(fault.status, fault.code ?? defaultCodeFor(fault.status), fault.message ?? 'Injected by a sandbox fault rule', { fault: true });
+        throw new BiotError(fault.status, fault.code ?? defaultCodeFor(fault.status), fault.message ?? 'Injected by a sandbox fault rule', {
+          fault: true,
+        });
       }
     }
     if (!route.public) {

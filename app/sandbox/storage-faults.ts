@@ -15,7 +15,12 @@ export async function applyStorageFault(fault: FaultRule | undefined, req: Incom
   }
   if (fault.status !== undefined) {
     req.resume();
-    sendS3Error(res, fault.status, fault.code ?? (fault.status >= 500 ? 'InternalError' : 'AccessDenied'), fault.message ?? 'Injected by a sandbox fault rule');
+    sendS3Error(
+      res,
+      fault.status,
+      fault.code ?? (fault.status >= 500 ? 'InternalError' : 'AccessDenied'),
+      fault.message ?? 'Injected by a sandbox fault rule',
+    );
     return true;
   }
   return false;

@@ -19,7 +19,13 @@ export interface TokenClaims {
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Issues a signed token for `sub` valid for ttlSeconds. */
-export function issueToken(secret: string, sub: string, principal: 'user' | 'service', use: TokenUse, ttlSeconds: number): { token: string; expires: Date } {
+export function issueToken(
+  secret: string,
+  sub: string,
+  principal: 'user' | 'service',
+  use: TokenUse,
+  ttlSeconds: number,
+): { token: string; expires: Date } {
   const now = Date.now();
   const expMs = now + ttlSeconds * 1000;
   const claims: TokenClaims = { sub, use, principal, iat: Math.floor(now / 1000), expMs, exp: Math.floor(expMs / 1000), jti: randomUUID() };

@@ -44,7 +44,11 @@ const loginFailed = () => new BiotError(403, 'LOGIN_FAILED', 'Login failed: wron
 
 export const umsRoutes: Route[] = [
   {
-    method: 'POST', pattern: /^\/ums\/v2\/users\/login$/, op: 'ums.login', service, public: true,
+    method: 'POST',
+    pattern: /^\/ums\/v2\/users\/login$/,
+    op: 'ums.login',
+    service,
+    public: true,
     async handle(ctx, _params, raw) {
       const body = objectBody(raw);
       const username = stringField(body, 'username');
@@ -58,7 +62,11 @@ export const umsRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/ums\/v2\/users\/token\/refresh$/, op: 'ums.refresh', service, public: true,
+    method: 'POST',
+    pattern: /^\/ums\/v2\/users\/token\/refresh$/,
+    op: 'ums.refresh',
+    service,
+    public: true,
     async handle(ctx, _params, raw) {
       const token = stringField(objectBody(raw), 'refreshToken');
       const claims = verifyToken(ctx.state.doc.secret, token, 'refresh');
@@ -69,7 +77,11 @@ export const umsRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/ums\/v2\/services\/accessToken$/, op: 'ums.serviceToken', service, public: true,
+    method: 'POST',
+    pattern: /^\/ums\/v2\/services\/accessToken$/,
+    op: 'ums.serviceToken',
+    service,
+    public: true,
     async handle(ctx, _params, raw) {
       const body = objectBody(raw);
       const id = stringField(body, 'id');
@@ -77,7 +89,8 @@ export const umsRoutes: Route[] = [
       if (id !== ctx.credentials.service.id) throw new BiotError(403, 'LOGIN_FAILED', 'Login failed: wrong service user id or secret key');
       const locked = lockError(ctx, 'service');
       if (locked) throw locked;
-      if (secretKey !== ctx.credentials.service.secretKey) throw new BiotError(403, 'LOGIN_FAILED', 'Login failed: wrong service user id or secret key');
+      if (secretKey !== ctx.credentials.service.secretKey)
+        throw new BiotError(403, 'LOGIN_FAILED', 'Login failed: wrong service user id or secret key');
       const access = issueToken(ctx.state.doc.secret, id, 'service', 'access', ctx.settings.tokenTtlSeconds);
       const answer: ServiceTokenResponse = { accessToken: access.token, accessTokenExpiration: access.expires.toISOString() };
       ctx.log(`ums.serviceToken ok service=${id}`);

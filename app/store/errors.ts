@@ -7,9 +7,7 @@ export class StoreTooNewError extends Error {
   readonly databaseVersion: number;
   readonly codeVersion: number;
   constructor(databaseVersion: number, codeVersion: number) {
-    super(
-      `database schema v${databaseVersion} is newer than this Device Uploader (v${codeVersion}); update the app`,
-    );
+    super(`database schema v${databaseVersion} is newer than this Device Uploader (v${codeVersion}); update the app`);
     this.name = 'StoreTooNewError';
     this.databaseVersion = databaseVersion;
     this.codeVersion = codeVersion;

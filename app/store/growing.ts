@@ -14,18 +14,16 @@ export function noteGrowth(ctx: StoreContext, fileId: number, size: number, mtim
 }
 
 /** The file stopped growing: fix the upload's part count and size before it completes. */
-export function finalizeUpload(
-  ctx: StoreContext,
-  uploadId: number,
-  final: { partCount: number; fileSize: number; fileMtimeMs: number },
-): UploadRow {
+export function finalizeUpload(ctx: StoreContext, uploadId: number, final: { partCount: number; fileSize: number; fileMtimeMs: number }): UploadRow {
   return ctx.write(() => {
     const planned = ctx.stmt('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM parts WHERE upload_id = ?').get(uploadId) as {
       n: number;
       bytes: number;
     };
     if (planned.n !== final.partCount || planned.bytes !== final.fileSize) {
-      throw new StoreConflictError(`upload ${uploadId} has ${planned.n} parts of ${planned.bytes} bytes, not ${final.partCount} of ${final.fileSize}`);
+      throw new StoreConflictError(
+        `upload ${uploadId} has ${planned.n} parts of ${planned.bytes} bytes, not ${final.partCount} of ${final.fileSize}`,
+      );
     }
     const raw = ctx
       .stmt(`UPDATE uploads SET part_count = ?, file_size = ?, file_mtime_ms = ? WHERE id = ? AND state = 'open' RETURNING *`)

@@ -1,9 +1,7 @@
 // Public surface of app/store: import from here, not from the modules.
 export { openStore, Store, type OpenStoreOptions } from './store.ts';
 export { canTransition, allowedTransitions, isFileState, FILE_STATES, type FileState } from './states.ts';
-export {
-  StoreTooNewError, MigrationFailedError, IllegalTransitionError, NotFoundError, StoreConflictError,
-} from './errors.ts';
+export { StoreTooNewError, MigrationFailedError, IllegalTransitionError, NotFoundError, StoreConflictError } from './errors.ts';
 export { MIGRATIONS } from './migrations/index.ts';
 export type { Migration, MigrationResult } from './migrate.ts';
 export type * from './types.ts';

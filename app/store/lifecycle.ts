@@ -211,11 +211,7 @@ export function retryAllFailed(ctx: StoreContext): number {
 }
 
 /** Record that the BioT file was attached to its entity (not a state change; audit 'attached'). */
-export function recordAttached(
-  ctx: StoreContext,
-  fileId: number,
-  a: { entityType: string; entityId: string; traceId?: string | null },
-): FileRow {
+export function recordAttached(ctx: StoreContext, fileId: number, a: { entityType: string; entityId: string; traceId?: string | null }): FileRow {
   return ctx.write(() => {
     const row = requireFile(ctx, fileId);
     // 'uploading': claimed again after its upload completed but the attach failed or was cut off.

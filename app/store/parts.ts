@@ -20,13 +20,10 @@ export function planParts(ctx: StoreContext, uploadId: number, parts: readonly P
       if (p.partNumber < 1 || p.partNumber > upload.partCount) {
         throw new StoreConflictError(`part ${p.partNumber} is outside 1..${upload.partCount} of upload ${uploadId}`);
       }
-      const had = ctx
-        .stmt('SELECT byte_offset, size FROM parts WHERE upload_id = ? AND part_number = ?')
-        .get(uploadId, p.partNumber) as { byte_offset: number; size: number } | undefined;
+      const had = ctx.stmt('SELECT byte_offset, size FROM parts WHERE upload_id = ? AND part_number = ?').get(uploadId, p.partNumber) as
+        { byte_offset: number; size: number } | undefined;
       if (had === undefined) {
-        ctx
-          .stmt('INSERT INTO parts (upload_id, part_number, byte_offset, size) VALUES (?, ?, ?, ?)')
-          .run(uploadId, p.partNumber, p.offset, p.size);
+        ctx.stmt('INSERT INTO parts (upload_id, part_number, byte_offset, size) VALUES (?, ?, ?, ?)').run(uploadId, p.partNumber, p.offset, p.size);
       } else if (had.byte_offset !== p.offset || had.size !== p.size) {
         throw new StoreConflictError(`part ${p.partNumber} of upload ${uploadId} was planned with another range`);
       }
@@ -38,12 +35,7 @@ export function planParts(ctx: StoreContext, uploadId: number, parts: readonly P
  * A part landed: keep its ETag and MD5 and refresh the file's bytes_done, in
  * one transaction. A re-sent part overwrites and must be saved to BioT again.
  */
-export function recordPartEtag(
-  ctx: StoreContext,
-  uploadId: number,
-  partNumber: number,
-  landed: { etag: string; md5: string },
-): void {
+export function recordPartEtag(ctx: StoreContext, uploadId: number, partNumber: number, landed: { etag: string; md5: string }): void {
   ctx.write(() => {
     const upload = requireOpen(ctx, uploadId);
     const changed = ctx

@@ -125,12 +125,14 @@ export function findDoneBySha256(ctx: StoreContext, sha256: string, size: number
  * seen is hashed in the read that sends it.
  */
 export function hasSizeCandidate(ctx: StoreContext, size: number): boolean {
-  return ctx
-    .stmt(
-      `SELECT 1 FROM files WHERE size = ?
+  return (
+    ctx
+      .stmt(
+        `SELECT 1 FROM files WHERE size = ?
          AND state IN ('done', 'queued', 'uploading', 'completing', 'failed', 'paused', 'needs-attention') LIMIT 1`,
-    )
-    .get(size) !== undefined;
+      )
+      .get(size) !== undefined
+  );
 }
 
 /** Settle a queued row (or one just claimed, before its upload began) as a duplicate of a done row with the same bytes. */
@@ -171,9 +173,7 @@ export function claimNext(ctx: StoreContext, limit: number, now: number = ctx.no
     // Two index-ordered scans merged here, rather than one IN (...) query
     // that would sort every queued row on each claim of a 100k-row queue.
     type Due = { id: number; next_attempt_at: number };
-    const queued = ctx
-      .stmt(`SELECT id, next_attempt_at FROM files WHERE state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`)
-      .all(scan) as Due[];
+    const queued = ctx.stmt(`SELECT id, next_attempt_at FROM files WHERE state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`).all(scan) as Due[];
     const failed = ctx
       .stmt(
         `SELECT id, next_attempt_at FROM files WHERE state = 'failed' AND next_attempt_at <= ?
@@ -203,9 +203,10 @@ export function claimNext(ctx: StoreContext, limit: number, now: number = ctx.no
  */
 export function recoverAtStartup(ctx: StoreContext): RecoveryCounts {
   return ctx.write(() => {
-    const rows = ctx
-      .stmt(`SELECT id, state FROM files WHERE state IN ('uploading', 'completing') ORDER BY id`)
-      .all() as { id: number; state: 'uploading' | 'completing' }[];
+    const rows = ctx.stmt(`SELECT id, state FROM files WHERE state IN ('uploading', 'completing') ORDER BY id`).all() as {
+      id: number;
+      state: 'uploading' | 'completing';
+    }[];
     const counts: RecoveryCounts = { uploading: 0, completing: 0 };
     for (const r of rows) {
       applyTransition(ctx, r.id, { to: 'queued', verb: 'recoverAtStartup', from: [r.state], event: 'recovered' });

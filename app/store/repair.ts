@@ -93,7 +93,11 @@ function copyTable(from: Db, to: Db, table: string): { copied: number; unreadabl
       }
     }
   };
-  const read = (sql: string, ...args: unknown[]) => from.prepare(sql).raw(true).all(...args) as unknown[][];
+  const read = (sql: string, ...args: unknown[]) =>
+    from
+      .prepare(sql)
+      .raw(true)
+      .all(...args) as unknown[][];
   try {
     to.transaction(() => put(read(`SELECT ${list} FROM "${table}"`)))();
     return { copied, unreadable };
@@ -132,7 +136,22 @@ function restoreFromJournal(db: Db, journal: string, at: number): number {
     for (const e of readJournal(journal)) {
       if (has.get(e.fileId)) continue;
       // The source path is unknown: a unique placeholder keeps the identity index satisfied.
-      insert.run(e.fileId, e.folderId, `(restored ${e.fileId})`, e.size, e.mtimeMs, e.sha256, at, e.at, at, e.at, e.biotFileId, e.attachEntityType, e.attachEntityId, at);
+      insert.run(
+        e.fileId,
+        e.folderId,
+        `(restored ${e.fileId})`,
+        e.size,
+        e.mtimeMs,
+        e.sha256,
+        at,
+        e.at,
+        at,
+        e.at,
+        e.biotFileId,
+        e.attachEntityType,
+        e.attachEntityId,
+        at,
+      );
       audit.run(at, e.fileId, JSON.stringify({ from: 'upload-journal', biotFileId: e.biotFileId }));
       restored++;
     }

@@ -15,8 +15,23 @@ import * as reads from './reads.ts';
 import * as sources from './sources.ts';
 import type { FileState } from './states.ts';
 import type {
-  AfterUpload, AttentionInput, AuditRow, EnqueueInput, FailureInput, FilePage, FileRow, ListQuery, NewUpload,
-  PartRow, PlannedPart, PostAction, ReadBackResult, RecoveryCounts, Snapshot, UploadRow, UploadState,
+  AfterUpload,
+  AttentionInput,
+  AuditRow,
+  EnqueueInput,
+  FailureInput,
+  FilePage,
+  FileRow,
+  ListQuery,
+  NewUpload,
+  PartRow,
+  PlannedPart,
+  PostAction,
+  ReadBackResult,
+  RecoveryCounts,
+  Snapshot,
+  UploadRow,
+  UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
 import { journalFile, UploadJournal } from './upload-journal.ts';
@@ -71,67 +86,134 @@ export class Store {
   }
 
   // queue
-  enqueue(input: EnqueueInput): FileRow { return queue.enqueue(this.#ctx, input); }
-  enqueueMany(inputs: readonly EnqueueInput[]): FileRow[] { return queue.enqueueMany(this.#ctx, inputs); }
+  enqueue(input: EnqueueInput): FileRow {
+    return queue.enqueue(this.#ctx, input);
+  }
+  enqueueMany(inputs: readonly EnqueueInput[]): FileRow[] {
+    return queue.enqueueMany(this.#ctx, inputs);
+  }
   /** enqueueMany for files a folder still holds: committed without its own fsync (see queue.enqueueFound). */
-  enqueueFound(inputs: readonly EnqueueInput[]): FileRow[] { return queue.enqueueFound(this.#ctx, inputs); }
+  enqueueFound(inputs: readonly EnqueueInput[]): FileRow[] {
+    return queue.enqueueFound(this.#ctx, inputs);
+  }
   findLive(folderId: string, sourcePath: string, size: number, mtimeMs: number): FileRow | undefined {
     return queue.findLive(this.#ctx, folderId, sourcePath, size, mtimeMs);
   }
-  recordHash(fileId: number, sha256: string): FileRow { return queue.recordHash(this.#ctx, fileId, sha256); }
-  hasSizeCandidate(size: number): boolean { return queue.hasSizeCandidate(this.#ctx, size); }
-  findDoneBySha256(sha256: string, size: number, target?: queue.AttachTarget | null): FileRow | undefined { return queue.findDoneBySha256(this.#ctx, sha256, size, target); }
-  markDuplicate(fileId: number, ofFileId: number): FileRow { return queue.markDuplicate(this.#ctx, fileId, ofFileId); }
-  claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>): FileRow[] { return queue.claimNext(this.#ctx, limit, now, exclude); }
-  recoverAtStartup(): RecoveryCounts { return queue.recoverAtStartup(this.#ctx); }
+  recordHash(fileId: number, sha256: string): FileRow {
+    return queue.recordHash(this.#ctx, fileId, sha256);
+  }
+  hasSizeCandidate(size: number): boolean {
+    return queue.hasSizeCandidate(this.#ctx, size);
+  }
+  findDoneBySha256(sha256: string, size: number, target?: queue.AttachTarget | null): FileRow | undefined {
+    return queue.findDoneBySha256(this.#ctx, sha256, size, target);
+  }
+  markDuplicate(fileId: number, ofFileId: number): FileRow {
+    return queue.markDuplicate(this.#ctx, fileId, ofFileId);
+  }
+  claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>): FileRow[] {
+    return queue.claimNext(this.#ctx, limit, now, exclude);
+  }
+  recoverAtStartup(): RecoveryCounts {
+    return queue.recoverAtStartup(this.#ctx);
+  }
 
   // uploads
-  currentUpload(fileId: number): UploadRow | undefined { return uploads.currentUpload(this.#ctx, fileId); }
-  uploadsFor(fileId: number): UploadRow[] { return uploads.uploadsFor(this.#ctx, fileId); }
+  currentUpload(fileId: number): UploadRow | undefined {
+    return uploads.currentUpload(this.#ctx, fileId);
+  }
+  uploadsFor(fileId: number): UploadRow[] {
+    return uploads.uploadsFor(this.#ctx, fileId);
+  }
   startUpload(fileId: number, u: NewUpload, planned: readonly PlannedPart[]): UploadRow {
     return uploads.startUpload(this.#ctx, fileId, u, planned);
   }
-  noteGrowth(fileId: number, size: number, mtimeMs: number): void { growing.noteGrowth(this.#ctx, fileId, size, mtimeMs); }
+  noteGrowth(fileId: number, size: number, mtimeMs: number): void {
+    growing.noteGrowth(this.#ctx, fileId, size, mtimeMs);
+  }
   finalizeUpload(uploadId: number, final: { partCount: number; fileSize: number; fileMtimeMs: number }): UploadRow {
     return growing.finalizeUpload(this.#ctx, uploadId, final);
   }
-  closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow { return uploads.closeUpload(this.#ctx, uploadId, state); }
-  recordVerification(uploadId: number, result: ReadBackResult): void { uploads.recordVerification(this.#ctx, uploadId, result); }
-  partsOf(uploadId: number): PartRow[] { return uploads.partsOf(this.#ctx, uploadId); }
+  closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow {
+    return uploads.closeUpload(this.#ctx, uploadId, state);
+  }
+  recordVerification(uploadId: number, result: ReadBackResult): void {
+    uploads.recordVerification(this.#ctx, uploadId, result);
+  }
+  partsOf(uploadId: number): PartRow[] {
+    return uploads.partsOf(this.#ctx, uploadId);
+  }
 
   // parts
-  planParts(uploadId: number, planned: readonly PlannedPart[]): void { parts.planParts(this.#ctx, uploadId, planned); }
+  planParts(uploadId: number, planned: readonly PlannedPart[]): void {
+    parts.planParts(this.#ctx, uploadId, planned);
+  }
   recordPartEtag(uploadId: number, partNumber: number, landed: { etag: string; md5: string }): void {
     parts.recordPartEtag(this.#ctx, uploadId, partNumber, landed);
   }
-  markEtagsSaved(uploadId: number, partNumbers: readonly number[]): number { return parts.markEtagsSaved(this.#ctx, uploadId, partNumbers); }
+  markEtagsSaved(uploadId: number, partNumbers: readonly number[]): number {
+    return parts.markEtagsSaved(this.#ctx, uploadId, partNumbers);
+  }
 
   // transitions
-  markCompleting(fileId: number, traceId?: string | null): FileRow { return life.markCompleting(this.#ctx, fileId, traceId); }
+  markCompleting(fileId: number, traceId?: string | null): FileRow {
+    return life.markCompleting(this.#ctx, fileId, traceId);
+  }
   /** Marks the row done, then records the upload in the journal `repair` falls back on (upload-journal.ts). */
   markDone(fileId: number, result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload }): FileRow {
     const row = life.markDone(this.#ctx, fileId, result);
     this.#journal.append({
-      fileId: row.id, folderId: row.folderId, sha256: row.sha256, size: row.size, mtimeMs: row.mtimeMs, biotFileId: result.biotFileId,
-      attachEntityType: row.attachEntityType, attachEntityId: row.attachEntityId, at: this.#ctx.now(),
+      fileId: row.id,
+      folderId: row.folderId,
+      sha256: row.sha256,
+      size: row.size,
+      mtimeMs: row.mtimeMs,
+      biotFileId: result.biotFileId,
+      attachEntityType: row.attachEntityType,
+      attachEntityId: row.attachEntityId,
+      at: this.#ctx.now(),
     });
     return row;
   }
-  holdForSignIn(fileId: number, f: AttentionInput): FileRow { return life.holdForSignIn(this.#ctx, fileId, f); }
-  markFailed(fileId: number, f: FailureInput): FileRow { return life.markFailed(this.#ctx, fileId, f); }
-  markNeedsAttention(fileId: number, f: AttentionInput): FileRow { return life.markNeedsAttention(this.#ctx, fileId, f); }
-  pause(fileId: number): FileRow { return life.pause(this.#ctx, fileId); }
-  resume(fileId: number): FileRow { return life.resume(this.#ctx, fileId); }
-  cancel(fileId: number): FileRow { return life.cancel(this.#ctx, fileId); }
-  retry(fileId: number): FileRow { return life.retry(this.#ctx, fileId); }
-  markMissing(fileId: number): FileRow { return life.markMissing(this.#ctx, fileId); }
+  holdForSignIn(fileId: number, f: AttentionInput): FileRow {
+    return life.holdForSignIn(this.#ctx, fileId, f);
+  }
+  markFailed(fileId: number, f: FailureInput): FileRow {
+    return life.markFailed(this.#ctx, fileId, f);
+  }
+  markNeedsAttention(fileId: number, f: AttentionInput): FileRow {
+    return life.markNeedsAttention(this.#ctx, fileId, f);
+  }
+  pause(fileId: number): FileRow {
+    return life.pause(this.#ctx, fileId);
+  }
+  resume(fileId: number): FileRow {
+    return life.resume(this.#ctx, fileId);
+  }
+  cancel(fileId: number): FileRow {
+    return life.cancel(this.#ctx, fileId);
+  }
+  retry(fileId: number): FileRow {
+    return life.retry(this.#ctx, fileId);
+  }
+  markMissing(fileId: number): FileRow {
+    return life.markMissing(this.#ctx, fileId);
+  }
   requeueChanged(fileId: number, source: { size: number; mtimeMs: number }): FileRow {
     return life.requeueChanged(this.#ctx, fileId, source);
   }
-  pauseAll(): number { return life.pauseAll(this.#ctx); }
-  cancelAll(): number { return life.cancelAll(this.#ctx); }
-  resumeAll(): number { return life.resumeAll(this.#ctx); }
-  retryAllFailed(): number { return life.retryAllFailed(this.#ctx); }
+  pauseAll(): number {
+    return life.pauseAll(this.#ctx);
+  }
+  cancelAll(): number {
+    return life.cancelAll(this.#ctx);
+  }
+  resumeAll(): number {
+    return life.resumeAll(this.#ctx);
+  }
+  retryAllFailed(): number {
+    return life.retryAllFailed(this.#ctx);
+  }
   recordAttached(fileId: number, a: { entityType: string; entityId: string; traceId?: string | null }): FileRow {
     return life.recordAttached(this.#ctx, fileId, a);
   }
@@ -140,19 +222,39 @@ export class Store {
   rowsForSource(folderId: string, sourcePath: string, states: readonly FileState[]): FileRow[] {
     return sources.rowsForSource(this.#ctx, folderId, sourcePath, states);
   }
-  rowsInFolder(folderId: string, states: readonly FileState[]): FileRow[] { return sources.rowsInFolder(this.#ctx, folderId, states); }
-  awaitingPostAction(folderId: string): FileRow[] { return sources.awaitingPostAction(this.#ctx, folderId); }
+  rowsInFolder(folderId: string, states: readonly FileState[]): FileRow[] {
+    return sources.rowsInFolder(this.#ctx, folderId, states);
+  }
+  awaitingPostAction(folderId: string): FileRow[] {
+    return sources.awaitingPostAction(this.#ctx, folderId);
+  }
   recordPostAction(fileId: number, result: { action: PostAction; code?: string | null }): FileRow {
     return sources.recordPostAction(this.#ctx, fileId, result);
   }
 
   // reads
-  snapshot(q?: ListQuery): Snapshot { return reads.snapshot(this.#ctx, q); }
-  listFiles(q?: ListQuery): FilePage { return reads.listFiles(this.#ctx, q); }
-  countByState(): Record<FileState, number> { return reads.countByState(this.#ctx); }
-  doneSince(since: number): number { return reads.doneSince(this.#ctx, since); }
-  bytesRemaining(): number { return reads.bytesRemaining(this.#ctx); }
-  fileById(fileId: number): FileRow | undefined { return reads.fileById(this.#ctx, fileId); }
-  history(q?: hist.HistoryQuery): { entries: hist.HistoryEntry[]; total: number } { return hist.history(this.#ctx, q); }
-  auditFor(fileId: number): AuditRow[] { return auditFor(this.#ctx, fileId); }
+  snapshot(q?: ListQuery): Snapshot {
+    return reads.snapshot(this.#ctx, q);
+  }
+  listFiles(q?: ListQuery): FilePage {
+    return reads.listFiles(this.#ctx, q);
+  }
+  countByState(): Record<FileState, number> {
+    return reads.countByState(this.#ctx);
+  }
+  doneSince(since: number): number {
+    return reads.doneSince(this.#ctx, since);
+  }
+  bytesRemaining(): number {
+    return reads.bytesRemaining(this.#ctx);
+  }
+  fileById(fileId: number): FileRow | undefined {
+    return reads.fileById(this.#ctx, fileId);
+  }
+  history(q?: hist.HistoryQuery): { entries: hist.HistoryEntry[]; total: number } {
+    return hist.history(this.#ctx, q);
+  }
+  auditFor(fileId: number): AuditRow[] {
+    return auditFor(this.#ctx, fileId);
+  }
 }

@@ -59,7 +59,6 @@ export interface ReadBackResult {
   expectedEtag?: string | null;
 }
 
-
 export type PostAction = 'moved' | 'deleted' | 'failed' | 'skipped';
 
 /** A folder's afterUpload setting, as recorded on a done row. */

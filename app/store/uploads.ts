@@ -17,9 +17,7 @@ export function requireUpload(ctx: StoreContext, uploadId: number): UploadRow {
 
 // Inside ctx.write: close an open upload and audit it.
 function close(ctx: StoreContext, upload: UploadRow, state: Exclude<UploadState, 'open'>): UploadRow {
-  const raw = ctx
-    .stmt(`UPDATE uploads SET state = ?, closed_at = ? WHERE id = ? AND state = 'open' RETURNING *`)
-    .get(state, ctx.now(), upload.id);
+  const raw = ctx.stmt(`UPDATE uploads SET state = ?, closed_at = ? WHERE id = ? AND state = 'open' RETURNING *`).get(state, ctx.now(), upload.id);
   writeAudit(ctx, {
     fileId: upload.fileId,
     uploadId: upload.id,

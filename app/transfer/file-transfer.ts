@@ -27,9 +27,7 @@ export async function transferFile(deps: TransferDeps, job: TransferJob): Promis
       const run = job.growing ? transferGrowing : runUpload;
       const result = await run(deps, job, (u) => (upload = u));
       if (result !== 'restart' || restart >= 1) {
-        return result === 'restart'
-          ? { kind: 'retry', code: 'UPLOAD_LOST', message: 'BioT no longer knows this upload; will start again' }
-          : result;
+        return result === 'restart' ? { kind: 'retry', code: 'UPLOAD_LOST', message: 'BioT no longer knows this upload; will start again' } : result;
       }
     }
   } catch (error) {
@@ -43,11 +41,7 @@ export async function transferFile(deps: TransferDeps, job: TransferJob): Promis
   }
 }
 
-async function runUpload(
-  deps: TransferDeps,
-  job: TransferJob,
-  started: (upload: UploadRow) => void,
-): Promise<TransferOutcome | 'restart'> {
+async function runUpload(deps: TransferDeps, job: TransferJob, started: (upload: UploadRow) => void): Promise<TransferOutcome | 'restart'> {
   const source = await stat(job.path);
   if (!source.isFile()) throw new SourceNotAFile();
   const mtimeMs = Math.trunc(source.mtimeMs);

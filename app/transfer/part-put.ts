@@ -27,9 +27,7 @@ export interface PartPutInput {
   hasher?: OrderedHasher;
 }
 
-export type PartPutResult =
-  | { ok: true; etag: string; md5: string; sha256?: string }
-  | { ok: false; status: number; storageCode: string | undefined };
+export type PartPutResult = { ok: true; etag: string; md5: string; sha256?: string } | { ok: false; status: number; storageCode: string | undefined };
 
 /** Thrown when a part made no progress for stallMs; retryable. */
 export class StalledError extends Error {
@@ -77,21 +75,30 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
       const burst = input.throttle.burst;
       const chunkSize = burst > 0 ? Math.min(maxChunk, burst) : maxChunk;
       const handle = file;
-      if (chunkSize === maxChunk) buffers = [spareBuffers.pop() ?? Buffer.allocUnsafeSlow(maxChunk), spareBuffers.pop() ?? Buffer.allocUnsafeSlow(maxChunk)];
-      body = readChunks(handle, input.offset, input.size, chunkSize, buffers, async (at, chunk) => {
-        // Waiting for the bandwidth limit or for the file hash's frontier (ordered-hash.ts) is not a stall.
-        throttled = true;
-        try {
-          await input.throttle.take(chunk.length, signal);
-          await input.hasher?.offer(at, chunk, signal);
-        } finally {
-          throttled = false;
-        }
-        md5.update(chunk);
-        sha256?.update(chunk);
-        touch();
-        input.onBytes?.(chunk.length);
-      }, (error) => (sourceError ??= error));
+      if (chunkSize === maxChunk)
+        buffers = [spareBuffers.pop() ?? Buffer.allocUnsafeSlow(maxChunk), spareBuffers.pop() ?? Buffer.allocUnsafeSlow(maxChunk)];
+      body = readChunks(
+        handle,
+        input.offset,
+        input.size,
+        chunkSize,
+        buffers,
+        async (at, chunk) => {
+          // Waiting for the bandwidth limit or for the file hash's frontier (ordered-hash.ts) is not a stall.
+          throttled = true;
+          try {
+            await input.throttle.take(chunk.length, signal);
+            await input.hasher?.offer(at, chunk, signal);
+          } finally {
+            throttled = false;
+          }
+          md5.update(chunk);
+          sha256?.update(chunk);
+          touch();
+          input.onBytes?.(chunk.length);
+        },
+        (error) => (sourceError ??= error),
+      );
     }
     touch();
     const response = await request(input.url, {

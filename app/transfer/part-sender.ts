@@ -72,7 +72,10 @@ export class PartSender {
         } else if (result.status >= 500 || result.status === 408 || result.status === 429) {
           lastCode = `STORAGE_${result.status}`;
         } else {
-          throw new PartRefused(`STORAGE_${result.status}`, `storage refused part ${part.partNumber} (HTTP ${result.status} ${result.storageCode ?? ''})`.trim());
+          throw new PartRefused(
+            `STORAGE_${result.status}`,
+            `storage refused part ${part.partNumber} (HTTP ${result.status} ${result.storageCode ?? ''})`.trim(),
+          );
         }
       } catch (error) {
         if (signal.aborted) throw signal.reason;

@@ -85,7 +85,12 @@ export async function readObject(deps: TransferDeps, biotFileId: string, expecte
     // A small object is read whole: radosgw answers the first ranged read of an
     // object ~40 ms late (measured), several times what 100 KiB costs on loopback.
     const whole = expectedSize <= wholeReadLimit;
-    let ranged = await request(url, { method: 'GET', dispatcher: deps.dispatcher, signal: timeout, ...(!whole && { headers: { range: 'bytes=0-0' } }) });
+    let ranged = await request(url, {
+      method: 'GET',
+      dispatcher: deps.dispatcher,
+      signal: timeout,
+      ...(!whole && { headers: { range: 'bytes=0-0' } }),
+    });
     await ranged.body.dump({ limit: whole ? wholeReadLimit + 1024 : 1024 });
     if (ranged.statusCode === 416) {
       // An empty object has no byte 0: ask for all of it (nothing).

@@ -80,7 +80,6 @@ export async function restartFrom(deps: TransferDeps, job: TransferJob, upload: 
 export function isUploadGone(error: unknown): boolean {
   return (
     error instanceof StorageForgotUpload ||
-    error instanceof BiotError &&
-    (error.code === 'FILE_ID_NOT_FOUND' || error.code === 'FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD')
+    (error instanceof BiotError && (error.code === 'FILE_ID_NOT_FOUND' || error.code === 'FILE_IS_NOT_UNCOMPLETED_MULTIPLE_PART_UPLOAD'))
   );
 }

@@ -34,7 +34,14 @@ export async function createUpload(
   try {
     upload = deps.ledger.startUpload(
       job.fileId,
-      { biotFileId: created.id, kind: 'multipart', partSize: shape.partSize, partCount: shape.partCount, fileSize: shape.fileSize, fileMtimeMs: shape.fileMtimeMs },
+      {
+        biotFileId: created.id,
+        kind: 'multipart',
+        partSize: shape.partSize,
+        partCount: shape.partCount,
+        fileSize: shape.fileSize,
+        fileMtimeMs: shape.fileMtimeMs,
+      },
       shape.plan,
     );
   } catch (error) {
@@ -64,7 +71,9 @@ export class UploadSender {
     this.#job = job;
     const fresh = hashFile && deps.ledger.parts(upload.id).every((p) => !p.etag);
     // Room for the parts sent alongside the one at the hash's frontier, capped so big parts do not cost memory.
-    this.#hasher = fresh ? new OrderedHasher(upload.fileSize, Math.min(32 * 1024 * 1024, Math.max(1, deps.settings.parallelParts - 1) * upload.partSize)) : undefined;
+    this.#hasher = fresh
+      ? new OrderedHasher(upload.fileSize, Math.min(32 * 1024 * 1024, Math.max(1, deps.settings.parallelParts - 1) * upload.partSize))
+      : undefined;
     this.#sender = new PartSender(deps, job, upload, links, this.#hasher);
     this.#saver = new EtagSaver({
       save: (batch) => deps.api.saveEtags(upload.biotFileId, batch, { signal: job.signal }),
@@ -157,7 +166,12 @@ async function lostWhileCompleting(deps: TransferDeps, job: TransferJob, upload:
  */
 export function settleVerdict(deps: TransferDeps, job: TransferJob, upload: UploadRow, checked: ReadBackResult, sha256?: string): TransferOutcome {
   deps.ledger.recordVerification(upload.id, checked);
-  deps.log?.({ event: 'read-back', fileId: job.fileId, uploadId: upload.id, code: checked.reason ? `${checked.verdict}:${checked.reason}` : checked.verdict });
+  deps.log?.({
+    event: 'read-back',
+    fileId: job.fileId,
+    uploadId: upload.id,
+    code: checked.reason ? `${checked.verdict}:${checked.reason}` : checked.verdict,
+  });
   if (checked.verdict === 'mismatch') {
     deps.ledger.closeUpload(upload.id, 'abandoned');
     return {

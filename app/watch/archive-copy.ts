@@ -118,7 +118,10 @@ export async function removeLeftoverCopies(archiveDir: string, running: (fileId:
   for (const name of names) {
     if (!name.endsWith(PARTIAL_SUFFIX)) continue;
     if (running(Number(name.slice(0, name.indexOf('-'))))) continue;
-    await rm(join(dir, name), { force: true }).then(() => removed++, () => undefined);
+    await rm(join(dir, name), { force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
   }
   return removed;
 }

@@ -52,11 +52,16 @@ export interface ScanProblem {
 /** One line for a person (ids and counts, no names). */
 export function describeProblem(p: ScanProblem): string {
   switch (p.kind) {
-    case 'missing': return `folder ${p.folderId}: the watched folder does not exist (or its drive or share is not connected)`;
-    case 'not-a-folder': return `folder ${p.folderId}: the watched path is a file, not a folder`;
-    case 'unreadable': return `folder ${p.folderId}: the watched folder cannot be read (${p.code ?? 'error'})`;
-    case 'unreadable-subfolders': return `folder ${p.folderId}: ${p.count} subfolder(s) cannot be read (${p.code ?? 'error'}); their files are not uploaded`;
-    case 'names-not-utf8': return `folder ${p.folderId}: ${p.count} file or folder name(s) are not valid UTF-8 and cannot be uploaded; rename them`;
+    case 'missing':
+      return `folder ${p.folderId}: the watched folder does not exist (or its drive or share is not connected)`;
+    case 'not-a-folder':
+      return `folder ${p.folderId}: the watched path is a file, not a folder`;
+    case 'unreadable':
+      return `folder ${p.folderId}: the watched folder cannot be read (${p.code ?? 'error'})`;
+    case 'unreadable-subfolders':
+      return `folder ${p.folderId}: ${p.count} subfolder(s) cannot be read (${p.code ?? 'error'}); their files are not uploaded`;
+    case 'names-not-utf8':
+      return `folder ${p.folderId}: ${p.count} file or folder name(s) are not valid UTF-8 and cannot be uploaded; rename them`;
   }
 }
 
@@ -70,7 +75,10 @@ export async function scanFolder(folder: FolderConfig, onProblem?: (problem: Sca
 /** The folder's files, and what the scan could not do (nothing is passed over in silence). */
 export async function scanFolderReport(folder: FolderConfig): Promise<{ files: FoundFile[]; problems: ScanProblem[] }> {
   const folderId = folder.id as string;
-  const top = await stat(folder.path).then((s) => (s.isDirectory() ? undefined : 'not-a-folder' as const), (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'missing' as const : e));
+  const top = await stat(folder.path).then(
+    (s) => (s.isDirectory() ? undefined : ('not-a-folder' as const)),
+    (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? ('missing' as const) : e),
+  );
   if (top === 'missing' || top === 'not-a-folder') return { files: [], problems: [{ folderId, kind: top, count: 1 }] };
   const matches = folderFilter(folder);
   const found: FoundFile[] = [];

@@ -133,7 +133,9 @@ export class FolderWatcher {
     watcher.on('add', seen);
     watcher.on('change', seen);
     watcher.on('unlink', (p) => this.#vanished(id, p));
-    watcher.on('error', (error) => this.#deps.log.log('warn', 'watch-error', { folderId: id, code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN' }));
+    watcher.on('error', (error) =>
+      this.#deps.log.log('warn', 'watch-error', { folderId: id, code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN' }),
+    );
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     this.#deps.log.log('info', 'watch-started', { folderId: id, polling: poll, recursive: folder.recursive });
   }

@@ -7,7 +7,20 @@ import { readFile, realpath } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const NETWORK_FS = new Set([
-  'nfs', 'nfs4', 'cifs', 'smb', 'smb2', 'smb3', 'smbfs', 'afpfs', 'webdav', 'davfs', 'fuse.sshfs', 'sshfs', 'ncpfs', 'afs',
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb',
+  'smb2',
+  'smb3',
+  'smbfs',
+  'afpfs',
+  'webdav',
+  'davfs',
+  'fuse.sshfs',
+  'sshfs',
+  'ncpfs',
+  'afs',
   '9p', // WSL's view of Windows drives: Windows-side writes raise no inotify events
 ]);
 

@@ -35,12 +35,13 @@ export async function runPostAction(
   if (current?.state !== 'done' || current.postAction !== null) return undefined; // never before BioT holds it, never twice
   const intent = current.postActionIntent;
   if (intent !== 'move' && intent !== 'delete') return undefined;
-  const result: PostActionResult = folder.afterUpload !== intent
-    ? { action: 'skipped', code: 'AFTER_UPLOAD_CHANGED' }
-    : current.verification !== 'verified' && folder.afterUploadUnverified !== 'apply'
-      // BioT's copy was not proven to be this file: the source is the only sure copy.
-      ? { action: 'skipped', code: 'UNVERIFIED' }
-      : await attempt(folder, current, hooks);
+  const result: PostActionResult =
+    folder.afterUpload !== intent
+      ? { action: 'skipped', code: 'AFTER_UPLOAD_CHANGED' }
+      : current.verification !== 'verified' && folder.afterUploadUnverified !== 'apply'
+        ? // BioT's copy was not proven to be this file: the source is the only sure copy.
+          { action: 'skipped', code: 'UNVERIFIED' }
+        : await attempt(folder, current, hooks);
   store.recordPostAction(current.id, { action: result.action, code: result.code ?? null });
   const level = result.action === 'failed' ? 'error' : result.action === 'skipped' ? 'warn' : 'info';
   log.log(level, 'post-action', { fileId: current.id, folderId: folder.id, action: result.action, code: result.code });

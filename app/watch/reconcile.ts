@@ -26,7 +26,10 @@ export interface ReconcileCounts {
 export async function reconcileFolder(folder: FolderConfig, store: Store, settler: Settler, log: Logger): Promise<ReconcileCounts> {
   const counts: ReconcileCounts = { seen: 0, candidates: 0, vanished: 0, superseded: 0 };
   // A share that is offline looks like a folder whose files all vanished: judge nothing then.
-  const reachable = await stat(folder.path).then((s) => s.isDirectory(), () => false);
+  const reachable = await stat(folder.path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!reachable) {
     log.log('warn', 'watch-folder-unavailable', { folderId: folder.id });
     return counts;

@@ -203,7 +203,12 @@ export class Settler {
     const delay = lockRetryDelay(entry.failures);
     // Once, then at powers of two: a file locked for a day must not flood the log.
     if ((entry.failures & (entry.failures - 1)) === 0) {
-      this.#deps.log.log('info', event, { folderId: entry.folderId, attempt: entry.failures, retryMs: delay, code: (error as NodeJS.ErrnoException | undefined)?.code });
+      this.#deps.log.log('info', event, {
+        folderId: entry.folderId,
+        attempt: entry.failures,
+        retryMs: delay,
+        code: (error as NodeJS.ErrnoException | undefined)?.code,
+      });
     }
     this.#schedule(entry, delay);
   }

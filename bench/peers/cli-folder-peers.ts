@@ -40,16 +40,32 @@ export const awscliFolder: FolderPeer = {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PAGER: '',
     };
-    for (const [key, value] of [['default.s3.max_concurrent_requests', String(inFlight)], ['default.s3.addressing_style', 'path']]) {
+    for (const [key, value] of [
+      ['default.s3.max_concurrent_requests', String(inFlight)],
+      ['default.s3.addressing_style', 'path'],
+    ]) {
       const set = spawnSync(awsBin, ['configure', 'set', key as string, value as string], { env, encoding: 'utf8' });
       if (set.status !== 0) throw new Error(`aws configure set ${key}: ${set.stderr}`);
     }
-    return mustSucceed('aws s3 cp --recursive', await measure({
-      command: awsBin,
-      args: ['--endpoint-url', ctx.target.endpoint, 's3', 'cp', '--recursive', dir, `s3://${ctx.bucket}/${prefix}/`, '--only-show-errors', '--no-progress'],
-      env,
-      timeoutMs: 30 * 60_000,
-    }));
+    return mustSucceed(
+      'aws s3 cp --recursive',
+      await measure({
+        command: awsBin,
+        args: [
+          '--endpoint-url',
+          ctx.target.endpoint,
+          's3',
+          'cp',
+          '--recursive',
+          dir,
+          `s3://${ctx.bucket}/${prefix}/`,
+          '--only-show-errors',
+          '--no-progress',
+        ],
+        env,
+        timeoutMs: 30 * 60_000,
+      }),
+    );
   },
 };
 
@@ -68,11 +84,25 @@ export const rcloneFolder: FolderPeer = {
       RCLONE_CONFIG_BENCH_REGION: ctx.target.region,
       RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
     };
-    return mustSucceed('rclone copy', await measure({
-      command: rcloneBin,
-      args: ['copy', dir, `bench:${ctx.bucket}/${prefix}`, '--transfers', String(inFlight), '--checkers', String(inFlight), '--s3-no-check-bucket', '--stats', '0'],
-      env,
-      timeoutMs: 30 * 60_000,
-    }));
+    return mustSucceed(
+      'rclone copy',
+      await measure({
+        command: rcloneBin,
+        args: [
+          'copy',
+          dir,
+          `bench:${ctx.bucket}/${prefix}`,
+          '--transfers',
+          String(inFlight),
+          '--checkers',
+          String(inFlight),
+          '--s3-no-check-bucket',
+          '--stats',
+          '0',
+        ],
+        env,
+        timeoutMs: 30 * 60_000,
+      }),
+    );
   },
 };

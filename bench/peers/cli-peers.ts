@@ -38,12 +38,15 @@ export const awscliPeer: Peer = {
       const set = spawnSync(awsBin, ['configure', 'set', key as string, value as string], { env, encoding: 'utf8' });
       if (set.status !== 0) throw new Error(`aws configure set ${key}: ${set.stderr}`);
     }
-    const m = mustSucceed('awscli', await measure({
-      command: awsBin,
-      args: ['--endpoint-url', ctx.target.endpoint, 's3', 'cp', job.file, `s3://${ctx.bucket}/${job.key}`, '--only-show-errors', '--no-progress'],
-      env,
-      timeoutMs: 30 * 60_000,
-    }));
+    const m = mustSucceed(
+      'awscli',
+      await measure({
+        command: awsBin,
+        args: ['--endpoint-url', ctx.target.endpoint, 's3', 'cp', job.file, `s3://${ctx.bucket}/${job.key}`, '--only-show-errors', '--no-progress'],
+        env,
+        timeoutMs: 30 * 60_000,
+      }),
+    );
     return { ...m, mibPerSec: rate(job.size, m.wallMs) };
   },
 };
@@ -64,20 +67,29 @@ export const rclonePeer: Peer = {
       RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
     };
     const chunk = `${job.partSize / 2 ** 20}M`;
-    const m = mustSucceed('rclone', await measure({
-      command: rcloneBin,
-      args: [
-        'copyto', job.file, `bench:${ctx.bucket}/${job.key}`,
-        '--s3-chunk-size', chunk,
-        // Multipart from the first chunk up, like the others (default cutoff is 200M).
-        '--s3-upload-cutoff', chunk,
-        '--s3-upload-concurrency', String(job.concurrency),
-        '--s3-no-check-bucket',
-        '--stats', '0',
-      ],
-      env,
-      timeoutMs: 30 * 60_000,
-    }));
+    const m = mustSucceed(
+      'rclone',
+      await measure({
+        command: rcloneBin,
+        args: [
+          'copyto',
+          job.file,
+          `bench:${ctx.bucket}/${job.key}`,
+          '--s3-chunk-size',
+          chunk,
+          // Multipart from the first chunk up, like the others (default cutoff is 200M).
+          '--s3-upload-cutoff',
+          chunk,
+          '--s3-upload-concurrency',
+          String(job.concurrency),
+          '--s3-no-check-bucket',
+          '--stats',
+          '0',
+        ],
+        env,
+        timeoutMs: 30 * 60_000,
+      }),
+    );
     return { ...m, mibPerSec: rate(job.size, m.wallMs) };
   },
 };
@@ -93,7 +105,11 @@ export function ensureCliPeers(say: (line: string) => void): void {
   const packages = wanted.map((bin) => (bin === awsBin ? 'awscli' : 'rclone'));
   say(`installing ${packages.join(' ')} from Debian`);
   spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
+    stdio: 'ignore',
+    timeout: 600_000,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (r.status !== 0) say(`apt-get install ${packages.join(' ')} failed (exit ${r.status}); those peers are skipped`);
 }
 

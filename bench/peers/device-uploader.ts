@@ -53,7 +53,11 @@ export async function runDeviceUploader(ctx: BenchContext, job: UploadJob, opts:
   writeFileSync(configFile, JSON.stringify(config));
   const m = mustSucceed(
     'device-uploader',
-    await measure({ command: process.execPath, args: [...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), child, configFile], timeoutMs: 30 * 60_000 }),
+    await measure({
+      command: process.execPath,
+      args: [...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), child, configFile],
+      timeoutMs: 30 * 60_000,
+    }),
   );
   const report = lastJson<DuReport>(m.stdout);
   const bytes = opts.bytes ?? job.size;

@@ -11,7 +11,15 @@ function nodePeer(name: string, script: string, missing: () => string | undefine
     name,
     missing,
     async upload(ctx, job) {
-      const args: ChildArgs = { target: ctx.target, bucket: ctx.bucket, key: job.key, file: job.file, size: job.size, partSize: job.partSize, concurrency: job.concurrency };
+      const args: ChildArgs = {
+        target: ctx.target,
+        bucket: ctx.bucket,
+        key: job.key,
+        file: job.file,
+        size: job.size,
+        partSize: job.partSize,
+        concurrency: job.concurrency,
+      };
       const m = mustSucceed(name, await measure({ command: process.execPath, args: [child, JSON.stringify(args)], timeoutMs: 30 * 60_000 }));
       return { ...m, mibPerSec: rate(job.size, m.wallMs) };
     },

@@ -20,7 +20,9 @@ async function worker(): Promise<void> {
     const index = next++;
     const offset = index * args.partSize;
     const size = Math.min(args.partSize, args.size - offset);
-    const url = await getSignedUrl(s3, new UploadPartCommand({ Bucket: args.bucket, Key: args.key, UploadId: uploadId, PartNumber: index + 1 }), { expiresIn: 3600 });
+    const url = await getSignedUrl(s3, new UploadPartCommand({ Bucket: args.bucket, Key: args.key, UploadId: uploadId, PartNumber: index + 1 }), {
+      expiresIn: 3600,
+    });
     const response = await request(url, {
       method: 'PUT',
       dispatcher: agent,
@@ -33,10 +35,12 @@ async function worker(): Promise<void> {
   }
 }
 await Promise.all(Array.from({ length: args.concurrency }, worker));
-await s3.send(new CompleteMultipartUploadCommand({
-  Bucket: args.bucket,
-  Key: args.key,
-  UploadId: uploadId,
-  MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
-}));
+await s3.send(
+  new CompleteMultipartUploadCommand({
+    Bucket: args.bucket,
+    Key: args.key,
+    UploadId: uploadId,
+    MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+  }),
+);
 await agent.close();

@@ -50,9 +50,16 @@ const counts = engine.store.countByState();
 await engine.close();
 const db = join(config.dataDir, DATABASE_FILE);
 const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
-process.stdout.write(`${JSON.stringify({
-  readyAt, droppedAt, reachedAt, snapshotMs, filteredMs,
-  rows: snapshot.matching, counts,
-  dbBytes: size(db) + size(`${db}-wal`),
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    readyAt,
+    droppedAt,
+    reachedAt,
+    snapshotMs,
+    filteredMs,
+    rows: snapshot.matching,
+    counts,
+    dbBytes: size(db) + size(`${db}-wal`),
+  })}\n`,
+);
 process.exitCode = reachedAt ? 0 : 1;

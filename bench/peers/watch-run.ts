@@ -38,16 +38,23 @@ export async function runWatching(ctx: BenchContext, spec: WatchRunSpec): Promis
   const dir = join(ctx.work, `watch-run-${seq++}`);
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, 'config.json');
-  writeFileSync(configFile, JSON.stringify({
-    dataDir: join(dir, 'data'),
-    server: { baseUrl: spec.sandbox.url, auth: { type: 'user', ...spec.sandbox.credentials.user } },
-    folders: [{ id: 'bench', path: spec.inbox, quietSeconds: 0, ...spec.folder }],
-    duplicates: 'upload',
-    transfer: { ...spec.transfer },
-  }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: join(dir, 'data'),
+      server: { baseUrl: spec.sandbox.url, auth: { type: 'user', ...spec.sandbox.credentials.user } },
+      folders: [{ id: 'bench', path: spec.inbox, quietSeconds: 0, ...spec.folder }],
+      duplicates: 'upload',
+      transfer: { ...spec.transfer },
+    }),
+  );
   const rusage = join(dir, 'rusage');
   // DU_BENCH_NODE_FLAGS (e.g. --cpu-prof) reaches the engine as in device-uploader.ts.
-  const argv = [...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), child, JSON.stringify({ config: configFile, count: spec.count, until: spec.until, drop: spec.drop, timeoutMs: spec.timeoutMs })];
+  const argv = [
+    ...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    child,
+    JSON.stringify({ config: configFile, count: spec.count, until: spec.until, drop: spec.drop, timeoutMs: spec.timeoutMs }),
+  ];
   const [command, args] = haveGnuTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rusage, process.execPath, ...argv]] : [process.execPath, argv];
   const started = performance.now();
   const proc = spawn(command as string, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,7 +14,11 @@ import type { Scenario } from './types.ts';
 /** Whether the config accepts a per-folder growing switch (the lead's growing mode); probed, not assumed. */
 function growingModeAvailable(): boolean {
   const folder = { path: '/x', growing: true };
-  return configSchema.safeParse({ dataDir: '/x', server: { baseUrl: 'http://127.0.0.1:1', auth: { type: 'user', username: 'u' } }, folders: [folder] }).success;
+  return configSchema.safeParse({
+    dataDir: '/x',
+    server: { baseUrl: 'http://127.0.0.1:1', auth: { type: 'user', username: 'u' } },
+    folders: [folder],
+  }).success;
 }
 
 /** Writes `size` bytes to `path` at `rate` B/s in 1 MiB writes; resolves with Date.now() of the last write. */
@@ -23,7 +27,7 @@ async function writeSlowly(path: string, size: number, rate: number): Promise<nu
   const fd = openSync(path, 'w');
   const start = performance.now();
   try {
-    for (let written = 0; written < size; ) {
+    for (let written = 0; written < size;) {
       const n = Math.min(chunk.length, size - written);
       chunk.writeUInt32BE(written / MiB, 0);
       writeSync(fd, chunk, 0, n);
@@ -46,7 +50,10 @@ export const growing: Scenario = {
     const sandbox = await ctx.sandbox();
     const quietSeconds = 5; // the config default
     const available = growingModeAvailable();
-    const modes = [{ name: `plain (watcher, quietSeconds ${quietSeconds})`, growing: false }, ...(available ? [{ name: `growing mode (quietSeconds ${quietSeconds})`, growing: true }] : [])];
+    const modes = [
+      { name: `plain (watcher, quietSeconds ${quietSeconds})`, growing: false },
+      ...(available ? [{ name: `growing mode (quietSeconds ${quietSeconds})`, growing: true }] : []),
+    ];
     const results = new Map<string, { latencies: number[]; failed?: string }>();
     try {
       for (let run = 0; run < runs; run++) {
@@ -60,7 +67,11 @@ export const growing: Scenario = {
           try {
             const m = await runWatching(ctx, {
               // Writing time plus a generous margin: a mode that never completes must not eat the budget.
-              sandbox, inbox, count: 1, until: 'done', timeoutMs: (growingSize / growingRate) * 1000 + quietSeconds * 1000 + 90_000,
+              sandbox,
+              inbox,
+              count: 1,
+              until: 'done',
+              timeoutMs: (growingSize / growingRate) * 1000 + quietSeconds * 1000 + 90_000,
               folder: { quietSeconds, ...(mode.growing && { growing: true }) },
               whenReady: async () => {
                 lastWrite = await writeSlowly(join(inbox, 'recording.dat'), growingSize, growingRate);
@@ -81,18 +92,24 @@ export const growing: Scenario = {
     }
     const rows = modes.map((mode) => {
       const e = results.get(mode.name) ?? { latencies: [] };
-      return [mode.name, e.failed ? `failed: ${e.failed.slice(0, 160)}` : fixed(median(e.latencies), 2), e.latencies.map((l) => fixed(l, 1)).join(' / ')];
+      return [
+        mode.name,
+        e.failed ? `failed: ${e.failed.slice(0, 160)}` : fixed(median(e.latencies), 2),
+        e.latencies.map((l) => fixed(l, 1)).join(' / '),
+      ];
     });
     if (!available) rows.push(['growing mode', 'growing mode: not available', '']);
-    return [{
-      scenario: 'growing',
-      title: `Growing file: ${fixed(growingSize / MiB, 0)} MiB written at ${fixed(growingRate / MiB, 0)} MiB/s, last write to BioT complete`,
-      columns: ['Mode', 'seconds after last write', 'runs'],
-      rows,
-      notes: [
-        `plain = quiet period (${quietSeconds} s) + SHA-256 of the whole file + the whole upload, all after the last write. Growing mode sends parts while the file grows and completes ${quietSeconds} s after the last write, leaving ~the last part + complete.`,
-      ],
-      data: [...results].map(([mode, e]) => ({ mode, ...e })),
-    }];
+    return [
+      {
+        scenario: 'growing',
+        title: `Growing file: ${fixed(growingSize / MiB, 0)} MiB written at ${fixed(growingRate / MiB, 0)} MiB/s, last write to BioT complete`,
+        columns: ['Mode', 'seconds after last write', 'runs'],
+        rows,
+        notes: [
+          `plain = quiet period (${quietSeconds} s) + SHA-256 of the whole file + the whole upload, all after the last write. Growing mode sends parts while the file grows and completes ${quietSeconds} s after the last write, leaving ~the last part + complete.`,
+        ],
+        data: [...results].map(([mode, e]) => ({ mode, ...e })),
+      },
+    ];
   },
 };

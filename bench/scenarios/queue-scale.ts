@@ -44,7 +44,10 @@ export const queueScale: Scenario = {
       let intake;
       try {
         intake = await runWatching(ctx, {
-          sandbox, inbox, count: queueCount, until: 'queued',
+          sandbox,
+          inbox,
+          count: queueCount,
+          until: 'queued',
           drop: { from: src, to: join(inbox, 'drop') },
           timeoutMs: 20 * 60_000,
         });
@@ -56,17 +59,28 @@ export const queueScale: Scenario = {
       tables.push({
         scenario: 'queue-scale',
         title: `Queue scale: ${queueCount.toLocaleString('en')} files of 1 KiB dropped into a watched folder at once`,
-        columns: ['Tool', 'time until all queued s', 'files/s queued', 'snapshot ms', 'filtered snapshot ms', 'database MiB', 'peak RSS MiB', 'CPU s'],
-        rows: [[
-          'Device Uploader',
-          fixed(queueSec, 1),
-          fixed(queueCount / queueSec, 0),
-          fixed(r.snapshotMs, 1),
-          fixed(r.filteredMs, 1),
-          fixed(r.dbBytes / MiB, 1),
-          fixed((intake.peakRssKiB ?? NaN) / 1024, 0),
-          fixed(intake.cpuSec, 1),
-        ]],
+        columns: [
+          'Tool',
+          'time until all queued s',
+          'files/s queued',
+          'snapshot ms',
+          'filtered snapshot ms',
+          'database MiB',
+          'peak RSS MiB',
+          'CPU s',
+        ],
+        rows: [
+          [
+            'Device Uploader',
+            fixed(queueSec, 1),
+            fixed(queueCount / queueSec, 0),
+            fixed(r.snapshotMs, 1),
+            fixed(r.filteredMs, 1),
+            fixed(r.dbBytes / MiB, 1),
+            fixed((intake.peakRssKiB ?? NaN) / 1024, 0),
+            fixed(intake.cpuSec, 1),
+          ],
+        ],
         notes: [
           'dropped = one rename of a prepared folder (1,000 files per sub-folder) into the watched folder, after the watcher is ready; quietSeconds 0; queued = a row in the database (hashed, deduplicated). Uploads held.',
           'snapshot = engine.snapshot() as the UI asks for it (first page + totals); filtered = queued rows only, 100 per page. Database = queue.db + WAL. One run.',
@@ -77,7 +91,12 @@ export const queueScale: Scenario = {
 
     // (b) many small uploads, end to end
     // The default (2 files at a time) on a subset: at ~20 files/s the full count would take most of the budget.
-    const settings = manySmallCount ? [{ parallelFiles: 2, count: Math.min(manySmallCount, 2_000) }, { parallelFiles: 8, count: manySmallCount }] : [];
+    const settings = manySmallCount
+      ? [
+          { parallelFiles: 2, count: Math.min(manySmallCount, 2_000) },
+          { parallelFiles: 8, count: manySmallCount },
+        ]
+      : [];
     const rows: string[][] = [];
     const data: Record<string, unknown>[] = [];
     for (const { parallelFiles, count } of settings) {
@@ -95,7 +114,15 @@ export const queueScale: Scenario = {
       ctx.say(`small files ×${parallelFiles}: ${(count / wall).toFixed(1)} files/s`);
       const duRate = count / wall;
       const duRow = rows.length;
-      rows.push([`Device Uploader, ${parallelFiles} files at a time`, count.toLocaleString('en'), fixed(duRate, 1), fixed(count / up, 1), fixed(wall, 1), fixed(u.cpuSec, 1), '']);
+      rows.push([
+        `Device Uploader, ${parallelFiles} files at a time`,
+        count.toLocaleString('en'),
+        fixed(duRate, 1),
+        fixed(count / up, 1),
+        fixed(wall, 1),
+        fixed(u.cpuSec, 1),
+        '',
+      ]);
       data.push({ parallelFiles, count, wallSec: wall, uploadSec: up, cpuSec: u.cpuSec });
       // The same folder by the CLI peers, as many files in flight: the ratio is Device Uploader's files/s over theirs.
       const peerRates: number[] = [];
@@ -110,7 +137,15 @@ export const queueScale: Scenario = {
         const rate = count / (m.wallMs / 1000);
         peerRates.push(rate);
         ctx.say(`small files, ${peer.name} ×${parallelFiles}: ${rate.toFixed(1)} files/s`);
-        rows.push([`${peer.name}, ${parallelFiles} at a time`, count.toLocaleString('en'), fixed(rate, 1), '—', fixed(m.wallMs / 1000, 1), fixed(m.cpuSec ?? NaN, 1), '']);
+        rows.push([
+          `${peer.name}, ${parallelFiles} at a time`,
+          count.toLocaleString('en'),
+          fixed(rate, 1),
+          '—',
+          fixed(m.wallMs / 1000, 1),
+          fixed(m.cpuSec ?? NaN, 1),
+          '',
+        ]);
         data.push({ peer: peer.name, parallelFiles, count, wallSec: m.wallMs / 1000, cpuSec: m.cpuSec });
       }
       if (peerRates.length) (rows[duRow] as string[])[6] = `${fixed(duRate / Math.max(...peerRates), 2)}×`;

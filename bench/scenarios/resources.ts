@@ -64,7 +64,11 @@ export const resources: Scenario = {
         `median of ${runs} run(s) (the large file once). Device Uploader's CPU covers SHA-256 and MD5 taken in the one read that sends the parts, HTTP and SQLite; the sandbox (BioT API) runs in the bench process and is not counted.`,
         'md5sum + sha256sum: CPU summed, RSS the larger of the two — the cost of the two hashes Device Uploader computes, done by coreutils.',
       ],
-      data: rows.map((r) => ({ name: r.name, size: r.size, runs: r.runs.map((m) => ({ wallMs: m.wallMs, cpuSec: m.cpuSec, peakRssKiB: m.peakRssKiB })) })),
+      data: rows.map((r) => ({
+        name: r.name,
+        size: r.size,
+        runs: r.runs.map((m) => ({ wallMs: m.wallMs, cpuSec: m.cpuSec, peakRssKiB: m.peakRssKiB })),
+      })),
     };
     return [table, goals(rows)];
   },
@@ -91,7 +95,13 @@ function goals(rows: { name: string; size: number; runs: Measured[] }[]): Table 
     title: 'Resources against issue 12 goals',
     columns: ['Figure', 'Device Uploader', 'reference', 'ratio', 'goal'],
     rows: [
-      ['CPU s per GiB vs md5sum + sha256sum', fixed(duCpu, 2), fixed(hashCpu, 2), Number.isFinite(duCpu / hashCpu) ? `${fixed(duCpu / hashCpu, 2)}×` : '—', '≤ 1.05×'],
+      [
+        'CPU s per GiB vs md5sum + sha256sum',
+        fixed(duCpu, 2),
+        fixed(hashCpu, 2),
+        Number.isFinite(duCpu / hashCpu) ? `${fixed(duCpu / hashCpu, 2)}×` : '—',
+        '≤ 1.05×',
+      ],
       [`peak RSS MiB, ${sized(big)} upload`, fixed(rss(big), 0), `${rssGoal}`, ratio(rss(big), rssGoal, true), `≤ ${rssGoal} MiB`],
       [`peak RSS MiB, ${sized(huge)} upload`, fixed(rss(huge), 0), `${rssGoal}`, ratio(rss(huge), rssGoal, true), `≤ ${rssGoal} MiB, flat`],
     ],

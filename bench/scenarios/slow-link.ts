@@ -16,7 +16,11 @@ export const slowLink: Scenario = {
     const rates: number[] = [];
     try {
       // One run: the rate is set by the limiter, not by noise, and a run is long.
-      const r = await runDeviceUploader(ctx, { file, size: slowSize, partSize: 8 * MiB, concurrency: 4, key: 'slow.bin' }, { sandbox, transfer: { maxBytesPerSecond: slowRate } });
+      const r = await runDeviceUploader(
+        ctx,
+        { file, size: slowSize, partSize: 8 * MiB, concurrency: 4, key: 'slow.bin' },
+        { sandbox, transfer: { maxBytesPerSecond: slowRate } },
+      );
       rates.push(r.detail?.uploadMiBps ?? NaN);
       await ctx.cleanup();
     } finally {
@@ -29,8 +33,18 @@ export const slowLink: Scenario = {
       scenario: 'slow-link',
       title: `Slow link: ${fixed(slowSize / MiB, 0)} MiB with the limit at ${fixed(target, 0)} MiB/s`,
       columns: ['Tool', 'limit MiB/s', 'achieved MiB/s', 'difference', 'within 5 %'],
-      rows: [['Device Uploader', fixed(target, 1), fixed(achieved, 2), `${error >= 0 ? '+' : ''}${fixed(error * 100, 1)} %`, Math.abs(error) <= 0.05 ? 'yes' : '**no**']],
-      notes: ['achieved = file size / time from the first part request to BioT complete (start-up and SHA-256 intake excluded); 8 MiB parts, 4 in parallel, all sharing the one limit.'],
+      rows: [
+        [
+          'Device Uploader',
+          fixed(target, 1),
+          fixed(achieved, 2),
+          `${error >= 0 ? '+' : ''}${fixed(error * 100, 1)} %`,
+          Math.abs(error) <= 0.05 ? 'yes' : '**no**',
+        ],
+      ],
+      notes: [
+        'achieved = file size / time from the first part request to BioT complete (start-up and SHA-256 intake excluded); 8 MiB parts, 4 in parallel, all sharing the one limit.',
+      ],
       data: [{ target, achieved, error }],
     };
     return [table];

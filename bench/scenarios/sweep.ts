@@ -43,13 +43,31 @@ export const sweep: Scenario = {
           const v = cell(p, n, (r) => r.mibPerSec);
           return v === best ? `**${fixed(v)}**` : fixed(v);
         }),
-        fixed(cell(p, 4, (r) => r.cpuSec ?? NaN), 2),
+        fixed(
+          cell(p, 4, (r) => r.cpuSec ?? NaN),
+          2,
+        ),
       ]),
       notes: [
         `whole-process MiB/s (start-up and SHA-256 intake included), median of ${runs} run(s); best in bold. Default is 8 MiB × 4.`,
-        `upload phase only (MiB/s), same layout: ${sweepParts.map((p) => `${p} MiB: ${sweepParallel.map((n) => fixed(cell(p, n, (r) => r.detail?.uploadMiBps ?? NaN), 0)).join(' / ')}`).join('; ')}`,
+        `upload phase only (MiB/s), same layout: ${sweepParts
+          .map(
+            (p) =>
+              `${p} MiB: ${sweepParallel
+                .map((n) =>
+                  fixed(
+                    cell(p, n, (r) => r.detail?.uploadMiBps ?? NaN),
+                    0,
+                  ),
+                )
+                .join(' / ')}`,
+          )
+          .join('; ')}`,
       ],
-      data: [...results].map(([key, rs]) => ({ key, runs: rs.map((r) => ({ mibPerSec: r.mibPerSec, wallMs: r.wallMs, cpuSec: r.cpuSec, peakRssKiB: r.peakRssKiB, detail: r.detail })) })),
+      data: [...results].map(([key, rs]) => ({
+        key,
+        runs: rs.map((r) => ({ mibPerSec: r.mibPerSec, wallMs: r.wallMs, cpuSec: r.cpuSec, peakRssKiB: r.peakRssKiB, detail: r.detail })),
+      })),
     };
     return [table];
   },

@@ -23,7 +23,12 @@ export const throughput: Scenario = {
       // Untimed: the first upload to a fresh radosgw is slower (allocation, bucket index).
       await rawUndiciPeer.upload(ctx, { file, size, partSize: 8 * MiB, concurrency: 4, key: 'warmup.bin' });
       await ctx.cleanup();
-      const series = await runSeries(ctx, peers, (peer, run) => ({ file, size, partSize: 8 * MiB, concurrency: 4, key: `throughput-${run}-${peer.name.replace(/\W+/g, '-')}.bin` }), ctx.options.runs);
+      const series = await runSeries(
+        ctx,
+        peers,
+        (peer, run) => ({ file, size, partSize: 8 * MiB, concurrency: 4, key: `throughput-${run}-${peer.name.replace(/\W+/g, '-')}.bin` }),
+        ctx.options.runs,
+      );
       const mibps = new Map(series.map((s) => [s.peer, medianOf(s.runs, (r) => r.mibPerSec)]));
       const others = series.filter((s) => s.peer !== du && s.peer !== rawUndiciPeer && s.runs.length);
       const bestPeer = Math.max(...others.map((s) => mibps.get(s.peer) as number));
@@ -36,9 +41,18 @@ export const throughput: Scenario = {
           s.peer.name,
           fixed(m),
           s.runs.map((r) => fixed(r.mibPerSec, 0)).join(' / '),
-          fixed(medianOf(s.runs, (r) => r.wallMs / 1000), 2),
-          fixed(medianOf(s.runs, (r) => r.cpuSec), 2),
-          fixed(medianOf(s.runs, (r) => (r.peakRssKiB ?? NaN) / 1024), 0),
+          fixed(
+            medianOf(s.runs, (r) => r.wallMs / 1000),
+            2,
+          ),
+          fixed(
+            medianOf(s.runs, (r) => r.cpuSec),
+            2,
+          ),
+          fixed(
+            medianOf(s.runs, (r) => (r.peakRssKiB ?? NaN) / 1024),
+            0,
+          ),
           ratio(m, bestPeer),
           ratio(m, ceiling),
         ];
@@ -46,11 +60,13 @@ export const throughput: Scenario = {
       const duRuns = series[0]?.runs ?? [];
       const notes = [
         `${fixed(size / MiB, 0)} MiB file in page cache, radosgw (memstore) on loopback; ${ctx.options.runs} run(s) per tool, interleaved; median shown.`,
-        'MiB/s = file size / wall time of the whole process (start-up included, same for every tool). CPU and RSS of the tool\'s process only (GNU time), not radosgw\'s nor the sandbox\'s.',
+        "MiB/s = file size / wall time of the whole process (start-up included, same for every tool). CPU and RSS of the tool's process only (GNU time), not radosgw's nor the sandbox's.",
         `best peer: ${best?.peer.name ?? '—'}. Device Uploader also hashes the whole file (SHA-256, the dedup key, taken in the same read that sends the parts) and checks each part's MD5 against its ETag; lib-storage, awscli and rclone send no checksum here.`,
       ];
       if (duRuns.length) {
-        notes.push(`Device Uploader phases (median): intake ${fixed(medianOf(duRuns, (r) => r.detail?.intakeMs) / 1000, 2)} s, upload ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMs) / 1000, 2)} s = ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMiBps))} MiB/s for the transfer alone.`);
+        notes.push(
+          `Device Uploader phases (median): intake ${fixed(medianOf(duRuns, (r) => r.detail?.intakeMs) / 1000, 2)} s, upload ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMs) / 1000, 2)} s = ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMiBps))} MiB/s for the transfer alone.`,
+        );
       }
       for (const s of series) if (s.skipped) notes.push(`${s.peer.name} skipped: ${s.skipped}`);
       const table: Table = {

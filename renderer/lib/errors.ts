@@ -3,21 +3,31 @@
 // screen says what happened and what to do, by error code.
 import type { QueueRow } from '../../app/api.ts';
 
-const LOGIN = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'USER_NOT_FOUND', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
+const LOGIN = new Set([
+  'LOGIN_FAILED',
+  'ACCESS_DENIED',
+  'INVALID_CREDENTIALS',
+  'USER_NOT_FOUND',
+  'TOKEN_NOT_VALID',
+  'REFRESH_TOKEN_NOT_VALID',
+  'MFA_REQUIRED',
+]);
 const NETWORK = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED', 'PARTS_MISSING']);
 
 function byCode(code: string | null): string | undefined {
   if (code === null) return undefined;
-  if (code === 'NOT_A_FILE') return 'This is not a regular file (perhaps a folder with a file\'s name), so it cannot be uploaded.';
+  if (code === 'NOT_A_FILE') return "This is not a regular file (perhaps a folder with a file's name), so it cannot be uploaded.";
   if (code.startsWith('SOURCE_')) return 'The file could not be read: another program may still have it open.';
   if (code.endsWith('_LOCKED')) return 'The BioT account is locked. Ask your BioT administrator to unlock it, then press Retry.';
   if (LOGIN.has(code)) return 'BioT refused the login. Check the user name and password in Settings, then press Retry.';
   if (NETWORK.has(code)) return 'The connection to BioT dropped during the upload.';
-  if (code === 'ETAG_MISMATCH') return 'Part of the file arrived damaged at BioT\'s storage.';
-  if (code === 'LINKS_UNUSABLE') return 'BioT\'s upload links expire too soon. Check that this PC\'s clock is right.';
-  if (code.startsWith('STORAGE_')) return 'BioT\'s storage did not accept part of the file.';
-  if (code === 'FOLDER_REMOVED') return 'Its folder was removed from Settings, so it was not uploaded. Add the folder back and press Retry, or cancel it.';
-  if (code === 'FOLDER_UNREACHABLE') return 'Its folder cannot be reached right now (a network share offline?). It will be uploaded once the folder is back.';
+  if (code === 'ETAG_MISMATCH') return "Part of the file arrived damaged at BioT's storage.";
+  if (code === 'LINKS_UNUSABLE') return "BioT's upload links expire too soon. Check that this PC's clock is right.";
+  if (code.startsWith('STORAGE_')) return "BioT's storage did not accept part of the file.";
+  if (code === 'FOLDER_REMOVED')
+    return 'Its folder was removed from Settings, so it was not uploaded. Add the folder back and press Retry, or cancel it.';
+  if (code === 'FOLDER_UNREACHABLE')
+    return 'Its folder cannot be reached right now (a network share offline?). It will be uploaded once the folder is back.';
   if (code === 'UPLOAD_LOST') return 'BioT no longer knows this upload; it will start again.';
   return undefined;
 }
@@ -26,8 +36,10 @@ function byCode(code: string | null): string | undefined {
 export function plainError(row: QueueRow): string {
   if (row.state === 'missing') return 'The file was moved or deleted before it could be uploaded.';
   const known = byCode(row.errorCode);
-  const what = known ?? (row.errorCode
-    ? `BioT refused this file (${row.errorCode}). Press Retry; if it fails again, call your BioT administrator.`
-    : 'Something went wrong.');
+  const what =
+    known ??
+    (row.errorCode
+      ? `BioT refused this file (${row.errorCode}). Press Retry; if it fails again, call your BioT administrator.`
+      : 'Something went wrong.');
   return row.state === 'failed' ? `${what} Trying again by itself (attempt ${row.attempts}).` : what;
 }

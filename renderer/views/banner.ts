@@ -34,8 +34,13 @@ export function createBanner(): { el: HTMLElement; pill: HTMLElement; update(s: 
       if (s.hostProblem) items.push(banner('host', 'This window lost contact with Device Uploader', s.hostProblem));
       if (c !== 'ok' && c !== 'unknown') items.push(banner(c, TITLE[c], s.connection.advice ?? ''));
       for (const f of s.folders.filter((x) => x.state !== 'ok')) {
-        items.push(banner('folder', `Watched folder ${f.state === 'missing' ? 'missing' : 'is not a folder'}: ${f.path}`,
-          'Files saved there are not being uploaded. Check that the drive or network share is connected, or change the folder in Settings.'));
+        items.push(
+          banner(
+            'folder',
+            `Watched folder ${f.state === 'missing' ? 'missing' : 'is not a folder'}: ${f.path}`,
+            'Files saved there are not being uploaded. Check that the drive or network share is connected, or change the folder in Settings.',
+          ),
+        );
       }
       el.replaceChildren(...items);
     },

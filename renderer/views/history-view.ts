@@ -24,10 +24,13 @@ export function createHistoryView(api: UploaderApi, onError: (e: unknown) => voi
     onError,
   });
   const searchBox = h('input', { type: 'search', class: 'search', placeholder: 'Search file names', 'aria-label': 'Search history' });
-  searchBox.addEventListener('input', debounce(() => {
-    search = searchBox.value.trim();
-    void list.reset();
-  }, 150));
+  searchBox.addEventListener(
+    'input',
+    debounce(() => {
+      search = searchBox.value.trim();
+      void list.reset();
+    }, 150),
+  );
   const exportButton = h('button', { type: 'button', class: 'export', onclick: () => void exportCsv() }, 'Export CSV');
 
   async function exportCsv() {
@@ -40,8 +43,32 @@ export function createHistoryView(api: UploaderApi, onError: (e: unknown) => voi
         if (page.rows.length < EXPORT_PAGE || rows.length >= page.matching) break;
       }
       const csv = toCsv(
-        ['finished', 'folder', 'file', 'bytes', 'result', 'biot_file_id', 'entity_type', 'entity_id', 'duplicate_of_queue_id', 'verification', 'verification_reason'],
-        rows.map((r) => [new Date(r.at).toISOString(), r.folderId, r.relPath, r.size, r.state === 'done' ? 'uploaded' : 'duplicate', r.biotFileId, r.entityType, r.entityId, r.duplicateOf, r.verification ?? 'not-checked', r.verificationReason]),
+        [
+          'finished',
+          'folder',
+          'file',
+          'bytes',
+          'result',
+          'biot_file_id',
+          'entity_type',
+          'entity_id',
+          'duplicate_of_queue_id',
+          'verification',
+          'verification_reason',
+        ],
+        rows.map((r) => [
+          new Date(r.at).toISOString(),
+          r.folderId,
+          r.relPath,
+          r.size,
+          r.state === 'done' ? 'uploaded' : 'duplicate',
+          r.biotFileId,
+          r.entityType,
+          r.entityId,
+          r.duplicateOf,
+          r.verification ?? 'not-checked',
+          r.verificationReason,
+        ]),
       );
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       const a = h('a', { href: url, download: `device-uploader-history-${new Date().toISOString().slice(0, 10)}.csv` });
@@ -58,11 +85,17 @@ export function createHistoryView(api: UploaderApi, onError: (e: unknown) => voi
 
   void list.reset();
   return {
-    el: h('section', { class: 'view view-history', 'aria-label': 'History' },
+    el: h(
+      'section',
+      { class: 'view view-history', 'aria-label': 'History' },
       h('div', { class: 'toolbar' }, searchBox, count, h('span', { class: 'spacer' }), exportButton),
-      h('div', { class: 'h-head', 'aria-hidden': 'true' },
-        ...['Finished', 'File', 'Size', 'BioT file id', 'Attached to', 'Result'].map((t) => h('span', {}, t))),
-      h('div', { class: 'list-wrap' }, list.element, empty)),
+      h(
+        'div',
+        { class: 'h-head', 'aria-hidden': 'true' },
+        ...['Finished', 'File', 'Size', 'BioT file id', 'Attached to', 'Result'].map((t) => h('span', {}, t)),
+      ),
+      h('div', { class: 'list-wrap' }, list.element, empty),
+    ),
     refresh: () => list.refresh(),
   };
 }
@@ -87,7 +120,7 @@ function createHistoryRow(): RowView<HistoryRow> {
       setText(fileId, row.biotFileId ?? '');
       setText(entity, row.entityId ? `${row.entityType ?? 'entity'} ${row.entityId}` : '—');
       setText(result, `${row.state === 'done' ? 'Uploaded' : `Duplicate of #${row.duplicateOf}`}, ${verdictText(row)}`);
-      result.title = row.postActionError === 'UNVERIFIED' ? 'The source was kept: BioT\'s copy could not be verified' : '';
+      result.title = row.postActionError === 'UNVERIFIED' ? "The source was kept: BioT's copy could not be verified" : '';
       result.className = row.state !== 'done' ? 'dup' : row.verification === 'verified' ? 'ok' : 'unverified';
     },
   };

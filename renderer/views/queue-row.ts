@@ -64,7 +64,8 @@ export function createQueueRow(): RowView<QueueRow> {
       const p = row.state === 'done' || row.state === 'duplicate' ? 100 : percent(row.bytesDone, row.size);
       fill.style.width = `${p}%`;
       bar.setAttribute('aria-valuenow', String(p));
-      const still = row.state === 'queued' || row.state === 'paused' || row.state === 'cancelled' || row.state === 'needs-attention' || row.state === 'missing';
+      const still =
+        row.state === 'queued' || row.state === 'paused' || row.state === 'cancelled' || row.state === 'needs-attention' || row.state === 'missing';
       setText(pct, still && p === 0 ? '' : `${p}%`);
       const moving = row.state === 'uploading' || row.state === 'completing';
       setText(rate, moving ? [formatSpeed(row.speed), formatEta(row.etaSeconds)].filter(Boolean).join(' · ') : '');

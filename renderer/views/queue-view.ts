@@ -42,17 +42,23 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
     onError,
   });
 
-  const filter = h('select', { class: 'filter', 'aria-label': 'Show', 'data-test': 'filter' },
-    ...FILTERS.map((f) => h('option', { value: f.id }, f.label)));
+  const filter = h(
+    'select',
+    { class: 'filter', 'aria-label': 'Show', 'data-test': 'filter' },
+    ...FILTERS.map((f) => h('option', { value: f.id }, f.label)),
+  );
   filter.addEventListener('change', () => {
     states = FILTERS.find((f) => f.id === filter.value)?.states;
     void list.reset();
   });
   const searchBox = h('input', { type: 'search', class: 'search', placeholder: 'Search file names', 'aria-label': 'Search file names' });
-  searchBox.addEventListener('input', debounce(() => {
-    search = searchBox.value.trim();
-    void list.reset();
-  }, 150));
+  searchBox.addEventListener(
+    'input',
+    debounce(() => {
+      search = searchBox.value.trim();
+      void list.reset();
+    }, 150),
+  );
 
   const run = async (action: Action, target: { fileId: number } | { all: true }) => {
     try {
@@ -63,13 +69,18 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
     await list.refresh();
   };
   const bulk = (action: Action, label: string, confirmText?: string) =>
-    h('button', {
-      type: 'button', class: `bulk bulk-${action}`,
-      onclick: () => {
-        if (confirmText && !window.confirm(confirmText)) return;
-        void run(action, { all: true });
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `bulk bulk-${action}`,
+        onclick: () => {
+          if (confirmText && !window.confirm(confirmText)) return;
+          void run(action, { all: true });
+        },
       },
-    }, label);
+      label,
+    );
 
   list.element.addEventListener('click', (e) => {
     const button = (e.target as Element).closest<HTMLButtonElement>('button[data-action]');
@@ -84,14 +95,33 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
   void list.reset();
 
   return {
-    el: h('section', { class: 'view view-queue', 'aria-label': 'Queue' },
+    el: h(
+      'section',
+      { class: 'view view-queue', 'aria-label': 'Queue' },
       totals.el,
-      h('div', { class: 'toolbar' }, filter, searchBox, count, h('span', { class: 'spacer' }),
-        bulk('pause', 'Pause all'), bulk('resume', 'Resume all'), bulk('retry', 'Retry all'),
-        bulk('cancel', 'Cancel all', 'Cancel every file that is not finished? You can retry them later.')),
-      h('div', { class: 'q-head', 'aria-hidden': 'true' },
-        h('span', {}, 'File'), h('span', {}, 'Size'), h('span', {}, 'State'), h('span', {}, 'Progress'), h('span', {}, '')),
-      h('div', { class: 'list-wrap' }, list.element, empty)),
+      h(
+        'div',
+        { class: 'toolbar' },
+        filter,
+        searchBox,
+        count,
+        h('span', { class: 'spacer' }),
+        bulk('pause', 'Pause all'),
+        bulk('resume', 'Resume all'),
+        bulk('retry', 'Retry all'),
+        bulk('cancel', 'Cancel all', 'Cancel every file that is not finished? You can retry them later.'),
+      ),
+      h(
+        'div',
+        { class: 'q-head', 'aria-hidden': 'true' },
+        h('span', {}, 'File'),
+        h('span', {}, 'Size'),
+        h('span', {}, 'State'),
+        h('span', {}, 'Progress'),
+        h('span', {}, ''),
+      ),
+      h('div', { class: 'list-wrap' }, list.element, empty),
+    ),
     onEvent(event) {
       if (event.type === 'progress') {
         totals.update(event.totals);

@@ -42,10 +42,14 @@ export function linesField(label: string, field: string, lines: string[], hint: 
 function wrap(label: string, field: string, input: Field['input'], hint?: string): Field {
   const id = `f-${field.replace(/[^\w]/g, '_')}`;
   input.id = id;
-  const el = h('div', { class: 'field' },
-    h('label', { for: id }, label), input,
+  const el = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    input,
     hint ? h('span', { class: 'hint' }, hint) : null,
-    h('span', { class: 'field-error', 'data-error-for': field }));
+    h('span', { class: 'field-error', 'data-error-for': field }),
+  );
   return { el, input };
 }
 
@@ -56,5 +60,8 @@ export function numberOf(input: Field['input']): number | undefined {
 }
 
 export function linesOf(input: Field['input']): string[] {
-  return input.value.split('\n').map((l) => l.trim()).filter(Boolean);
+  return input.value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }

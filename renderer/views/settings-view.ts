@@ -28,9 +28,12 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       const result = await api.saveSettings(input);
       if (!result.ok) return showErrors(result.errors);
       status.className = 'save-status ok';
-      setText(status, result.restartNeeded.length
-        ? `Saved. Folders and the speed limit apply now; ${result.restartNeeded.join(', ')} apply after Device Uploader restarts.`
-        : 'Saved. The changes apply now.');
+      setText(
+        status,
+        result.restartNeeded.length
+          ? `Saved. Folders and the speed limit apply now; ${result.restartNeeded.join(', ')} apply after Device Uploader restarts.`
+          : 'Saved. The changes apply now.',
+      );
       await load(true);
     } catch (error) {
       onError(error);
@@ -47,8 +50,10 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
 
   function showErrors(errors: FieldError[]) {
     status.className = 'save-status bad';
-    status.replaceChildren(h('strong', {}, 'Not saved. Please correct:'),
-      h('ul', {}, ...errors.map((e) => h('li', {}, h('code', {}, e.field), `: ${e.message}`))));
+    status.replaceChildren(
+      h('strong', {}, 'Not saved. Please correct:'),
+      h('ul', {}, ...errors.map((e) => h('li', {}, h('code', {}, e.field), `: ${e.message}`))),
+    );
     let first: HTMLElement | undefined;
     for (const e of errors) {
       const input = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(e.field)}"]`);
@@ -73,18 +78,29 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
 
   const SECRET_STORAGE_NOTE: Record<NonNullable<SettingsView['secretStorage']>, string> = {
     'os-protected': 'The password or secret key is kept encrypted by this computer’s keychain, not in the config file.',
-    obfuscated: 'This Linux desktop has no keyring, so the password or secret key is only obfuscated on disk, not protected. Install GNOME Keyring or KWallet to protect it.',
-    'config-file': 'This computer offers no encryption: the password or secret key stays in the config file. Keep that file readable only by this user.',
+    obfuscated:
+      'This Linux desktop has no keyring, so the password or secret key is only obfuscated on disk, not protected. Install GNOME Keyring or KWallet to protect it.',
+    'config-file':
+      'This computer offers no encryption: the password or secret key stays in the config file. Keep that file readable only by this user.',
   };
 
   function build(view: SettingsView): typeof collect {
     const a = view.server.auth;
     const baseUrl = textField('BioT server address', 'server.baseUrl', view.server.baseUrl, { placeholder: 'https://api.example.biot-med.com' });
-    const kind = selectField('Log in as', 'server.auth.type', a.type, [['user', 'a user (name and password)'], ['service', 'a service user (id and secret key)']]);
-    const who = textField(a.type === 'user' ? 'User name' : 'Service user id', a.type === 'user' ? 'server.auth.username' : 'server.auth.id', a.type === 'user' ? a.username : a.id, { autocomplete: 'off' });
+    const kind = selectField('Log in as', 'server.auth.type', a.type, [
+      ['user', 'a user (name and password)'],
+      ['service', 'a service user (id and secret key)'],
+    ]);
+    const who = textField(
+      a.type === 'user' ? 'User name' : 'Service user id',
+      a.type === 'user' ? 'server.auth.username' : 'server.auth.id',
+      a.type === 'user' ? a.username : a.id,
+      { autocomplete: 'off' },
+    );
     const secretField = a.type === 'user' ? 'server.auth.password' : 'server.auth.secretKey';
     const secret = textField(a.type === 'user' ? 'Password' : 'Secret key', secretField, '', {
-      type: 'password', autocomplete: 'new-password',
+      type: 'password',
+      autocomplete: 'new-password',
       placeholder: a.hasSecret ? 'saved (leave empty to keep it)' : 'not set',
     });
     kind.input.addEventListener('change', () => {
@@ -109,11 +125,26 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       folderBox.append(editor.el);
     };
     view.folders.forEach(addFolder);
-    const blank: FolderSettings = { id: '', path: '', include: ['**/*'], exclude: [], recursive: true, quietSeconds: 5, afterUpload: 'leave', ignoreTemporary: true, duplicates: 'skip', growing: false };
+    const blank: FolderSettings = {
+      id: '',
+      path: '',
+      include: ['**/*'],
+      exclude: [],
+      recursive: true,
+      quietSeconds: 5,
+      afterUpload: 'leave',
+      ignoreTemporary: true,
+      duplicates: 'skip',
+      growing: false,
+    };
 
     const t = view.transfer;
     const limits: [keyof TransferLimits, Field, number][] = [
-      ['maxBytesPerSecond', numberField('Speed limit (MB/s)', 'transfer.maxBytesPerSecond', t.maxBytesPerSecond / MiB, '0 = no limit; shared by all uploads'), MiB],
+      [
+        'maxBytesPerSecond',
+        numberField('Speed limit (MB/s)', 'transfer.maxBytesPerSecond', t.maxBytesPerSecond / MiB, '0 = no limit; shared by all uploads'),
+        MiB,
+      ],
       ['parallelFiles', numberField('Files at once', 'transfer.parallelFiles', t.parallelFiles), 1],
       ['parallelParts', numberField('Parts at once per file', 'transfer.parallelParts', t.parallelParts), 1],
       ['partSizeMiB', numberField('Part size (MB)', 'transfer.partSizeMiB', t.partSizeMiB, '5 to 5120'), 1],
@@ -122,11 +153,26 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
     ];
 
     form.replaceChildren(
-      h('fieldset', {}, h('legend', {}, 'BioT server'), baseUrl.el, kind.el, who.el, secret.el,
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'BioT server'),
+        baseUrl.el,
+        kind.el,
+        who.el,
+        secret.el,
         // Only the desktop app says where it keeps the secret; it says so plainly when that is not protected.
-        ...(view.secretStorage ? [h('p', { class: 'hint secret-storage', 'data-storage': view.secretStorage }, SECRET_STORAGE_NOTE[view.secretStorage])] : [])),
-      h('fieldset', {}, h('legend', {}, 'Watched folders'), folderBox,
-        h('button', { type: 'button', class: 'add-folder', onclick: () => addFolder({ ...blank }) }, 'Add a folder')),
+        ...(view.secretStorage
+          ? [h('p', { class: 'hint secret-storage', 'data-storage': view.secretStorage }, SECRET_STORAGE_NOTE[view.secretStorage])]
+          : []),
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Watched folders'),
+        folderBox,
+        h('button', { type: 'button', class: 'add-folder', onclick: () => addFolder({ ...blank }) }, 'Add a folder'),
+      ),
       h('fieldset', { class: 'limits' }, h('legend', {}, 'Transfer limits'), ...limits.map(([, f]) => f.el)),
       h('div', { class: 'save-row' }, h('button', { type: 'submit', class: 'primary save' }, 'Save settings'), status),
     );
@@ -159,18 +205,44 @@ function folderEditor(f: FolderSettings, at: number, remove: () => void) {
   const path = textField('Folder', k('path'), f.path, { placeholder: 'D:\\Exports\\Holter' });
   const id = textField('Name in the queue', k('id'), f.id, { placeholder: 'made from the folder when empty' });
   const quiet = numberField('Wait until unchanged for (s)', k('quietSeconds'), f.quietSeconds);
-  const after = selectField('After upload', k('afterUpload'), f.afterUpload, [['leave', 'leave the file'], ['move', 'move it to the archive folder'], ['delete', 'delete it']]);
+  const after = selectField('After upload', k('afterUpload'), f.afterUpload, [
+    ['leave', 'leave the file'],
+    ['move', 'move it to the archive folder'],
+    ['delete', 'delete it'],
+  ]);
   const archive = textField('Archive folder', k('archiveDir'), f.archiveDir ?? '');
   const include = linesField('Include', k('include'), f.include, 'one pattern per line, e.g. **/*.edf');
   const exclude = linesField('Exclude', k('exclude'), f.exclude, 'one pattern per line');
   const recursive = checkField('Include subfolders', k('recursive'), f.recursive);
   const temp = checkField('Skip hidden and temporary files', k('ignoreTemporary'), f.ignoreTemporary);
   const growing = checkField('Upload while the device is still writing', k('growing'), f.growing);
-  const dups = selectField('Same content again', k('duplicates'), f.duplicates, [['skip', 'record it, do not upload again'], ['upload', 'upload it again']]);
-  const el = h('div', { class: 'folder', 'data-folder': index },
-    h('div', { class: 'folder-head' }, h('strong', { class: 'folder-title' }, `Folder ${index + 1}`),
-      h('button', { type: 'button', class: 'remove-folder', onclick: remove }, 'Remove')),
-    h('div', { class: 'grid' }, path.el, id.el, quiet.el, dups.el, after.el, archive.el, h('div', { class: 'checks' }, recursive.el, temp.el, growing.el), include.el, exclude.el));
+  const dups = selectField('Same content again', k('duplicates'), f.duplicates, [
+    ['skip', 'record it, do not upload again'],
+    ['upload', 'upload it again'],
+  ]);
+  const el = h(
+    'div',
+    { class: 'folder', 'data-folder': index },
+    h(
+      'div',
+      { class: 'folder-head' },
+      h('strong', { class: 'folder-title' }, `Folder ${index + 1}`),
+      h('button', { type: 'button', class: 'remove-folder', onclick: remove }, 'Remove'),
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      path.el,
+      id.el,
+      quiet.el,
+      dups.el,
+      after.el,
+      archive.el,
+      h('div', { class: 'checks' }, recursive.el, temp.el, growing.el),
+      include.el,
+      exclude.el,
+    ),
+  );
   const read = () => {
     const q = numberOf(quiet.input);
     const value: FolderSettings = {

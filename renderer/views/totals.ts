@@ -27,7 +27,12 @@ export function createTotals(): { el: HTMLElement; update(t: Totals): void } {
       setText(attention.value, needs.toLocaleString());
       attention.el.classList.toggle('alert', needs > 0);
       setText(speed.value, formatSpeed(t.speed) || '0 B/s');
-      setText(left, t.bytesRemaining > 0 ? `${formatBytes(t.bytesRemaining)} to send${t.etaSeconds !== null ? `, ${formatEta(t.etaSeconds)}` : ''}` : 'nothing to send');
+      setText(
+        left,
+        t.bytesRemaining > 0
+          ? `${formatBytes(t.bytesRemaining)} to send${t.etaSeconds !== null ? `, ${formatEta(t.etaSeconds)}` : ''}`
+          : 'nothing to send',
+      );
     },
   };
 }

@@ -18,7 +18,10 @@ function configFile(): { file: string; dataDir: string } {
   const root = mkdtempSync(join(tmpdir(), 'du-instance-'));
   const dataDir = join(root, 'data');
   const file = join(root, 'config.json');
-  writeFileSync(file, JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }),
+  );
   return { file, dataDir };
 }
 
@@ -86,7 +89,14 @@ describeWithChromium('two control servers in one browser', () => {
       // A GET such a page may send without CORS: the browser attaches the first instance's
       // cookie (same site: ports do not count) but no Origin header. The page never sees
       // the answer (Cross-Origin-Resource-Policy fails the fetch), but the request is sent.
-      await page.evaluate((url) => fetch(url, { mode: 'no-cors', credentials: 'include' }).then(() => 'answered', () => 'failed'), `${first.control.origin}/api/events`);
+      await page.evaluate(
+        (url) =>
+          fetch(url, { mode: 'no-cors', credentials: 'include' }).then(
+            () => 'answered',
+            () => 'failed',
+          ),
+        `${first.control.origin}/api/events`,
+      );
     } finally {
       other.closeAllConnections();
       await new Promise((done) => other.close(done));
@@ -94,7 +104,9 @@ describeWithChromium('two control servers in one browser', () => {
     // The first instance logs why it refused (never the token): wait for that line to reach its log file.
     const logText = () => {
       const dir = join(a.dataDir, 'logs');
-      return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+      return readdirSync(dir)
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('');
     };
     await until(() => logText().includes('"reason":"same-site request"'), 'the first instance to log a refused same-site request');
     expect(logText()).toMatch(/"status":403,"reason":"same-site request"/);

@@ -55,62 +55,59 @@ function hasQueueDb(dir: string): boolean {
   return existsSync(dir) && readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((name) => name.endsWith('queue.db'));
 }
 
-describe.skipIf(skipReason !== undefined)(
-  `packaged desktop app on the real Electron binary${skipReason ? ` [skipped: ${skipReason}]` : ''}`,
-  () => {
-    beforeAll(async () => {
-      work = mkdtempSync(join(tmpdir(), 'du-desktop-'));
-      updateRequests = [];
-      server = createServer((req, res) => {
-        updateRequests.push(req.url ?? '');
-        res.writeHead(404).end();
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      const updateUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/updates`;
-      packed = await packApp({ electronDist: (dist as { dir: string }).dir, outputDir: join(work, 'dist'), updateUrl });
-    }, 180_000);
+describe.skipIf(skipReason !== undefined)(`packaged desktop app on the real Electron binary${skipReason ? ` [skipped: ${skipReason}]` : ''}`, () => {
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'du-desktop-'));
+    updateRequests = [];
+    server = createServer((req, res) => {
+      updateRequests.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const updateUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/updates`;
+    packed = await packApp({ electronDist: (dist as { dir: string }).dir, outputDir: join(work, 'dist'), updateUrl });
+  }, 180_000);
 
-    afterEach(async () => {
-      for (const child of running.splice(0)) {
-        if (child.exitCode === null) {
-          child.kill('SIGTERM');
-          await once(child, 'exit');
-        }
+  afterEach(async () => {
+    for (const child of running.splice(0)) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
       }
-    });
+    }
+  });
 
-    afterAll(async () => {
-      server?.closeAllConnections();
-      await new Promise((r) => server?.close(r));
-      if (work) rmSync(work, { recursive: true, force: true });
-    });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
 
-    it('starts from app.asar, and its engine opens the queue with better-sqlite3 from app.asar.unpacked', async () => {
-      const home = join(work, 'home-start');
-      startApp(home);
-      await until('the engine to create queue.db', () => hasQueueDb(home), 60_000);
-    });
+  it('starts from app.asar, and its engine opens the queue with better-sqlite3 from app.asar.unpacked', async () => {
+    const home = join(work, 'home-start');
+    startApp(home);
+    await until('the engine to create queue.db', () => hasQueueDb(home), 60_000);
+  });
 
-    it('stays the app under ELECTRON_RUN_AS_NODE=1 (RunAsNode fuse off)', async () => {
-      const home = join(work, 'home-run-as-node');
-      const { output } = startApp(home, { args: ['-e', 'process.stdout.write("ran-as-node")'], env: { ELECTRON_RUN_AS_NODE: '1' } });
-      await until('the app (not Node) to create queue.db', () => hasQueueDb(home), 60_000);
-      expect(output.stdout).not.toContain('ran-as-node');
-    });
+  it('stays the app under ELECTRON_RUN_AS_NODE=1 (RunAsNode fuse off)', async () => {
+    const home = join(work, 'home-run-as-node');
+    const { output } = startApp(home, { args: ['-e', 'process.stdout.write("ran-as-node")'], env: { ELECTRON_RUN_AS_NODE: '1' } });
+    await until('the app (not Node) to create queue.db', () => hasQueueDb(home), 60_000);
+    expect(output.stdout).not.toContain('ran-as-node');
+  });
 
-    it('opens no inspector for --inspect or NODE_OPTIONS (inspect and NODE_OPTIONS fuses off)', async () => {
-      const home = join(work, 'home-inspect');
-      const { output } = startApp(home, { args: ['--inspect=0'], env: { NODE_OPTIONS: '--inspect=0' } });
-      await until('the app to create queue.db', () => hasQueueDb(home), 60_000);
-      expect(output.stderr).not.toMatch(/Debugger listening/);
-    });
+  it('opens no inspector for --inspect or NODE_OPTIONS (inspect and NODE_OPTIONS fuses off)', async () => {
+    const home = join(work, 'home-inspect');
+    const { output } = startApp(home, { args: ['--inspect=0'], env: { NODE_OPTIONS: '--inspect=0' } });
+    await until('the app to create queue.db', () => hasQueueDb(home), 60_000);
+    expect(output.stderr).not.toMatch(/Debugger listening/);
+  });
 
-    it('asks the update server built into app-update.yml at start', async () => {
-      const home = join(work, 'home-updates');
-      // electron-updater's Linux updater only runs inside an AppImage; $APPIMAGE says it is one.
-      startApp(home, { env: { APPIMAGE: packed.binary } });
-      await until('a request for latest-linux.yml', () => updateRequests.some((u) => u.endsWith('/updates/latest-linux.yml')), 60_000);
-    });
-  },
-);
+  it('asks the update server built into app-update.yml at start', async () => {
+    const home = join(work, 'home-updates');
+    // electron-updater's Linux updater only runs inside an AppImage; $APPIMAGE says it is one.
+    startApp(home, { env: { APPIMAGE: packed.binary } });
+    await until('a request for latest-linux.yml', () => updateRequests.some((u) => u.endsWith('/updates/latest-linux.yml')), 60_000);
+  });
+});

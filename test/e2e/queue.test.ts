@@ -98,7 +98,9 @@ describeWithBrowser('the queue window over serve', (target) => {
     await waitForState(page, 'sleep-study-0003.edf', 'paused');
     expect(fileRow('sleep-study-0003.edf')?.state).toBe('paused');
     const before = fileRow('sleep-study-0003.edf')!.bytesDone;
-    await holdsFor('no progress while paused', 1500, () => fileRow('sleep-study-0003.edf')!.bytesDone === before, { seen: () => fileRow('sleep-study-0003.edf') });
+    await holdsFor('no progress while paused', 1500, () => fileRow('sleep-study-0003.edf')!.bytesDone === before, {
+      seen: () => fileRow('sleep-study-0003.edf'),
+    });
     await queueRow(page, 'sleep-study-0003.edf').locator('button[data-action="resume"]').click();
     await waitForState(page, 'sleep-study-0003.edf', 'uploading');
     await waitForState(page, 'sleep-study-0003.edf', 'done', 90_000);

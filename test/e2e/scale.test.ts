@@ -28,13 +28,15 @@ describeWithBrowser('the queue window at 100,000 rows', (target) => {
     mkdirSync(dataDir, { recursive: true });
     const t0 = performance.now();
     const store = openStore(join(dataDir, 'queue.db'));
-    const rows = store.enqueueMany(Array.from({ length: ROWS }, (_, i) => ({
-      folderId: `ward-${i % 12}`,
-      sourcePath: join(world.inbox, `seed/patient-${String(i).padStart(6, '0')}.edf`),
-      relPath: `seed/patient-${String(i).padStart(6, '0')}.edf`,
-      size: 1_000_000 + (i % 5000) * 1000,
-      mtimeMs: 1_700_000_000_000 + i,
-    })));
+    const rows = store.enqueueMany(
+      Array.from({ length: ROWS }, (_, i) => ({
+        folderId: `ward-${i % 12}`,
+        sourcePath: join(world.inbox, `seed/patient-${String(i).padStart(6, '0')}.edf`),
+        relPath: `seed/patient-${String(i).padStart(6, '0')}.edf`,
+        size: 1_000_000 + (i % 5000) * 1000,
+        mtimeMs: 1_700_000_000_000 + i,
+      })),
+    );
     // Paused, so the engine leaves them be (the files do not exist); a few cancelled for the filter.
     store.pauseAll();
     for (const r of rows.slice(0, CANCELLED)) store.cancel(r.id);

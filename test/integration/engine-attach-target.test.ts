@@ -20,11 +20,15 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
 
   const attachConfig = (folder: Record<string, unknown> = {}): Config =>
     t.world.config({
-      folders: [{
-        id: 'inbox', path: t.world.inbox, quietSeconds: 0,
-        attach: { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute },
-        ...folder,
-      }],
+      folders: [
+        {
+          id: 'inbox',
+          path: t.world.inbox,
+          quietSeconds: 0,
+          attach: { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute },
+          ...folder,
+        },
+      ],
     });
 
   const patient = (): string => {
@@ -76,7 +80,12 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
     copyFileSync(join(t.world.inbox, a, 'scan.dat'), join(t.world.inbox, b, 'scan.dat'));
     const engine = await runEngine(attachConfig());
     const rows = allRows(engine);
-    expect(rows.map((r) => [r.state, r.attachEntityId]).sort()).toEqual([['done', a], ['done', b]].sort());
+    expect(rows.map((r) => [r.state, r.attachEntityId]).sort()).toEqual(
+      [
+        ['done', a],
+        ['done', b],
+      ].sort(),
+    );
     expect(await attachedFileId(a)).toBe(rows.find((r) => r.attachEntityId === a)!.biotFileId);
     expect(await attachedFileId(b)).toBe(rows.find((r) => r.attachEntityId === b)!.biotFileId);
   }, 60_000);
@@ -104,27 +113,38 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
   it('with a per-upload rule, every export gets its own generic entity referencing the patient: none is lost', async () => {
     const a = patient();
     const generic: string[] = [];
-    const logger = { log: (_level: string, event: string, facts: Record<string, unknown> = {}) => {
-      if (event === 'attached-per-upload') generic.push(String(facts.genericEntityId));
-    } };
+    const logger = {
+      log: (_level: string, event: string, facts: Record<string, unknown> = {}) => {
+        if (event === 'attached-per-upload') generic.push(String(facts.genericEntityId));
+      },
+    };
     writeRandomFile(join(t.world.inbox, a, 'monday.dat'), 6 * MiB);
     writeRandomFile(join(t.world.inbox, a, 'tuesday.dat'), 200_000);
-    const config = attachConfig({ attach: {
-      entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute: 'recording',
-      perUpload: { template: 'holter_recording', referenceAttribute: 'patient' },
-    } });
+    const config = attachConfig({
+      attach: {
+        entity: 'patient',
+        idPattern: '^(?<id>[0-9a-f-]{36})/',
+        attribute: 'recording',
+        perUpload: { template: 'holter_recording', referenceAttribute: 'patient' },
+      },
+    });
     t.engine = new Engine(config, { logger });
     t.engine.start({ watch: false });
     await t.engine.scanFolders();
     await t.engine.whenSettled({ maxAttempts: 1 });
     const rows = allRows(t.engine);
-    expect(rows.map((r) => [r.state, r.attachEntityType, r.attachEntityId])).toEqual([['done', 'patient', a], ['done', 'patient', a]]);
+    expect(rows.map((r) => [r.state, r.attachEntityType, r.attachEntityId])).toEqual([
+      ['done', 'patient', a],
+      ['done', 'patient', a],
+    ]);
     expect(generic).toHaveLength(2);
-    const held = await Promise.all(generic.map(async (id) => {
-      const entity = (await t.world.biot.entities.getEntity('generic-entity', id)) as Record<string, { id?: string }>;
-      expect(entity.patient?.id).toBe(a);
-      return entity.recording?.id;
-    }));
+    const held = await Promise.all(
+      generic.map(async (id) => {
+        const entity = (await t.world.biot.entities.getEntity('generic-entity', id)) as Record<string, { id?: string }>;
+        expect(entity.patient?.id).toBe(a);
+        return entity.recording?.id;
+      }),
+    );
     expect(held.sort()).toEqual(rows.map((r) => r.biotFileId).sort());
     expect(t.world.sandbox.calls('entity.patch')).toBe(0); // the patient itself is not touched
   }, 60_000);

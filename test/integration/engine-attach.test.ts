@@ -22,10 +22,14 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
 
   const attachConfig = (): Config =>
     t.world.config({
-      folders: [{
-        id: 'inbox', path: t.world.inbox, quietSeconds: 0,
-        attach: { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute },
-      }],
+      folders: [
+        {
+          id: 'inbox',
+          path: t.world.inbox,
+          quietSeconds: 0,
+          attach: { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute },
+        },
+      ],
     });
 
   /** A 6 MiB export under the patient's folder; answers its SHA-256. */
@@ -117,7 +121,12 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     const other = join(t.world.root, 'other');
     mkdirSync(other);
     writeRandomFile(join(other, 'orphan.dat'), 3 * MiB);
-    const both = t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0 }, { id: 'other', path: other, quietSeconds: 0 }] });
+    const both = t.world.config({
+      folders: [
+        { id: 'inbox', path: t.world.inbox, quietSeconds: 0 },
+        { id: 'other', path: other, quietSeconds: 0 },
+      ],
+    });
     t.engine = new Engine(both);
     expect(await t.engine.scanFolders()).toBe(1);
     t.engine.reconfigure(t.world.config());
@@ -162,12 +171,18 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     expect(await t.engine.scanFolders()).toBe(3);
     t.engine.start({ watch: false });
     await until('the refused login', () => connection.includes('credentials-refused'));
-    await until('all three files back in the queue', () => {
-      const counts = t.engine!.store.countByState();
-      return counts.queued === 3 && counts.uploading === 0;
-    }, { seen: () => t.engine!.store.countByState() });
+    await until(
+      'all three files back in the queue',
+      () => {
+        const counts = t.engine!.store.countByState();
+        return counts.queued === 3 && counts.uploading === 0;
+      },
+      { seen: () => t.engine!.store.countByState() },
+    );
     // Held, not retried: watch a while longer that no second login goes out.
-    await holdsFor('a single login attempt', 1000, () => t.world.sandbox.calls('ums.login') === 1, { seen: () => t.world.sandbox.calls('ums.login') });
+    await holdsFor('a single login attempt', 1000, () => t.world.sandbox.calls('ums.login') === 1, {
+      seen: () => t.world.sandbox.calls('ums.login'),
+    });
     const snap = await t.engine.snapshot();
     expect(snap.connection.state).toBe('credentials-refused');
     expect(t.world.sandbox.calls('ums.login')).toBe(1);

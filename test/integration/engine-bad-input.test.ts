@@ -16,7 +16,14 @@ it('refuses a broken config with the key named and exit code 2', () => {
   const dir = join(import.meta.dirname, '..', '..', 'node_modules', '.cache', `du-config-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ dataDir: 'd', server: { baseUrl: 'http://127.0.0.1:1', auth: { type: 'user', username: 'u', password: 'p' } }, transfer: { parallelParts: 0 } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataDir: 'd',
+      server: { baseUrl: 'http://127.0.0.1:1', auth: { type: 'user', username: 'u', password: 'p' } },
+      transfer: { parallelParts: 0 },
+    }),
+  );
   const bad = spawnSync(process.execPath, [bin, 'run', '--config', file, '--once'], { encoding: 'utf8' });
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/transfer\.parallelParts/);
@@ -59,12 +66,18 @@ describeWithS3('engine with bad input', (target) => {
     t.engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
     t.engine.start({ watch: false });
     await t.engine.scanFolders();
-    await until('the lock-out to reach a file', async () => {
-      const s = await t.engine!.snapshot();
-      return s.connection.state === 'locked' && s.totals.counts['needs-attention'] >= 1;
-    }, { seen: () => ({ connection, logins: t.world.sandbox.calls('ums.login') }) });
+    await until(
+      'the lock-out to reach a file',
+      async () => {
+        const s = await t.engine!.snapshot();
+        return s.connection.state === 'locked' && s.totals.counts['needs-attention'] >= 1;
+      },
+      { seen: () => ({ connection, logins: t.world.sandbox.calls('ums.login') }) },
+    );
     // No hammering: watch a while longer that no second login goes out.
-    await holdsFor('a single login attempt', 1000, () => t.world.sandbox.calls('ums.login') === 1, { seen: () => t.world.sandbox.calls('ums.login') });
+    await holdsFor('a single login attempt', 1000, () => t.world.sandbox.calls('ums.login') === 1, {
+      seen: () => t.world.sandbox.calls('ums.login'),
+    });
     const snap = await t.engine.snapshot();
     expect(snap.connection.state).toBe('locked');
     expect(snap.connection.advice).toMatch(/administrator/);

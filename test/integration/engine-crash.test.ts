@@ -56,7 +56,15 @@ describeWithS3('crash safety: kill -9 during a 1 GiB upload', (target) => {
       const result = new Map<string, Set<number>>();
       for (const file of store.listFiles().files) {
         for (const upload of store.uploadsFor(file.id)) {
-          result.set(upload.biotFileId, new Set(store.partsOf(upload.id).filter((p) => p.etag).map((p) => p.partNumber)));
+          result.set(
+            upload.biotFileId,
+            new Set(
+              store
+                .partsOf(upload.id)
+                .filter((p) => p.etag)
+                .map((p) => p.partNumber),
+            ),
+          );
         }
       }
       return result;

@@ -72,72 +72,90 @@ function statusOf(configFile: string): Promise<string> {
   });
 }
 
-it.skipIf(!canMount)('a full disk holds uploads, says so, survives the log\'s ENOSPC, and goes on when space returns (skipped where tmpfs cannot be mounted: needs root)', async () => {
-  const disk = smallDisk('4m')!;
-  writeFileSync(join(t.world.inbox, 'e.dat'), 'e'.repeat(20_000));
-  const config = { ...t.world.config(), dataDir: join(disk, 'data') };
-  mkdirSync(config.dataDir, { recursive: true });
-  const configFile = join(t.world.root, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ dataDir: config.dataDir, server: { baseUrl: t.world.sandbox.url, auth: { type: 'user', ...t.world.sandbox.credentials.user } }, folders: [] }));
-  const stderr: string[] = [];
-  let logger: FileLogger | undefined;
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    logger = await openEngineLog(config);
-    t.engine = new Engine(config, { logger, dataFolder: { probeMs: 100 } });
-    await t.engine.scanFolders();
+it.skipIf(!canMount)(
+  "a full disk holds uploads, says so, survives the log's ENOSPC, and goes on when space returns (skipped where tmpfs cannot be mounted: needs root)",
+  async () => {
+    const disk = smallDisk('4m')!;
+    writeFileSync(join(t.world.inbox, 'e.dat'), 'e'.repeat(20_000));
+    const config = { ...t.world.config(), dataDir: join(disk, 'data') };
+    mkdirSync(config.dataDir, { recursive: true });
+    const configFile = join(t.world.root, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        dataDir: config.dataDir,
+        server: { baseUrl: t.world.sandbox.url, auth: { type: 'user', ...t.world.sandbox.credentials.user } },
+        folders: [],
+      }),
+    );
+    const stderr: string[] = [];
+    let logger: FileLogger | undefined;
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      logger = await openEngineLog(config);
+      t.engine = new Engine(config, { logger, dataFolder: { probeMs: 100 } });
+      await t.engine.scanFolders();
+      fill(join(disk, 'filler'));
+      t.engine.start({ watch: false });
+      await until('uploads held for the full disk', () => t.engine!.heldBecause() !== undefined, 20_000);
+      expect((await t.engine.snapshot()).connection).toMatchObject({ state: 'data-folder-unwritable' });
+      expect(t.engine.heldBecause()).toMatch(/full/);
+      expect(await statusOf(configFile)).toMatch(/^uploads held: The disk holding the uploader's data folder is full/m);
+      expect(t.engine.store.countByState().done).toBe(0);
+      // Still running: space comes back, and it goes on by itself.
+      rmSync(join(disk, 'filler'));
+      await until('the file done after space returned', () => t.engine!.store.countByState().done === 1, 30_000);
+      expect(t.engine.heldBecause()).toBeUndefined();
+      // At most one single upload per attempt: an upload BioT completed is never made again.
+      expect(t.world.sandbox.calls('file.createSingle')).toBeLessThanOrEqual(1 + t.engine.store.listFiles().files[0]!.attempts);
+      expect(stderr.join('')).not.toMatch(/e\.dat/);
+    } finally {
+      process.stderr.write = write;
+      // The logs close last, after the engine, as run and serve close them.
+      await t.engine?.close();
+      t.engine = undefined;
+      await logger?.close();
+    }
+  },
+  60_000,
+);
+
+it.skipIf(!canMount)(
+  'a scan whose queue write the full disk refuses holds uploads instead of skipping the file in silence (skipped where tmpfs cannot be mounted: needs root)',
+  async () => {
+    const disk = smallDisk('4m')!;
+    const config = { ...t.world.config(), dataDir: join(disk, 'data') };
+    t.engine = new Engine(config, { dataFolder: { probeMs: 100 } });
+    writeFileSync(join(t.world.inbox, 'g.dat'), 'g'.repeat(20_000));
     fill(join(disk, 'filler'));
-    t.engine.start({ watch: false });
-    await until('uploads held for the full disk', () => t.engine!.heldBecause() !== undefined, 20_000);
-    expect((await t.engine.snapshot()).connection).toMatchObject({ state: 'data-folder-unwritable' });
+    await expect(t.engine.scanFolders()).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_/) });
     expect(t.engine.heldBecause()).toMatch(/full/);
-    expect(await statusOf(configFile)).toMatch(/^uploads held: The disk holding the uploader's data folder is full/m);
-    expect(t.engine.store.countByState().done).toBe(0);
-    // Still running: space comes back, and it goes on by itself.
     rmSync(join(disk, 'filler'));
-    await until('the file done after space returned', () => t.engine!.store.countByState().done === 1, 30_000);
-    expect(t.engine.heldBecause()).toBeUndefined();
-    // At most one single upload per attempt: an upload BioT completed is never made again.
-    expect(t.world.sandbox.calls('file.createSingle')).toBeLessThanOrEqual(1 + t.engine.store.listFiles().files[0]!.attempts);
-    expect(stderr.join('')).not.toMatch(/e\.dat/);
-  } finally {
-    process.stderr.write = write;
-    // The logs close last, after the engine, as run and serve close them.
-    await t.engine?.close();
-    t.engine = undefined;
-    await logger?.close();
-  }
-}, 60_000);
+    expect(await t.engine.scanFolders()).toBe(1);
+    t.engine.start({ watch: false });
+    await until('the file done once space returned', () => t.engine!.store.countByState().done === 1, 30_000);
+  },
+  60_000,
+);
 
-it.skipIf(!canMount)('a scan whose queue write the full disk refuses holds uploads instead of skipping the file in silence (skipped where tmpfs cannot be mounted: needs root)', async () => {
-  const disk = smallDisk('4m')!;
-  const config = { ...t.world.config(), dataDir: join(disk, 'data') };
-  t.engine = new Engine(config, { dataFolder: { probeMs: 100 } });
-  writeFileSync(join(t.world.inbox, 'g.dat'), 'g'.repeat(20_000));
-  fill(join(disk, 'filler'));
-  await expect(t.engine.scanFolders()).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_/) });
-  expect(t.engine.heldBecause()).toMatch(/full/);
-  rmSync(join(disk, 'filler'));
-  expect(await t.engine.scanFolders()).toBe(1);
-  t.engine.start({ watch: false });
-  await until('the file done once space returned', () => t.engine!.store.countByState().done === 1, 30_000);
-}, 60_000);
-
-it.skipIf(!canMount)('a read-only or full data folder is named as such by the probe (skipped where tmpfs cannot be mounted: needs root)', async () => {
-  // A mount cannot turn read-only under an open database (EBUSY), so the
-  // engine's side of a read-only folder is the SQLITE_READONLY mapping below;
-  // here the probe that decides when uploads go on is checked on real mounts.
-  const disk = smallDisk('2m')!;
-  const view = mkdtempSync(join(tmpdir(), 'du-ro-view-'));
-  execFileSync('mount', ['--bind', disk, view], { stdio: 'ignore' });
-  mounted.unshift(view);
-  execFileSync('mount', ['-o', 'remount,bind,ro', view], { stdio: 'ignore' });
-  expect(await checkDataFolder(view)).toBe('read-only');
-  expect(await checkDataFolder(disk)).toBeUndefined();
-  fill(join(disk, 'filler'));
-  expect(await checkDataFolder(disk)).toBe('full');
-});
+it.skipIf(!canMount)(
+  'a read-only or full data folder is named as such by the probe (skipped where tmpfs cannot be mounted: needs root)',
+  async () => {
+    // A mount cannot turn read-only under an open database (EBUSY), so the
+    // engine's side of a read-only folder is the SQLITE_READONLY mapping below;
+    // here the probe that decides when uploads go on is checked on real mounts.
+    const disk = smallDisk('2m')!;
+    const view = mkdtempSync(join(tmpdir(), 'du-ro-view-'));
+    execFileSync('mount', ['--bind', disk, view], { stdio: 'ignore' });
+    mounted.unshift(view);
+    execFileSync('mount', ['-o', 'remount,bind,ro', view], { stdio: 'ignore' });
+    expect(await checkDataFolder(view)).toBe('read-only');
+    expect(await checkDataFolder(disk)).toBeUndefined();
+    fill(join(disk, 'filler'));
+    expect(await checkDataFolder(disk)).toBe('full');
+  },
+);
 
 it.each([
   ['SQLITE_FULL', 'full'],

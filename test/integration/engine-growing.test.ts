@@ -34,7 +34,9 @@ describeWithS3('growing files', (target) => {
   const t = worldPerTest(target);
 
   async function growingEngine() {
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 2 }], transfer: { partSizeMiB: 8 } }));
+    t.engine = new Engine(
+      t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 2 }], transfer: { partSizeMiB: 8 } }),
+    );
     t.engine.start();
     await t.engine.whenWatching();
     return t.engine;
@@ -62,7 +64,9 @@ describeWithS3('growing files', (target) => {
     }
     const done = e.store.fileById(fileId)!;
     const lag = (done.completedAt! - written.lastWrite) / 1000;
-    console.log(`[figures] growing mode: BioT complete ${lag.toFixed(2)} s after the last write; ${(uploadedWhileWriting[0]! / MiB).toFixed(0)} MiB were already sent when writing stopped`);
+    console.log(
+      `[figures] growing mode: BioT complete ${lag.toFixed(2)} s after the last write; ${(uploadedWhileWriting[0]! / MiB).toFixed(0)} MiB were already sent when writing stopped`,
+    );
     expect(lag).toBeLessThan(5);
     expect(uploadedWhileWriting[0]).toBeGreaterThan(100 * MiB);
     expect(done).toMatchObject({ size: 200 * MiB, sha256: written.sha256 });
@@ -75,7 +79,10 @@ describeWithS3('growing files', (target) => {
     const fd = openSync(path, 'w');
     for (let i = 0; i < 40; i++) writeSync(fd, randomBytes(MiB));
     const row = await rowFor(e, 'rewritten.edf');
-    await until('16 MiB sent while the file grows', () => e.store.fileById(row.id)!.bytesDone >= 16 * MiB, { everyMs: 20, seen: () => e.store.fileById(row.id) });
+    await until('16 MiB sent while the file grows', () => e.store.fileById(row.id)!.bytesDone >= 16 * MiB, {
+      everyMs: 20,
+      seen: () => e.store.fileById(row.id),
+    });
     // The device starts over: truncates and writes new content.
     ftruncateSync(fd, 0);
     const hash = createHash('sha256');
@@ -86,8 +93,11 @@ describeWithS3('growing files', (target) => {
     }
     closeSync(fd);
     const sha256 = hash.digest('hex');
-    await until('the rewritten file to settle', () => ['done', 'needs-attention'].includes(e.store.fileById(row.id)!.state) || e.store.listFiles().files.some((f) => f.state === 'done'),
-      { timeoutMs: 60_000, everyMs: 50, seen: () => e.store.listFiles().files.map((f) => f.state) });
+    await until(
+      'the rewritten file to settle',
+      () => ['done', 'needs-attention'].includes(e.store.fileById(row.id)!.state) || e.store.listFiles().files.some((f) => f.state === 'done'),
+      { timeoutMs: 60_000, everyMs: 50, seen: () => e.store.listFiles().files.map((f) => f.state) },
+    );
     const done = e.store.listFiles().files.find((f) => f.state === 'done')!;
     expect(done.size).toBe(12 * MiB);
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 12 * MiB });

@@ -19,13 +19,16 @@ const t = worldPerTest(undefined);
 function writeConfig(world: World, extra: Record<string, unknown> = {}, withPassword = true): string {
   const file = join(world.root, 'config.json');
   const { username, password } = world.sandbox.credentials.user;
-  writeFileSync(file, JSON.stringify({
-    dataDir: join(world.root, 'data'),
-    server: { baseUrl: world.sandbox.url, auth: { type: 'user', username, ...(withPassword && { password }) } },
-    folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3 }],
-    transfer: { partSizeMiB: 5, parallelParts: 2, parallelFiles: 1 },
-    ...extra,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataDir: join(world.root, 'data'),
+      server: { baseUrl: world.sandbox.url, auth: { type: 'user', username, ...(withPassword && { password }) } },
+      folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3 }],
+      transfer: { partSizeMiB: 5, parallelParts: 2, parallelFiles: 1 },
+      ...extra,
+    }),
+  );
   return file;
 }
 
@@ -108,7 +111,10 @@ describe('the engine in a child process', () => {
     const fd = openSync(join(t.world.root, 'data', 'queue.db'), 'r+');
     writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, 4096);
     closeSync(fd);
-    await expect(started(configFile)).rejects.toMatchObject({ reason: 'damaged-database', message: expect.stringContaining('device-uploader repair') });
+    await expect(started(configFile)).rejects.toMatchObject({
+      reason: 'damaged-database',
+      message: expect.stringContaining('device-uploader repair'),
+    });
   });
 
   it('answers calls in flight with engine-stopped when the process dies, and reports the exit as unexpected', async () => {

@@ -16,7 +16,12 @@ import { until } from '../support/watch-helpers.ts';
 const MiB = 1024 * 1024;
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
 
-interface Exit { code: number | null; signal: NodeJS.Signals | null; out: string; err: string }
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
 
 function launch(args: string[], home: string): { child: ChildProcess; exited: Promise<Exit> & { out(): string } } {
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEVICE_UPLOADER_HOME: home } });
@@ -24,7 +29,9 @@ function launch(args: string[], home: string): { child: ChildProcess; exited: Pr
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
   child.stderr!.on('data', (d: Buffer) => (err += d));
-  const exited = Object.assign(new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err }))), { out: () => out });
+  const exited = Object.assign(new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err }))), {
+    out: () => out,
+  });
   return { child, exited };
 }
 
@@ -66,7 +73,11 @@ describeWithS3('one engine per data folder', (target) => {
     const before = auditEvents();
     const creates = world.sandbox.calls('file.createMultipart');
 
-    for (const args of [['run', '--config', configFile, '--once'], ['serve', '--config', configFile, '--ui-port', '0'], ['start', '--config', configFile, '--ui-port', '0']]) {
+    for (const args of [
+      ['run', '--config', configFile, '--once'],
+      ['serve', '--config', configFile, '--ui-port', '0'],
+      ['start', '--config', configFile, '--ui-port', '0'],
+    ]) {
       const second = await launch(args, home()).exited;
       expect(second.code, `${args[0]}: ${second.out}${second.err}`).not.toBe(0);
       expect(second.signal).toBeNull();
@@ -110,7 +121,7 @@ describeWithS3('one engine per data folder', (target) => {
     lockDataFolder(config.dataDir).release();
   }, 60_000);
 
-  it('a second demo `start` stops before starting a sandbox or rewriting the first one\'s config', async () => {
+  it("a second demo `start` stops before starting a sandbox or rewriting the first one's config", async () => {
     const inbox = join(world.root, 'demo-inbox');
     const first = launch(['start', '--inbox', inbox, '--ui-port', '0'], home());
     holder = first.child;

@@ -67,7 +67,7 @@ describeWithS3('scheduler: one run per file', (target) => {
 
     const seed = Number(process.env.DU_ORDER_SEED ?? Date.now() % 100_000);
     const random = seededRandom(seed);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const engine = t.engine;
     const commands: ((target: Target) => Promise<unknown>)[] = [
       (x) => engine.pause(x),

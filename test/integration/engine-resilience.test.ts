@@ -31,7 +31,8 @@ describeWithS3('engine under faults', (target) => {
     const { row, sha256 } = await uploadOne('long.dat', 200 * MiB, { maxBytesPerSecond: 16 * MiB, partSizeMiB: 8 });
     const errors: string[] = [];
     t.engine!.onEvent((e) => {
-      if (e.type === 'progress') for (const r of e.rows) if (r.state !== 'uploading' && r.state !== 'completing' && r.state !== 'done') errors.push(r.state);
+      if (e.type === 'progress')
+        for (const r of e.rows) if (r.state !== 'uploading' && r.state !== 'completing' && r.state !== 'done') errors.push(r.state);
     });
     await t.engine!.whenSettled({ maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
@@ -77,13 +78,18 @@ describeWithS3('engine under faults', (target) => {
 
   it('cancels mid-upload: BioT upload cancelled, no PUT after one second, state cancelled', async () => {
     const { row } = await uploadOne('cancel.dat', 200 * MiB, { maxBytesPerSecond: 20 * MiB });
-    await until('20 MiB sent', () => (t.engine!.store.fileById(row.id)!.bytesDone ?? 0) >= 20 * MiB, { everyMs: 50, seen: () => t.engine!.store.fileById(row.id) });
+    await until('20 MiB sent', () => (t.engine!.store.fileById(row.id)!.bytesDone ?? 0) >= 20 * MiB, {
+      everyMs: 50,
+      seen: () => t.engine!.store.fileById(row.id),
+    });
     const upload = t.engine!.store.currentUpload(row.id)!;
     const t0 = performance.now();
     await t.engine!.cancel({ fileId: row.id });
     const cancelMs = performance.now() - t0;
     const putsAtCancel = t.world.sandbox.calls('storage.putPart');
-    await holdsFor('no part PUT after cancel', 1000, () => t.world.sandbox.calls('storage.putPart') === putsAtCancel, { seen: () => t.world.sandbox.calls('storage.putPart') });
+    await holdsFor('no part PUT after cancel', 1000, () => t.world.sandbox.calls('storage.putPart') === putsAtCancel, {
+      seen: () => t.world.sandbox.calls('storage.putPart'),
+    });
     expect(cancelMs).toBeLessThan(1000);
     expect(t.engine!.store.fileById(row.id)!.state).toBe('cancelled');
     expect(t.world.sandbox.calls('file.cancel')).toBe(1);
@@ -96,11 +102,16 @@ describeWithS3('engine under faults', (target) => {
 
   it('pauses within a second and resumes from the parts already sent', async () => {
     const { row, sha256 } = await uploadOne('pause.dat', 100 * MiB, { maxBytesPerSecond: 25 * MiB, partSizeMiB: 5 });
-    await until('30 MiB sent', () => t.engine!.store.fileById(row.id)!.bytesDone >= 30 * MiB, { everyMs: 50, seen: () => t.engine!.store.fileById(row.id) });
+    await until('30 MiB sent', () => t.engine!.store.fileById(row.id)!.bytesDone >= 30 * MiB, {
+      everyMs: 50,
+      seen: () => t.engine!.store.fileById(row.id),
+    });
     await t.engine!.pause({ fileId: row.id });
     const putsAtPause = t.world.sandbox.calls('storage.putPart');
     const withEtag = t.engine!.store.partsOf(t.engine!.store.currentUpload(row.id)!.id).filter((p) => p.etag).length;
-    await holdsFor('no part PUT after pause', 1000, () => t.world.sandbox.calls('storage.putPart') === putsAtPause, { seen: () => t.world.sandbox.calls('storage.putPart') });
+    await holdsFor('no part PUT after pause', 1000, () => t.world.sandbox.calls('storage.putPart') === putsAtPause, {
+      seen: () => t.world.sandbox.calls('storage.putPart'),
+    });
     expect(t.engine!.store.fileById(row.id)!.state).toBe('paused');
     await t.engine!.resume({ fileId: row.id });
     await t.engine!.whenSettled({ maxAttempts: 1 });

@@ -14,11 +14,14 @@ const t = worldPerTest(undefined);
 
 it('restarts a killed engine and goes on uploading', async () => {
   const configFile = join(t.world.root, 'config.json');
-  writeFileSync(configFile, JSON.stringify({
-    dataDir: join(t.world.root, 'data'),
-    server: { baseUrl: t.world.sandbox.url, auth: { type: 'user', ...t.world.sandbox.credentials.user } },
-    folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3 }],
-  }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: join(t.world.root, 'data'),
+      server: { baseUrl: t.world.sandbox.url, auth: { type: 'user', ...t.world.sandbox.credentials.user } },
+      folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3 }],
+    }),
+  );
   const pids: number[] = [];
   const kills: (() => void)[] = [];
   const supervisor = new EngineSupervisor({
@@ -40,8 +43,11 @@ it('restarts a killed engine and goes on uploading', async () => {
     await until('the engine to be started again', () => pids.length === 2, 20_000);
     expect(pids[1]).not.toBe(pids[0]);
     writeFileSync(join(t.world.inbox, 'after-restart.edf'), 'recording');
-    await until('the file to be uploaded by the new engine', async () =>
-      (await supervisor.client!.snapshot({ states: ['done'] })).rows.some((r) => r.relPath === 'after-restart.edf'), 30_000);
+    await until(
+      'the file to be uploaded by the new engine',
+      async () => (await supervisor.client!.snapshot({ states: ['done'] })).rows.some((r) => r.relPath === 'after-restart.edf'),
+      30_000,
+    );
   } finally {
     await supervisor.stop();
   }

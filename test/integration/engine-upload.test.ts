@@ -7,8 +7,28 @@ import { createWorld, downloadedSha256, writeRandomFile, type World } from '../s
 import { describeWithS3 } from '../support/s3.ts';
 
 const MiB = 1024 * 1024;
-const sizes = [0, 1, 1000, 64 * 1024, MiB - 1, MiB, 5 * MiB - 1, 5 * MiB, 5 * MiB + 1, 7 * MiB, 10 * MiB, 10 * MiB + 3,
-  16 * MiB, 23 * MiB + 11, 32 * MiB, 50 * MiB, 64 * MiB + 1, 100 * MiB, 150 * MiB, 300 * MiB];
+const sizes = [
+  0,
+  1,
+  1000,
+  64 * 1024,
+  MiB - 1,
+  MiB,
+  5 * MiB - 1,
+  5 * MiB,
+  5 * MiB + 1,
+  7 * MiB,
+  10 * MiB,
+  10 * MiB + 3,
+  16 * MiB,
+  23 * MiB + 11,
+  32 * MiB,
+  50 * MiB,
+  64 * MiB + 1,
+  100 * MiB,
+  150 * MiB,
+  300 * MiB,
+];
 
 describeWithS3('engine uploads 20 files, 0 B to 300 MiB', (target) => {
   let world: World;
@@ -80,6 +100,8 @@ describeWithS3('engine uploads 20 files, 0 B to 300 MiB', (target) => {
     const done = engine.store.fileById(row.id)!;
     expect(done.state).toBe('done');
     expect(await downloadedSha256(world.biot, done.biotFileId!)).toEqual({ sha256, size: 300 * MiB });
-    console.log(`[figures] 300 MiB file: ${(300 / seconds).toFixed(0)} MiB/s (8 MiB parts x4, MD5 check on); peak RSS ${(peakRss / MiB).toFixed(0)} MiB`);
+    console.log(
+      `[figures] 300 MiB file: ${(300 / seconds).toFixed(0)} MiB/s (8 MiB parts x4, MD5 check on); peak RSS ${(peakRss / MiB).toFixed(0)} MiB`,
+    );
   }, 120_000);
 });

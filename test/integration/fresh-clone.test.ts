@@ -40,7 +40,16 @@ describe.skipIf(notGit)(`a fresh clone stands alone${notGit ? ' [skipped: this c
   it('has nothing beside it, and no tracked file points outside it', () => {
     expect(readdirSync(root)).toEqual(['device-uploader']);
     // This file names the old paths to look for them, so it is left out of the search.
-    const found = run(clone, 'git', ['grep', '-n', '-E', String.raw`\.\./shared|shared/(s3|biot-openapi)|'shared', '(s3|biot-openapi)'`, '--', '.', ':!package-lock.json', ':!test/integration/fresh-clone.test.ts']);
+    const found = run(clone, 'git', [
+      'grep',
+      '-n',
+      '-E',
+      String.raw`\.\./shared|shared/(s3|biot-openapi)|'shared', '(s3|biot-openapi)'`,
+      '--',
+      '.',
+      ':!package-lock.json',
+      ':!test/integration/fresh-clone.test.ts',
+    ]);
     expect(found.out, 'references to ../shared in the clone').toBe('');
   });
 
@@ -52,8 +61,11 @@ describe.skipIf(notGit)(`a fresh clone stands alone${notGit ? ' [skipped: this c
       const syntax = run(clone, 'bash', ['-n', script]);
       expect(syntax.status, syntax.out).toBe(0);
     }
-    const probe = run(clone, process.execPath, ['--input-type=module', '-e',
-      "const m = await import('./test/support/radosgw.ts'); console.log(m.radosgwMissing() ?? 'ready')"]);
+    const probe = run(clone, process.execPath, [
+      '--input-type=module',
+      '-e',
+      "const m = await import('./test/support/radosgw.ts'); console.log(m.radosgwMissing() ?? 'ready')",
+    ]);
     expect(probe.out).not.toMatch(/not found/);
   });
 
@@ -65,8 +77,11 @@ describe.skipIf(notGit)(`a fresh clone stands alone${notGit ? ' [skipped: this c
       expect(readme, `${service}.json's version ${doc.info.version}`).toContain(`\`${service}.json\``);
       expect(readme).toContain(doc.info.version);
     }
-    const check = run(clone, process.execPath, ['--input-type=module', '-e',
-      "const v = await import('./test/support/openapi-validator.ts'); v.validateResponse('file', 'GET', '/v1/files/{id}/download', 200, { signedUrl: 'https://x', expirationTime: '2030-01-01T00:00:00Z' }); console.log('valid')"]);
+    const check = run(clone, process.execPath, [
+      '--input-type=module',
+      '-e',
+      "const v = await import('./test/support/openapi-validator.ts'); v.validateResponse('file', 'GET', '/v1/files/{id}/download', 200, { signedUrl: 'https://x', expirationTime: '2030-01-01T00:00:00Z' }); console.log('valid')",
+    ]);
     expect(check.out).toContain('valid');
   });
 
@@ -90,11 +105,14 @@ describe.skipIf(notGit)(`a fresh clone stands alone${notGit ? ' [skipped: this c
     mkdirSync(inbox);
     const configFile = join(root, 'config.json');
     // A server nobody answers on: the window must show whatever the engine's state.
-    writeFileSync(configFile, JSON.stringify({
-      dataDir: join(root, 'data'),
-      server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'clone-test', password: 'not-a-secret' } },
-      folders: [{ id: 'inbox', path: inbox }],
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        dataDir: join(root, 'data'),
+        server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'clone-test', password: 'not-a-secret' } },
+        folders: [{ id: 'inbox', path: inbox }],
+      }),
+    );
     const serve = startCli(clone, ['serve', '--config', configFile]);
     try {
       const address = await serve.waitForOutput(/(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/, 'serve to print its address');

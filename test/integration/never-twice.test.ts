@@ -29,7 +29,10 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
   }
 
   function readBacks(fileId: number) {
-    return t.engine!.store.auditFor(fileId).filter((a) => a.event === 'read-back').map((a) => a.detail);
+    return t
+      .engine!.store.auditFor(fileId)
+      .filter((a) => a.event === 'read-back')
+      .map((a) => a.detail);
   }
 
   it('keeps one BioT file when a single PUT is stored but its answer is lost', async () => {
@@ -57,7 +60,9 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     expect(done.state).toBe('done');
     expect(t.engine!.store.uploadsFor(row.id).map((u) => u.state)).toEqual(['completed']);
     expect(done.verification).toBe('verified');
-    expect(readBacks(row.id)).toEqual([expect.objectContaining({ verdict: 'verified', size: 12 * MiB, etag: expect.stringMatching(/^[0-9a-f]{32}-3$/) })]);
+    expect(readBacks(row.id)).toEqual([
+      expect.objectContaining({ verdict: 'verified', size: 12 * MiB, etag: expect.stringMatching(/^[0-9a-f]{32}-3$/) }),
+    ]);
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 12 * MiB });
   }, 60_000);
 
@@ -153,7 +158,10 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
 
   it('does not record the hash of bytes written after the upload completed (multipart, hashed after)', async () => {
     // A growing recording has no hash at intake; it is hashed once BioT holds it.
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 0.5 }], transfer: { partSizeMiB: 5 } }), { transfer: quick });
+    t.engine = new Engine(
+      t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 0.5 }], transfer: { partSizeMiB: 5 } }),
+      { transfer: quick },
+    );
     t.engine.start({ watch: false });
     const path = join(t.world.inbox, 'rec.edf');
     const sha256 = writeRandomFile(path, 6 * MiB);

@@ -60,7 +60,14 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
     const main = (JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as { main: string }).main;
     expect(main).toBe('out/main/electron-main.js');
     expect(entries).toEqual(
-      expect.arrayContaining([`/${main}`, '/out/preload/preload.cjs', '/out/host/engine-entry.js', '/renderer/dist/index.html', '/out/icons/tray-ok.png', '/out/icons/tray-attention.png']),
+      expect.arrayContaining([
+        `/${main}`,
+        '/out/preload/preload.cjs',
+        '/out/host/engine-entry.js',
+        '/renderer/dist/index.html',
+        '/out/icons/tray-ok.png',
+        '/out/icons/tray-attention.png',
+      ]),
     );
     // A sandboxed preload is loaded as a classic script: CommonJS, no import statements.
     const preload = extractFile(asarPath, 'out/preload/preload.cjs').toString('utf8');
@@ -87,7 +94,10 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
       // esbuild marks each inlined module with a "// path" comment.
       const modules = [...code.matchAll(/^\/\/ ((?:app|main|test|bench|scripts)\/\S+\.ts)$/gm)].map((m) => m[1]);
       expect(modules.length, bundle).toBeGreaterThan(0);
-      expect(modules.filter((m) => /^(test|bench|scripts)\//.test(m!) || /\.test\.ts$/.test(m!)), bundle).toEqual([]);
+      expect(
+        modules.filter((m) => /^(test|bench|scripts)\//.test(m!) || /\.test\.ts$/.test(m!)),
+        bundle,
+      ).toEqual([]);
       // Top-level imports and require() calls (not the same words inside strings or templates).
       const required = [
         ...[...code.matchAll(/^(?:import|export)\b[^\n]*?\bfrom "([^"]+)";?$/gm)].map((m) => m[1]!),

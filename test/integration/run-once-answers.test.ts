@@ -41,12 +41,22 @@ afterEach(async () => {
 
 function configFile(overrides: { password?: string; folders?: unknown[] } = {}): string {
   const file = join(world.root, 'config.json');
-  writeFileSync(file, JSON.stringify({
-    dataDir: join(world.root, 'data'),
-    server: { baseUrl: world.sandbox.url, auth: { type: 'user', username: world.sandbox.credentials.user.username, password: overrides.password ?? world.sandbox.credentials.user.password } },
-    // quietSeconds 0: files written just before the run are settled for it (the quiet period is not under test).
-    folders: overrides.folders ?? [{ id: 'inbox', path: world.inbox, quietSeconds: 0 }],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataDir: join(world.root, 'data'),
+      server: {
+        baseUrl: world.sandbox.url,
+        auth: {
+          type: 'user',
+          username: world.sandbox.credentials.user.username,
+          password: overrides.password ?? world.sandbox.credentials.user.password,
+        },
+      },
+      // quietSeconds 0: files written just before the run are settled for it (the quiet period is not under test).
+      folders: overrides.folders ?? [{ id: 'inbox', path: world.inbox, quietSeconds: 0 }],
+    }),
+  );
   return file;
 }
 
@@ -80,14 +90,24 @@ describe('run --once and what it could not scan', () => {
   it('names, by folder id and count, a missing folder, a file given as folder, and names that are not UTF-8; exits non-zero', async () => {
     writeFileSync(join(world.inbox, 'good.dat'), 'g'.repeat(1000));
     // An old device's Latin-1 name: not valid UTF-8 on Linux.
-    writeFileSync(Buffer.concat([Buffer.from(`${world.inbox}/`), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), Buffer.from('.dat')]), 'n'.repeat(500));
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${world.inbox}/`), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), Buffer.from('.dat')]),
+      'n'.repeat(500),
+    );
     const aFile = join(world.root, 'a-file');
     writeFileSync(aFile, 'not a folder');
-    const result = await cli(['run', '--config', configFile({ folders: [
-      { id: 'inbox', path: world.inbox, quietSeconds: 0 },
-      { id: 'gone', path: join(world.root, 'no-such-folder') },
-      { id: 'filed', path: aFile },
-    ] }), '--once']);
+    const result = await cli([
+      'run',
+      '--config',
+      configFile({
+        folders: [
+          { id: 'inbox', path: world.inbox, quietSeconds: 0 },
+          { id: 'gone', path: join(world.root, 'no-such-folder') },
+          { id: 'filed', path: aFile },
+        ],
+      }),
+      '--once',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^done 1, duplicates 0, not done 0$/m);
     expect(result.stdout).toMatch(/^not scanned: folder inbox: 1 file or folder name\(s\) are not valid UTF-8/m);
@@ -118,13 +138,17 @@ describe('run --once over a folder it cannot read', () => {
   }, 60_000);
 
   // root reads every folder whatever its mode, so EACCES cannot happen for it.
-  it.skipIf(process.getuid?.() === 0)('says so instead of reporting nothing to do (skipped as root: root is never refused)', async () => {
-    const locked = join(world.root, 'locked');
-    mkdirSync(locked, { mode: 0o000 });
-    const result = await cli(['run', '--config', configFile({ folders: [{ id: 'locked', path: locked }] }), '--once']);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/folder locked: the watched folder cannot be read \(EACCES\)/);
-  }, 60_000);
+  it.skipIf(process.getuid?.() === 0)(
+    'says so instead of reporting nothing to do (skipped as root: root is never refused)',
+    async () => {
+      const locked = join(world.root, 'locked');
+      mkdirSync(locked, { mode: 0o000 });
+      const result = await cli(['run', '--config', configFile({ folders: [{ id: 'locked', path: locked }] }), '--once']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/folder locked: the watched folder cannot be read \(EACCES\)/);
+    },
+    60_000,
+  );
 });
 
 describe('watch mode', () => {
@@ -135,7 +159,12 @@ describe('watch mode', () => {
     try {
       engine.start();
       await engine.whenWatching();
-      expect(events.find((e) => e.event === 'folder-scan-problem')).toEqual({ event: 'folder-scan-problem', folderId: 'inbox', kind: 'names-not-utf8', count: 1 });
+      expect(events.find((e) => e.event === 'folder-scan-problem')).toEqual({
+        event: 'folder-scan-problem',
+        folderId: 'inbox',
+        kind: 'names-not-utf8',
+        count: 1,
+      });
     } finally {
       await engine.close();
     }

@@ -21,7 +21,8 @@ describe('sandbox command', () => {
       const second = (await iterator.next()).value as string;
       expect(second).toContain('clinic@sandbox.local');
       const login = await fetch(`${match?.[1]}/ums/v2/users/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'clinic@sandbox.local', password: 'sandbox-password' }),
       });
       expect(login.status).toBe(200);

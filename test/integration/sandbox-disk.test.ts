@@ -8,12 +8,25 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../app/sandbox/index.ts';
 import {
-  api, download, expectBiotError, login, md5Etag, MiB, putPart, registerCoreScenarios, registerStorageLogScenario, sha256, useSandbox,
+  api,
+  download,
+  expectBiotError,
+  login,
+  md5Etag,
+  MiB,
+  putPart,
+  registerCoreScenarios,
+  registerStorageLogScenario,
+  sha256,
+  useSandbox,
 } from '../support/sandbox-scenarios.ts';
 
 describe('sandbox with the embedded disk store', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'du-sandbox-disk-'));
-  const session = useSandbox(() => startSandbox({ dataDir }), () => rmSync(dataDir, { recursive: true, force: true }));
+  const session = useSandbox(
+    () => startSandbox({ dataDir }),
+    () => rmSync(dataDir, { recursive: true, force: true }),
+  );
   registerCoreScenarios(session, { name: 'the disk store', linkPrefix: (sandbox) => `${sandbox.url}/_storage/` });
 
   it('refuses a tampered link with 403 and an S3-style XML body', async () => {
@@ -31,7 +44,10 @@ describe('sandbox with the embedded disk store', () => {
     const { sandbox, token } = session;
     const data = randomBytes(256 * 1024);
     const md5 = md5Etag(data);
-    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', { token, body: { name: 'sf.bin', mimeType: 'application/octet-stream', parts: 1 } });
+    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', {
+      token,
+      body: { name: 'sf.bin', mimeType: 'application/octet-stream', parts: 1 },
+    });
     const link = create.body.signedUrls[0].signedUrl;
     const before = sandbox.calls('storage.putPart');
     sandbox.faults.add({ op: 'storage.putPart', status: 503, code: 'SlowDown' });
@@ -49,10 +65,18 @@ describe('sandbox with the embedded disk store', () => {
     expect(sandbox.calls('storage.putPart')).toBe(before + 5);
     sandbox.faults.add({ op: 'file.complete', delayMs: 300 });
     const started = Date.now();
-    expect((await api(sandbox, 'POST', `/file/v1/files/upload/parts/${create.body.id}/complete`, { token, body: { parts: [{ partNumber: 1, etag: good.etag }] } })).status).toBe(200);
+    expect(
+      (
+        await api(sandbox, 'POST', `/file/v1/files/upload/parts/${create.body.id}/complete`, {
+          token,
+          body: { parts: [{ partNumber: 1, etag: good.etag }] },
+        })
+      ).status,
+    ).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     sandbox.faults.add({ op: 'file.download', nth: 1, times: Infinity, status: 504, code: 'GATEWAY_TIMEOUT' });
-    for (let i = 0; i < 3; i++) expectBiotError((await api(sandbox, 'GET', `/file/v1/files/${create.body.id}/download`, { token })).body, 'GATEWAY_TIMEOUT');
+    for (let i = 0; i < 3; i++)
+      expectBiotError((await api(sandbox, 'GET', `/file/v1/files/${create.body.id}/download`, { token })).body, 'GATEWAY_TIMEOUT');
     sandbox.faults.clear();
     expect(sha256(await download(sandbox, token, create.body.id))).toBe(sha256(data));
   });
@@ -62,21 +86,33 @@ describe('sandbox with the embedded disk store', () => {
     try {
       const first = await startSandbox({ dataDir: dir });
       const firstToken = await login(first);
-      const create = await api(first, 'POST', '/file/v1/files/upload/parts', { token: firstToken, body: { name: 'r.bin', mimeType: 'application/octet-stream', parts: 2 } });
+      const create = await api(first, 'POST', '/file/v1/files/upload/parts', {
+        token: firstToken,
+        body: { name: 'r.bin', mimeType: 'application/octet-stream', parts: 2 },
+      });
       const part1 = randomBytes(5 * MiB);
       const put1 = await putPart(create.body.signedUrls[0].signedUrl, part1);
-      await api(first, 'PUT', `/file/v1/files/upload/parts/${create.body.id}`, { token: firstToken, body: { parts: [{ partNumber: 1, etag: put1.etag }] } });
+      await api(first, 'PUT', `/file/v1/files/upload/parts/${create.body.id}`, {
+        token: firstToken,
+        body: { parts: [{ partNumber: 1, etag: put1.etag }] },
+      });
       await first.close();
 
       const second = await startSandbox({ dataDir: dir });
       try {
         const secondToken = await login(second);
-        const links = await api(second, 'POST', `/file/v1/files/upload/parts/${create.body.id}`, { token: secondToken, body: { fromPart: 2, toPart: 2 } });
+        const links = await api(second, 'POST', `/file/v1/files/upload/parts/${create.body.id}`, {
+          token: secondToken,
+          body: { fromPart: 2, toPart: 2 },
+        });
         expect(links.status).toBe(200);
         const part2 = randomBytes(1000);
         const put2 = await putPart(links.body.signedUrls[0].signedUrl, part2);
         // Part 1's ETag was saved before the restart; only part 2's goes with complete.
-        const done = await api(second, 'POST', `/file/v1/files/upload/parts/${create.body.id}/complete`, { token: secondToken, body: { parts: [{ partNumber: 2, etag: put2.etag }] } });
+        const done = await api(second, 'POST', `/file/v1/files/upload/parts/${create.body.id}/complete`, {
+          token: secondToken,
+          body: { parts: [{ partNumber: 2, etag: put2.etag }] },
+        });
         expect(done.status).toBe(200);
         expect(sha256(await download(second, secondToken, create.body.id))).toBe(sha256(Buffer.concat([part1, part2])));
       } finally {

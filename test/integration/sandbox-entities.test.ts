@@ -18,7 +18,7 @@ async function uploadedFile(session: SandboxSession): Promise<string> {
 describe('sandbox with strictEntities', () => {
   const session = useSandbox(() => startSandbox({ strictEntities: true }));
 
-  it('answers a PATCH to an unregistered entity with BioT\'s 404 and creates nothing', async () => {
+  it("answers a PATCH to an unregistered entity with BioT's 404 and creates nothing", async () => {
     const { sandbox, token } = session;
     const fileId = await uploadedFile(session);
     const cases = [
@@ -48,7 +48,11 @@ describe('sandbox with strictEntities', () => {
     sandbox.registerEntity('patient', patientId);
     sandbox.registerEntity('device', 'holter-7');
     sandbox.registerEntity('generic', genericId);
-    for (const path of [`/organization/v1/users/patients/${patientId}`, '/device/v2/devices/holter-7', `/generic-entity/v1/generic-entities/${genericId}`]) {
+    for (const path of [
+      `/organization/v1/users/patients/${patientId}`,
+      '/device/v2/devices/holter-7',
+      `/generic-entity/v1/generic-entities/${genericId}`,
+    ]) {
       const before = await api(sandbox, 'GET', path, { token });
       expect(before.status).toBe(200);
       expect(before.body.recording).toBeUndefined();
@@ -118,8 +122,11 @@ describe('sandbox timed locks', () => {
     const locked = await api(sandbox, 'POST', '/ums/v2/services/accessToken', { body: sandbox.credentials.service });
     expect(locked.status).toBe(401);
     expectBiotError(locked.body, 'SERVICE_LOCKED');
-    await until('the 1-second service lock to lapse', async () =>
-      (await api(sandbox, 'POST', '/ums/v2/services/accessToken', { body: sandbox.credentials.service })).status === 200, { timeoutMs: 15_000, everyMs: 200 });
+    await until(
+      'the 1-second service lock to lapse',
+      async () => (await api(sandbox, 'POST', '/ums/v2/services/accessToken', { body: sandbox.credentials.service })).status === 200,
+      { timeoutMs: 15_000, everyMs: 200 },
+    );
     expect(() => sandbox.lock('user', 0)).toThrow();
     expect(() => sandbox.lock('user', Number.NaN)).toThrow();
   });

@@ -6,7 +6,15 @@ import { expect, it } from 'vitest';
 import { startSandbox } from '../../app/sandbox/index.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import {
-  api, download, md5Etag, MiB, putPart, registerCoreScenarios, registerStorageLogScenario, sha256, useSandbox,
+  api,
+  download,
+  md5Etag,
+  MiB,
+  putPart,
+  registerCoreScenarios,
+  registerStorageLogScenario,
+  sha256,
+  useSandbox,
 } from '../support/sandbox-scenarios.ts';
 
 describeWithS3('sandbox over S3 (radosgw)', (target) => {
@@ -26,7 +34,10 @@ describeWithS3('sandbox over S3 with --proxy-storage', (target) => {
   it('routes part PUTs through the sandbox, where faults, counters and corrupt ETags apply', async () => {
     const { sandbox, token } = session;
     const parts = [randomBytes(5 * MiB), randomBytes(512 * 1024)];
-    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', { token, body: { name: 'prox.bin', mimeType: 'application/octet-stream', parts: 2 } });
+    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', {
+      token,
+      body: { name: 'prox.bin', mimeType: 'application/octet-stream', parts: 2 },
+    });
     const links = create.body.signedUrls.map((l: any) => l.signedUrl as string);
     expect(links[0].startsWith(`${sandbox.url}/_s3/`)).toBe(true);
     sandbox.faults.add({ op: 'storage.putPart', status: 503, code: 'SlowDown' });
@@ -47,7 +58,10 @@ describeWithS3('sandbox over S3 with --proxy-storage', (target) => {
       etags.push(put.etag);
     }
     expect(sandbox.calls('storage.putPart')).toBe(5);
-    const done = await api(sandbox, 'POST', `/file/v1/files/upload/parts/${create.body.id}/complete`, { token, body: { parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })) } });
+    const done = await api(sandbox, 'POST', `/file/v1/files/upload/parts/${create.body.id}/complete`, {
+      token,
+      body: { parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })) },
+    });
     expect(done.status).toBe(200);
     expect(done.body.signedUrl.startsWith(`${sandbox.url}/_s3/`)).toBe(true);
     expect(sha256(await download(sandbox, token, create.body.id))).toBe(sha256(Buffer.concat(parts)));
@@ -56,7 +70,10 @@ describeWithS3('sandbox over S3 with --proxy-storage', (target) => {
 
   it('makes no storage call after a cancel when the client stops (counters prove it)', async () => {
     const { sandbox, token } = session;
-    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', { token, body: { name: 'n.bin', mimeType: 'application/octet-stream', parts: 1 } });
+    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', {
+      token,
+      body: { name: 'n.bin', mimeType: 'application/octet-stream', parts: 1 },
+    });
     const before = sandbox.calls('storage.putPart');
     await api(sandbox, 'DELETE', `/file/v1/files/upload/parts/${create.body.id}/cancel`, { token });
     expect(sandbox.calls('storage.putPart')).toBe(before);
@@ -67,13 +84,18 @@ describeWithS3('sandbox over S3 with --proxy-storage', (target) => {
 
   it('slows and stalls proxied transfers', async () => {
     const { sandbox, token } = session;
-    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', { token, body: { name: 'd.bin', mimeType: 'application/octet-stream', parts: 1 } });
+    const create = await api(sandbox, 'POST', '/file/v1/files/upload/parts', {
+      token,
+      body: { name: 'd.bin', mimeType: 'application/octet-stream', parts: 1 },
+    });
     sandbox.faults.add({ op: 'storage.putPart', delayMs: 400 });
     const started = Date.now();
     expect((await putPart(create.body.signedUrls[0].signedUrl, randomBytes(1024))).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
     sandbox.faults.add({ op: 'storage.putPart', stallAfterBytes: 1000 });
-    await expect(fetch(create.body.signedUrls[0].signedUrl, { method: 'PUT', body: randomBytes(64 * 1024), signal: AbortSignal.timeout(800) })).rejects.toThrow();
+    await expect(
+      fetch(create.body.signedUrls[0].signedUrl, { method: 'PUT', body: randomBytes(64 * 1024), signal: AbortSignal.timeout(800) }),
+    ).rejects.toThrow();
     await api(sandbox, 'DELETE', `/file/v1/files/upload/parts/${create.body.id}/cancel`, { token });
   });
 

@@ -35,11 +35,18 @@ it('a full disk under the logs is reported in the status over HTTP, and the engi
   symlinkSync('/dev/full', join(dataDir, 'logs', 'engine.1.log'));
   const config = join(root, 'config.json');
   // No folders and a BioT address nothing listens on: nothing is uploaded, nothing leaves the PC.
-  writeFileSync(config, JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }));
+  writeFileSync(
+    config,
+    JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }),
+  );
   serving = await startServe(config, { env: {} });
   const { origin, token } = serving.control;
   const snapshot = async () => {
-    const res = await fetch(`${origin}/api/snapshot`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    const res = await fetch(`${origin}/api/snapshot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     return ((await res.json()) as { result: Snapshot }).result;
   };
@@ -58,7 +65,12 @@ it('`run` and `serve` say once on stderr that the logs fail, with the code and n
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   symlinkSync('/dev/full', join(dataDir, 'logs', 'engine.1.log'));
   let said = '';
-  const stderr = new Writable({ write: (chunk: Buffer, _enc, done) => { said += chunk.toString('utf8'); done(); } });
+  const stderr = new Writable({
+    write: (chunk: Buffer, _enc, done) => {
+      said += chunk.toString('utf8');
+      done();
+    },
+  });
   const logger = await openEngineLog({ dataDir } as Config, stderr);
   try {
     for (let i = 0; i < 10; i++) logger.log('info', 'line', { n: i });
@@ -75,7 +87,10 @@ it('the serve process lives on with its logs on a full disk, says so once, and s
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   symlinkSync('/dev/full', join(dataDir, 'logs', 'engine.1.log'));
   const config = join(root, 'config.json');
-  writeFileSync(config, JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }));
+  writeFileSync(
+    config,
+    JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }),
+  );
   const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
   const child = spawn(process.execPath, [bin, 'serve', '--config', config, '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit');
@@ -90,7 +105,11 @@ it('the serve process lives on with its logs on a full disk, says so once, and s
     // Refused requests are logged, and each log write meets the full disk.
     for (let i = 0; i < 5; i++) expect((await fetch(`${url.origin}/`)).status).toBe(401);
     await until(async () => err.includes('Logs cannot be written (ENOSPC'), 'the stderr line about the logs');
-    const res = await fetch(`${url.origin}/api/snapshot`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    const res = await fetch(`${url.origin}/api/snapshot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { result: Snapshot }).result.logs).toMatchObject({ state: 'failing', code: 'ENOSPC' });
     expect(err.match(/Logs cannot be written/g)).toHaveLength(1);

@@ -17,7 +17,10 @@ const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
 describeWithS3('single uploads across a crash while the PUT answer is held back', (target) => {
   const t = worldPerTest(target, { proxyStorage: true });
 
-  function runOnce(configFile: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> } {
+  function runOnce(configFile: string): {
+    child: ChildProcess;
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
+  } {
     const child = spawn(process.execPath, [bin, 'run', '--config', configFile, '--once'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d));
@@ -53,7 +56,15 @@ describeWithS3('single uploads across a crash while the PUT answer is held back'
       let biotFileId: string | undefined;
       await until('the BioT file id recorded', () => (biotFileId = recordedBiotFileId(dbFile)) !== undefined, 30_000);
       // BioT serves a download once storage holds the object: the PUT acted, its answer is still held.
-      await until('the object stored', () => t.world.biot.files.downloadLink(biotFileId!).then(() => true, () => false), 30_000);
+      await until(
+        'the object stored',
+        () =>
+          t.world.biot.files.downloadLink(biotFileId!).then(
+            () => true,
+            () => false,
+          ),
+        30_000,
+      );
       first.child.kill(stop);
       const ended = await first.exited;
       // SIGTERM: a graceful stop (its own exit code); SIGKILL: gone at once.

@@ -41,7 +41,10 @@ describeWithS3('transfer layer under faults', (target) => {
 
   async function untilBytesDone(fileId: number, bytes: number): Promise<void> {
     const done = () => engine!.store.fileById(fileId)?.bytesDone ?? 0;
-    await until(`${bytes} bytes sent`, () => done() >= bytes, { everyMs: 20, seen: () => ({ bytesDone: done(), state: engine!.store.fileById(fileId)?.state }) });
+    await until(`${bytes} bytes sent`, () => done() >= bytes, {
+      everyMs: 20,
+      seen: () => ({ bytesDone: done(), state: engine!.store.fileById(fileId)?.state }),
+    });
   }
 
   it('survives a source deleted between parts: the row ends missing', async () => {
@@ -68,7 +71,12 @@ describeWithS3('transfer layer under faults', (target) => {
   }, 60_000);
 
   it('does not stall at a low bandwidth limit: 512 KiB/s, 4 parts of 5 MiB, stallSeconds 2', async () => {
-    const { row, sha256 } = await uploadOne('slow.dat', 20 * MiB, { maxBytesPerSecond: 512 * 1024, stallSeconds: 2, partSizeMiB: 5, parallelParts: 4 });
+    const { row, sha256 } = await uploadOne('slow.dat', 20 * MiB, {
+      maxBytesPerSecond: 512 * 1024,
+      stallSeconds: 2,
+      partSizeMiB: 5,
+      parallelParts: 4,
+    });
     await engine!.whenSettled({ maxAttempts: 1 });
     const done = engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', attempts: 0, lastError: null });

@@ -31,7 +31,10 @@ describeWithS3('verified at BioT: read-back after complete gates delete and move
   }
 
   function readBacks(fileId: number) {
-    return t.engine!.store.auditFor(fileId).filter((a) => a.event === 'read-back').map((a) => a.detail);
+    return t
+      .engine!.store.auditFor(fileId)
+      .filter((a) => a.event === 'read-back')
+      .map((a) => a.detail);
   }
 
   it('verifies a multipart upload by its md5-of-md5s-N ETag and a single one by its MD5, then deletes', async () => {
@@ -42,8 +45,12 @@ describeWithS3('verified at BioT: read-back after complete gates delete and move
     const single = allRows(t.engine!).find((r) => r.size === 100_000);
     expect(multi).toMatchObject({ state: 'done', verification: 'verified', verificationReason: null });
     expect(single).toMatchObject({ state: 'done', verification: 'verified', verificationReason: null });
-    expect(readBacks(multi!.id)).toEqual([expect.objectContaining({ verdict: 'verified', size: 12 * MiB, etag: expect.stringMatching(/^[0-9a-f]{32}-3$/) })]);
-    expect(readBacks(single!.id)).toEqual([expect.objectContaining({ verdict: 'verified', size: 100_000, etag: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
+    expect(readBacks(multi!.id)).toEqual([
+      expect.objectContaining({ verdict: 'verified', size: 12 * MiB, etag: expect.stringMatching(/^[0-9a-f]{32}-3$/) }),
+    ]);
+    expect(readBacks(single!.id)).toEqual([
+      expect.objectContaining({ verdict: 'verified', size: 100_000, etag: expect.stringMatching(/^[0-9a-f]{32}$/) }),
+    ]);
     expect(existsSync(big)).toBe(false);
     const history = await t.engine!.history();
     expect(history.rows.map((r) => r.verification)).toEqual(['verified', 'verified']);
@@ -63,7 +70,13 @@ describeWithS3('verified at BioT: read-back after complete gates delete and move
     const path = await watchAndDrop('ecg.xml', 200_000, { afterUpload: 'delete' });
     await until('the post-upload decision', () => allRows(t.engine!)[0]?.postAction != null);
     const [row] = allRows(t.engine!);
-    expect(row).toMatchObject({ state: 'done', verification: 'not-checkable', verificationReason: 'OPAQUE_ETAG', postAction: 'skipped', postActionError: 'UNVERIFIED' });
+    expect(row).toMatchObject({
+      state: 'done',
+      verification: 'not-checkable',
+      verificationReason: 'OPAQUE_ETAG',
+      postAction: 'skipped',
+      postActionError: 'UNVERIFIED',
+    });
     expect(existsSync(path)).toBe(true);
     const [entry] = (await t.engine!.history()).rows;
     expect(entry).toMatchObject({ verification: 'not-checkable', verificationReason: 'OPAQUE_ETAG', postActionError: 'UNVERIFIED' });

@@ -20,10 +20,12 @@ describeWithS3('folder watcher: 1,000 files at once', (target) => {
   });
 
   it('uploads each of 1,000 nested files exactly once', async () => {
-    engine = new Engine(world.config({
-      folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.5 }],
-      transfer: { parallelFiles: 8, parallelParts: 2 },
-    }));
+    engine = new Engine(
+      world.config({
+        folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.5 }],
+        transfer: { parallelFiles: 8, parallelParts: 2 },
+      }),
+    );
     engine.start();
     await engine.whenWatching();
     const names: string[] = [];

@@ -59,7 +59,11 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
     const bytes = randomBytes(6 * 1024 * 1024);
     for (const name of ['a.dat', 'b.dat', 'c.dat']) put(join(world.inbox, name), bytes);
     await settled(3);
-    expect(allRows(engine).map((r) => r.state).sort()).toEqual(['done', 'duplicate', 'duplicate']);
+    expect(
+      allRows(engine)
+        .map((r) => r.state)
+        .sort(),
+    ).toEqual(['done', 'duplicate', 'duplicate']);
     expect(creates()).toBe(1);
   }, 60_000);
 

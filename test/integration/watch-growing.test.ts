@@ -47,7 +47,9 @@ describeWithS3('folder watcher: growing and locked files', (target) => {
       }
       return openForReading(p);
     };
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }), { openCheck });
+    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }), {
+      openCheck,
+    });
     t.engine.start();
     await t.engine.whenWatching();
     const held = join(t.world.inbox, 'held.dat');

@@ -18,7 +18,9 @@ import { allRows, until } from '../support/watch-helpers.ts';
 /** Marks a claimed row done as the scheduler leaves it: BioT's copy read back and verified (moves need it, issue 9). */
 function markVerifiedDone(store: Store, fileId: number, size: number, mtimeMs: number): void {
   const biotFileId = randomUUID();
-  const upload = store.startUpload(fileId, { biotFileId, kind: 'single', partSize: size, partCount: 1, fileSize: size, fileMtimeMs: mtimeMs }, [{ partNumber: 1, offset: 0, size }]);
+  const upload = store.startUpload(fileId, { biotFileId, kind: 'single', partSize: size, partCount: 1, fileSize: size, fileMtimeMs: mtimeMs }, [
+    { partNumber: 1, offset: 0, size },
+  ]);
   store.recordVerification(upload.id, { verdict: 'verified' });
   store.markDone(fileId, { biotFileId, afterUpload: 'move' });
 }
@@ -54,7 +56,9 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       markVerifiedDone(store, queued.id, size, mtimeMs);
       store.close();
 
-      const run = spawn(process.execPath, [child, database, String(queued.id), JSON.stringify(config.folders[0]), String(8 * MiB)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const run = spawn(process.execPath, [child, database, String(queued.id), JSON.stringify(config.folders[0]), String(8 * MiB)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       run.stdout.on('data', (d: Buffer) => (out += d));
       run.stderr.on('data', (d: Buffer) => (out += d));
@@ -91,7 +95,9 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       writeFileSync(join(archive, 'day1', 'scan.dat'), 'an older export already archived');
       mkdirSync(join(t.world.inbox, 'day1'));
       const bytes = writeRandomFile(join(t.world.inbox, 'day1', 'scan.dat'), 3 * MiB);
-      t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2, afterUpload: 'move', archiveDir: archive }] }));
+      t.engine = new Engine(
+        t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2, afterUpload: 'move', archiveDir: archive }] }),
+      );
       t.engine.start();
       await t.engine.whenWatching();
       await until('the move to be done', () => allRows(t.engine!)[0]?.postAction === 'moved', 30_000);

@@ -18,7 +18,9 @@ describeWithS3('folder watcher: post-upload actions and polling', (target) => {
     mkdirSync(join(archive, 'day1'), { recursive: true });
     writeFileSync(join(archive, 'day1', 'scan.dat'), 'an older export already archived');
     t.world.sandbox.faults.add({ op: 'file.complete', status: 500, times: Infinity });
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: archive }] }));
+    t.engine = new Engine(
+      t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: archive }] }),
+    );
     t.engine.start();
     await t.engine.whenWatching();
     const bytes = randomBytes(6 * 1024 * 1024);
@@ -54,7 +56,9 @@ describeWithS3('folder watcher: post-upload actions and polling', (target) => {
   it('reports a move that cannot happen and keeps the source', async () => {
     const blocked = join(t.world.root, 'not-a-folder');
     writeFileSync(blocked, 'a file where the archive folder should be');
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: blocked }] }));
+    t.engine = new Engine(
+      t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: blocked }] }),
+    );
     t.engine.start();
     await t.engine.whenWatching();
     put(join(t.world.inbox, 'b.dat'), 3000);

@@ -80,7 +80,11 @@ describe('folder watcher: one post-upload action per row at a time', () => {
       store.enqueue({ folderId: 'inbox', sourcePath: source, relPath: 'a.dat', size: s.size, mtimeMs: s.mtimeMs });
       const [claimed] = store.claimNext(1);
       // Delete runs only for a file whose copy at BioT was verified (issue 9).
-      const upload = store.startUpload(claimed!.id, { biotFileId: 'biot-1', kind: 'single', partSize: s.size, partCount: 1, fileSize: s.size, fileMtimeMs: s.mtimeMs }, [{ partNumber: 1, offset: 0, size: s.size }]);
+      const upload = store.startUpload(
+        claimed!.id,
+        { biotFileId: 'biot-1', kind: 'single', partSize: s.size, partCount: 1, fileSize: s.size, fileMtimeMs: s.mtimeMs },
+        [{ partNumber: 1, offset: 0, size: s.size }],
+      );
       store.recordVerification(upload.id, { verdict: 'verified' });
       const done = store.markDone(claimed!.id, { biotFileId: 'biot-1', afterUpload: 'delete' });
       const watcher = new FolderWatcher({ folders: config.folders, store, hand: async () => true, log: silentLogger });

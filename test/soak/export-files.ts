@@ -35,7 +35,7 @@ export function writeExport(dir: string, name: string, size: number): ExportFile
   const hash = createHash('sha256');
   const fd = openSync(path, 'w');
   try {
-    for (let left = size; left > 0; ) {
+    for (let left = size; left > 0;) {
       const chunk = randomBytes(Math.min(left, 4 * MiB));
       hash.update(chunk);
       writeSync(fd, chunk);

@@ -30,7 +30,14 @@ export function rawRequest(port: number, request: RawRequest, timeoutMs = 5_000)
     socket.on('end', finish);
     socket.on('connect', () => {
       const body = request.body ?? Buffer.alloc(0);
-      const lines = [`${request.method} ${request.path} HTTP/1.1`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${body.length}`, 'Connection: close', '', ''];
+      const lines = [
+        `${request.method} ${request.path} HTTP/1.1`,
+        ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`),
+        `Content-Length: ${body.length}`,
+        'Connection: close',
+        '',
+        '',
+      ];
       socket.write(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]));
     });
   });

@@ -11,7 +11,12 @@ import { soakScenarios } from './scenarios/index.ts';
 import { renderFigures, type Figure } from './types.ts';
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { short: { type: 'boolean' }, only: { type: 'string' } }, strict: true });
-const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
+const only = values.only
+  ? values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : [];
 const unknown = only.filter((n) => !soakScenarios.some((s) => s.name === n));
 if (unknown.length) {
   console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${soakScenarios.map((s) => s.name).join(', ')}`);
@@ -50,7 +55,9 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at end ${loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')}`;
 const footer = `_${scale === 'short' ? 'Short' : 'Full'} soak, ${((Date.now() - started) / 60_000).toFixed(1)} min, ${new Date().toISOString()}; ${machine}._`;
 const table = `${renderFigures(figures)}\n${footer}\n`;
 process.stdout.write(`\n## All figures\n\n${table}`);

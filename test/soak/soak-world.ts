@@ -62,7 +62,10 @@ export async function createSoakWorld(
       const file = join(root, 'config.json');
       const config = {
         dataDir,
-        server: { baseUrl: apiProxy.url, auth: { type: 'user', username: sandbox.credentials.user.username, password: extra.password ?? sandbox.credentials.user.password } },
+        server: {
+          baseUrl: apiProxy.url,
+          auth: { type: 'user', username: sandbox.credentials.user.username, password: extra.password ?? sandbox.credentials.user.password },
+        },
         folders: Object.entries(folders).map(([id, options]) => ({ id, quietSeconds: 0, ...options })),
         transfer: { partSizeMiB: 5, parallelParts: 4, parallelFiles: 2, stallSeconds: 5, requestTimeoutSeconds: 10, ...transfer },
       };

@@ -86,7 +86,7 @@ export function writeRandomFile(path: string, size: number): string {
   const hash = createHash('sha256');
   const fd = openSync(path, 'w');
   try {
-    for (let left = size; left > 0; ) {
+    for (let left = size; left > 0;) {
       const chunk = randomBytes(Math.min(left, 1024 * 1024));
       hash.update(chunk);
       writeSync(fd, chunk);

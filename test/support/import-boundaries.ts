@@ -28,8 +28,11 @@ export function importsOf(fileName: string, text: string): ImportUse[] {
     if (ts.isImportDeclaration(node)) {
       const clause = node.importClause;
       const namedAllTypes =
-        !!clause?.namedBindings && ts.isNamedImports(clause.namedBindings) && !clause.name &&
-        clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly);
+        !!clause?.namedBindings &&
+        ts.isNamedImports(clause.namedBindings) &&
+        !clause.name &&
+        clause.namedBindings.elements.length > 0 &&
+        clause.namedBindings.elements.every((e) => e.isTypeOnly);
       add(node, node.moduleSpecifier, !!clause?.isTypeOnly || namedAllTypes);
     } else if (ts.isExportDeclaration(node)) {
       add(node, node.moduleSpecifier, node.isTypeOnly);
@@ -82,7 +85,7 @@ export const LAYERS: Layer[] = [
   {
     owns: 'app/transfer/',
     may: ['app/biot/'],
-    exceptions: { 'app/store/types.ts': 'the ledger port speaks in the store\'s upload and part row types (types only)' },
+    exceptions: { 'app/store/types.ts': "the ledger port speaks in the store's upload and part row types (types only)" },
   },
   { owns: 'app/control/', may: [...CONTRACT, 'app/host/'] },
   {
@@ -103,7 +106,7 @@ export const LAYERS: Layer[] = [
 const SHELL_MAY = [...CONTRACT, 'app/host/', 'app/common/'];
 export const SHELL_EXCEPTIONS: Record<string, string> = {
   'app/config/': 'the shell owns the config file in the desktop app: it moves secrets out of it and saves prefs and update settings',
-  'app/cli/start.ts': 'the data folder default (defaultHome) is the same as the headless start\'s',
+  'app/cli/start.ts': "the data folder default (defaultHome) is the same as the headless start's",
   'app/control/headers.ts': 'the app protocol serves the same strict CSP as the control server',
 };
 

@@ -18,7 +18,10 @@ interface OpenApiDocument {
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
 // The formats BioT's documents use; checked for real (an expiration that is not a date-time must fail).
 ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-ajv.addFormat('date-time', (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)));
+ajv.addFormat(
+  'date-time',
+  (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)),
+);
 ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
 ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
@@ -61,12 +64,17 @@ export function validateResponse(service: BiotService, method: string, pathTempl
   const mediaType = response.content ? Object.keys(response.content)[0] : undefined;
   const key = `${service} ${verb} ${path} ${status}`;
   if (!compiled.has(key)) {
-    compiled.set(key, mediaType === undefined || response.content?.[mediaType]?.schema === undefined ? null
-      : ajv.compile({ $ref: `biot:${service}#/paths/${pointer(path)}/${verb}/responses/${status}/content/${pointer(mediaType)}/schema` }));
+    compiled.set(
+      key,
+      mediaType === undefined || response.content?.[mediaType]?.schema === undefined
+        ? null
+        : ajv.compile({ $ref: `biot:${service}#/paths/${pointer(path)}/${verb}/responses/${status}/content/${pointer(mediaType)}/schema` }),
+    );
   }
   const validate = compiled.get(key);
   if (!validate) {
-    if (body !== undefined && body !== '' && body !== null) throw new Error(`${where}: the spec documents no body, got ${JSON.stringify(body).slice(0, 200)}`);
+    if (body !== undefined && body !== '' && body !== null)
+      throw new Error(`${where}: the spec documents no body, got ${JSON.stringify(body).slice(0, 200)}`);
     return;
   }
   if (!validate(body)) {

@@ -83,7 +83,11 @@ export async function startRadosgw(options: { memstoreBytes?: number } = {}): Pr
     stop() {
       spawnSync('bash', [stopScript], { env });
       if (dog.pid) {
-        try { process.kill(-dog.pid); } catch { /* already gone */ }
+        try {
+          process.kill(-dog.pid);
+        } catch {
+          /* already gone */
+        }
       }
       spawnSync('rm', ['-rf', cephDir]);
     },

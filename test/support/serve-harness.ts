@@ -30,10 +30,15 @@ export function queueRow(page: Page, name: string) {
 
 export async function waitForState(page: Page, name: string, state: string, timeout = 60_000): Promise<void> {
   try {
-    await queueRow(page, name).and(page.locator(`[data-state="${state}"]`)).waitFor({ timeout });
+    await queueRow(page, name)
+      .and(page.locator(`[data-state="${state}"]`))
+      .waitFor({ timeout });
   } catch (error) {
     // Say what the row showed instead, so a timeout tells its story.
-    const shown = await queueRow(page, name).first().textContent({ timeout: 1000 }).catch(() => 'no such row on screen');
+    const shown = await queueRow(page, name)
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => 'no such row on screen');
     throw new Error(`${name} never reached ${state}; the row shows: ${shown}`, { cause: error });
   }
 }

@@ -32,7 +32,8 @@ export async function until(
   timeoutOrOptions: number | WaitOptions = {},
   everyMs?: number,
 ): Promise<void> {
-  const options = typeof timeoutOrOptions === 'number' ? { timeoutMs: timeoutOrOptions, ...(everyMs !== undefined && { everyMs }) } : timeoutOrOptions;
+  const options =
+    typeof timeoutOrOptions === 'number' ? { timeoutMs: timeoutOrOptions, ...(everyMs !== undefined && { everyMs }) } : timeoutOrOptions;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${what}${lastSeen(options.seen)}`);
@@ -52,7 +53,12 @@ export async function untilValue<T>(what: string, read: () => T | undefined | Pr
  * first time it is false. For "nothing happens" assertions, where the only
  * deadline is how long to keep watching.
  */
-export async function holdsFor(what: string, ms: number, check: () => boolean | Promise<boolean>, options: Pick<WaitOptions, 'everyMs' | 'seen'> = {}): Promise<void> {
+export async function holdsFor(
+  what: string,
+  ms: number,
+  check: () => boolean | Promise<boolean>,
+  options: Pick<WaitOptions, 'everyMs' | 'seen'> = {},
+): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     if (!(await check())) throw new Error(`expected ${what} for ${ms} ms, but it changed${lastSeen(options.seen)}`);

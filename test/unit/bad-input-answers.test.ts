@@ -36,9 +36,21 @@ describe('config file', () => {
 
   const parse = (folders: unknown[]) => parseConfig({ ...base, folders }, { baseDir: '/etc/du' });
   it.each([
-    ['equal to its watched folder', [{ path: 'in', afterUpload: 'move', archiveDir: 'in' }], /folders\[0\]\.archiveDir must be outside its own watched folder/],
-    ['inside its watched folder', [{ path: 'in', afterUpload: 'move', archiveDir: 'in/done' }], /folders\[0\]\.archiveDir must be outside its own watched folder/],
-    ['inside another watched folder', [{ path: 'a', afterUpload: 'move', archiveDir: 'b/x' }, { path: 'b' }], /folders\[0\]\.archiveDir must be outside the watched folder folders\[1\]\.path/],
+    [
+      'equal to its watched folder',
+      [{ path: 'in', afterUpload: 'move', archiveDir: 'in' }],
+      /folders\[0\]\.archiveDir must be outside its own watched folder/,
+    ],
+    [
+      'inside its watched folder',
+      [{ path: 'in', afterUpload: 'move', archiveDir: 'in/done' }],
+      /folders\[0\]\.archiveDir must be outside its own watched folder/,
+    ],
+    [
+      'inside another watched folder',
+      [{ path: 'a', afterUpload: 'move', archiveDir: 'b/x' }, { path: 'b' }],
+      /folders\[0\]\.archiveDir must be outside the watched folder folders\[1\]\.path/,
+    ],
   ])('refuses an archiveDir %s, naming the keys', (_name, folders, message) => {
     expect(() => parse(folders)).toThrow(message);
   });
@@ -68,7 +80,13 @@ describe('the live view', () => {
   it('strips terminal control characters from file names', () => {
     const snap = {
       at: 0,
-      totals: { counts: { queued: 0, uploading: 1, completing: 0, done: 0, failed: 0, 'needs-attention': 0 }, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null },
+      totals: {
+        counts: { queued: 0, uploading: 1, completing: 0, done: 0, failed: 0, 'needs-attention': 0 },
+        doneToday: 0,
+        speed: 0,
+        bytesRemaining: 0,
+        etaSeconds: null,
+      },
       connection: { state: 'ok', advice: null, since: 0 },
       rows: [{ id: 1, relPath: 'a\x1b[2J\x1b]0;owned\x07b\r\u009bc.edf', size: 10, bytesDone: 5, speed: 0, etaSeconds: null }],
     } as unknown as Snapshot;
@@ -81,7 +99,13 @@ describe('the live view', () => {
   it('says what holds uploads (the banner of a terminal)', () => {
     const snap = {
       at: 0,
-      totals: { counts: { queued: 1, uploading: 0, completing: 0, done: 0, failed: 0, 'needs-attention': 0 }, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null },
+      totals: {
+        counts: { queued: 1, uploading: 0, completing: 0, done: 0, failed: 0, 'needs-attention': 0 },
+        doneToday: 0,
+        speed: 0,
+        bytesRemaining: 0,
+        etaSeconds: null,
+      },
       connection: { state: 'data-folder-unwritable', advice: 'The disk is full: uploads are held.', since: 0 },
       rows: [],
     } as unknown as Snapshot;
@@ -92,7 +116,11 @@ describe('the live view', () => {
 describe('the control server', () => {
   const dist = mkdtempSync(join(tmpdir(), 'du-dist-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>ui</title>');
-  const failing = { pause: async () => { throw Object.assign(new Error(`EIO: i/o error, open '/exports/DOE_JANE.edf'`), { code: 'EIO' }); } } as unknown as UploaderApi;
+  const failing = {
+    pause: async () => {
+      throw Object.assign(new Error(`EIO: i/o error, open '/exports/DOE_JANE.edf'`), { code: 'EIO' });
+    },
+  } as unknown as UploaderApi;
 
   it('answers 400 to a malformed % escape in the address, not 500', async () => {
     const server = await startControlServer(failing, { distDir: dist, token: 't'.repeat(43) });
@@ -129,7 +157,12 @@ describe('the control server', () => {
 describe('the engine thread', () => {
   it('never stats synchronously (a dead network share would freeze every transfer and the window)', () => {
     const app = join(import.meta.dirname, '..', '..', 'app');
-    const files = [join(app, 'engine.ts'), ...readdirSync(join(app, 'engine')).filter((f) => f.endsWith('.ts')).map((f) => join(app, 'engine', f))];
+    const files = [
+      join(app, 'engine.ts'),
+      ...readdirSync(join(app, 'engine'))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(app, 'engine', f)),
+    ];
     const offenders = files.filter((f) => statSync(f).isFile() && /\b(?:stat|lstat|readdir|access)Sync\b/.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
   });

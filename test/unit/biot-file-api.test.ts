@@ -60,7 +60,10 @@ describe('multipart calls on the wire', () => {
     });
     await c.files.partLinks('file-1', 4, 5);
     await c.files.saveEtags('file-1', [{ partNumber: 4, etag: '"a"' }]);
-    await c.files.complete('file-1', [{ partNumber: 4, etag: '"a"' }, { partNumber: 5, etag: '"b"' }]);
+    await c.files.complete('file-1', [
+      { partNumber: 4, etag: '"a"' },
+      { partNumber: 5, etag: '"b"' },
+    ]);
     await c.files.complete('file-1');
     await c.files.cancel('file-1');
     await c.files.createSingle({ name: 'n', mimeType: 'm' });
@@ -68,7 +71,15 @@ describe('multipart calls on the wire', () => {
     expect(apiCalls().map((r) => [`${r.method} ${r.url}`, r.json])).toEqual([
       ['POST /file/v1/files/upload/parts/file-1', { fromPart: 4, toPart: 5 }],
       ['PUT /file/v1/files/upload/parts/file-1', { parts: [{ partNumber: 4, etag: '"a"' }] }],
-      ['POST /file/v1/files/upload/parts/file-1/complete', { parts: [{ partNumber: 4, etag: '"a"' }, { partNumber: 5, etag: '"b"' }] }],
+      [
+        'POST /file/v1/files/upload/parts/file-1/complete',
+        {
+          parts: [
+            { partNumber: 4, etag: '"a"' },
+            { partNumber: 5, etag: '"b"' },
+          ],
+        },
+      ],
       ['POST /file/v1/files/upload/parts/file-1/complete', undefined],
       ['DELETE /file/v1/files/upload/parts/file-1/cancel', undefined],
       ['POST /file/v1/files/upload', { name: 'n', mimeType: 'm' }],
@@ -92,7 +103,14 @@ describe('refused before sending', () => {
     ['10001 parts', () => client!.files.createMultipart({ name: 'n', mimeType: 'm', parts: 10_001 })],
     ['fromPart > toPart', () => client!.files.partLinks('f', 5, 4)],
     ['no parts to save', () => client!.files.saveEtags('f', [])],
-    ['a repeated part', () => client!.files.saveEtags('f', [{ partNumber: 1, etag: 'a' }, { partNumber: 1, etag: 'b' }])],
+    [
+      'a repeated part',
+      () =>
+        client!.files.saveEtags('f', [
+          { partNumber: 1, etag: 'a' },
+          { partNumber: 1, etag: 'b' },
+        ]),
+    ],
     ['a part without ETag', () => client!.files.complete('f', [{ partNumber: 1 }])],
     ['an empty id', () => client!.files.cancel('')],
     ['an empty attribute', () => client!.entities.attachFile({ entity: 'device', entityId: 'd', attribute: '', fileId: 'f' })],

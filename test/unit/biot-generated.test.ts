@@ -8,7 +8,11 @@ import { generateBiotTypes, generatedDir, vendoredSpecDir } from '../../scripts/
 
 it('app/biot/generated is what gen:biot makes from spec/biot', async () => {
   const fresh = await generateBiotTypes(vendoredSpecDir);
-  expect([...fresh.keys()].sort()).toEqual(readdirSync(generatedDir).filter((f) => f.endsWith('.ts')).sort());
+  expect([...fresh.keys()].sort()).toEqual(
+    readdirSync(generatedDir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort(),
+  );
   for (const [file, text] of fresh) {
     expect(readFileSync(join(generatedDir, file), 'utf8'), `${file} differs from gen:biot's output; run npm run gen:biot`).toBe(text);
   }

@@ -20,20 +20,40 @@ async function biotAt(offsetMs: number): Promise<BiotClient> {
   server = await startScriptedServer((req) => {
     const date = new Date(serverNow()).toUTCString();
     if (req.url.startsWith('/ums/')) {
-      return { status: 200, headers: { date }, json: { accessJwt: { token: 't', expiration: new Date(serverNow() + HOUR).toISOString() }, userId: 'u', ownerOrganizationId: 'o' } };
+      return {
+        status: 200,
+        headers: { date },
+        json: { accessJwt: { token: 't', expiration: new Date(serverNow() + HOUR).toISOString() }, userId: 'u', ownerOrganizationId: 'o' },
+      };
     }
     const expirationTime = new Date(serverNow() + HOUR).toISOString();
-    return { status: 200, headers: { date }, json: { id: 'f', name: 'n', mimeType: 'm', parts: 2, signedUrls: [1, 2].map((partNumber) => ({ signedUrl: `http://127.0.0.1:1/${partNumber}`, partNumber, expirationTime })) } };
+    return {
+      status: 200,
+      headers: { date },
+      json: {
+        id: 'f',
+        name: 'n',
+        mimeType: 'm',
+        parts: 2,
+        signedUrls: [1, 2].map((partNumber) => ({ signedUrl: `http://127.0.0.1:1/${partNumber}`, partNumber, expirationTime })),
+      },
+    };
   });
   client = createBiotClient({ baseUrl: server.url, auth: { type: 'user', username: 'u', password: 'p' }, timeoutMs: 2_000 });
   return client;
 }
 
 describe('link expirations on a PC clock that is off', () => {
-  for (const [label, offset] of [['2 h behind ours', -2 * HOUR], ['2 h ahead of ours', 2 * HOUR]] as const) {
+  for (const [label, offset] of [
+    ['2 h behind ours', -2 * HOUR],
+    ['2 h ahead of ours', 2 * HOUR],
+  ] as const) {
     it(`BioT ${label}: links expire an hour from now on the local clock`, async () => {
       const c = await biotAt(offset);
-      for (const answer of [await c.files.createMultipart({ name: 'a.edf', mimeType: 'application/octet-stream', parts: 2 }), await c.files.partLinks('f', 1, 2)]) {
+      for (const answer of [
+        await c.files.createMultipart({ name: 'a.edf', mimeType: 'application/octet-stream', parts: 2 }),
+        await c.files.partLinks('f', 1, 2),
+      ]) {
         for (const link of answer.signedUrls) {
           const left = Date.parse(link.expirationTime!) - Date.now();
           // Within the Date header's 1 s resolution plus the tolerance for clocks that agree.

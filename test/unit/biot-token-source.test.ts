@@ -96,11 +96,7 @@ describe('user login and refresh', () => {
     const first = await c.tokens.token();
     clock += ACCESS_TTL - MARGIN; // inside the margin: still valid on the server, but due
     await c.files.downloadLink('f1');
-    expect(paths(server!.requests)).toEqual([
-      'POST /ums/v2/users/login',
-      'POST /ums/v2/users/token/refresh',
-      'GET /file/v1/files/f1/download',
-    ]);
+    expect(paths(server!.requests)).toEqual(['POST /ums/v2/users/login', 'POST /ums/v2/users/token/refresh', 'GET /file/v1/files/f1/download']);
     expect(server!.requests[1]!.json).toEqual({ refreshToken: first.replace('access', 'refresh') });
     const renewed = await c.tokens.token();
     expect(renewed).not.toBe(first);
@@ -110,20 +106,12 @@ describe('user login and refresh', () => {
 
   it('logs in again with the password when the refresh is refused', async () => {
     const events: TokenEvent[] = [];
-    const c = await start(
-      (req) => (req.url.endsWith('/refresh') ? biotError(403, 'REFRESH_TOKEN_NOT_VALID') : loginReply()),
-      'user',
-      events,
-    );
+    const c = await start((req) => (req.url.endsWith('/refresh') ? biotError(403, 'REFRESH_TOKEN_NOT_VALID') : loginReply()), 'user', events);
     await c.tokens.token();
     clock += ACCESS_TTL;
     const token = await c.tokens.token();
     expect(token).toBe(`access-${issued}`);
-    expect(paths(server!.requests)).toEqual([
-      'POST /ums/v2/users/login',
-      'POST /ums/v2/users/token/refresh',
-      'POST /ums/v2/users/login',
-    ]);
+    expect(paths(server!.requests)).toEqual(['POST /ums/v2/users/login', 'POST /ums/v2/users/token/refresh', 'POST /ums/v2/users/login']);
     expect(server!.requests[2]!.json).toEqual({ username: 'clinic', password: 'pw-1' });
     expect(events.map((e) => e.kind)).toEqual(['login', 'refresh-refused', 'login']);
   });
@@ -258,10 +246,7 @@ describe('lock-out', () => {
     ['service', 'SERVICE_LOCKED'],
   ] as const)('%s %s stops, fails fast without calling the server, until reset()', async (kind, code) => {
     let locked = true;
-    const c = await start(
-      () => (locked ? biotError(401, code, 'trace-lock') : kind === 'user' ? loginReply() : serviceReply()),
-      kind,
-    );
+    const c = await start(() => (locked ? biotError(401, code, 'trace-lock') : kind === 'user' ? loginReply() : serviceReply()), kind);
     const error = (await c.tokens.token().catch((e: unknown) => e)) as BiotError;
     expect(error).toBeInstanceOf(BiotError);
     expect(error).toMatchObject({ status: 401, code, locked: true, retryable: false, traceId: 'trace-lock' });
@@ -295,11 +280,7 @@ describe('rejected credentials', () => {
   ] as const)('%s %i %s stops sign-in (a repeated wrong password locks accounts) until reset()', async (kind, status, code) => {
     const events: TokenEvent[] = [];
     let reject = true;
-    const c = await start(
-      () => (reject ? biotError(status, code) : kind === 'user' ? loginReply() : serviceReply()),
-      kind,
-      events,
-    );
+    const c = await start(() => (reject ? biotError(status, code) : kind === 'user' ? loginReply() : serviceReply()), kind, events);
     const error = (await c.tokens.token().catch((e: unknown) => e)) as BiotError;
     expect(error).toMatchObject({ status, code, locked: false, retryable: false });
     await expect(c.files.downloadLink('f1')).rejects.toBe(error);

@@ -49,18 +49,30 @@ describe('config', () => {
     expect(() => parse({ ...base, transfer: { partSizeMiB: 2 } })).toThrow(/transfer\.partSizeMiB/);
     expect(() => parse({ ...base, server: { ...base.server, baseUrl: 'ftp://x' } })).toThrow(/server\.baseUrl/);
     expect(() => parse({ ...base, folders: [{ path: 'x', afterUpload: 'move' }] })).toThrow(/folders\[0\]\.archiveDir/);
+    expect(() => parse({ ...base, folders: [{ path: 'x', attach: { entity: 'patient', idPattern: '([0-9]+)', attribute: 'ecg' } }] })).toThrow(
+      /folders\[0\]\.attach\.idPattern.*named group/,
+    );
     expect(() =>
-      parse({ ...base, folders: [{ path: 'x', attach: { entity: 'patient', idPattern: '([0-9]+)', attribute: 'ecg' } }] }),
-    ).toThrow(/folders\[0\]\.attach\.idPattern.*named group/);
-    expect(() => parse({ ...base, folders: [{ path: 'a', id: 'same' }, { path: 'b', id: 'same' }] })).toThrow(/used twice/);
+      parse({
+        ...base,
+        folders: [
+          { path: 'a', id: 'same' },
+          { path: 'b', id: 'same' },
+        ],
+      }),
+    ).toThrow(/used twice/);
   });
 
   it('takes a per-upload attach rule, and names its missing key', () => {
     const rule = { entity: 'patient', idPattern: '^(?<id>[^/]+)/', attribute: 'recording' };
-    const c = parse({ ...base, folders: [{ path: 'x', attach: { ...rule, perUpload: { template: 'holter_recording', referenceAttribute: 'patient' } } }] });
+    const c = parse({
+      ...base,
+      folders: [{ path: 'x', attach: { ...rule, perUpload: { template: 'holter_recording', referenceAttribute: 'patient' } } }],
+    });
     expect(c.folders[0]?.attach?.perUpload).toEqual({ template: 'holter_recording', referenceAttribute: 'patient' });
-    expect(() => parse({ ...base, folders: [{ path: 'x', attach: { ...rule, perUpload: { template: 'holter_recording' } } }] }))
-      .toThrow(/folders\[0\]\.attach\.perUpload\.referenceAttribute/);
+    expect(() => parse({ ...base, folders: [{ path: 'x', attach: { ...rule, perUpload: { template: 'holter_recording' } } }] })).toThrow(
+      /folders\[0\]\.attach\.perUpload\.referenceAttribute/,
+    );
   });
 
   it('takes secrets from the environment', () => {

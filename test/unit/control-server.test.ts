@@ -17,11 +17,26 @@ function fakeApi(calls: [string, unknown][]): UploaderApi & { push(e: EngineEven
   return {
     snapshot: async (q) => {
       calls.push(['snapshot', q]);
-      return { at: 0, totals: {} as never, connection: { state: 'ok', advice: null, since: 0 }, folders: [], logs: { state: 'ok', code: null, dropped: 0, since: 0 }, rows: [], matching: 0 };
+      return {
+        at: 0,
+        totals: {} as never,
+        connection: { state: 'ok', advice: null, since: 0 },
+        folders: [],
+        logs: { state: 'ok', code: null, dropped: 0, since: 0 },
+        rows: [],
+        matching: 0,
+      };
     },
-    pause: record('pause'), resume: record('resume'), cancel: record('cancel'), retry: record('retry'),
+    pause: record('pause'),
+    resume: record('resume'),
+    cancel: record('cancel'),
+    retry: record('retry'),
     history: async () => ({ rows: [], matching: 0 }),
-    settings: async () => ({ server: { baseUrl: 'http://x', auth: { type: 'user', username: 'u', hasSecret: true } }, folders: [], transfer: {} as never }),
+    settings: async () => ({
+      server: { baseUrl: 'http://x', auth: { type: 'user', username: 'u', hasSecret: true } },
+      folders: [],
+      transfer: {} as never,
+    }),
     saveSettings: async () => ({ ok: true, restartNeeded: [] }),
     onEvent: (l) => {
       listeners.add(l);
@@ -72,10 +87,14 @@ describe('control server', () => {
     expect((await call('snapshot', {}, { origin: 'http://localhost:1' })).status).toBe(403);
     // DNS rebinding: a foreign name that resolves to 127.0.0.1 (fetch will not let a test set Host).
     const rebound = await new Promise<number>((done, fail) => {
-      const req = request(`${server.origin}/api/snapshot`, { method: 'POST', headers: { host: 'evil.example', authorization: `Bearer ${server.token}` } }, (res) => {
-        res.resume();
-        done(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.origin}/api/snapshot`,
+        { method: 'POST', headers: { host: 'evil.example', authorization: `Bearer ${server.token}` } },
+        (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        },
+      );
       req.on('error', fail);
       req.end('{}');
     });
@@ -114,7 +133,14 @@ describe('control server', () => {
   it('serves files of the UI and none beside it, however the "../" is encoded', async () => {
     expect((await rawGet('/assets/app.js')).status).toBe(200);
     // Each of these decodes to a path that names an existing file outside the UI's folder.
-    for (const path of ['/..%2fsecret.json', '/assets/..%2f..%2fsecret.json', '/%2e%2e%2fsecret.json', '/%2E%2E%2Fsecret.json', '/..%2fdist-secret.json', '/assets%2f..%2f..%2fsecret.json']) {
+    for (const path of [
+      '/..%2fsecret.json',
+      '/assets/..%2f..%2fsecret.json',
+      '/%2e%2e%2fsecret.json',
+      '/%2E%2E%2Fsecret.json',
+      '/..%2fdist-secret.json',
+      '/assets%2f..%2f..%2fsecret.json',
+    ]) {
       const answer = await rawGet(path);
       expect({ path, status: answer.status }).toEqual({ path, status: 404 });
       expect(answer.body).not.toContain(SECRET);
@@ -177,7 +203,10 @@ describe('control server', () => {
     const ok = await call('cancel', { fileId: 7 });
     expect(await ok.json()).toEqual({ result: 1 });
     expect(await (await call('retry', { all: true })).json()).toEqual({ result: 1 });
-    expect(calls).toEqual([['cancel', { fileId: 7 }], ['retry', { all: true }]]);
+    expect(calls).toEqual([
+      ['cancel', { fileId: 7 }],
+      ['retry', { all: true }],
+    ]);
   });
 
   it('streams engine events as Server-Sent Events', async () => {

@@ -16,7 +16,12 @@ describe('DisposableStore', () => {
     const order: string[] = [];
     const store = new DisposableStore();
     store.add({ dispose: () => void order.push('first-added') });
-    store.add({ dispose: async () => { await new Promise((r) => setImmediate(r)); order.push('child-process'); } });
+    store.add({
+      dispose: async () => {
+        await new Promise((r) => setImmediate(r));
+        order.push('child-process');
+      },
+    });
     await store.dispose();
     expect(order).toEqual(['child-process', 'first-added']);
   });
@@ -25,10 +30,17 @@ describe('DisposableStore', () => {
     const order: string[] = [];
     const store = new DisposableStore();
     store.add({ dispose: () => void order.push('a') });
-    store.add({ dispose: () => { throw new Error('boom'); } });
+    store.add({
+      dispose: () => {
+        throw new Error('boom');
+      },
+    });
     store.add({ dispose: () => Promise.reject(new Error('late boom')) });
     store.add({ dispose: () => void order.push('d') });
-    const failure = await store.dispose().then(() => undefined, (e: unknown) => e);
+    const failure = await store.dispose().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(order).toEqual(['d', 'a']);
     expect(failure).toBeInstanceOf(AggregateError);
     expect((failure as AggregateError).errors.map((e: Error) => e.message)).toEqual(['late boom', 'boom']);
@@ -37,7 +49,11 @@ describe('DisposableStore', () => {
   it('tells failures to onError instead of raising them, when given one', async () => {
     const onError = vi.fn();
     const store = new DisposableStore(onError);
-    store.add({ dispose: () => { throw new Error('boom'); } });
+    store.add({
+      dispose: () => {
+        throw new Error('boom');
+      },
+    });
     await store.dispose();
     expect(onError).toHaveBeenCalledTimes(1);
   });
@@ -62,7 +78,9 @@ describe('disposable and every', () => {
 
   it('stops a repeating timer', async () => {
     let ticks = 0;
-    const timer = every(1, () => { ticks++; });
+    const timer = every(1, () => {
+      ticks++;
+    });
     await vi.waitFor(() => expect(ticks).toBeGreaterThan(0), { timeout: 5_000 });
     timer.dispose();
     const after = ticks;

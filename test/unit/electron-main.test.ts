@@ -9,7 +9,10 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 const calls = vi.hoisted(() => ({ lock: true, log: [] as [string, unknown][] }));
 
 vi.mock('electron', () => {
-  const record = (name: string) => (...args: unknown[]) => void calls.log.push([name, args]);
+  const record =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void calls.log.push([name, args]);
   const emitter = () => ({ on: record('on') });
   class BrowserWindow {
     webContents = { id: 1, mainFrame: { url: '' }, on: () => {}, setWindowOpenHandler: () => {}, send: () => {} };
@@ -49,7 +52,11 @@ vi.mock('electron', () => {
     Tray,
     Menu: { buildFromTemplate: (t: unknown) => t },
     nativeImage: { createFromPath: (p: string) => p },
-    Notification: class { on() {} show() {} close() {} },
+    Notification: class {
+      on() {}
+      show() {}
+      close() {}
+    },
     powerMonitor: emitter(),
     powerSaveBlocker: { start: () => 1, stop: () => {} },
     protocol: { registerSchemesAsPrivileged: record('protocol.registerSchemesAsPrivileged'), handle: record('protocol.handle') },
@@ -90,7 +97,9 @@ const named = (name: string) => calls.log.filter(([n]) => n === name).map(([, a]
 it('registers app:// as a standard secure scheme before ready, and a second instance only quits', async () => {
   calls.lock = false;
   await import('../../main/electron-main.ts');
-  expect(named('protocol.registerSchemesAsPrivileged')).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]]]);
+  expect(named('protocol.registerSchemesAsPrivileged')).toEqual([
+    [[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]],
+  ]);
   expect(named('app.quit')).toHaveLength(1);
   expect(named('utilityProcess.fork')).toEqual([]);
   expect(named('startAutoUpdates')).toEqual([]);

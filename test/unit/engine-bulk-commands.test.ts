@@ -19,12 +19,23 @@ let side: Database.Database;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'du-bulk-'));
   // Never started: nothing here talks to BioT (the port is closed on purpose).
-  engine = new Engine(parseConfig({
-    dataDir: join(dir, 'data'),
-    server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } },
-    folders: [{ id: 'inbox', path: join(dir, 'inbox') }],
-  }, { baseDir: dir }));
-  const inputs: EnqueueInput[] = Array.from({ length: ROWS }, (_, i) => ({ folderId: 'inbox', sourcePath: `/x/${i}.dat`, relPath: `${i}.dat`, size: 10, mtimeMs: 1 }));
+  engine = new Engine(
+    parseConfig(
+      {
+        dataDir: join(dir, 'data'),
+        server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } },
+        folders: [{ id: 'inbox', path: join(dir, 'inbox') }],
+      },
+      { baseDir: dir },
+    ),
+  );
+  const inputs: EnqueueInput[] = Array.from({ length: ROWS }, (_, i) => ({
+    folderId: 'inbox',
+    sourcePath: `/x/${i}.dat`,
+    relPath: `${i}.dat`,
+    size: 10,
+    mtimeMs: 1,
+  }));
   engine.store.enqueueMany(inputs);
   side = new Database(join(dir, 'data', 'queue.db'));
 });

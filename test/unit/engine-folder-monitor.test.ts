@@ -13,7 +13,16 @@ it('tells only when a folder changes state, not on every check', async () => {
   const root = mkdtempSync(join(tmpdir(), 'du-folders-'));
   const path = join(root, 'ecg');
   mkdirSync(path);
-  const read = async (): Promise<FolderStatus[]> => [{ id: 'ecg', path, state: await stat(path).then(() => 'ok' as const, () => 'missing' as const) }];
+  const read = async (): Promise<FolderStatus[]> => [
+    {
+      id: 'ecg',
+      path,
+      state: await stat(path).then(
+        () => 'ok' as const,
+        () => 'missing' as const,
+      ),
+    },
+  ];
   const told: string[] = [];
   const monitor = new FolderMonitor(read, (folders) => told.push(folders[0]!.state));
   try {

@@ -3,12 +3,31 @@ import { queueRow } from '../../app/engine/queue-view.ts';
 import { etaSeconds, SpeedMeter } from '../../app/engine/speed-meter.ts';
 import type { FileRow } from '../../app/store/types.ts';
 
-const row = (over: Partial<FileRow> = {}): FileRow => ({
-  id: 7, folderId: 'f', sourcePath: '/x/a.edf', relPath: 'a.edf', size: 100, mtimeMs: 1, sha256: null, state: 'uploading',
-  attempts: 0, nextAttemptAt: 0, lastError: null, lastErrorCode: null, bytesDone: 40, createdAt: 0, updatedAt: 0,
-  completedAt: null, biotFileId: null, duplicateOf: null, attachEntityType: null, attachEntityId: null, attachedAt: null,
-  ...over,
-} as FileRow);
+const row = (over: Partial<FileRow> = {}): FileRow =>
+  ({
+    id: 7,
+    folderId: 'f',
+    sourcePath: '/x/a.edf',
+    relPath: 'a.edf',
+    size: 100,
+    mtimeMs: 1,
+    sha256: null,
+    state: 'uploading',
+    attempts: 0,
+    nextAttemptAt: 0,
+    lastError: null,
+    lastErrorCode: null,
+    bytesDone: 40,
+    createdAt: 0,
+    updatedAt: 0,
+    completedAt: null,
+    biotFileId: null,
+    duplicateOf: null,
+    attachEntityType: null,
+    attachEntityId: null,
+    attachedAt: null,
+    ...over,
+  }) as FileRow;
 
 describe('queue view', () => {
   it('shows live bytes (parts in flight included) without counting landed parts twice', () => {

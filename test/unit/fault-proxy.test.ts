@@ -62,7 +62,12 @@ describe('TCP fault proxy', () => {
     proxy = await startFaultProxy(upstream, { resetRate: 1, seed: 3 });
     const outcomes: string[] = [];
     for (let i = 0; i < 12; i++) {
-      outcomes.push(await put(randomBytes(50_000)).then(() => 'answered', (e: Error & { code?: string }) => e.code ?? e.name));
+      outcomes.push(
+        await put(randomBytes(50_000)).then(
+          () => 'answered',
+          (e: Error & { code?: string }) => e.code ?? e.name,
+        ),
+      );
     }
     expect(outcomes).not.toContain('answered');
     const { resetsBeforeServer, resetsAfterServer } = proxy.counts;

@@ -8,7 +8,11 @@ const repo = join(import.meta.dirname, '..', '..');
 function sourcesUnder(dir: string): string[] {
   const out: string[] = [];
   let entries: string[];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) out.push(...sourcesUnder(full));

@@ -31,7 +31,9 @@ function packagesWithInstallScripts(): string[] {
 }
 
 it('every dependency with an install script is reviewed in package.json allowScripts', () => {
-  const reviewed = Object.keys(pkg.allowScripts ?? {}).map((key) => key.replace(/@[^@/]*$/, '')).sort();
+  const reviewed = Object.keys(pkg.allowScripts ?? {})
+    .map((key) => key.replace(/@[^@/]*$/, ''))
+    .sort();
   const unreviewed = packagesWithInstallScripts().filter((name) => !reviewed.includes(name));
   expect(unreviewed, 'add each to allowScripts (true or false) after checking what its script does').toEqual([]);
 });
@@ -41,5 +43,8 @@ it('better-sqlite3 loads its prebuilt binary, so its denied gyp step is not need
   const require = createRequire(import.meta.url);
   const binding = require(join(repo, 'node_modules', 'better-sqlite3', 'lib', 'binding.js')) as { getPrebuildPath(): string | null };
   expect(binding.getPrebuildPath(), `no prebuilt better-sqlite3 for ${process.platform}-${process.arch}`).toMatch(/prebuilds/);
-  expect(existsSync(join(repo, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')), 'a compiled binary would shadow the prebuilt one').toBe(false);
+  expect(
+    existsSync(join(repo, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')),
+    'a compiled binary would shadow the prebuilt one',
+  ).toBe(false);
 });

@@ -38,7 +38,10 @@ function lines(dir: string): Record<string, unknown>[] {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    return text.split('\n').slice(0, -1).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return text
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   });
 }
 
@@ -183,7 +186,9 @@ describe('log files', () => {
     }
     log.log('info', 'plain', { note: canary });
     await log.close();
-    const text = logFiles(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+    const text = logFiles(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('');
     const all = lines(dir);
     expect(all.filter((l) => l.event === 'sensitive')).toHaveLength(9);
     for (const l of all.filter((x) => x.event === 'sensitive')) expect(l[l.key as string]).toBe(CENSORED);

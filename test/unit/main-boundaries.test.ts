@@ -13,7 +13,11 @@ const ELECTRON_FILES = new Set(['electron-main.ts', 'preload.ts']);
 it('only electron-main.ts and preload.ts import electron', () => {
   const offenders = readdirSync(mainDir)
     .filter((f) => f.endsWith('.ts') && !ELECTRON_FILES.has(f))
-    .flatMap((f) => importsOf(f, readFileSync(join(mainDir, f), 'utf8')).filter((u) => /^electron(\/|$)/.test(u.specifier)).map((u) => `${f}:${u.line}`));
+    .flatMap((f) =>
+      importsOf(f, readFileSync(join(mainDir, f), 'utf8'))
+        .filter((u) => /^electron(\/|$)/.test(u.specifier))
+        .map((u) => `${f}:${u.line}`),
+    );
   expect(offenders).toEqual([]);
 });
 

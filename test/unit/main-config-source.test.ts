@@ -17,7 +17,7 @@ it('takes --config FILE (both spellings) first, then the environment, resolved a
   expect(configSource(['app'], env, home, '/w')).toEqual({ kind: 'file', file: '/w/env.json', from: 'env' });
 });
 
-it('uses the data folder config, and runs the demo on a first run or on the demo\'s own config', () => {
+it("uses the data folder config, and runs the demo on a first run or on the demo's own config", () => {
   const file = join(home, 'config.json');
   expect(configSource(['app'], {}, home)).toEqual({ kind: 'demo', file });
   write('http://127.0.0.1:41234');

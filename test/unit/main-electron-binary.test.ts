@@ -23,4 +23,3 @@ it('honours ELECTRON_OVERRIDE_DIST_PATH as electron does', () => {
   writeFileSync(join(dir, 'other', 'electron'), '');
   expect(electronBinary(join(dir, 'missing'), { ELECTRON_OVERRIDE_DIST_PATH: join(dir, 'other') })).toBe(join(dir, 'other', 'electron'));
 });
-

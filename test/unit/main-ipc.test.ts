@@ -137,7 +137,10 @@ describe('the preload window.uploader', () => {
     const { s, api } = wired();
     expect(await api.pause({ fileId: 1 })).toBe(1);
     expect(await api.settings()).toEqual({ ok: 'settings' });
-    expect(s.reached).toEqual([['pause', { fileId: 1 }], ['settings', undefined]]);
+    expect(s.reached).toEqual([
+      ['pause', { fileId: 1 }],
+      ['settings', undefined],
+    ]);
     await expect(api.pause({ fileId: 0 })).rejects.toMatchObject({ code: 'bad-payload' });
   });
 

@@ -42,7 +42,7 @@ it.each(['win32', 'darwin'] as const)('on %s uses setLoginItemSettings with the 
   expect(startsAtLogin(h)).toBe(true);
 });
 
-it('a start at login is told by the flag (or by macOS), a person\'s start is not', () => {
+it("a start at login is told by the flag (or by macOS), a person's start is not", () => {
   const h = host('win32');
   expect(startedAtLogin(['app', HIDDEN_FLAG], h)).toBe(true);
   expect(startedAtLogin(['app'], h)).toBe(false);

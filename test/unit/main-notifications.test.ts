@@ -30,7 +30,10 @@ it('replaces the previous notification of a kind instead of stacking', () => {
   const notifier = new Notifier(show, { successEnabled: () => true });
   notifier.uploaded(1);
   notifier.uploaded(3);
-  expect(shown.map((n) => [n.body, n.closed])).toEqual([['1 file reached BioT', true], ['3 files reached BioT', false]]);
+  expect(shown.map((n) => [n.body, n.closed])).toEqual([
+    ['1 file reached BioT', true],
+    ['3 files reached BioT', false],
+  ]);
 });
 
 it('says nothing about successful uploads by default', () => {

@@ -22,7 +22,12 @@ function fakeApi(rows: Pick<QueueRow, 'id' | 'state'>[]) {
 }
 
 it('pauses the moving files on suspend and resumes only those on resume', async () => {
-  const { api, calls } = fakeApi([{ id: 1, state: 'uploading' }, { id: 2, state: 'queued' }, { id: 3, state: 'uploading' }, { id: 4, state: 'paused' }]);
+  const { api, calls } = fakeApi([
+    { id: 1, state: 'uploading' },
+    { id: 2, state: 'queued' },
+    { id: 3, state: 'uploading' },
+    { id: 4, state: 'paused' },
+  ]);
   const guard = new SleepGuard(() => api, { start: () => 1, stop: () => {} });
   expect(await guard.suspend()).toBe(2);
   expect(await guard.resume()).toBe(2);

@@ -35,13 +35,26 @@ function fakeEngine(configFile?: string) {
     start: async (request: unknown) => void (state.started++, state.startedWith.push(request)),
     stop: async () => void state.stopped++,
     onEvent: (l: (e: EngineEvent) => void) => (listeners.add(l), () => listeners.delete(l)),
-    snapshot: async () => ({ at: 0, totals: { counts: state.counts, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null }, connection: { state: 'ok', advice: null, since: 0 }, folders: [], logs: { state: 'ok', code: null, since: 0, dropped: 0 }, rows: [], matching: 0 }) as Snapshot,
+    snapshot: async () =>
+      ({
+        at: 0,
+        totals: { counts: state.counts, doneToday: 0, speed: 0, bytesRemaining: 0, etaSeconds: null },
+        connection: { state: 'ok', advice: null, since: 0 },
+        folders: [],
+        logs: { state: 'ok', code: null, since: 0, dropped: 0 },
+        rows: [],
+        matching: 0,
+      }) as Snapshot,
     history: async () => ({ rows: [], matching: 0 }),
     settings: async () => ({ server: { baseUrl: 'https://b', auth: { type: 'user', username: 'u', hasSecret: true } }, folders: [], transfer: {} }),
     saveSettings: async (input: SettingsInput) => {
       state.saved.push(input);
       // As the real engine does: it writes back the secret it was started with.
-      if (configFile) writeFileSync(configFile, JSON.stringify({ server: { baseUrl: input.server.baseUrl, auth: { ...input.server.auth, password: 'old-secret' } } }));
+      if (configFile)
+        writeFileSync(
+          configFile,
+          JSON.stringify({ server: { baseUrl: input.server.baseUrl, auth: { ...input.server.auth, password: 'old-secret' } } }),
+        );
       return { ok: true, restartNeeded: ['server'] };
     },
     call: async () => 1,
@@ -54,25 +67,43 @@ function fakeEngine(configFile?: string) {
 function ports(argv: string[], options: { locked?: boolean; configFile?: string } = {}) {
   const engine = fakeEngine(options.configFile);
   const app = Object.assign(new EventEmitter(), { quits: 0, requestSingleInstanceLock: () => !options.locked, quit: () => void app.quits++ });
-  const tray = { images: [] as string[], menu: [] as MenuItemSpec[], setImage: (i: string) => tray.images.push(i), setToolTip: () => {}, setContextMenu: (m: MenuItemSpec[]) => (tray.menu = m), on: () => {} };
+  const tray = {
+    images: [] as string[],
+    menu: [] as MenuItemSpec[],
+    setImage: (i: string) => tray.images.push(i),
+    setToolTip: () => {},
+    setContextMenu: (m: MenuItemSpec[]) => (tray.menu = m),
+    on: () => {},
+  };
   const windows: (ShellWindow & { shown: number; loaded: string[] })[] = [];
   const handlers = new Map<string, (e: InvokeEventLike, ...a: unknown[]) => Promise<IpcAnswer>>();
   const mainFrame = { url: 'app://uploader/index.html' };
   const flip = (b: Buffer) => Buffer.from(b.map((x) => x ^ 1));
-  const vault = new SecretVault({
-    isAsyncEncryptionAvailable: async () => true,
-    encryptStringAsync: async (s) => flip(Buffer.from(s)),
-    decryptStringAsync: async (b) => ({ result: flip(b).toString(), shouldReEncrypt: false }),
-  }, join(home, 'secrets.bin'), 'darwin');
+  const vault = new SecretVault(
+    {
+      isAsyncEncryptionAvailable: async () => true,
+      encryptStringAsync: async (s) => flip(Buffer.from(s)),
+      decryptStringAsync: async (b) => ({ result: flip(b).toString(), shouldReEncrypt: false }),
+    },
+    join(home, 'secrets.bin'),
+    'darwin',
+  );
   const p: ShellPorts = {
-    argv, env: {}, platform: 'darwin', app,
+    argv,
+    env: {},
+    platform: 'darwin',
+    app,
     protocolHandle: () => {},
     createTray: () => tray,
     createWindow: () => {
       const w = Object.assign(new EventEmitter(), {
-        shown: 0, loaded: [] as string[],
+        shown: 0,
+        loaded: [] as string[],
         webContents: Object.assign(new EventEmitter(), { id: 1, mainFrame, send: () => {}, setWindowOpenHandler: () => {} }),
-        show: () => void w.shown++, focus: () => {}, hide: () => {}, isDestroyed: () => false,
+        show: () => void w.shown++,
+        focus: () => {},
+        hide: () => {},
+        isDestroyed: () => false,
         loadURL: async (u: string) => void w.loaded.push(u),
       });
       windows.push(w as unknown as ShellWindow & { shown: number; loaded: string[] });
@@ -86,7 +117,13 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string 
     powerSaveBlocker: { start: () => 1, stop: () => {} },
     spawnEngine: () => engine.client,
     openPath: () => {},
-    loginItem: { platform: 'darwin', execPath: '/x', autostartDir: home, setLoginItemSettings: () => {}, getLoginItemSettings: () => ({ openAtLogin: false }) },
+    loginItem: {
+      platform: 'darwin',
+      execPath: '/x',
+      autostartDir: home,
+      setLoginItemSettings: () => {},
+      getLoginItemSettings: () => ({ openAtLogin: false }),
+    },
     dataHome: home,
     rendererDir: home,
     prefs: { get: () => false, set: () => {} },
@@ -105,7 +142,7 @@ it('a second instance quits at once (the first shows its window)', () => {
   expect(engine.state.started).toBe(0);
 });
 
-it('a person\'s start opens the window on app://; a login start stays in the tray until asked', async () => {
+it("a person's start opens the window on app://; a login start stays in the tray until asked", async () => {
   const person = ports(['app']);
   runShell(person.p);
   expect(person.windows).toHaveLength(1);

@@ -12,7 +12,14 @@ function totals(counts: Partial<Record<FileState, number>> = {}, doneToday = 0):
 }
 const ok: ConnectionStatus = { state: 'ok', advice: null, since: 0 };
 const folder = (state: FolderStatus['state'] = 'ok'): FolderStatus => ({ id: 'holter', path: '/data/Holter Export', state });
-const input = (over: Partial<TrayInput> = {}): TrayInput => ({ totals: totals(), connection: ok, folders: [folder()], lastUploadAt: null, engine: 'running', ...over });
+const input = (over: Partial<TrayInput> = {}): TrayInput => ({
+  totals: totals(),
+  connection: ok,
+  folders: [folder()],
+  lastUploadAt: null,
+  engine: 'running',
+  ...over,
+});
 const time = (at: number) => `T${at}`;
 
 describe('tray icon and tooltip', () => {
@@ -63,7 +70,16 @@ describe('tray menu', () => {
   };
 
   it('holds a status line and every action (Linux desktops may deliver no tray click)', () => {
-    const menu = trayMenu({ status: 'All uploaded', pausable: 2, paused: 1, folders: [folder(), { ...folder('missing'), id: 'ecg', path: 'C:\\ECG' }], startAtLogin: true }, actions);
+    const menu = trayMenu(
+      {
+        status: 'All uploaded',
+        pausable: 2,
+        paused: 1,
+        folders: [folder(), { ...folder('missing'), id: 'ecg', path: 'C:\\ECG' }],
+        startAtLogin: true,
+      },
+      actions,
+    );
     const ids = menu.map((m) => m.id).filter(Boolean);
     expect(ids).toEqual(['status', 'open', 'pause-all', 'resume-all', 'folder:holter', 'folder:ecg', 'settings', 'start-at-login', 'quit']);
     expect(menu[0]).toMatchObject({ label: 'All uploaded', enabled: false });

@@ -22,8 +22,14 @@ const preventable = () => {
 
 it('turns on contextIsolation and sandbox, and off Node everywhere', () => {
   expect(windowPreferences('/p/preload.cjs')).toMatchObject({
-    preload: '/p/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false,
-    nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, webviewTag: false,
+    preload: '/p/preload.cjs',
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    webviewTag: false,
   });
 });
 
@@ -32,9 +38,17 @@ it('denies new windows, blocks navigation and webviews, and refuses every permis
   let permissionHandler: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | undefined;
   let checkHandler: (() => boolean) | undefined;
   const refused: string[] = [];
-  lockDown(win, { setPermissionRequestHandler: (h) => (permissionHandler = h), setPermissionCheckHandler: (h) => (checkHandler = h as () => boolean) }, (w) => refused.push(w));
+  lockDown(
+    win,
+    { setPermissionRequestHandler: (h) => (permissionHandler = h), setPermissionCheckHandler: (h) => (checkHandler = h as () => boolean) },
+    (w) => refused.push(w),
+  );
   expect(win.openHandler()!({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
-  for (const [event, url] of [['will-navigate', 'https://evil.example'], ['will-navigate', 'app://uploader/index.html'], ['will-redirect', 'file:///etc/passwd']]) {
+  for (const [event, url] of [
+    ['will-navigate', 'https://evil.example'],
+    ['will-navigate', 'app://uploader/index.html'],
+    ['will-redirect', 'file:///etc/passwd'],
+  ]) {
     const e = preventable();
     (win.webContents as unknown as EventEmitter).emit(event!, e, url);
     expect(e.prevented, `${event} ${url}`).toBe(true);
@@ -57,7 +71,12 @@ it('closing hides the window, says once that uploads go on, and Quit really clos
   let quitting = false;
   let shown = false;
   const notices: string[] = [];
-  hideOnClose(win, { quitting: () => quitting, noticeShown: () => shown, markNoticeShown: () => (shown = true), notice: () => notices.push('uploads go on') });
+  hideOnClose(win, {
+    quitting: () => quitting,
+    noticeShown: () => shown,
+    markNoticeShown: () => (shown = true),
+    notice: () => notices.push('uploads go on'),
+  });
   for (let i = 0; i < 3; i++) {
     const e = preventable();
     win.emit('close', e);

@@ -12,9 +12,13 @@ const login = {
 describe('openapi-validator', () => {
   it('accepts a body that matches and names what is wrong when it does not', () => {
     expect(() => validateResponse('ums', 'POST', '/v2/users/login', 200, login)).not.toThrow();
-    expect(() => validateResponse('ums', 'POST', '/ums/v2/users/login', 200, { ...login, accessJwt: { token: 'x', expiration: 'tomorrow' } })).toThrow(/expiration/);
+    expect(() =>
+      validateResponse('ums', 'POST', '/ums/v2/users/login', 200, { ...login, accessJwt: { token: 'x', expiration: 'tomorrow' } }),
+    ).toThrow(/expiration/);
     expect(() => validateResponse('ums', 'POST', '/v2/users/login', 200, { accessJwt: login.accessJwt })).toThrow(/userId/);
-    expect(() => validateResponse('file', 'POST', '/v1/files/upload/parts', 200, { id: 'not-a-uuid', name: 'a', mimeType: 'b', parts: 1, signedUrls: [] })).toThrow(/id/);
+    expect(() =>
+      validateResponse('file', 'POST', '/v1/files/upload/parts', 200, { id: 'not-a-uuid', name: 'a', mimeType: 'b', parts: 1, signedUrls: [] }),
+    ).toThrow(/id/);
   });
 
   it('refuses undocumented statuses, unknown paths and bodies where the spec has none', () => {
@@ -26,8 +30,14 @@ describe('openapi-validator', () => {
 
   it('maps wire paths to the right service and template', () => {
     expect(resolveWirePath('POST', '/file/v1/files/upload/parts')).toEqual({ service: 'file', template: '/v1/files/upload/parts' });
-    expect(resolveWirePath('POST', '/file/v1/files/upload/parts/abc/complete')).toEqual({ service: 'file', template: '/v1/files/upload/parts/{id}/complete' });
-    expect(resolveWirePath('PATCH', '/organization/v1/users/patients/p1')).toEqual({ service: 'organization', template: '/organization/v1/users/patients/{id}' });
+    expect(resolveWirePath('POST', '/file/v1/files/upload/parts/abc/complete')).toEqual({
+      service: 'file',
+      template: '/v1/files/upload/parts/{id}/complete',
+    });
+    expect(resolveWirePath('PATCH', '/organization/v1/users/patients/p1')).toEqual({
+      service: 'organization',
+      template: '/organization/v1/users/patients/{id}',
+    });
     expect(resolveWirePath('GET', '/device/v2/devices/d1')).toEqual({ service: 'device', template: '/v2/devices/{id}' });
   });
 });

@@ -14,11 +14,14 @@ function setup() {
   mkdirSync(join(dir, 'a'));
   mkdirSync(join(dir, 'b'));
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({
-    dataDir: 'data',
-    server: { baseUrl: 'https://biot.example', auth: { type: 'user', username: 'nurse', password: 'hunter2' } },
-    folders: [{ id: 'a', path: 'a', poll: true, attach: { entity: 'patient', idPattern: '^(?<id>\\w+)_', attribute: 'ecg' } }],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataDir: 'data',
+      server: { baseUrl: 'https://biot.example', auth: { type: 'user', username: 'nurse', password: 'hunter2' } },
+      folders: [{ id: 'a', path: 'a', poll: true, attach: { entity: 'patient', idPattern: '^(?<id>\\w+)_', attribute: 'ecg' } }],
+    }),
+  );
   return { dir, file, config: loadConfigFile(file, {}) };
 }
 
@@ -43,10 +46,15 @@ describe('settings', () => {
 
   it('keeps the password and untouched folder keys, writes atomically, and the result loads', async () => {
     const { dir, file, config } = setup();
-    const result = await saveSettingsFile(file, config, input(settingsView(config), (i) => {
-      i.folders[0]!.path = join(dir, 'b');
-      i.transfer.maxBytesPerSecond = 1_000_000;
-    }), {});
+    const result = await saveSettingsFile(
+      file,
+      config,
+      input(settingsView(config), (i) => {
+        i.folders[0]!.path = join(dir, 'b');
+        i.transfer.maxBytesPerSecond = 1_000_000;
+      }),
+      {},
+    );
     expect('config' in result).toBe(true);
     const raw = JSON.parse(readFileSync(file, 'utf8'));
     expect(raw.server.auth.password).toBe('hunter2');
@@ -61,14 +69,29 @@ describe('settings', () => {
   it('names each field in error and writes nothing', async () => {
     const { dir, file, config } = setup();
     const before = readFileSync(file, 'utf8');
-    const bad = await saveSettingsFile(file, config, input(settingsView(config), (i) => {
-      i.transfer.partSizeMiB = 1;
-      i.folders[0]!.quietSeconds = -1;
-    }), {});
+    const bad = await saveSettingsFile(
+      file,
+      config,
+      input(settingsView(config), (i) => {
+        i.transfer.partSizeMiB = 1;
+        i.folders[0]!.quietSeconds = -1;
+      }),
+      {},
+    );
     expect('errors' in bad && bad.errors.map((e) => e.field).sort()).toEqual(['folders[0].quietSeconds', 'transfer.partSizeMiB']);
-    const missing = await saveSettingsFile(file, config, input(settingsView(config), (i) => (i.folders[0]!.path = join(dir, 'gone'))), {});
+    const missing = await saveSettingsFile(
+      file,
+      config,
+      input(settingsView(config), (i) => (i.folders[0]!.path = join(dir, 'gone'))),
+      {},
+    );
     expect('errors' in missing && missing.errors).toEqual([{ field: 'folders[0].path', message: 'no such folder on this PC' }]);
-    const noSecret = await saveSettingsFile(file, config, input(settingsView(config), (i) => (i.server.auth = { type: 'service', id: 'svc' })), {});
+    const noSecret = await saveSettingsFile(
+      file,
+      config,
+      input(settingsView(config), (i) => (i.server.auth = { type: 'service', id: 'svc' })),
+      {},
+    );
     expect('errors' in noSecret && noSecret.errors[0]!.field).toBe('server.auth.secretKey');
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
@@ -88,7 +111,12 @@ describe('settings', () => {
   it('turns growing mode on for a folder', async () => {
     const { file, config } = setup();
     expect(settingsView(config).folders[0]!.growing).toBe(false);
-    const result = await saveSettingsFile(file, config, input(settingsView(config), (i) => void (i.folders[0]!.growing = true)), {});
+    const result = await saveSettingsFile(
+      file,
+      config,
+      input(settingsView(config), (i) => void (i.folders[0]!.growing = true)),
+      {},
+    );
     expect('config' in result && result.config.folders[0]!.growing).toBe(true);
     expect(loadConfigFile(file, {}).folders[0]!.growing).toBe(true);
   });

@@ -25,7 +25,13 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const found = (i: number) => ({ folderId: 'f', sourcePath: `/exports/e${i}.dat`, relPath: `e${i}.dat`, size: 100 + i, mtimeMs: 1_700_000_000_000 + i });
+const found = (i: number) => ({
+  folderId: 'f',
+  sourcePath: `/exports/e${i}.dat`,
+  relPath: `e${i}.dat`,
+  size: 100 + i,
+  mtimeMs: 1_700_000_000_000 + i,
+});
 
 describe('enqueueFound', () => {
   it('queues the batch in one transaction and leaves the connection at synchronous = FULL', () => {

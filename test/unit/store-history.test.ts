@@ -30,12 +30,14 @@ it('lists finished rows with the original of each duplicate', () => {
   store.close();
 });
 
-it('shows the read-back verdict, a duplicate showing its original\'s, and the audit records it', () => {
+it("shows the read-back verdict, a duplicate showing its original's, and the audit records it", () => {
   const store = openStore(join(mkdtempSync(join(tmpdir(), 'du-hist-')), 'q.db'));
   const input = (name: string) => ({ folderId: 'f', sourcePath: `/x/${name}`, relPath: name, size: 10, mtimeMs: 1, sha256: sha('c') });
   const a = store.enqueue(input('kms.edf'));
   store.claimNext(1);
-  const upload = store.startUpload(a.id, { biotFileId: 'biot-9', kind: 'single', partSize: 10, partCount: 1, fileSize: 10, fileMtimeMs: 1 }, [{ partNumber: 1, offset: 0, size: 10 }]);
+  const upload = store.startUpload(a.id, { biotFileId: 'biot-9', kind: 'single', partSize: 10, partCount: 1, fileSize: 10, fileMtimeMs: 1 }, [
+    { partNumber: 1, offset: 0, size: 10 },
+  ]);
   store.recordVerification(upload.id, { verdict: 'not-checkable', reason: 'OPAQUE_ETAG', size: 10, etag: 'kms-1', expectedEtag: 'e'.repeat(32) });
   store.markDone(a.id, { biotFileId: 'biot-9' });
   const twin = store.enqueue(input('kms-copy.edf'));
@@ -46,6 +48,9 @@ it('shows the read-back verdict, a duplicate showing its original\'s, and the au
     ['kms.edf', 'not-checkable', 'OPAQUE_ETAG'],
   ]);
   const audit = store.auditFor(a.id).find((e) => e.event === 'read-back');
-  expect(audit).toMatchObject({ uploadId: upload.id, detail: { verdict: 'not-checkable', reason: 'OPAQUE_ETAG', biotFileId: 'biot-9', expectedSize: 10, size: 10 } });
+  expect(audit).toMatchObject({
+    uploadId: upload.id,
+    detail: { verdict: 'not-checkable', reason: 'OPAQUE_ETAG', biotFileId: 'biot-9', expectedSize: 10, size: 10 },
+  });
   store.close();
 });

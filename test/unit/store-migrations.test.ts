@@ -19,9 +19,7 @@ function raw(): Database.Database {
   return new Database(file);
 }
 function tables(db: Database.Database): string[] {
-  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map(
-    (r) => r.name,
-  );
+  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
 }
 
 describe('migrations', () => {
@@ -35,8 +33,12 @@ describe('migrations', () => {
     expect(tables(db)).toEqual(['audit', 'files', 'parts', 'uploads']);
     // STRICT: a text size is refused rather than stored.
     expect(() =>
-      db.prepare(`INSERT INTO files (folder_id, source_path, rel_path, size, mtime_ms, state, next_attempt_at, created_at, updated_at)
-                  VALUES ('f', 'p', 'r', 'big', 1, 'queued', 1, 1, 1)`).run(),
+      db
+        .prepare(
+          `INSERT INTO files (folder_id, source_path, rel_path, size, mtime_ms, state, next_attempt_at, created_at, updated_at)
+                  VALUES ('f', 'p', 'r', 'big', 1, 'queued', 1, 1, 1)`,
+        )
+        .run(),
     ).toThrow(/cannot store TEXT value in INTEGER column/);
     db.close();
   });
@@ -80,7 +82,14 @@ describe('migrations', () => {
     const bad: Migration[] = [
       MIGRATIONS[0]!,
       { version: 2, name: 'adds-table', up: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' },
-      { version: 3, name: 'broken', up: (db) => { db.exec('CREATE TABLE half (id INTEGER) STRICT'); throw new Error('boom'); } },
+      {
+        version: 3,
+        name: 'broken',
+        up: (db) => {
+          db.exec('CREATE TABLE half (id INTEGER) STRICT');
+          throw new Error('boom');
+        },
+      },
     ];
     expect(() => openStore(file, { migrations: bad })).toThrow(MigrationFailedError);
     expect(() => openStore(file, { migrations: bad })).toThrow('migration 003-broken failed: boom');

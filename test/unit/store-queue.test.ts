@@ -78,7 +78,10 @@ describe('dedup', () => {
     const copy = store.enqueue(input({ sourcePath: '/exports/copy.edf', sha256: SHA_A }));
     const dup = store.markDuplicate(copy.id, first.id);
     expect(dup).toMatchObject({ state: 'duplicate', duplicateOf: first.id });
-    expect(store.auditFor(copy.id).at(-1)).toMatchObject({ event: 'duplicate', detail: { duplicateOf: first.id, sha256: SHA_A, biotFileId: 'biot-1' } });
+    expect(store.auditFor(copy.id).at(-1)).toMatchObject({
+      event: 'duplicate',
+      detail: { duplicateOf: first.id, sha256: SHA_A, biotFileId: 'biot-1' },
+    });
 
     const other = store.enqueue(input({ sourcePath: '/exports/other.edf', sha256: SHA_B }));
     expect(() => store.markDuplicate(other.id, first.id)).toThrow(StoreConflictError);
@@ -91,8 +94,16 @@ describe('uploads and parts', () => {
     ({ biotFileId, kind: 'multipart', partSize: 5 * MiB, partCount: 3, fileSize: 15 * MiB, fileMtimeMs: 1 }) as const;
   const plan = [1, 2, 3].map((n) => ({ partNumber: n, offset: (n - 1) * 5 * MiB, size: 5 * MiB }));
   // The store answers parts as rows (what the transfer reads); these views keep the checks short.
-  const withoutEtag = (uploadId: number) => store.partsOf(uploadId).filter((p) => !p.etag).map((p) => p.partNumber);
-  const unsaved = (uploadId: number) => store.partsOf(uploadId).filter((p) => p.etag && !p.etagSavedToBiot).map((p) => ({ partNumber: p.partNumber, etag: p.etag }));
+  const withoutEtag = (uploadId: number) =>
+    store
+      .partsOf(uploadId)
+      .filter((p) => !p.etag)
+      .map((p) => p.partNumber);
+  const unsaved = (uploadId: number) =>
+    store
+      .partsOf(uploadId)
+      .filter((p) => p.etag && !p.etagSavedToBiot)
+      .map((p) => ({ partNumber: p.partNumber, etag: p.etag }));
 
   it('tracks ETags as parts land, which are saved to BioT, and when all are in', () => {
     const f = uploading({ size: 15 * MiB });
@@ -132,7 +143,12 @@ describe('uploads and parts', () => {
     expect(store.closeUpload(u2.id, 'cancelled').state).toBe('cancelled'); // idempotent
     expect(() => store.closeUpload(u2.id, 'completed')).toThrow(/already 'cancelled'/);
     expect(store.auditFor(f.id).map((e) => e.event)).toEqual([
-      'queued', 'claimed', 'upload-created', 'upload-closed', 'upload-created', 'upload-closed',
+      'queued',
+      'claimed',
+      'upload-created',
+      'upload-closed',
+      'upload-created',
+      'upload-closed',
     ]);
   });
 
@@ -149,7 +165,12 @@ describe('uploads and parts', () => {
     store.recordAttached(f.id, { entityType: 'patient', entityId: 'p-1', traceId: 't-9' });
     const done = store.markDone(f.id, { biotFileId: 'b' });
     expect(done).toMatchObject({ attachEntityType: 'patient', attachEntityId: 'p-1' });
-    expect(store.auditFor(f.id).map((e) => e.event).slice(-2)).toEqual(['attached', 'completed']);
+    expect(
+      store
+        .auditFor(f.id)
+        .map((e) => e.event)
+        .slice(-2),
+    ).toEqual(['attached', 'completed']);
   });
 });
 

@@ -16,9 +16,7 @@ describe('scrubErrorText', () => {
   });
 
   it("removes the row's own names even without a path around them", () => {
-    expect(scrubErrorText('Smith_Jane.edf changed while reading', ['/x/Smith_Jane.edf', 'Smith_Jane.edf'])).toBe(
-      '<file> changed while reading',
-    );
+    expect(scrubErrorText('Smith_Jane.edf changed while reading', ['/x/Smith_Jane.edf', 'Smith_Jane.edf'])).toBe('<file> changed while reading');
   });
 
   it('caps the length', () => {

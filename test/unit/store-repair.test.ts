@@ -20,7 +20,15 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const entry = (fileId: number): JournalEntry => ({
-  fileId, folderId: 'inbox', sha256: 'a'.repeat(64), size: 10 + fileId, mtimeMs: 1, biotFileId: `biot-${fileId}`, attachEntityType: null, attachEntityId: null, at: 5,
+  fileId,
+  folderId: 'inbox',
+  sha256: 'a'.repeat(64),
+  size: 10 + fileId,
+  mtimeMs: 1,
+  biotFileId: `biot-${fileId}`,
+  attachEntityType: null,
+  attachEntityId: null,
+  at: 5,
 });
 
 /** Overwrites the page after the header page with garbage, as a bad sector would. */

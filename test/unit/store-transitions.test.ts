@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  allowedTransitions, canTransition, FILE_STATES, IllegalTransitionError, openStore, type FileRow, type Store,
+  allowedTransitions,
+  canTransition,
+  FILE_STATES,
+  IllegalTransitionError,
+  openStore,
+  type FileRow,
+  type Store,
 } from '../../app/store/index.ts';
 
 let dir: string;
@@ -88,11 +94,11 @@ describe('transitions', () => {
     expectOneAudit(a.id, 'cancelled', 'queued', () => store.retry(a.id));
     claimOne();
     expectOneAudit(a.id, 'uploading', 'failed', () =>
-      store.markFailed(a.id, { error: 'timeout', code: 'ETIMEDOUT', retryAt: clock + 60_000, traceId: 't' }));
+      store.markFailed(a.id, { error: 'timeout', code: 'ETIMEDOUT', retryAt: clock + 60_000, traceId: 't' }),
+    );
     expectOneAudit(a.id, 'failed', 'queued', () => store.retry(a.id));
     claimOne();
-    expectOneAudit(a.id, 'uploading', 'needs-attention', () =>
-      store.markNeedsAttention(a.id, { error: 'account locked', code: 'USER_LOCKED' }));
+    expectOneAudit(a.id, 'uploading', 'needs-attention', () => store.markNeedsAttention(a.id, { error: 'account locked', code: 'USER_LOCKED' }));
     expectOneAudit(a.id, 'needs-attention', 'missing', () => store.markMissing(a.id));
   });
 

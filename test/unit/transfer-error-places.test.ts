@@ -63,14 +63,15 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const links = (from: number, to: number): MultipartUpload => ({
-  id: 'biot-1',
-  signedUrls: Array.from({ length: to - from + 1 }, (_, i) => ({
-    partNumber: from + i,
-    signedUrl: `${storageUrl}/part/${from + i}`,
-    expirationTime: new Date(Date.now() + 3_600_000).toISOString(),
-  })),
-}) as MultipartUpload;
+const links = (from: number, to: number): MultipartUpload =>
+  ({
+    id: 'biot-1',
+    signedUrls: Array.from({ length: to - from + 1 }, (_, i) => ({
+      partNumber: from + i,
+      signedUrl: `${storageUrl}/part/${from + i}`,
+      expirationTime: new Date(Date.now() + 3_600_000).toISOString(),
+    })),
+  }) as MultipartUpload;
 
 function world(storage = storageUrl, options: { partLinks?: (from: number, to: number) => MultipartUpload } = {}) {
   const api: MultipartApi = {
@@ -152,7 +153,10 @@ describe('fewer part links than asked', () => {
     deps.settings = { ...deps.settings, linkWindow: 3, maxPartAttempts: 1 };
     const job = claimed(12 * MiB);
     // The create answer holds every link; the ledger's upload is resumed with none known.
-    const outcome = await transferFile({ ...deps, api: { ...deps.api, createMultipart: async () => ({ id: 'biot-1', signedUrls: [] }) as never } }, job);
+    const outcome = await transferFile(
+      { ...deps, api: { ...deps.api, createMultipart: async () => ({ id: 'biot-1', signedUrls: [] }) as never } },
+      job,
+    );
     expect(outcome).toMatchObject({ kind: 'retry', code: 'LINKS_MISSING' });
     expect((outcome as { message: string }).message).toMatch(/fewer part links than asked/);
     expect((outcome as { message: string }).message).not.toMatch(/clock/);

@@ -62,16 +62,23 @@ function storeWorld(path: string, options: { onPartEtag?: (partNumber: number) =
   const store = openStore(join(dir, `queue-${seq}.db`));
   stores.push(store);
   const source = existsSync(path) ? statSync(path) : { size: 0, mtimeMs: 0 };
-  const row = store.enqueue({ folderId: 'holter', sourcePath: path, relPath: path.slice(dir.length + 1), size: source.size, mtimeMs: Math.trunc(source.mtimeMs) });
+  const row = store.enqueue({
+    folderId: 'holter',
+    sourcePath: path,
+    relPath: path.slice(dir.length + 1),
+    size: source.size,
+    mtimeMs: Math.trunc(source.mtimeMs),
+  });
   expect(store.claimNext(1).map((r) => r.id)).toEqual([row.id]);
-  const links = (from: number, to: number): MultipartUpload => ({
-    id: 'biot-1',
-    signedUrls: Array.from({ length: to - from + 1 }, (_, i) => ({
-      partNumber: from + i,
-      signedUrl: `${storageUrl}/part/${from + i}`,
-      expirationTime: new Date(Date.now() + 3_600_000).toISOString(),
-    })),
-  }) as MultipartUpload;
+  const links = (from: number, to: number): MultipartUpload =>
+    ({
+      id: 'biot-1',
+      signedUrls: Array.from({ length: to - from + 1 }, (_, i) => ({
+        partNumber: from + i,
+        signedUrl: `${storageUrl}/part/${from + i}`,
+        expirationTime: new Date(Date.now() + 3_600_000).toISOString(),
+      })),
+    }) as MultipartUpload;
   const real = storeLedger(store);
   const ledger: TransferLedger = {
     ...real,
@@ -160,7 +167,12 @@ describe('the source check after the parts are sent', () => {
   it('keeps the upload when stat fails with something other than ENOENT (retry later)', async () => {
     writeFileSync(path, Buffer.alloc(100 * KiB, 1));
     // Once the part landed the path stops answering stat (ELOOP stands in for a share's brief EIO).
-    const { deps, calls, job, store, fileId } = storeWorld(path, { onPartEtag: () => { unlinkSync(path); symlinkSync(path, path); } });
+    const { deps, calls, job, store, fileId } = storeWorld(path, {
+      onPartEtag: () => {
+        unlinkSync(path);
+        symlinkSync(path, path);
+      },
+    });
     const outcome = await transferFile(deps, job());
     expect(outcome).toMatchObject({ kind: 'retry', code: 'SOURCE_ELOOP' });
     expect(calls.closed).toEqual([]); // not abandoned

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { OrderedHasher } from '../../app/transfer/ordered-hash.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const chunks = (b: Buffer, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, i) => ({ at: i * size, chunk: b.subarray(i * size, (i + 1) * size) }));
+const chunks = (b: Buffer, size: number) =>
+  Array.from({ length: Math.ceil(b.length / size) }, (_, i) => ({ at: i * size, chunk: b.subarray(i * size, (i + 1) * size) }));
 const live = new AbortController().signal;
 
 describe('OrderedHasher', () => {

@@ -106,8 +106,9 @@ describe('putPart', () => {
     // about a second for the limit at a time, with a 600 ms stall timer.
     const throttle = new Throttle(128 * KiB);
     const started = performance.now();
-    const results = await Promise.all([0, 1].map((i) =>
-      putPart({ ...base(), throttle, stallMs: 600, path, offset: i * 128 * KiB, size: 128 * KiB })));
+    const results = await Promise.all(
+      [0, 1].map((i) => putPart({ ...base(), throttle, stallMs: 600, path, offset: i * 128 * KiB, size: 128 * KiB })),
+    );
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(performance.now() - started).toBeGreaterThan(1_000); // the limit did hold
   }, 15_000);

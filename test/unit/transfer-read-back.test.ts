@@ -6,12 +6,23 @@ import type { PartRow } from '../../app/store/types.ts';
 import { multipartEtag, verdictOf } from '../../app/transfer/read-back.ts';
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
-const part = (n: number, bytes: Buffer): PartRow => ({ uploadId: 1, partNumber: n, offset: 0, size: bytes.length, md5: md5(bytes), etag: `"${md5(bytes)}"`, uploadedAt: 1, etagSavedToBiot: true });
+const part = (n: number, bytes: Buffer): PartRow => ({
+  uploadId: 1,
+  partNumber: n,
+  offset: 0,
+  size: bytes.length,
+  md5: md5(bytes),
+  etag: `"${md5(bytes)}"`,
+  uploadedAt: 1,
+  etagSavedToBiot: true,
+});
 
 it('computes the multipart ETag as the MD5 of the binary part MD5s plus -N', () => {
   const a = randomBytes(1000);
   const b = randomBytes(10);
-  const expected = createHash('md5').update(Buffer.concat([createHash('md5').update(a).digest(), createHash('md5').update(b).digest()])).digest('hex');
+  const expected = createHash('md5')
+    .update(Buffer.concat([createHash('md5').update(a).digest(), createHash('md5').update(b).digest()]))
+    .digest('hex');
   expect(multipartEtag([part(1, a), part(2, b)])).toBe(`${expected}-2`);
   expect(multipartEtag([{ ...part(1, a), md5: null }])).toBeUndefined();
 });

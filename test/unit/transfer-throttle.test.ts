@@ -15,9 +15,11 @@ describe('throttle', () => {
     const start = performance.now();
     const chunk = 256 * 1024;
     // 3 "transfers" share the limit: 6 MiB at 4 MiB/s is ~1.5 s minus the initial burst.
-    await Promise.all([0, 1, 2].map(async () => {
-      for (let i = 0; i < 8; i++) await t.take(chunk);
-    }));
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        for (let i = 0; i < 8; i++) await t.take(chunk);
+      }),
+    );
     const seconds = (performance.now() - start) / 1000;
     const sent = 3 * 8 * chunk;
     expect(sent / seconds).toBeLessThan(rate * 1.25);

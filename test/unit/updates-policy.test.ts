@@ -79,7 +79,11 @@ describe('update policy', () => {
   });
 
   it('reports an app that is not installed (no app-update.yml, not packaged) as inactive', async () => {
-    const updates = startUpdates(fakeUpdater(() => Promise.resolve(null)), { enabled: true }, { logger: silentLogger, every: manualTimer().every });
+    const updates = startUpdates(
+      fakeUpdater(() => Promise.resolve(null)),
+      { enabled: true },
+      { logger: silentLogger, every: manualTimer().every },
+    );
     expect(await updates.checkNow()).toEqual({ kind: 'inactive' });
     updates.dispose();
   });

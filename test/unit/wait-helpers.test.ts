@@ -10,12 +10,17 @@ describe('until', () => {
   });
 
   it('fails after its deadline, naming what it waited for and what it saw last', async () => {
-    await expect(until('the file to be done', () => false, { timeoutMs: 30, everyMs: 5, seen: () => ({ state: 'failed' }) }))
-      .rejects.toThrow(/timed out after 30 ms waiting for the file to be done \(last seen: \{"state":"failed"\}\)/);
+    await expect(until('the file to be done', () => false, { timeoutMs: 30, everyMs: 5, seen: () => ({ state: 'failed' }) })).rejects.toThrow(
+      /timed out after 30 ms waiting for the file to be done \(last seen: \{"state":"failed"\}\)/,
+    );
   });
 
   it('passes on an error thrown by the condition rather than hiding it', async () => {
-    await expect(until('a broken check', () => { throw new Error('store closed'); })).rejects.toThrow('store closed');
+    await expect(
+      until('a broken check', () => {
+        throw new Error('store closed');
+      }),
+    ).rejects.toThrow('store closed');
   });
 });
 
@@ -31,7 +36,8 @@ describe('holdsFor', () => {
 
   it('fails as soon as the condition turns false', async () => {
     let calls = 0;
-    await expect(holdsFor('no second login', 10_000, () => ++calls < 3, { everyMs: 1, seen: () => calls }))
-      .rejects.toThrow(/expected no second login for 10000 ms, but it changed \(last seen: 3\)/);
+    await expect(holdsFor('no second login', 10_000, () => ++calls < 3, { everyMs: 1, seen: () => calls })).rejects.toThrow(
+      /expected no second login for 10000 ms, but it changed \(last seen: 3\)/,
+    );
   });
 });

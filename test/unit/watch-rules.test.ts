@@ -9,12 +9,25 @@ import { isTemporaryName } from '../../app/watch/temporary.ts';
 
 describe('temporary names', () => {
   it.each([
-    '.DS_Store', 'a/.hidden', '~$report.docx', 'x.tmp', 'X.TMP', 'scan.part', 'scan.partial', 'f.crdownload',
-    'Thumbs.db', 'thumbs.db', 'desktop.ini', '.swp', 'a.swp', 'db.lock', 'backup~', 'sub/dir/~WRL0001.tmp',
+    '.DS_Store',
+    'a/.hidden',
+    '~$report.docx',
+    'x.tmp',
+    'X.TMP',
+    'scan.part',
+    'scan.partial',
+    'f.crdownload',
+    'Thumbs.db',
+    'thumbs.db',
+    'desktop.ini',
+    '.swp',
+    'a.swp',
+    'db.lock',
+    'backup~',
+    'sub/dir/~WRL0001.tmp',
   ])('ignores %s', (name) => expect(isTemporaryName(name)).toBe(true));
 
-  it.each(['holter.edf', 'sub/ECG 2024.xml', 'a.lockfile.dat', 'report.docx'])('keeps %s', (name) =>
-    expect(isTemporaryName(name)).toBe(false));
+  it.each(['holter.edf', 'sub/ECG 2024.xml', 'a.lockfile.dat', 'report.docx'])('keeps %s', (name) => expect(isTemporaryName(name)).toBe(false));
 
   it('folderFilter applies include, exclude, temporary names and the archive folder', () => {
     const base = { path: '/in', include: ['**/*'], exclude: ['**/*.log'] };
@@ -52,9 +65,7 @@ describe('network shares', () => {
   });
 
   it('finds the fs type of the longest mount point on Linux', () => {
-    const mounts = parseProcMounts(
-      '/dev/sda1 / ext4 rw 0 0\nsrv:/exp /mnt/ecg nfs4 rw 0 0\n//srv/share /mnt/with\\040space cifs rw 0 0\n',
-    );
+    const mounts = parseProcMounts('/dev/sda1 / ext4 rw 0 0\nsrv:/exp /mnt/ecg nfs4 rw 0 0\n//srv/share /mnt/with\\040space cifs rw 0 0\n');
     expect(fsTypeOf('/home/x', mounts)).toBe('ext4');
     expect(fsTypeOf('/mnt/ecg/in', mounts)).toBe('nfs4');
     expect(fsTypeOf('/mnt/ecg2/in', mounts)).toBe('ext4');

@@ -26,7 +26,11 @@ export const canary: SoakScenario = {
   describe: 'a canary in folder names, file names and the password, through failures of every kind',
   async run(ctx) {
     const password = `pw-${CANARY}-secret`;
-    const world = await createSoakWorld(ctx, { storage: { seed: 5, resetRate: 0.1 }, api: { seed: 6, resetRate: 0.05 } }, { credentials: { user: { password } } });
+    const world = await createSoakWorld(
+      ctx,
+      { storage: { seed: 5, resetRate: 0.1 }, api: { seed: 6, resetRate: 0.05 } },
+      { credentials: { user: { password } } },
+    );
     const transcript = join(world.root, 'transcript.txt');
     writeFileSync(transcript, '');
     try {
@@ -46,7 +50,11 @@ export const canary: SoakScenario = {
       // A file that vanishes and one rewritten while queued.
       rmSync(files[1]!.path);
       writeExport(ward, `${CANARY}-patient-4.edf`, 12 * MiB + 1);
-      await until('four exports to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= 4 || engine.child.exitCode !== null, { timeoutMs: 120_000, seen: () => `states ${JSON.stringify(queueFiles(world.dataDir).map((f) => f.state))}` }).catch((error: Error) => ctx.say(error.message));
+      await until(
+        'four exports to be done',
+        () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= 4 || engine.child.exitCode !== null,
+        { timeoutMs: 120_000, seen: () => `states ${JSON.stringify(queueFiles(world.dataDir).map((f) => f.state))}` },
+      ).catch((error: Error) => ctx.say(error.message));
       // 3. A crash: kill -9, then a --once run to finish.
       engine.child.kill('SIGKILL');
       await engine.exited;
@@ -106,7 +114,9 @@ function hitsInDatabase(file: string, onlyNames = false): number {
     let hits = 0;
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
     for (const { name } of tables) {
-      const columns = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => NAME_COLUMNS.has(c) === onlyNames);
+      const columns = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[])
+        .map((c) => c.name)
+        .filter((c) => NAME_COLUMNS.has(c) === onlyNames);
       if (!columns.length) continue;
       for (const row of db.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${name}"`).all()) hits += countIn(JSON.stringify(row));
     }

@@ -38,7 +38,11 @@ export const clockSkew: SoakScenario = {
     const size = full ? 96 * MiB : 10 * MiB;
     const rate = 1 * MiB;
     const runs: Record<string, RunFigures> = {};
-    for (const [label, offset] of [['clocks agree', undefined], ['2 h ahead', '+2h'], ['2 h behind', '-2h']] as const) {
+    for (const [label, offset] of [
+      ['clocks agree', undefined],
+      ['2 h ahead', '+2h'],
+      ['2 h behind', '-2h'],
+    ] as const) {
       const world = await createSoakWorld(ctx, {}, { tokenTtlSeconds: ttl, linkTtlSeconds: ttl });
       try {
         const inbox = world.folder('inbox');
@@ -48,7 +52,10 @@ export const clockSkew: SoakScenario = {
         const engine = startEngine(config, offset ? { wrapper: ['faketime', '-f', offset] } : {});
         let completed = false;
         try {
-          await until('the upload to be done', () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null, { timeoutMs: (size / rate) * 1000 * 4 + 60_000, seen: () => `not done: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}` });
+          await until('the upload to be done', () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null, {
+            timeoutMs: (size / rate) * 1000 * 4 + 60_000,
+            seen: () => `not done: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}`,
+          });
           const census = await takeCensus(world);
           completed = [...census.contentOf.values()].includes(file.sha256) && census.duplicateCopies === 0;
         } catch (error) {

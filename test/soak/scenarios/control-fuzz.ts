@@ -16,10 +16,31 @@ const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'device-uploader.
 
 const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'CONNECT', 'FOO'];
 const paths = [
-  '/', '/index.html', '/api/snapshot', '/api/pause', '/api/resume', '/api/cancel', '/api/retry', '/api/history',
-  '/api/settings', '/api/saveSettings', '/api/events', '/api/nope', '/assets/index.js', '/%2e%2e/%2e%2e/package.json',
-  '/..%2f..%2fpackage.json', '/assets/..%2f..%2f..%2fpackage.json', '/%', '/api/%zz', '/%00', '//etc/passwd', '/?token=',
-  '/api/snapshot?token=x', '*', 'http://evil.example/', `/${'a'.repeat(9000)}`,
+  '/',
+  '/index.html',
+  '/api/snapshot',
+  '/api/pause',
+  '/api/resume',
+  '/api/cancel',
+  '/api/retry',
+  '/api/history',
+  '/api/settings',
+  '/api/saveSettings',
+  '/api/events',
+  '/api/nope',
+  '/assets/index.js',
+  '/%2e%2e/%2e%2e/package.json',
+  '/..%2f..%2fpackage.json',
+  '/assets/..%2f..%2f..%2fpackage.json',
+  '/%',
+  '/api/%zz',
+  '/%00',
+  '//etc/passwd',
+  '/?token=',
+  '/api/snapshot?token=x',
+  '*',
+  'http://evil.example/',
+  `/${'a'.repeat(9000)}`,
 ];
 
 export const controlFuzz: SoakScenario = {
@@ -38,7 +59,10 @@ export const controlFuzz: SoakScenario = {
       child.stdout.on('data', (d: Buffer) => (out += d));
       child.stderr.on('data', (d: Buffer) => (out += d));
       try {
-        await until('serve to print its address', () => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out) || child.exitCode !== null, { timeoutMs: 30_000, seen: () => `serve printed no address: ${out}` });
+        await until('serve to print its address', () => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out) || child.exitCode !== null, {
+          timeoutMs: 30_000,
+          seen: () => `serve printed no address: ${out}`,
+        });
         const address = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)![0]);
         const port = Number(address.port);
         const token = address.searchParams.get('token')!;
@@ -64,11 +88,20 @@ export const controlFuzz: SoakScenario = {
           if (auth === 'bad-cookie') headers.Cookie = `du_token=${token.slice(0, -1)}x`;
           if (auth === 'query') path = `${path.split('?')[0]}?token=${token}`;
           if (random() < 0.3) headers['Content-Type'] = pick(['application/json', 'text/plain', 'multipart/form-data']);
-          const body = pick([undefined, Buffer.from('{}'), Buffer.from('{"all":true}'), Buffer.from('{"fileId":-1}'), randomBytes(64), Buffer.from('{"a":'), Buffer.alloc(2 * 1024 * 1024, 0x7b)]);
+          const body = pick([
+            undefined,
+            Buffer.from('{}'),
+            Buffer.from('{"all":true}'),
+            Buffer.from('{"fileId":-1}'),
+            randomBytes(64),
+            Buffer.from('{"a":'),
+            Buffer.alloc(2 * 1024 * 1024, 0x7b),
+          ]);
           const method = pick(methods);
           const status = await rawRequest(port, { method, path, headers, ...(body && { body }) });
           requests++;
-          const example = () => `${method} ${path.replace(token, 'TOKEN').slice(0, 60)} host=${host || '-'} origin=${origin ?? '-'} site=${site ?? '-'} auth=${auth} -> ${status}`;
+          const example = () =>
+            `${method} ${path.replace(token, 'TOKEN').slice(0, 60)} host=${host || '-'} origin=${origin ?? '-'} site=${site ?? '-'} auth=${auth} -> ${status}`;
           if (status >= 500) {
             serverErrors++;
             if (serverErrors <= 3) ctx.say(`5xx: ${example()}`);

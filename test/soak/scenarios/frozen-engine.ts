@@ -24,12 +24,22 @@ export const frozenEngine: SoakScenario = {
       const config = world.writeConfig({ inbox: { path: inbox } }, { maxBytesPerSecond: 4 * MiB, partSizeMiB: 5 });
       const engine = startEngine(config);
       try {
-        await until('two parts to land before the freeze', () => etaggedParts(world.dataDir).size >= 2, { timeoutMs: 60_000, seen: () => queueFiles(world.dataDir).map((f) => f.state) });
+        await until('two parts to land before the freeze', () => etaggedParts(world.dataDir).size >= 2, {
+          timeoutMs: 60_000,
+          seen: () => queueFiles(world.dataDir).map((f) => f.state),
+        });
         engine.child.kill('SIGSTOP');
         ctx.say(`frozen for ${frozenMs / 1000} s (token and link TTL ${ttl} s)`);
         await new Promise((done) => setTimeout(done, frozenMs));
         engine.child.kill('SIGCONT');
-        await until('the upload to be done after the thaw', () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null, { timeoutMs: 120_000, seen: () => `not done after the thaw: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}` }).catch((error: Error) => ctx.say(error.message));
+        await until(
+          'the upload to be done after the thaw',
+          () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null,
+          {
+            timeoutMs: 120_000,
+            seen: () => `not done after the thaw: ${JSON.stringify(queueFiles(world.dataDir).map((f) => [f.state, f.lastErrorCode]))}`,
+          },
+        ).catch((error: Error) => ctx.say(error.message));
       } finally {
         engine.child.kill('SIGCONT');
         engine.child.kill('SIGTERM');
@@ -39,7 +49,10 @@ export const frozenEngine: SoakScenario = {
       const complete = [...census.contentOf.values()].includes(file.sha256) && census.duplicateCopies === 0;
       const visible = auditTransitionsInto(world.dataDir, ['needs-attention', 'failed']);
       const name = `frozen ${frozenMs / 1000} s`;
-      return [exactly(name, 'upload complete, whole, once', complete ? 1 : 0, 1), exactly(name, 'user-visible errors (needs attention / failed)', visible, 0)];
+      return [
+        exactly(name, 'upload complete, whole, once', complete ? 1 : 0, 1),
+        exactly(name, 'user-visible errors (needs attention / failed)', visible, 0),
+      ];
     } finally {
       await world.dispose();
     }

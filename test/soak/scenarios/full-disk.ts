@@ -56,7 +56,10 @@ export const fullDisk: SoakScenario = {
       let resumed = 0;
       let onceClear = 0;
       try {
-        await until('the first exports to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === 3, { timeoutMs: 60_000, seen: () => queueFiles(world.dataDir).map((f) => f.state) });
+        await until('the first exports to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === 3, {
+          timeoutMs: 60_000,
+          seen: () => queueFiles(world.dataDir).map((f) => f.state),
+        });
         const filler = fill(world.dataDir);
         ctx.say('data volume full; dropping new exports');
         for (let i = 0; i < 6; i++) files.push(writeExport(inbox, `later-${i}.edf`, 200_000 + i * 1_000_000));
@@ -78,7 +81,11 @@ export const fullDisk: SoakScenario = {
         rmSync(filler);
         const again = startEngine(config);
         try {
-          await until('every export to be done after space was freed', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === files.length, { timeoutMs: 120_000, seen: () => `after freeing space: ${JSON.stringify(queueFiles(world.dataDir).map((f) => f.state))}` });
+          await until(
+            'every export to be done after space was freed',
+            () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === files.length,
+            { timeoutMs: 120_000, seen: () => `after freeing space: ${JSON.stringify(queueFiles(world.dataDir).map((f) => f.state))}` },
+          );
           resumed = 1;
         } catch (error) {
           ctx.say((error as Error).message);

@@ -10,4 +10,14 @@ import { ipcFuzz } from './ipc-fuzz.ts';
 import { killNine } from './kill-nine.ts';
 import { networkFaults } from './network-faults.ts';
 
-export const soakScenarios: SoakScenario[] = [networkFaults, killNine, clockSkew, frozenEngine, fullDisk, damagedDatabase, canary, controlFuzz, ipcFuzz];
+export const soakScenarios: SoakScenario[] = [
+  networkFaults,
+  killNine,
+  clockSkew,
+  frozenEngine,
+  fullDisk,
+  damagedDatabase,
+  canary,
+  controlFuzz,
+  ipcFuzz,
+];

@@ -32,7 +32,10 @@ export const ipcFuzz: SoakScenario = {
       client.onLifecycle((e) => (died ||= e.state === 'exited' || e.state === 'fatal'));
 
       const handlers = new Map<string, Handler>();
-      const ipcMain: IpcMainLike = { handle: (channel, listener) => void handlers.set(channel, listener), removeHandler: (channel) => void handlers.delete(channel) };
+      const ipcMain: IpcMainLike = {
+        handle: (channel, listener) => void handlers.set(channel, listener),
+        removeHandler: (channel) => void handlers.delete(channel),
+      };
       const mainFrame = { url: APP_ENTRY_URL };
       const window = { webContents: { id: 1, mainFrame } };
       let reachedEngine = 0;
@@ -61,7 +64,13 @@ export const ipcFuzz: SoakScenario = {
         { kind: 'main', event: () => ({ sender: { id: 1 }, senderFrame: mainFrame }) },
         { kind: 'foreign-sender', event: () => ({ sender: { id: 2 }, senderFrame: mainFrame }) },
         { kind: 'sub-frame', event: () => ({ sender: { id: 1 }, senderFrame: { url: APP_ENTRY_URL } }) },
-        { kind: 'foreign-origin', event: () => ({ sender: { id: 1 }, senderFrame: { url: pick(['https://evil.example/', 'file:///etc/passwd', 'app://other/index.html', 'devtools://x']) } }) },
+        {
+          kind: 'foreign-origin',
+          event: () => ({
+            sender: { id: 1 },
+            senderFrame: { url: pick(['https://evil.example/', 'file:///etc/passwd', 'app://other/index.html', 'devtools://x']) },
+          }),
+        },
         { kind: 'no-frame', event: () => ({ sender: { id: 1 }, senderFrame: null }) },
       ] as const;
 
@@ -72,7 +81,12 @@ export const ipcFuzz: SoakScenario = {
         const handler = handlers.get(CALL_CHANNELS[method])!;
         const frame = pick(frames);
         // From the main window, the payload is what is wrong; from anywhere else, even a good one must be refused.
-        const args = frame.kind === 'main' ? (random() < 0.2 ? [{ all: true }, pick(badPayloads)()] : [pick(badPayloads)()]) : [random() < 0.5 ? { all: true } : pick(badPayloads)()];
+        const args =
+          frame.kind === 'main'
+            ? random() < 0.2
+              ? [{ all: true }, pick(badPayloads)()]
+              : [pick(badPayloads)()]
+            : [random() < 0.5 ? { all: true } : pick(badPayloads)()];
         const before = reachedEngine;
         const answer = await handler(frame.event() as InvokeEventLike, ...args).catch(() => undefined);
         if (answer === undefined) crashes++;

@@ -69,7 +69,10 @@ export const killNine: SoakScenario = {
         const from = log.length;
         // Judged once the next run has happened.
         pending.push(() => {
-          const after = world.sandbox.storageLog().slice(from).filter((e) => e.op === 'storage.putPart');
+          const after = world.sandbox
+            .storageLog()
+            .slice(from)
+            .filter((e) => e.op === 'storage.putPart');
           const again = new Set(after.map((e) => `${e.fileId}:${e.partNumber}`).filter((k) => landed.has(k)));
           maxResent = Math.max(maxResent, again.size);
           resentWithEtag += [...again].filter((k) => etagged.has(k)).length;
@@ -78,9 +81,18 @@ export const killNine: SoakScenario = {
       ctx.say(`${kills} kills done; ${exports.length} exports; final run`);
       const final = startEngine(config);
       try {
-        await until('every export to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= exports.length, { timeoutMs: (full ? 10 : 3) * 60_000, seen: () => queueFiles(world.dataDir).filter((f) => f.state !== 'done').map((f) => `${f.id} ${f.state} ${f.lastErrorCode ?? ''}`) }).catch((error: Error) => ctx.say(error.message));
+        await until('every export to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length >= exports.length, {
+          timeoutMs: (full ? 10 : 3) * 60_000,
+          seen: () =>
+            queueFiles(world.dataDir)
+              .filter((f) => f.state !== 'done')
+              .map((f) => `${f.id} ${f.state} ${f.lastErrorCode ?? ''}`),
+        }).catch((error: Error) => ctx.say(error.message));
         // The after-upload actions follow done: wait for the sources of moving folders to leave.
-        await until('the after-upload actions to finish', () => exports.every((e) => e.folder === 'keep' || !existsSync(e.path)), { timeoutMs: 30_000, seen: () => exports.filter((e) => e.folder !== 'keep' && existsSync(e.path)).length + ' sources still in moving folders' }).catch((error: Error) => ctx.say(error.message));
+        await until('the after-upload actions to finish', () => exports.every((e) => e.folder === 'keep' || !existsSync(e.path)), {
+          timeoutMs: 30_000,
+          seen: () => exports.filter((e) => e.folder !== 'keep' && existsSync(e.path)).length + ' sources still in moving folders',
+        }).catch((error: Error) => ctx.say(error.message));
       } finally {
         final.child.kill('SIGTERM');
         await final.exited;

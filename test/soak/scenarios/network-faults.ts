@@ -33,15 +33,27 @@ export const networkFaults: SoakScenario = {
       const inbox = world.folder('inbox');
       const files = writeExports(inbox, 'holter', mixedSizes(count, (full ? 200 : 24) * MiB, 3));
       for (const [op, nth, status, retryAfterSeconds] of [
-        ['file.createSingle', 3, 429, 1], ['file.createMultipart', 2, 429, 2], ['file.partLinks', 4, 503, undefined],
-        ['file.complete', 2, 500, undefined], ['file.saveEtags', 3, 503, undefined], ['ums.login', 1, 503, undefined],
+        ['file.createSingle', 3, 429, 1],
+        ['file.createMultipart', 2, 429, 2],
+        ['file.partLinks', 4, 503, undefined],
+        ['file.complete', 2, 500, undefined],
+        ['file.saveEtags', 3, 503, undefined],
+        ['ums.login', 1, 503, undefined],
       ] as const) {
         world.sandbox.faults.add({ op, nth, times: full ? 6 : 2, status, ...(retryAfterSeconds && { retryAfterSeconds }) });
       }
       const config = world.writeConfig({ inbox: { path: inbox } });
       const engine = startEngine(config);
       try {
-        await until('every export to be done', () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === count || engine.child.exitCode !== null, { timeoutMs: (full ? 20 : 4) * 60_000, seen: () => `${queueFiles(world.dataDir).filter((f) => f.state === 'done').length} of ${count} done; states: ${JSON.stringify(stateCounts(world.dataDir))}` }).catch((error: Error) => ctx.say(error.message));
+        await until(
+          'every export to be done',
+          () => queueFiles(world.dataDir).filter((f) => f.state === 'done').length === count || engine.child.exitCode !== null,
+          {
+            timeoutMs: (full ? 20 : 4) * 60_000,
+            seen: () =>
+              `${queueFiles(world.dataDir).filter((f) => f.state === 'done').length} of ${count} done; states: ${JSON.stringify(stateCounts(world.dataDir))}`,
+          },
+        ).catch((error: Error) => ctx.say(error.message));
       } finally {
         engine.child.kill('SIGTERM');
         await engine.exited;
@@ -53,7 +65,9 @@ export const networkFaults: SoakScenario = {
       const done = rows.filter((r) => r.state === 'done');
       const corrupt = done.filter((r) => !r.biotFileId || census.contentOf.get(r.biotFileId) !== bySource.get(r.sourcePath)).length;
       const c = world.storageProxy.counts;
-      ctx.say(`faults: ${c.connections} storage connections, ${c.resetsBeforeServer}+${c.resetsAfterServer} resets, ${c.stalls} stalls, ${c.flips} flipped bytes; API resets ${world.apiProxy.counts.resetsBeforeServer + world.apiProxy.counts.resetsAfterServer}; ${census.orphanIds.length} BioT files without bytes`);
+      ctx.say(
+        `faults: ${c.connections} storage connections, ${c.resetsBeforeServer}+${c.resetsAfterServer} resets, ${c.stalls} stalls, ${c.flips} flipped bytes; API resets ${world.apiProxy.counts.resetsBeforeServer + world.apiProxy.counts.resetsAfterServer}; ${census.orphanIds.length} BioT files without bytes`,
+      );
       const name = `${count} files, faults`;
       const figures: Figure[] = [
         exactly(name, 'done', done.length, count),
