@@ -10,6 +10,7 @@ import { streamEvents } from './events.ts';
 import { securityHeaders, sendJson } from './headers.ts';
 import { dispatch, PayloadError } from './rpc.ts';
 import { defaultDistDir, serveStatic } from './static.ts';
+import { errorCode } from '../host/errors.ts';
 
 export interface ControlOptions {
   /** 0 (default) picks a free port. */
@@ -88,7 +89,7 @@ export async function startControlServer(api: UploaderApi, options: ControlOptio
     } catch (error) {
       if (error instanceof PayloadError) return sendJson(res, 400, { error: error.message });
       // A row that moved on meanwhile (cancel on a file that just finished): the person's view was stale.
-      if (error instanceof Error && (error.name === 'IllegalTransitionError' || error.name === 'NotFoundError')) {
+      if (errorCode(error) === 'stale') {
         return sendJson(res, 409, { error: 'that file has moved on; the list is being refreshed' });
       }
       options.onError?.(`api.${method}`, error);

@@ -28,6 +28,8 @@ export class Intake {
   readonly #deps: IntakeDeps;
   /** Hashed files arriving together share one transaction (one fsync). */
   readonly #batch: EnqueueBatcher;
+  /** Sizes of the files being taken right now: twins arriving together see each other before any is queued. */
+  readonly #takingSizes = new Map<number, number>();
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
@@ -69,6 +71,7 @@ export class Intake {
   /** Hashes and queues one file (dedup applied); undefined when it cannot be read or changed while hashing. */
   async take(folderId: string, path: string, relPath: string): Promise<FileRow | undefined> {
     const { store, log } = this.#deps;
+    let takingSize: number | undefined;
     try {
       const before = await stat(path);
       if (this.#deps.folders.get(folderId)?.growing) {
@@ -77,7 +80,13 @@ export class Intake {
         this.#deps.touched(row.id);
         return row;
       }
-      const wanted = hashUpFront(store, this.#deps.duplicatePolicy(folderId), before.size);
+      // A same-size file still being taken is a candidate too: identical exports dropped together
+      // (queued in one batch) would otherwise all go unhashed and only meet at BioT.
+      takingSize = before.size;
+      const alongside = this.#takingSizes.get(before.size) ?? 0;
+      this.#takingSizes.set(before.size, alongside + 1);
+      const wanted =
+        hashUpFront(store, this.#deps.duplicatePolicy(folderId), before.size) || (alongside > 0 && this.#deps.duplicatePolicy(folderId) === 'skip');
       // Small files in one read (no stream per file: at 100,000 files it counts); the rest streamed.
       const sha256 = !wanted ? undefined : before.size <= SMALL_FILE_BYTES ? sha256Of(await readFile(path)) : await sha256File(path);
       const after = await stat(path);
@@ -101,6 +110,12 @@ export class Intake {
       if (code.startsWith('SQLITE_')) throw error;
       log.log('warn', 'intake-failed', { folderId, code });
       return undefined;
+    } finally {
+      if (takingSize !== undefined) {
+        const left = (this.#takingSizes.get(takingSize) ?? 1) - 1;
+        if (left > 0) this.#takingSizes.set(takingSize, left);
+        else this.#takingSizes.delete(takingSize);
+      }
     }
   }
 }

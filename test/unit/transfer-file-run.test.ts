@@ -225,7 +225,7 @@ describe('a growing file', () => {
     const { deps, calls, job } = storeWorld(path);
     const started = performance.now();
     const outcome = await transferFile(deps, job({ growing: { quietMs: 400, pollMs: 20 } }));
-    expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
+    expect(outcome).toMatchObject({ kind: 'done', biotFileId: 'biot-1', sha256: shaOf(path) });
     expect(performance.now() - started).toBeGreaterThanOrEqual(390);
     expect(calls.complete).toBe(1);
   });
@@ -234,7 +234,7 @@ describe('a growing file', () => {
     writeFileSync(path, Buffer.alloc(10 * KiB, 1));
     const { deps, calls, job } = storeWorld(path);
     const outcome = await transferFile(deps, job({ growing: { quietMs: 300, pollMs: 10 } }));
-    expect(outcome).toEqual({ kind: 'done', biotFileId: 'biot-1' });
+    expect(outcome).toMatchObject({ kind: 'done', biotFileId: 'biot-1', sha256: shaOf(path) });
     expect(calls.noteGrowth).toBe(1); // ~30 polls of an unchanged file
   });
 });
