@@ -178,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           // Stalled transfers and keep-alive sockets would hold close() forever.
           server.closeAllConnections();
         });
-        state.flush();
+        state.close();
         store.close();
         if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       })();

@@ -52,6 +52,7 @@ export class SandboxState {
   readonly doc: StateDocument;
   readonly #path: string;
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -64,7 +65,15 @@ export class SandboxState {
 
   /** Notes a change: the document is written within SAVE_DELAY_MS. */
   save(): void {
+    // A request still being answered while the sandbox closes must not write into a folder already removed.
+    if (this.#closed) return;
     this.#timer ??= setTimeout(() => this.flush(), SAVE_DELAY_MS);
+  }
+
+  /** Writes the document one last time; later changes are not saved. */
+  close(): void {
+    this.flush();
+    this.#closed = true;
   }
 
   /** Writes the document now, atomically: a crash leaves the old or the new file, never half of one. */
