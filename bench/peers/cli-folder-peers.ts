@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from '../context.ts';
 import { measure, mustSucceed, type Measured } from '../measure.ts';
-import { awsBin, rcloneBin } from './cli-peers.ts';
+import { awsBin, rcloneBin, rcloneEnv } from './cli-peers.ts';
 
 export interface FolderPeer {
   name: string;
@@ -73,17 +73,7 @@ export const rcloneFolder: FolderPeer = {
   name: 'rclone copy',
   missing: () => (existsSync(rcloneBin) ? undefined : `${rcloneBin} not found`),
   async copy(ctx, dir, prefix, inFlight) {
-    const env: NodeJS.ProcessEnv = {
-      ...cleanEnv(),
-      RCLONE_CONFIG: join(ctx.work, 'rclone.conf'), // absent: the env remote is the only one
-      RCLONE_CONFIG_BENCH_TYPE: 's3',
-      RCLONE_CONFIG_BENCH_PROVIDER: 'Ceph',
-      RCLONE_CONFIG_BENCH_ENDPOINT: ctx.target.endpoint,
-      RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: ctx.target.accessKeyId,
-      RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: ctx.target.secretAccessKey,
-      RCLONE_CONFIG_BENCH_REGION: ctx.target.region,
-      RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
-    };
+    const env = rcloneEnv(ctx, cleanEnv());
     return mustSucceed(
       'rclone copy',
       await measure({

@@ -51,21 +51,29 @@ export const awscliPeer: Peer = {
   },
 };
 
+/** rclone's environment for the bench's S3 server: one remote, `bench:`, defined by variables alone. */
+export function rcloneEnv(
+  ctx: { work: string; target: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string } },
+  base: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    RCLONE_CONFIG: join(ctx.work, 'rclone.conf'), // absent: the env remote is the only one
+    RCLONE_CONFIG_BENCH_TYPE: 's3',
+    RCLONE_CONFIG_BENCH_PROVIDER: 'Ceph',
+    RCLONE_CONFIG_BENCH_ENDPOINT: ctx.target.endpoint,
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: ctx.target.accessKeyId,
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: ctx.target.secretAccessKey,
+    RCLONE_CONFIG_BENCH_REGION: ctx.target.region,
+    RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
+  };
+}
+
 export const rclonePeer: Peer = {
   name: 'rclone',
   missing: () => (existsSync(rcloneBin) ? undefined : `${rcloneBin} not found (apt-get install rclone)`),
   async upload(ctx, job) {
-    const env: NodeJS.ProcessEnv = {
-      ...withoutCaBundle(process.env),
-      RCLONE_CONFIG: join(ctx.work, 'rclone.conf'), // absent: the env remote is the only one
-      RCLONE_CONFIG_BENCH_TYPE: 's3',
-      RCLONE_CONFIG_BENCH_PROVIDER: 'Ceph',
-      RCLONE_CONFIG_BENCH_ENDPOINT: ctx.target.endpoint,
-      RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: ctx.target.accessKeyId,
-      RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: ctx.target.secretAccessKey,
-      RCLONE_CONFIG_BENCH_REGION: ctx.target.region,
-      RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
-    };
+    const env = rcloneEnv(ctx, withoutCaBundle(process.env));
     const chunk = `${job.partSize / 2 ** 20}M`;
     const m = mustSucceed(
       'rclone',
