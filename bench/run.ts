@@ -3,7 +3,8 @@
 // table per scenario to stdout (progress goes to stderr) and writes the same
 // as JSON under bench/results/.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { machineLine } from '../test/support/machine.ts';
 import { join, resolve } from 'node:path';
 import { radosgwMissing, startRadosgw } from '../test/support/radosgw.ts';
 import { createContext } from './context.ts';
@@ -72,9 +73,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at end ${loadavg()
-  .map((l) => l.toFixed(2))
-  .join(' ')}`;
+const machine = machineLine();
 const footer = `_${options.quick ? 'Quick' : 'Full'} run, ${((Date.now() - started) / 60_000).toFixed(1)} min, ${new Date().toISOString()}; ${machine}._`;
 process.stdout.write(`${footer}\n`);
 const dir = resolve(import.meta.dirname, 'results');

@@ -3,7 +3,8 @@
 // sandbox over it, and prints one table of figures with the bound each must
 // hold. Exit 1 when any bound does not hold. Progress goes to stderr.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { machineLine } from '../support/machine.ts';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { radosgwMissing, startRadosgw } from '../support/radosgw.ts';
@@ -55,9 +56,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at end ${loadavg()
-  .map((l) => l.toFixed(2))
-  .join(' ')}`;
+const machine = machineLine();
 const footer = `_${scale === 'short' ? 'Short' : 'Full'} soak, ${((Date.now() - started) / 60_000).toFixed(1)} min, ${new Date().toISOString()}; ${machine}._`;
 const table = `${renderFigures(figures)}\n${footer}\n`;
 process.stdout.write(`\n## All figures\n\n${table}`);

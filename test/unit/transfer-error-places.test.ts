@@ -18,6 +18,7 @@ import { outcomeOf } from '../../app/transfer/outcome.ts';
 import type { MultipartApi } from '../../app/transfer/ports.ts';
 import { SourceReadError } from '../../app/transfer/source-read-error.ts';
 import { Throttle } from '../../app/transfer/throttle.ts';
+import { partLinksAnswer } from '../support/part-links.ts';
 
 const MiB = 1024 * 1024;
 let server: Server;
@@ -63,15 +64,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const links = (from: number, to: number): MultipartUpload =>
-  ({
-    id: 'biot-1',
-    signedUrls: Array.from({ length: to - from + 1 }, (_, i) => ({
-      partNumber: from + i,
-      signedUrl: `${storageUrl}/part/${from + i}`,
-      expirationTime: new Date(Date.now() + 3_600_000).toISOString(),
-    })),
-  }) as MultipartUpload;
+const links = (from: number, to: number): MultipartUpload => partLinksAnswer(storageUrl, from, to);
 
 function world(storage = storageUrl, options: { partLinks?: (from: number, to: number) => MultipartUpload } = {}) {
   const api: MultipartApi = {

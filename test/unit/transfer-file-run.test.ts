@@ -18,6 +18,7 @@ import { openStore, type Store } from '../../app/store/index.ts';
 import { defaultTransferSettings, transferFile, type TransferDeps, type TransferJob } from '../../app/transfer/file-transfer.ts';
 import type { MultipartApi, TransferLedger } from '../../app/transfer/ports.ts';
 import { Throttle } from '../../app/transfer/throttle.ts';
+import { partLinksAnswer } from '../support/part-links.ts';
 
 const KiB = 1024;
 /** The SHA-256 of a file as it is now, read in one go (the files here are small). */
@@ -70,15 +71,7 @@ function storeWorld(path: string, options: { onPartEtag?: (partNumber: number) =
     mtimeMs: Math.trunc(source.mtimeMs),
   });
   expect(store.claimNext(1).map((r) => r.id)).toEqual([row.id]);
-  const links = (from: number, to: number): MultipartUpload =>
-    ({
-      id: 'biot-1',
-      signedUrls: Array.from({ length: to - from + 1 }, (_, i) => ({
-        partNumber: from + i,
-        signedUrl: `${storageUrl}/part/${from + i}`,
-        expirationTime: new Date(Date.now() + 3_600_000).toISOString(),
-      })),
-    }) as MultipartUpload;
+  const links = (from: number, to: number): MultipartUpload => partLinksAnswer(storageUrl, from, to);
   const real = storeLedger(store);
   const ledger: TransferLedger = {
     ...real,
