@@ -103,8 +103,9 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
     engine.start();
     await engine.whenWatching();
     put(join(world.inbox, 'brief.dat'), 100);
-    await until('a failed attempt', () => countIn(engine!, 'failed') === 1, 20_000);
+    const seen = () => ({ rows: engine!.store.countByState(), createsRefused: creates() });
+    await until('a failed attempt', () => countIn(engine!, 'failed') === 1, { timeoutMs: 30_000, seen });
     rmSync(join(world.inbox, 'brief.dat'));
-    await until('missing', () => countIn(engine!, 'missing') === 1, 10_000);
-  }, 30_000);
+    await until('missing', () => countIn(engine!, 'missing') === 1, { timeoutMs: 30_000, seen });
+  }, 90_000);
 });
