@@ -326,8 +326,12 @@ export class Engine implements UploaderApi {
       if (this.heldBecause()) return;
       const counts = this.store.countByState();
       const active = counts.queued + counts.uploading + counts.completing;
-      const retrying = this.store.listFiles({ states: ['failed'], limit: 1000 }).files.some((f) => f.attempts < options.maxAttempts);
-      if (active === 0 && !retrying && !this.#scheduler.busy) return;
+      // The failed rows are read only once nothing is active (a page of them is not free every 200 ms).
+      if (active === 0 && !this.#scheduler.busy) {
+        const retrying =
+          counts.failed > 0 && this.store.listFiles({ states: ['failed'], limit: 1000 }).files.some((f) => f.attempts < options.maxAttempts);
+        if (!retrying) return;
+      }
       await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
     }
   }

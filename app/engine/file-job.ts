@@ -123,6 +123,8 @@ function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefi
       signal: run.controller.signal,
       ...(deps.duplicateOf && { duplicateOf: (sha256: string) => deps.duplicateOf?.(row, sha256) }),
       ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
+      // A source left in place needs no read-back of a single PUT (see TransferJob.readBackSingle).
+      readBackSingle: folder?.afterUpload !== 'leave',
       onBytes: (delta) => {
         run.meter.add(delta);
         run.sent += delta;

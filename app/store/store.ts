@@ -126,7 +126,8 @@ export class Store {
     return uploads.uploadsFor(this.#ctx, fileId);
   }
   startUpload(fileId: number, u: NewUpload, planned: readonly PlannedPart[]): UploadRow {
-    return uploads.startUpload(this.#ctx, fileId, u, planned);
+    // Durable: the BioT file id must outlive a power cut before any byte is sent to it.
+    return this.#ctx.durable(() => uploads.startUpload(this.#ctx, fileId, u, planned));
   }
   noteGrowth(fileId: number, size: number, mtimeMs: number): void {
     growing.noteGrowth(this.#ctx, fileId, size, mtimeMs);
@@ -157,11 +158,13 @@ export class Store {
 
   // transitions
   markCompleting(fileId: number, traceId?: string | null): FileRow {
-    return life.markCompleting(this.#ctx, fileId, traceId);
+    // Durable: BioT is told to complete next; a restart must know it may have.
+    return this.#ctx.durable(() => life.markCompleting(this.#ctx, fileId, traceId));
   }
   /** Marks the row done, then records the upload in the journal `repair` falls back on (upload-journal.ts). */
   markDone(fileId: number, result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload }): FileRow {
-    const row = life.markDone(this.#ctx, fileId, result);
+    // Durable: a move or delete of the source may follow.
+    const row = this.#ctx.durable(() => life.markDone(this.#ctx, fileId, result));
     this.#journal.append({
       fileId: row.id,
       folderId: row.folderId,
@@ -191,7 +194,7 @@ export class Store {
     return life.resume(this.#ctx, fileId);
   }
   cancel(fileId: number): FileRow {
-    return life.cancel(this.#ctx, fileId);
+    return this.#ctx.durable(() => life.cancel(this.#ctx, fileId));
   }
   retry(fileId: number): FileRow {
     return life.retry(this.#ctx, fileId);
@@ -206,7 +209,7 @@ export class Store {
     return life.pauseAll(this.#ctx);
   }
   cancelAll(): number {
-    return life.cancelAll(this.#ctx);
+    return this.#ctx.durable(() => life.cancelAll(this.#ctx));
   }
   resumeAll(): number {
     return life.resumeAll(this.#ctx);
@@ -215,7 +218,8 @@ export class Store {
     return life.retryAllFailed(this.#ctx);
   }
   recordAttached(fileId: number, a: { entityType: string; entityId: string; traceId?: string | null }): FileRow {
-    return life.recordAttached(this.#ctx, fileId, a);
+    // Durable: an attach (or a generic entity made for it) is not made twice.
+    return this.#ctx.durable(() => life.recordAttached(this.#ctx, fileId, a));
   }
 
   // sources (the folder watcher)
@@ -229,7 +233,7 @@ export class Store {
     return sources.awaitingPostAction(this.#ctx, folderId);
   }
   recordPostAction(fileId: number, result: { action: PostAction; code?: string | null }): FileRow {
-    return sources.recordPostAction(this.#ctx, fileId, result);
+    return this.#ctx.durable(() => sources.recordPostAction(this.#ctx, fileId, result));
   }
 
   // reads

@@ -41,7 +41,11 @@ export interface FileRow {
   postActionIntent: AfterUpload | null;
   /** What reading the assembled object back at BioT proved (null: never checked, e.g. done before v4). */
   verification: Verdict | null;
-  /** Why it is not 'verified' (a code such as OPAQUE_ETAG); null when verified or never checked. */
+  /**
+   * Why it is not 'verified' (a code such as OPAQUE_ETAG); null when never
+   * checked or verified by reading back, PUT_ETAG when verified by a single
+   * PUT's own answer (the source was left in place).
+   */
   verificationReason: string | null;
 }
 

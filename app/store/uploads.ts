@@ -104,7 +104,8 @@ export function recordVerification(ctx: StoreContext, uploadId: number, r: ReadB
     const upload = requireUpload(ctx, uploadId);
     ctx
       .stmt('UPDATE files SET verification = ?, verification_reason = ?, updated_at = ? WHERE id = ?')
-      .run(r.verdict, r.verdict === 'verified' ? null : (r.reason ?? null), ctx.now(), upload.fileId);
+      // A verified row keeps only the PUT_ETAG reason (verified by the PUT's answer, not read back).
+      .run(r.verdict, r.verdict === 'verified' && r.reason !== 'PUT_ETAG' ? null : (r.reason ?? null), ctx.now(), upload.fileId);
     writeAudit(ctx, {
       fileId: upload.fileId,
       uploadId,

@@ -48,7 +48,7 @@ export async function transferGrowing(
   // SHA-256 while it grows, so none is left to take after the last write.
   const hash = new GrowingHash(job.path);
   let parts = deps.ledger.parts(current.id);
-  // What the ledger last heard: each noteGrowth is a synchronous (fsync'd) write, so only changes are written.
+  // What the ledger last heard: each noteGrowth is a commit, so only changes are written.
   let noted: Observation | undefined;
   try {
     for (;;) {

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { UploadRow } from '../store/types.ts';
+import type { ReadBackResult, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { checkPartEtag } from './etag-check.ts';
 import { biotNameFor, mimeTypeFor } from './mime.ts';
@@ -86,6 +86,9 @@ export async function transferSingle(
       if (await changedSince(job.path, source)) return changed(deps, job, upload);
       if (result.ok && checkPartEtag(result.etag, result.md5) !== 'mismatch') {
         deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
+        if (job.readBackSingle === false && checkPartEtag(result.etag, result.md5) === 'match') {
+          return settleVerdict(deps, job, upload, putAnswerVerdict(source.size, result.md5), result.sha256);
+        }
         const checked = await checkAtBiot(deps, job, upload, result.md5);
         if (checked !== 'gone') return settleVerdict(deps, job, upload, checked, result.sha256);
         lastCode = 'READ_BACK_GONE';
@@ -140,6 +143,14 @@ async function keepIfHeld(deps: TransferDeps, job: TransferJob, upload: UploadRo
   deps.log?.({ event: 'single-upload-found', fileId: job.fileId, uploadId: upload.id });
   deps.ledger.recordPartEtag(upload.id, 1, `"${digest.md5}"`, digest.md5);
   return settleVerdict(deps, job, upload, checked, digest.sha256);
+}
+
+/**
+ * The verdict a single PUT's own answer gives: storage stored `size` bytes
+ * whose MD5 is the ETag it answered (checked equal before this is called).
+ */
+function putAnswerVerdict(size: number, md5: string): ReadBackResult {
+  return { verdict: 'verified', reason: 'PUT_ETAG', size, etag: md5, expectedEtag: md5 };
 }
 
 /** MD5 and SHA-256 of the file in one read, or 'changed' when its size or mtime moved meanwhile. */

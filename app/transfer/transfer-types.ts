@@ -71,6 +71,16 @@ export interface TransferJob {
    * same bytes (and attach target) means this upload is a duplicate.
    */
   duplicateOf?: (sha256: string) => number | undefined;
+  /**
+   * Read a single upload back through BioT before it is done. Needed when the
+   * source is moved or deleted after upload (the irreversible step waits for
+   * BioT's word); for a source left in place the PUT's own answer, storage's
+   * ETag of the object at BioT's key equal to the MD5 of the bytes sent, is
+   * the check (verdict 'verified', reason PUT_ETAG), saving a download link
+   * and a GET per small file. Multipart uploads are always read back: BioT
+   * assembles those objects. Default true.
+   */
+  readBackSingle?: boolean;
   /** Bytes sent (negative when an attempt failed and its bytes will be sent again). */
   onBytes?: (delta: number) => void;
 }

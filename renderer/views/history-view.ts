@@ -128,7 +128,7 @@ function createHistoryRow(): RowView<HistoryRow> {
 
 /** The read-back verdict in words: what BioT's copy was proven to be. */
 export function verdictText(row: Pick<HistoryRow, 'verification' | 'verificationReason'>): string {
-  if (row.verification === 'verified') return 'verified at BioT';
+  if (row.verification === 'verified') return row.verificationReason === 'PUT_ETAG' ? 'verified by storage' : 'verified at BioT';
   if (row.verification === 'not-checkable') return `not verified (${row.verificationReason ?? 'unknown'})`;
   if (row.verification === 'mismatch') return `BioT copy differs (${row.verificationReason ?? 'mismatch'})`;
   return 'not checked';

@@ -133,7 +133,7 @@ describeWithS3('engine under faults', (target) => {
     expect(t.world.sandbox.calls('file.createSingle')).toBe(1);
     expect(t.world.sandbox.calls('storage.putObject')).toBe(2);
     expect(t.engine!.store.uploadsFor(row.id).map((u) => [u.kind, u.state])).toEqual([['single', 'completed']]);
-    expect(done).toMatchObject({ verification: 'verified', verificationReason: null, sha256 });
+    expect(done).toMatchObject({ verification: 'verified', verificationReason: 'PUT_ETAG', sha256 });
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 3 * MiB });
   }, 60_000);
 });

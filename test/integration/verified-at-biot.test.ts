@@ -1,6 +1,7 @@
-// Issue 9, "Verified at BioT, not assumed": after complete (multipart) and
-// after a single PUT the uploader reads BioT's object back (size and ETag) and
-// records the verdict; the folder's delete or move happens only for verified
+// Issue 9, "Verified at BioT, not assumed": after complete (multipart), and
+// after a single PUT whose source will be moved or deleted, the uploader reads
+// BioT's object back (size and ETag) and records the verdict (a single PUT
+// whose source stays is checked by its own answer, issue 12); the folder's delete or move happens only for verified
 // files unless afterUploadUnverified says 'apply'. Real SQLite, real folders,
 // the sandbox over radosgw with storage proxied so ETags can be made opaque (a
 // KMS bucket, a middlebox) or made to name other bytes.
@@ -54,6 +55,21 @@ describeWithS3('verified at BioT: read-back after complete gates delete and move
     expect(existsSync(big)).toBe(false);
     const history = await t.engine!.history();
     expect(history.rows.map((r) => r.verification)).toEqual(['verified', 'verified']);
+  }, 60_000);
+
+  it('takes a single PUT answer as the check when the folder leaves its source: no read-back through BioT', async () => {
+    await watchAndDrop('summary.xml', 100_000, {});
+    await until('done', () => allRows(t.engine!)[0]?.state === 'done');
+    const [row] = allRows(t.engine!);
+    expect(row).toMatchObject({ verification: 'verified', verificationReason: 'PUT_ETAG', postAction: null });
+    expect(readBacks(row!.id)).toEqual([expect.objectContaining({ verdict: 'verified', reason: 'PUT_ETAG', size: 100_000 })]);
+    expect(t.world.sandbox.calls('file.download')).toBe(0);
+    // An opaque PUT ETag proves nothing: then the object is read back after all.
+    t.world.sandbox.faults.add({ op: 'storage.putObject', opaqueEtag: true, times: 1 });
+    put(join(t.world.inbox, 'second.xml'), 90_000);
+    await until('the second done', () => allRows(t.engine!)[1]?.state === 'done');
+    expect(allRows(t.engine!)[1]).toMatchObject({ verification: 'verified', verificationReason: null });
+    expect(t.world.sandbox.calls('file.download')).toBe(1);
   }, 60_000);
 
   it('verifies an empty export too (no byte 0 to range over) and deletes it', async () => {

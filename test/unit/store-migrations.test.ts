@@ -43,10 +43,10 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('sets WAL, FULL sync, foreign keys and a busy timeout on every connection', () => {
+  it('sets WAL, NORMAL sync (durable commits ask for FULL), foreign keys and a busy timeout on every connection', () => {
     const db = openDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
     db.close();

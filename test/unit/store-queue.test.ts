@@ -1,10 +1,12 @@
 // The queue on a real database file: enqueue idempotency, dedup, uploads and
 // parts, paged reads, and a 100,000-row queue.
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, StoreConflictError, type EnqueueInput, type Store } from '../../app/store/index.ts';
+import { DONE_BY_CONTENT_SQL } from '../../app/store/queue.ts';
 
 let dir: string;
 let store: Store;
@@ -67,6 +69,16 @@ describe('enqueue', () => {
 });
 
 describe('dedup', () => {
+  it('looks a done file up by its content index, not by its size (fixed-size records would scan them all)', () => {
+    const db = new Database(join(dir, 'queue.db'), { readonly: true });
+    try {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${DONE_BY_CONTENT_SQL}`).all(SHA_A, 100, null, null) as { detail: string }[];
+      expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX files_content/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('finds only done rows with the same bytes, and records the duplicate', () => {
     const first = uploading({ sha256: SHA_A });
     expect(store.findDoneBySha256(SHA_A, 100)).toBeUndefined(); // in flight is not done
