@@ -251,7 +251,12 @@ export class Engine implements UploaderApi {
           continue;
         }
         if (options.settledOnly && age < folder.quietSeconds * 1000) continue;
-        if (await this.#take(found)) queued++;
+        // Uploads start as soon as there is something to send, not after the
+        // whole folder is queued (as when watching; pump() is a no-op when full).
+        if (await this.#take(found)) {
+          queued++;
+          this.#scheduler.pump();
+        }
       }
     }
     if (ahead.length > 0) {

@@ -75,6 +75,12 @@ describeWithS3('engine uploads 20 files, 0 B to 300 MiB', (target) => {
       expect(uploads[0]!.kind).toBe(single ? 'single' : 'multipart');
       expect(events).toEqual(expect.arrayContaining(['queued', 'claimed', 'upload-created', 'completed', ...(single ? [] : ['completing'])]));
     }
+    // `run --once` starts sending while the scan still queues: the first claim
+    // is in the audit before the last file was queued (audit ids only grow).
+    const audit = files.flatMap((f) => engine.store.auditFor(f.id));
+    const firstClaim = Math.min(...audit.filter((a) => a.event === 'claimed').map((a) => a.id));
+    const lastQueued = Math.max(...audit.filter((a) => a.event === 'queued').map((a) => a.id));
+    expect(firstClaim).toBeLessThan(lastQueued);
     // One BioT upload per file: no stray creates.
     const small = sizes.filter((s) => s < 8 * MiB).length;
     expect(world.sandbox.calls('file.createSingle')).toBe(small);
