@@ -17,6 +17,7 @@ import { DataFolderHealth } from './engine/data-folder-health.ts';
 import { settlesWithin } from './engine/deadline.ts';
 import { errorFacts } from './common/error-facts.ts';
 import { EventPump } from './engine/event-pump.ts';
+import { MANUAL_FOLDER } from './engine/file-job.ts';
 import { FolderMonitor } from './engine/folder-monitor.ts';
 import { folderFilter, scanFolderReport, type FoundFile, type ScanProblem } from './watch/folder-scan.ts';
 import { Intake } from './engine/intake.ts';
@@ -26,7 +27,7 @@ import { restartNeeded, saveSettingsFile, settingsView } from './engine/settings
 import { progressEvent, queueRow, queueTotals, type LiveProgress } from './engine/queue-view.ts';
 import { openStore, type Store } from './store/index.ts';
 import type { FileRow } from './store/types.ts';
-import { FolderWatcher, vetBeforeTransfer, type OpenCheck } from './watch/index.ts';
+import { FolderWatcher, SMALL_FILE_BYTES, vetBeforeTransfer, type OpenCheck } from './watch/index.ts';
 import { defaultTransferSettings, type TransferSettings } from './transfer/file-transfer.ts';
 import type { TransferOutcome } from './transfer/outcome.ts';
 import { Throttle } from './transfer/throttle.ts';
@@ -51,6 +52,9 @@ export const DATABASE_FILE = 'queue.db';
 
 /** An mtime this far ahead of our clock is "in the future" (not mere rounding between file systems). */
 const FUTURE_SLACK_MS = 2_000;
+/** Files a scan takes at once: small ones (hashed, if at all, in one short read), and larger ones. */
+const SCAN_SMALL_IN_FLIGHT = 32;
+const SCAN_LARGE_IN_FLIGHT = 2;
 
 /** How long close() waits for transfers and pools before leaving what is in flight for the next start. */
 export const CLOSE_DEADLINE_MS = 10_000;
@@ -238,10 +242,31 @@ export class Engine implements UploaderApi {
     let queued = 0;
     const problems: ScanProblem[] = [];
     const ahead: { folder: FolderConfig; found: FoundFile }[] = [];
+    // Files are taken several at a time, as the watcher's settler hands them:
+    // small ones (one short read each) 32 at a time, so the intake commits them
+    // in batches; larger ones (a streamed hash when a same-size row exists) two.
+    // Uploads start as soon as there is something to send (pump() is a no-op
+    // when full), not after the whole folder is queued.
+    const taking = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    const take = (found: FoundFile) => {
+      const run: Promise<void> = this.#take(found)
+        .then(
+          (row) => {
+            if (!row) return;
+            queued++;
+            this.#scheduler.pump();
+          },
+          (error: unknown) => void (failure ??= { error }),
+        )
+        .finally(() => taking.delete(run));
+      taking.add(run);
+    };
     for (const folder of this.#folders.values()) {
       const report = await scanFolderReport(folder);
       problems.push(...report.problems);
       for (const found of report.files) {
+        if (failure) break;
         if (this.store.findLive(found.folderId, found.path, found.size, found.mtimeMs)) continue;
         const age = this.#now() - found.mtimeMs;
         // An mtime in the future (a device clock ahead, FAT local-time stamps)
@@ -251,14 +276,13 @@ export class Engine implements UploaderApi {
           continue;
         }
         if (options.settledOnly && age < folder.quietSeconds * 1000) continue;
-        // Uploads start as soon as there is something to send, not after the
-        // whole folder is queued (as when watching; pump() is a no-op when full).
-        if (await this.#take(found)) {
-          queued++;
-          this.#scheduler.pump();
-        }
+        const room = found.size <= SMALL_FILE_BYTES ? SCAN_SMALL_IN_FLIGHT : SCAN_LARGE_IN_FLIGHT;
+        while (taking.size >= room) await Promise.race(taking);
+        take(found);
       }
     }
+    await Promise.all(taking);
+    if (failure) throw failure.error;
     if (ahead.length > 0) {
       this.#log.log('warn', 'mtime-in-future', { files: ahead.length });
       queued += await this.#takeIfQuiet(ahead);
@@ -302,7 +326,7 @@ export class Engine implements UploaderApi {
     const folder = [...this.#folders.values()].find((f) => isInside(f.path, path));
     const relPath = folder ? relative(folder.path, path).split(sep).join('/') : basename(path);
     if (folder && !folderFilter(folder)(relPath)) return undefined;
-    const row = await this.#intake.take(folder?.id ?? 'manual', path, relPath);
+    const row = await this.#intake.take(folder?.id ?? MANUAL_FOLDER, path, relPath);
     this.#scheduler.pump();
     return row;
   }

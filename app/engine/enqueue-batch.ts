@@ -7,7 +7,11 @@
 // scan's) waits for nothing but the end of that turn — a timer window here
 // cost a sequential `run --once` scan the window per file. A batch that fails as a whole is retried file by
 // file, so one bad row never costs the others their place in the queue.
+// A file queued by a person from outside every watched folder (folder
+// 'manual') is in no folder a scan would find it in again: its batch is
+// committed durably (fsynced).
 import type { Store } from '../store/store.ts';
+import { MANUAL_FOLDER } from './file-job.ts';
 import type { EnqueueInput, FileRow } from '../store/types.ts';
 
 /** More than this many waiting: commit now rather than at the end of the turn. */
@@ -47,7 +51,8 @@ export class EnqueueBatcher {
     if (batch.length === 0) return;
     let rows: FileRow[];
     try {
-      rows = this.#store.enqueueFound(batch.map((w) => w.input));
+      const inputs = batch.map((w) => w.input);
+      rows = inputs.some((i) => i.folderId === MANUAL_FOLDER) ? this.#store.enqueueMany(inputs) : this.#store.enqueueFound(inputs);
     } catch {
       // Rolled back as a whole: each on its own, so only the bad one fails.
       for (const w of batch) {

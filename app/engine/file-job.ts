@@ -53,7 +53,7 @@ export interface FileRun {
 }
 
 /** The folder id of files queued by path (engine.enqueue) outside every configured folder. */
-const MANUAL_FOLDER = 'manual';
+export const MANUAL_FOLDER = 'manual';
 
 /** A row whose folder left the config: without it there is no attach rule, and BioT drops unattached files. */
 const folderRemoved: TransferOutcome = {

@@ -60,6 +60,7 @@ export interface StoreContext {
 /** Build the shared context for an open connection. */
 export function createContext(db: Db, now: () => number = Date.now): StoreContext {
   const cache = new Map<string, Stmt>();
+  const write = <T>(fn: () => T): T => db.transaction(fn).immediate();
   return {
     db,
     now,
@@ -71,14 +72,12 @@ export function createContext(db: Db, now: () => number = Date.now): StoreContex
       }
       return s;
     },
-    write(fn) {
-      return db.transaction(fn).immediate();
-    },
+    write,
     durable(fn) {
-      if (db.inTransaction) return this.write(fn);
+      if (db.inTransaction) return write(fn);
       db.pragma('synchronous = FULL');
       try {
-        return this.write(fn);
+        return write(fn);
       } finally {
         db.pragma('synchronous = NORMAL');
       }

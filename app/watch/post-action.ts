@@ -35,10 +35,14 @@ export async function runPostAction(
   if (current?.state !== 'done' || current.postAction !== null) return undefined; // never before BioT holds it, never twice
   const intent = current.postActionIntent;
   if (intent !== 'move' && intent !== 'delete') return undefined;
+  // A single PUT checked by its own answer (PUT_ETAG, for a folder that left
+  // its sources when the upload began) was not read back through BioT: not
+  // enough for a delete or move the folder was switched to meanwhile.
+  const verifiedAtBiot = current.verification === 'verified' && current.verificationReason !== 'PUT_ETAG';
   const result: PostActionResult =
     folder.afterUpload !== intent
       ? { action: 'skipped', code: 'AFTER_UPLOAD_CHANGED' }
-      : current.verification !== 'verified' && folder.afterUploadUnverified !== 'apply'
+      : !verifiedAtBiot && folder.afterUploadUnverified !== 'apply'
         ? // BioT's copy was not proven to be this file: the source is the only sure copy.
           { action: 'skipped', code: 'UNVERIFIED' }
         : await attempt(folder, current, hooks);

@@ -49,7 +49,7 @@ export const bulkCommands: Scenario = {
           ['cancel all', cell((r) => r.cancel.ms), String(runs[0]?.cancel.n ?? '—'), '≤ 2 s'],
         ],
         notes: [
-          `engine.pause/resume/cancel({ all: true }) on a real queue.db (synchronous = FULL), a UI listener subscribed; median of ${runs.length} run(s). Rows are queued, not in transfer (the scheduler is not started).`,
+          `engine.pause/resume/cancel({ all: true }) on a real queue.db (pause and resume commit at synchronous = NORMAL, cancel with an fsync), a UI listener subscribed; median of ${runs.length} run(s). Rows are queued, not in transfer (the scheduler is not started).`,
         ],
         data: runs.map((r) => ({ ...r })),
       },

@@ -2,8 +2,8 @@
 // NORMAL, and only commits that something irreversible follows go through
 // ctx.durable (FULL for that commit): the BioT file id before its bytes are
 // sent, completing, done, cancel, attach, post-upload action, a person's
-// enqueue. The rest (claims, ETags, failures, files the watcher found) can be
-// found or done again after a power cut. Real database file; the pragma calls
+// enqueue of a file outside every watched folder. The rest (claims, ETags,
+// failures, files a folder holds) can be found or done again after a power cut. Real database file; the pragma calls
 // are observed, not replaced.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { migrate } from '../../app/store/migrate.ts';
 import { MIGRATIONS } from '../../app/store/migrations/index.ts';
 import { enqueueFound } from '../../app/store/queue.ts';
 import { openStore, type Store } from '../../app/store/store.ts';
+import { EnqueueBatcher } from '../../app/engine/enqueue-batch.ts';
+import { MANUAL_FOLDER } from '../../app/engine/file-job.ts';
 
 const NORMAL = 1;
 const FULL = 2;
@@ -102,11 +104,23 @@ describe('which store writes are durable', () => {
     ).toEqual(durable);
     expect(syncsOf(() => store.recordPartEtag(uploadId, 1, { etag: '"e"', md5: 'e' }))).toEqual([]);
     expect(syncsOf(() => store.markCompleting(a.id))).toEqual(durable);
+    expect(syncsOf(() => store.recordAttached(a.id, { entityType: 'patient', entityId: 'p-1' }))).toEqual(durable);
     expect(syncsOf(() => store.markDone(a.id, { biotFileId: 'b-1', afterUpload: 'delete' }))).toEqual(durable);
     expect(syncsOf(() => store.recordPostAction(a.id, { action: 'deleted' }))).toEqual(durable);
     expect(syncsOf(() => store.markFailed(b.id, { error: 'x', code: 'X', retryAt: 0 }))).toEqual([]);
     expect(syncsOf(() => store.cancel(b.id))).toEqual(durable);
     expect(syncsOf(() => store.pauseAll())).toEqual([]);
     expect(syncsOf(() => store.cancelAll())).toEqual(durable);
+    expect(syncsOf(() => store.enqueueMany([found(6), found(7)]))).toEqual(durable);
+  });
+
+  it("commits the watcher's finds without an fsync, and a person's enqueue from outside every folder with one", async () => {
+    const batcher = new EnqueueBatcher(store);
+    syncs = [];
+    await Promise.all([batcher.enqueue(found(10)), batcher.enqueue(found(11))]);
+    expect(syncs).toEqual([]);
+    syncs = [];
+    await batcher.enqueue({ ...found(12), folderId: MANUAL_FOLDER });
+    expect(syncs).toEqual(['synchronous = FULL', 'synchronous = NORMAL']);
   });
 });
