@@ -177,6 +177,7 @@ export class Engine implements UploaderApi {
       // Dedup again right before a transfer: twins queued together both passed intake.
       vet: (row) =>
         vetBeforeTransfer(this.store, row, this.#duplicatePolicy(row.folderId), attachTargetOf(this.#folders.get(row.folderId), row.relPath)),
+      hashBeforeSend: (row) => this.#duplicatePolicy(row.folderId) === 'skip' && this.store.hasDoneOfSize(row.size),
       duplicateOf: (row, sha256) =>
         this.#duplicatePolicy(row.folderId) === 'skip'
           ? this.store.findDoneBySha256(sha256, row.size, attachTargetOf(this.#folders.get(row.folderId), row.relPath))?.id

@@ -15,6 +15,7 @@ import { stopReasonOf } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
 import { sha256File } from '../common/hash-file.ts';
+import { errorFacts } from '../common/error-facts.ts';
 import { storeLedger } from './ledger.ts';
 import type { Logger } from '../common/logger.ts';
 import type { SpeedMeter } from './speed-meter.ts';
@@ -35,6 +36,13 @@ export interface FileJobDeps {
    * row with the same bytes in flight and asks again, 'go' sends it.
    */
   vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
+  /**
+   * Whether an unhashed row must be hashed before its transfer: its folder
+   * skips duplicates and a done row of its size exists (a twin sent while
+   * this one waited for a retry). Without it a single upload, which cannot be
+   * taken back once its PUT landed, would send the same bytes a second time.
+   */
+  hashBeforeSend?: (row: FileRow) => boolean;
   /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
   duplicateOf?: (row: FileRow, sha256: string) => number | undefined;
   now?: () => number;
@@ -139,6 +147,7 @@ async function vetted(deps: FileJobDeps, run: FileRun, others: () => Iterable<Fi
   const { vet } = deps;
   if (!vet) return true;
   const signal = run.controller.signal;
+  if (run.row.sha256 === null && deps.hashBeforeSend?.(run.row)) await hashQueued(deps, run.row, signal);
   for (;;) {
     const row = deps.store.fileById(run.row.id);
     if (!row || row.state !== 'uploading' || signal.aborted) return false;
@@ -197,6 +206,28 @@ async function hashIfMissing(deps: FileJobDeps, fileId: number, path: string, se
     if (await same()) store.recordHash(fileId, sha256);
   } catch {
     // The upload is sound without it; a vanished or locked source must not undo it.
+  }
+}
+
+/**
+ * Hashes a queued row's file before it is sent, when its size and mtime are
+ * still the queued ones before and after the read (otherwise the transfer
+ * finds the change itself). A file that cannot be read now is left to the
+ * transfer, which says why.
+ */
+async function hashQueued(deps: FileJobDeps, row: FileRow, signal: AbortSignal): Promise<void> {
+  const same = async () => {
+    const now = await stat(row.sourcePath);
+    return now.size === row.size && Math.trunc(now.mtimeMs) === row.mtimeMs;
+  };
+  try {
+    if (!(await same())) return;
+    const sha256 = await sha256File(row.sourcePath, signal);
+    if (await same()) deps.store.recordHash(row.id, sha256);
+    deps.log.log('info', 'hashed-before-send', { fileId: row.id });
+  } catch (error) {
+    if (signal.aborted) return;
+    deps.log.log('warn', 'hash-before-send-failed', { fileId: row.id, ...errorFacts(error, 'fileJob.hashQueued') });
   }
 }
 

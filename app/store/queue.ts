@@ -133,6 +133,11 @@ export function hasSizeCandidate(ctx: StoreContext, size: number): boolean {
   );
 }
 
+/** Whether a done row has this size (a file queued unhashed may since have got a twin that is done). */
+export function hasDoneOfSize(ctx: StoreContext, size: number): boolean {
+  return ctx.stmt(`SELECT 1 FROM files WHERE size = ? AND state = 'done' LIMIT 1`).get(size) !== undefined;
+}
+
 /** Settle a queued row (or one just claimed, before its upload began) as a duplicate of a done row with the same bytes. */
 export function markDuplicate(ctx: StoreContext, fileId: number, ofFileId: number): FileRow {
   return ctx.write(() => {

@@ -105,6 +105,9 @@ export class Store {
   hasSizeCandidate(size: number): boolean {
     return queue.hasSizeCandidate(this.#ctx, size);
   }
+  hasDoneOfSize(size: number): boolean {
+    return queue.hasDoneOfSize(this.#ctx, size);
+  }
   findDoneBySha256(sha256: string, size: number, target?: queue.AttachTarget | null): FileRow | undefined {
     return queue.findDoneBySha256(this.#ctx, sha256, size, target);
   }

@@ -4,7 +4,7 @@
 // storage proxied so the faults happen where they happen in life: after the
 // server acted, before its answer reached the uploader.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, openSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { Engine } from '../../app/engine.ts';
@@ -47,6 +47,29 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     expect(done).toMatchObject({ state: 'done', sha256 });
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 2 * MiB });
     expect(done.verification).toBe('verified');
+  }, 60_000);
+
+  it('hashes an unhashed file before its retry once a twin is done: a single upload is never sent twice', async () => {
+    // A is queued unhashed (no file of its size yet); its first create fails, so
+    // it waits for a retry while its twin B, hashed at intake, is sent.
+    // A single PUT cannot be taken back, so A must be found a duplicate before it is sent.
+    t.world.sandbox.faults.add({ op: 'file.createSingle', status: 500, nth: 1 });
+    const bytes = randomBytes(300_000);
+    const [a, b] = ['first.xml', 'twin.xml'].map((name) => join(t.world.inbox, name));
+    for (const path of [a!, b!]) writeFileSync(path, bytes);
+    t.engine = new Engine(t.world.config({ transfer: { partSizeMiB: 8 } }), { transfer: quick });
+    t.engine.start({ watch: false });
+    const first = (await t.engine.enqueue(a!))!;
+    expect(first.sha256).toBeNull();
+    const twin = (await t.engine.enqueue(b!))!;
+    await until('the first file settled', () => ['done', 'duplicate'].includes(t.engine!.store.fileById(first.id)!.state), {
+      timeoutMs: 30_000,
+      seen: () => t.engine!.store.listFiles().files.map((f) => [f.id, f.state]),
+    });
+    expect(t.engine.store.fileById(twin.id)).toMatchObject({ state: 'done' });
+    expect(t.engine.store.fileById(first.id)).toMatchObject({ state: 'duplicate', duplicateOf: twin.id });
+    // The refused create, then the twin's: no second copy at BioT.
+    expect(t.world.sandbox.calls('file.createSingle')).toBe(2);
   }, 60_000);
 
   it('reads a completed-but-unanswered multipart back with backoff: one BioT file, verified', async () => {
