@@ -19,15 +19,13 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Every byte the process prints is appended here too (for the canary scan). */
   transcript?: string;
-  /** Runs the process under another program (e.g. faketime). */
-  wrapper?: string[];
 }
 
 /** Starts `run --config FILE` (and --once) as a child process. */
 export function startEngine(configFile: string, options: RunOptions = {}): EngineProcess {
   const args = [bin, 'run', '--config', configFile, ...(options.once ? ['--once'] : [])];
-  const [command, ...rest] = options.wrapper ? [...options.wrapper, process.execPath, ...args] : [process.execPath, ...args];
-  const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  // The engine is this child itself (no wrapper process): a signal to it reaches the engine.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let out = '';
   const keep = (d: Buffer) => {
     out += d.toString('utf8');

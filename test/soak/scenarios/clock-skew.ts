@@ -4,6 +4,7 @@
 // several times. Uploads must complete, and renewals per minute must stay
 // near the agreeing run's: a clock that is off must not start a storm.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { startEngine } from '../child-engine.ts';
 import { writeExport } from '../export-files.ts';
 import { queueFiles } from '../queue-reader.ts';
@@ -13,11 +14,16 @@ import { atMost, exactly, type Figure, type SoakScenario } from '../types.ts';
 
 const MiB = 1024 * 1024;
 
+/**
+ * Debian's libfaketime, preloaded into the engine process itself. Not the
+ * `faketime` command: it forks and waits for the program, so signalling it
+ * (SIGTERM at the end of a run) left the engine running as an orphan.
+ */
+export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
 /** Why the skewed runs cannot happen here, or undefined. */
 export function faketimeMissing(): string | undefined {
-  return spawnSync('sh', ['-c', 'command -v faketime'], { encoding: 'utf8' }).status === 0
-    ? undefined
-    : 'faketime is not installed (apt-get install faketime)';
+  return existsSync(LIBFAKETIME) ? undefined : `${LIBFAKETIME} is not installed (apt-get install libfaketime)`;
 }
 
 interface RunFigures {
@@ -33,6 +39,13 @@ export const clockSkew: SoakScenario = {
   async run(ctx) {
     const missing = faketimeMissing();
     if (missing) throw new Error(missing);
+    // A run that only looks skewed proves nothing: the preload must move a Node process's clock.
+    const skewed = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(Date.now()))'], {
+      env: { ...process.env, LD_PRELOAD: LIBFAKETIME, FAKETIME: '+2h' },
+      encoding: 'utf8',
+    });
+    if (Math.abs(Number(skewed.stdout) - Date.now() - 2 * 3_600_000) > 60_000)
+      throw new Error(`libfaketime did not move the clock (${skewed.stderr.trim()})`);
     const full = ctx.scale === 'full';
     const ttl = full ? 30 : 4;
     const size = full ? 96 * MiB : 10 * MiB;
@@ -49,7 +62,7 @@ export const clockSkew: SoakScenario = {
         const file = writeExport(inbox, 'sleep-study.edf', size);
         const config = world.writeConfig({ inbox: { path: inbox } }, { maxBytesPerSecond: rate, partSizeMiB: 5 });
         const t0 = Date.now();
-        const engine = startEngine(config, offset ? { wrapper: ['faketime', '-f', offset] } : {});
+        const engine = startEngine(config, offset ? { env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: offset } } : {});
         let completed = false;
         try {
           await until('the upload to be done', () => queueFiles(world.dataDir).some((f) => f.state === 'done') || engine.child.exitCode !== null, {
