@@ -1,8 +1,9 @@
 // Device Uploader as the clinic runs it: the engine in its own process, the
 // sandbox BioT API (in the bench process) handing out radosgw links, MD5 of
 // every part checked against its ETag, SHA-256 of the file at intake.
-import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
 import type { Sandbox } from '../../app/sandbox/index.ts';
 import type { BenchContext } from '../context.ts';
 import { lastJson, measure, mustSucceed } from '../measure.ts';
@@ -25,6 +26,40 @@ export interface DuRunOptions {
   inbox?: string;
   transfer?: Record<string, number>;
   bytes?: number;
+  /**
+   * Run the child bundled to one JavaScript file, as the desktop app runs its
+   * engine (scripts/build-main.ts): no TypeScript stripping at start, one module.
+   */
+  bundled?: boolean;
+}
+
+let bundle: Promise<string> | undefined;
+
+/**
+ * du-child.ts bundled with the desktop build's settings (ESM, node24,
+ * better-sqlite3 external), built once per bench run. Written under
+ * node_modules/.cache so the external resolves from the project's node_modules.
+ */
+function bundledChild(): Promise<string> {
+  return (bundle ??= buildChild(join(resolve(import.meta.dirname, '..', '..'), 'node_modules', '.cache', 'du-bench', `du-child-${process.pid}.mjs`)));
+}
+
+async function buildChild(out: string): Promise<string> {
+  // Bundles of earlier runs go: one bench at a time uses this folder.
+  rmSync(dirname(out), { recursive: true, force: true });
+  await build({
+    entryPoints: [child],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    external: ['better-sqlite3'],
+    keepNames: true,
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __duCreateRequire } from 'node:module';\nconst require = __duCreateRequire(import.meta.url);" },
+  });
+  return out;
 }
 
 /** Runs the engine once over a folder; returns the measurement and its own report. */
@@ -55,7 +90,7 @@ export async function runDeviceUploader(ctx: BenchContext, job: UploadJob, opts:
     'device-uploader',
     await measure({
       command: process.execPath,
-      args: [...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), child, configFile],
+      args: [...(process.env.DU_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), opts.bundled ? await bundledChild() : child, configFile],
       timeoutMs: 30 * 60_000,
     }),
   );
