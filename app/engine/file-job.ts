@@ -223,7 +223,8 @@ async function hashQueued(deps: FileJobDeps, row: FileRow, signal: AbortSignal):
   try {
     if (!(await same())) return;
     const sha256 = await sha256File(row.sourcePath, signal);
-    if (await same()) deps.store.recordHash(row.id, sha256);
+    if (!(await same())) return;
+    deps.store.recordHash(row.id, sha256);
     deps.log.log('info', 'hashed-before-send', { fileId: row.id });
   } catch (error) {
     if (signal.aborted) return;

@@ -128,6 +128,19 @@ beforeEach(() => {
   path = join(dir, `export-${seq++}.dat`);
 });
 
+describe('the hash taken while sending', () => {
+  it('cancels the upload, never completes it, when the end hash names a file already done', async () => {
+    writeFileSync(path, Buffer.alloc(12 * MiB, 7));
+    const { deps, calls, store, fileId, job } = storeWorld(path);
+    const asked: string[] = [];
+    const outcome = await transferFile(deps, job({ duplicateOf: (sha256) => (asked.push(sha256), 4242) }));
+    expect(asked).toEqual([shaOf(path)]);
+    expect(outcome).toEqual({ kind: 'duplicate', of: 4242, sha256: shaOf(path) });
+    expect(calls).toMatchObject({ createMultipart: 1, complete: 0, cancel: 1 });
+    expect(store.uploadsFor(fileId).map((u) => u.state)).toEqual(['cancelled']);
+  });
+});
+
 describe('a file that changed while queued', () => {
   it('is reported source-changed before any upload is created', async () => {
     writeFileSync(path, Buffer.alloc(100 * KiB, 1));
