@@ -71,8 +71,9 @@ describeWithS3('growing files', (target) => {
       `[figures] growing mode: BioT complete ${lag.toFixed(2)} s after the last write; ${(uploadedWhileWriting[0]! / MiB).toFixed(0)} MiB were already sent when writing stopped`,
     );
     // Without growing mode nothing is sent before the 2 s quiet period after the
-    // last write; a third of the file already at BioT shows parts went out as written.
-    expect(uploadedWhileWriting[0]).toBeGreaterThanOrEqual(64 * MiB);
+    // last write: parts already at BioT show they went out as written (how much
+    // depends on the machine's speed, so only two parts' worth is required).
+    expect(uploadedWhileWriting[0]).toBeGreaterThanOrEqual(16 * MiB);
     expect(done).toMatchObject({ size: 200 * MiB, sha256: written.sha256 });
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256: written.sha256, size: 200 * MiB });
   }, 120_000);
