@@ -197,13 +197,9 @@ async function hashIfMissing(deps: FileJobDeps, fileId: number, path: string, se
       .uploadsFor(fileId)
       .filter((u) => u.state === 'completed')
       .at(-1);
-    const same = async () => {
-      const now = await stat(path);
-      return upload !== undefined && now.size === upload.fileSize && Math.trunc(now.mtimeMs) === upload.fileMtimeMs;
-    };
-    if (!(await same())) return;
-    const sha256 = await sha256File(path, signal);
-    if (await same()) store.recordHash(fileId, sha256);
+    if (!upload) return;
+    const sha256 = await hashWhileUnchanged(path, { size: upload.fileSize, mtimeMs: upload.fileMtimeMs }, signal);
+    if (sha256) store.recordHash(fileId, sha256);
   } catch {
     // The upload is sound without it; a vanished or locked source must not undo it.
   }
@@ -216,20 +212,30 @@ async function hashIfMissing(deps: FileJobDeps, fileId: number, path: string, se
  * transfer, which says why.
  */
 async function hashQueued(deps: FileJobDeps, row: FileRow, signal: AbortSignal): Promise<void> {
-  const same = async () => {
-    const now = await stat(row.sourcePath);
-    return now.size === row.size && Math.trunc(now.mtimeMs) === row.mtimeMs;
-  };
   try {
-    if (!(await same())) return;
-    const sha256 = await sha256File(row.sourcePath, signal);
-    if (!(await same())) return;
+    const sha256 = await hashWhileUnchanged(row.sourcePath, { size: row.size, mtimeMs: row.mtimeMs }, signal);
+    if (!sha256) return;
     deps.store.recordHash(row.id, sha256);
     deps.log.log('info', 'hashed-before-send', { fileId: row.id });
   } catch (error) {
     if (signal.aborted) return;
     deps.log.log('warn', 'hash-before-send-failed', { fileId: row.id, ...errorFacts(error, 'fileJob.hashQueued') });
   }
+}
+
+/**
+ * The file's SHA-256 when its size and mtime are `expected` both before and
+ * after the read (so the hash is of those bytes); undefined when they are not.
+ * Stat and read errors are thrown.
+ */
+async function hashWhileUnchanged(path: string, expected: { size: number; mtimeMs: number }, signal: AbortSignal): Promise<string | undefined> {
+  const same = async () => {
+    const now = await stat(path);
+    return now.size === expected.size && Math.trunc(now.mtimeMs) === expected.mtimeMs;
+  };
+  if (!(await same())) return undefined;
+  const sha256 = await sha256File(path, signal);
+  return (await same()) ? sha256 : undefined;
 }
 
 /** Runs the folder's attach rule before the row is marked done: done means kept by BioT. */

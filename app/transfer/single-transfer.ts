@@ -84,9 +84,10 @@ export async function transferSingle(
       });
       // Written during the PUT: BioT may hold a mix of two versions; this upload is worth nothing.
       if (await changedSince(job.path, source)) return changed(deps, job, upload);
-      if (result.ok && checkPartEtag(result.etag, result.md5) !== 'mismatch') {
+      const etag = result.ok ? checkPartEtag(result.etag, result.md5) : undefined;
+      if (result.ok && etag !== 'mismatch') {
         deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
-        if (job.readBackSingle === false && checkPartEtag(result.etag, result.md5) === 'match') {
+        if (job.readBackSingle === false && etag === 'match') {
           return settleVerdict(deps, job, upload, putAnswerVerdict(source.size, result.md5), result.sha256);
         }
         const checked = await checkAtBiot(deps, job, upload, result.md5);

@@ -37,3 +37,13 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/** The file-name search box of a list view: `onSearch` gets the trimmed text, 150 ms after typing stops. */
+export function searchInput(label: string, onSearch: (text: string) => void): HTMLInputElement {
+  const box = h('input', { type: 'search', class: 'search', placeholder: 'Search file names', 'aria-label': label });
+  box.addEventListener(
+    'input',
+    debounce(() => onSearch(box.value.trim()), 150),
+  );
+  return box;
+}

@@ -3,7 +3,7 @@
 // attached to; searchable, and exported as CSV page by page from the engine.
 import type { HistoryRow, UploaderApi } from '../../app/api.ts';
 import { toCsv } from '../lib/csv.ts';
-import { debounce, h, setText } from '../lib/dom.ts';
+import { h, searchInput, setText } from '../lib/dom.ts';
 import { formatBytes, formatTime } from '../lib/format.ts';
 import { VirtualList, type RowView } from './virtual-list.ts';
 
@@ -23,14 +23,10 @@ export function createHistoryView(api: UploaderApi, onError: (e: unknown) => voi
     },
     onError,
   });
-  const searchBox = h('input', { type: 'search', class: 'search', placeholder: 'Search file names', 'aria-label': 'Search history' });
-  searchBox.addEventListener(
-    'input',
-    debounce(() => {
-      search = searchBox.value.trim();
-      void list.reset();
-    }, 150),
-  );
+  const searchBox = searchInput('Search history', (text) => {
+    search = text;
+    void list.reset();
+  });
   const exportButton = h('button', { type: 'button', class: 'export', onclick: () => void exportCsv() }, 'Export CSV');
 
   async function exportCsv() {

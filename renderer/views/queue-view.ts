@@ -3,7 +3,7 @@
 // events patch the rows on screen in place, and a state change (or a file
 // never seen) refetches just the visible page, at most a few times a second.
 import type { EngineEvent, FileState, QueueRow, Snapshot, UploaderApi } from '../../app/api.ts';
-import { debounce, h, setText } from '../lib/dom.ts';
+import { h, searchInput, setText } from '../lib/dom.ts';
 import { FILTERS, type Action } from '../lib/states.ts';
 import { createQueueRow } from './queue-row.ts';
 import { createTotals } from './totals.ts';
@@ -51,14 +51,10 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
     states = FILTERS.find((f) => f.id === filter.value)?.states;
     void list.reset();
   });
-  const searchBox = h('input', { type: 'search', class: 'search', placeholder: 'Search file names', 'aria-label': 'Search file names' });
-  searchBox.addEventListener(
-    'input',
-    debounce(() => {
-      search = searchBox.value.trim();
-      void list.reset();
-    }, 150),
-  );
+  const searchBox = searchInput('Search file names', (text) => {
+    search = text;
+    void list.reset();
+  });
 
   const run = async (action: Action, target: { fileId: number } | { all: true }) => {
     try {
