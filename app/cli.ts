@@ -1,7 +1,8 @@
 // Headless entry: `device-uploader <command>`. Each command lives in its own
 // module and is imported only when chosen, so `--help` starts instantly and a
 // command's dependencies (SQLite, S3 SDK) load only when needed.
-import { readFileSync } from 'node:fs';
+// The bundle (out/cli/) inlines it: package.json is not beside it.
+import pkg from '../package.json' with { type: 'json' };
 
 interface Command {
   summary: string;
@@ -45,7 +46,6 @@ const commands: Record<string, Command> = {
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
