@@ -3,6 +3,7 @@
 // command's dependencies (SQLite, S3 SDK) load only when needed.
 // The bundle (out/cli/) inlines it: package.json is not beside it.
 import pkg from '../package.json' with { type: 'json' };
+import { keepYoungGenerationSmall } from './common/young-generation.ts';
 
 interface Command {
   summary: string;
@@ -65,6 +66,7 @@ function help(): string {
 
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  keepYoungGenerationSmall();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
