@@ -42,6 +42,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       // Smaller counts to iterate on the scale rows (the full run uses the sizes).
       'queue-count': { type: 'string' },
       'small-count': { type: 'string' },
+      'burst-count': { type: 'string' },
     },
     strict: true,
   });
@@ -64,7 +65,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     smallCount: count(values['small-count'], quick ? 300 : 1_000),
     smallSize: 100 * 1024,
     queueCount: count(values['queue-count'], quick ? 5_000 : 100_000),
-    burstCount: quick ? 5_000 : 20_000,
+    burstCount: count(values['burst-count'], quick ? 5_000 : 20_000),
     settleWatchMs: quick ? 20_000 : 60_000,
     growingSize: quick ? 64 * MiB : 1 * GiB,
     growingRate: 20 * MiB,
