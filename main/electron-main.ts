@@ -80,8 +80,8 @@ const ports: ShellPorts = {
   session: session.defaultSession,
   ipcMain,
   vault: new SecretVault(safeStorage, join(app.getPath('userData'), 'secrets.bin')),
-  notify({ kind, title, body }): ShownNotification {
-    const n = new Notification({ title, body, silent: kind === 'uploaded' });
+  notify({ title, body }): ShownNotification {
+    const n = new Notification({ title, body });
     // A click on any notification opens the window, where the problem is explained.
     n.on('click', () => shell?.showWindow());
     n.show();

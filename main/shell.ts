@@ -53,8 +53,8 @@ export interface ShellPorts {
   /** Where the demo and the data-folder config live (the CLI's defaultHome()). */
   dataHome: string;
   rendererDir: string;
-  /** Small UI memory (the close notice shown once, success notifications). */
-  prefs: { get(key: 'closeNoticeShown' | 'notifySuccess'): boolean; set(key: 'closeNoticeShown', value: boolean): void };
+  /** Small UI memory (the close notice shown once). */
+  prefs: { get(key: 'closeNoticeShown'): boolean; set(key: 'closeNoticeShown', value: boolean): void };
   formatTime(at: number): string;
   log(event: string, facts?: Record<string, string | number>): void;
 }
@@ -81,7 +81,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   let engineState: 'running' | 'starting' | 'down' = 'starting';
   const source = configSource(ports.argv, ports.env, ports.dataHome);
 
-  const notifier = new Notifier(ports.notify, { successEnabled: () => ports.prefs.get('notifySuccess') });
+  const notifier = new Notifier(ports.notify);
   const tray = ports.createTray();
   const present = createTrayPresenter(tray);
   // What the shell holds until quit, let go in reverse order; the engine stops after them, explicitly.
@@ -136,12 +136,10 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     if (!client) return redraw();
     try {
       const [snap, history] = await Promise.all([client.snapshot({ limit: 0 }), client.history({ limit: 1 })]);
-      const before = latest?.totals.doneToday;
       latest = snap;
       lastUploadAt = history.rows[0]?.at ?? null;
       noteTotals(snap.totals);
       notifyFromSnapshot(notifier, snap);
-      if (before !== undefined && snap.totals.doneToday > before) notifier.uploaded(snap.totals.doneToday - before);
     } catch {
       // The engine is restarting; the supervisor redraws when it is back.
     }

@@ -110,7 +110,7 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string 
       return w as unknown as ShellWindow;
     },
     session: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} },
-    ipcMain: { handle: (c, l) => void handlers.set(c, l), removeHandler: () => {} },
+    ipcMain: { handle: (c, l) => void handlers.set(c, l) },
     vault,
     notify: () => ({ close: () => {} }),
     powerMonitor: { on: () => {} },
