@@ -16,7 +16,7 @@ import { Notifier, notifyFromSnapshot, type ShowNotification } from './notificat
 import { SleepGuard, type PowerSaveBlockerLike } from './power.ts';
 import { scrubSecrets, takeSecrets, type SecretVault } from './secrets.ts';
 import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
-import { trayMenu, type MenuItemSpec } from './tray-menu.ts';
+import { createMenuPresenter, trayMenu, type MenuItemSpec } from './tray-menu.ts';
 import { hideOnClose, lockDown, type BrowserWindowLike, type SessionLike } from './window.ts';
 import { disposable, DisposableStore } from '../app/common/disposable.ts';
 
@@ -84,6 +84,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   const notifier = new Notifier(ports.notify);
   const tray = ports.createTray();
   const present = createTrayPresenter(tray);
+  const presentMenu = createMenuPresenter(tray);
   // What the shell holds until quit, let go in reverse order; the engine stops after them, explicitly.
   const held = new DisposableStore((error) => ports.log('dispose-failed', { error: error instanceof Error ? error.name : 'unknown' }));
   const sleep = held.add(new SleepGuard(() => supervisor.client, ports.powerSaveBlocker));
@@ -156,7 +157,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
           tooltip: 'Device Uploader',
         };
     present(view);
-    tray.setContextMenu(
+    presentMenu(
       trayMenu(
         {
           status: view.status,

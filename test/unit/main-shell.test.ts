@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { EngineEvent, FileState, SettingsInput, Snapshot } from '../../app/api.ts';
 import { API_FILE_STATES } from '../../app/api-schemas.ts';
 import type { EngineClient } from '../../app/host/engine-client.ts';
@@ -70,9 +70,10 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string 
   const tray = {
     images: [] as string[],
     menu: [] as MenuItemSpec[],
+    menus: [] as MenuItemSpec[][],
     setImage: (i: string) => tray.images.push(i),
     setToolTip: () => {},
-    setContextMenu: (m: MenuItemSpec[]) => (tray.menu = m),
+    setContextMenu: (m: MenuItemSpec[]) => void tray.menus.push((tray.menu = m)),
     on: () => {},
   };
   const windows: (ShellWindow & { shown: number; loaded: string[] })[] = [];
@@ -200,4 +201,31 @@ it('Quit stops the engine before the app ends; a quit from the OS is held until 
   let again = false;
   app.emit('before-quit', { preventDefault: () => (again = true) });
   expect(again).toBe(false);
+});
+
+it('a stream of progress events that changes nothing the menu shows rebuilds it no more (an open menu stays open)', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const { p, engine, tray } = ports(['app', HIDDEN_FLAG]);
+    engine.state.counts = counts({ uploading: 1, queued: 2 });
+    const snapshots = vi.spyOn(engine.client, 'snapshot');
+    runShell(p);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tray.menus.at(-1)![0]!.label).toBe('Uploading: 1 now, 2 waiting');
+    const built = tray.menus.length;
+    for (let i = 1; i <= 10; i++) {
+      const totals = { counts: engine.state.counts, doneToday: 0, speed: 1e6 + i, bytesRemaining: 1e9 - i * 1e6, etaSeconds: 1_000 - i };
+      engine.emit({ type: 'progress', at: i, totals, rows: [{ id: 1, state: 'uploading', bytesDone: i * 1e6, speed: 1e6, etaSeconds: 9 }], seq: i });
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(snapshots.mock.calls.length).toBeGreaterThanOrEqual(10); // the tray was redrawn after every tick...
+    expect(tray.menus.length).toBe(built); // ...and its menu left alone
+    engine.state.counts = counts({ uploading: 0, queued: 0 });
+    engine.emit({ type: 'changed', at: 11, fileIds: [1], seq: 11 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tray.menus.at(-1)![0]!.label).toBe('All uploaded');
+    expect(tray.menus.length).toBe(built + 1);
+  } finally {
+    vi.useRealTimers();
+  }
 });
