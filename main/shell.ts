@@ -1,7 +1,8 @@
 // The desktop shell's composition root: single instance, the engine under
 // its supervisor, the tray, the window, IPC, secrets, notifications, start at
-// login, sleep, the end of the session and processes that die. Everything Electron arrives through ShellPorts, so this
-// file runs under Node with fakes; electron-main.ts passes the real objects.
+// login, sleep, the end of the session and processes that die. Everything
+// Electron arrives through ShellPorts, so this file runs under Node with
+// fakes; electron-main.ts passes the real objects.
 import { ApiError, type CallableMethod } from '../app/api-schemas.ts';
 import type { SettingsInput, Snapshot, Totals } from '../app/api.ts';
 import type { EngineClient } from '../app/host/engine-client.ts';
