@@ -16,8 +16,6 @@ import { forkUtility } from './utility-process-standin.ts';
 let ready = false;
 const report = (what: string, detail: unknown = null) => process.send?.({ kind: 'call', what, detail, ready });
 
-const emitter = () => new EventEmitter();
-
 // ---- app ----
 let readyNow!: () => void;
 const whenReady = new Promise<void>((resolve) => (readyNow = resolve));
@@ -157,7 +155,7 @@ export class Notification extends EventEmitter {
 }
 
 // ---- the rest of what main uses ----
-export const powerMonitor = emitter();
+export const powerMonitor = new EventEmitter();
 export const powerSaveBlocker = { start: () => 1, stop: () => {} };
 export const protocol = {
   registerSchemesAsPrivileged: (schemes: unknown) => report('protocol.registerSchemesAsPrivileged', schemes),
