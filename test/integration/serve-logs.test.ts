@@ -11,21 +11,16 @@ import type { Snapshot } from '../../app/api.ts';
 import { openEngineLog } from '../../app/common/engine-log.ts';
 import { startServe, type Serving } from '../../app/cli/serve.ts';
 import type { Config } from '../../app/config/schema.ts';
+import { until } from '../support/wait.ts';
+
+/** These waits are short: a line or a status, on loopback. */
+const soon = { timeoutMs: 10_000, everyMs: 50 };
 
 let serving: Serving | undefined;
 afterEach(async () => {
   await serving?.close();
   serving = undefined;
 });
-
-/** Waits for `check` to answer true, with a deadline that fails with `what`. */
-async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it('a full disk under the logs is reported in the status over HTTP, and the engine goes on', async () => {
   const root = mkdtempSync(join(tmpdir(), 'du-serve-logs-'));
@@ -53,7 +48,7 @@ it('a full disk under the logs is reported in the status over HTTP, and the engi
   expect((await snapshot()).logs.state).toBe('ok');
   // A refused request is logged (control-refused): that write meets the full disk.
   expect((await fetch(`${origin}/api/snapshot`, { method: 'POST' })).status).toBe(401);
-  await until(async () => (await snapshot()).logs.state === 'failing', 'the status to report the failing logs');
+  await until('the status to report the failing logs', async () => (await snapshot()).logs.state === 'failing', soon);
   expect((await snapshot()).logs).toMatchObject({ state: 'failing', code: 'ENOSPC' });
   // Still serving: more refusals, more failed writes, no crash.
   for (let i = 0; i < 20; i++) expect((await fetch(`${origin}/`)).status).toBe(401);
@@ -74,7 +69,7 @@ it('`run` and `serve` say once on stderr that the logs fail, with the code and n
   const logger = await openEngineLog({ dataDir } as Config, stderr);
   try {
     for (let i = 0; i < 10; i++) logger.log('info', 'line', { n: i });
-    await until(async () => said.includes('ENOSPC'), 'the stderr line');
+    await until('the stderr line', () => said.includes('ENOSPC'), soon);
     expect(said).toBe("Logs cannot be written (ENOSPC: the data folder's disk is full); uploads go on.\n");
   } finally {
     await logger.close();
@@ -99,12 +94,12 @@ it('the serve process lives on with its logs on a full disk, says so once, and s
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
   try {
-    await until(async () => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out), `serve to print its address (stderr: ${err})`);
+    await until('serve to print its address', () => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out), { ...soon, seen: () => `stderr: ${err}` });
     const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)![0]);
     const token = url.searchParams.get('token')!;
     // Refused requests are logged, and each log write meets the full disk.
     for (let i = 0; i < 5; i++) expect((await fetch(`${url.origin}/`)).status).toBe(401);
-    await until(async () => err.includes('Logs cannot be written (ENOSPC'), 'the stderr line about the logs');
+    await until('the stderr line about the logs', () => err.includes('Logs cannot be written (ENOSPC'), soon);
     const res = await fetch(`${url.origin}/api/snapshot`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type EnqueueInput } from '../../app/store/index.ts';
+import { until } from '../support/wait.ts';
 
 let dir: string;
 let file: string;
@@ -65,7 +66,7 @@ describe('claimNext', () => {
     const start = new SharedArrayBuffer(12);
     const flag = new Int32Array(start);
     const runs = [runClaimer(start, 1), runClaimer(start, 3), runClaimer(start, 2)];
-    while (Atomics.load(flag, 1) < runs.length) await new Promise((r) => setTimeout(r, 5));
+    await until('every claimer ready', () => Atomics.load(flag, 1) === runs.length, { timeoutMs: 10_000, everyMs: 5 });
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
     const results = await Promise.all(runs);
