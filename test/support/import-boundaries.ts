@@ -83,7 +83,7 @@ export const LAYERS: Layer[] = [
   { owns: 'app/api.ts', may: [] },
   {
     owns: 'app/api-schemas.ts',
-    may: ['app/api.ts'],
+    may: ['app/api.ts', COMMON],
     typesFrom: ['app/store/history.ts', 'app/store/states.ts'],
   },
   { owns: COMMON, may: [], typesFrom: ['app/api.ts'] },
