@@ -22,8 +22,9 @@ afterEach(async () => {
   serving = undefined;
 });
 
-it('a full disk under the logs is reported in the status over HTTP, and the engine goes on', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'du-serve-logs-'));
+/** A config file whose data folder's current log file is /dev/full. */
+function fullDiskConfig(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
   const dataDir = join(root, 'data');
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   // The current log file answers every write with ENOSPC (the kernel's /dev/full), as a full disk does.
@@ -34,6 +35,11 @@ it('a full disk under the logs is reported in the status over HTTP, and the engi
     config,
     JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }),
   );
+  return config;
+}
+
+it('a full disk under the logs is reported in the status over HTTP, and the engine goes on', async () => {
+  const config = fullDiskConfig('du-serve-logs-');
   serving = await startServe(config, { env: {} });
   const { origin, token } = serving.control;
   const snapshot = async () => {
@@ -77,15 +83,7 @@ it('`run` and `serve` say once on stderr that the logs fail, with the code and n
 });
 
 it('the serve process lives on with its logs on a full disk, says so once, and stops cleanly on SIGTERM', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'du-serve-proc-'));
-  const dataDir = join(root, 'data');
-  mkdirSync(join(dataDir, 'logs'), { recursive: true });
-  symlinkSync('/dev/full', join(dataDir, 'logs', 'engine.1.log'));
-  const config = join(root, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ dataDir, server: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'user', username: 'u', password: 'p' } }, folders: [] }),
-  );
+  const config = fullDiskConfig('du-serve-proc-');
   const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
   const child = spawn(process.execPath, [bin, 'serve', '--config', config, '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit');
