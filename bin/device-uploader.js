@@ -35,5 +35,5 @@ function freshBundle() {
 }
 
 const bundle = freshBundle();
-const { main } = await import(bundle ?? '../app/cli.ts');
+const { main } = await import(bundle ?? '../app/cli/index.ts');
 process.exitCode = await main(process.argv.slice(2));

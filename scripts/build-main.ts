@@ -6,7 +6,7 @@
 // electron is provided by the runtime; better-sqlite3 is native and is loaded
 // from node_modules (unpacked from the asar). Everything else is inlined.
 // And the headless CLI the same way, for bin/device-uploader.js (not packaged):
-//   app/cli.ts               -> out/cli/cli.js + chunks    (ESM, split at each lazy import)
+//   app/cli/index.ts         -> out/cli/cli.js + chunks    (ESM, split at each lazy import)
 //
 // Usage: node scripts/build-main.ts [--out DIR]   (default: out/ beside package.json)
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -59,7 +59,7 @@ const withoutS3Sandbox: Plugin = {
 function cliBuild(common: BuildOptions, outDir: string): BuildOptions {
   return {
     ...common,
-    entryPoints: { cli: join(root, 'app', 'cli.ts') },
+    entryPoints: { cli: join(root, 'app', 'cli', 'index.ts') },
     outdir: join(outDir, 'cli'),
     // In out/cli/, two folders below the root like app/control/: static.ts finds renderer/dist the same way.
     chunkNames: '[name]-[hash]',

@@ -49,7 +49,7 @@ function cli(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise
 }
 
 const fromBundle = (r: Ran) => r.loaded.includes('out/cli/cli.js') && !r.loaded.some((m) => m.endsWith('.ts'));
-const fromSources = (r: Ran) => r.loaded.includes('app/cli.ts') && !r.loaded.some((m) => m.startsWith('out/'));
+const fromSources = (r: Ran) => r.loaded.includes('app/cli/index.ts') && !r.loaded.some((m) => m.startsWith('out/'));
 
 describe('the headless CLI from its bundle', () => {
   let root: string;

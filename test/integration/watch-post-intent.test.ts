@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../app/config/load.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import type { Logger } from '../../app/common/logger.ts';
 import { silentLogger } from '../../app/common/logger.ts';
 import { openStore } from '../../app/store/index.ts';
@@ -15,13 +15,14 @@ import { FolderWatcher } from '../../app/watch/index.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, put, until } from '../support/watch-helpers.ts';
+import { holdsFor } from '../support/wait.ts';
 
 describeWithS3('folder watcher: the post-upload action recorded at done', (target) => {
   const t = worldPerTest(target);
 
   it('a folder switched from leave to delete keeps what was uploaded under leave', async () => {
     const leave = t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2, afterUpload: 'leave' }] });
-    t.engine = new Engine(leave);
+    t.engine = createEngine(leave);
     t.engine.start();
     await t.engine.whenWatching();
     const old = join(t.world.inbox, 'old.dat');
@@ -41,16 +42,18 @@ describeWithS3('folder watcher: the post-upload action recorded at done', (targe
   it('two reconfigures in a row start the newest watcher once', async () => {
     const events: string[] = [];
     const logger: Logger = { log: (_level, event) => void events.push(event) };
-    t.engine = new Engine(t.world.config(), { logger });
+    t.engine = createEngine(t.world.config(), { logger });
     t.engine.start();
     await t.engine.whenWatching();
     events.length = 0;
     t.engine.reconfigure(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.1 }] }));
     t.engine.reconfigure(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2 }] }));
     await t.engine.whenWatching();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(events.filter((e) => e === 'watch-started')).toHaveLength(1);
-    expect(events.filter((e) => e === 'watch-reconciled')).toHaveLength(1);
+    const count = (name: string) => events.filter((e) => e === name).length;
+    // whenWatching() follows the newest watcher; a second start would come after it.
+    await holdsFor('one watcher started and reconciled', 300, () => count('watch-started') === 1 && count('watch-reconciled') === 1, {
+      seen: () => events,
+    });
   }, 60_000);
 });
 

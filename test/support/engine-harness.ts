@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach } from 'vitest';
-import type { Engine } from '../../app/engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
 import { parseConfig } from '../../app/config/load.ts';
 import type { Config } from '../../app/config/schema.ts';
@@ -59,6 +59,12 @@ export async function createWorld(target: S3Target | undefined, options: Partial
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A config whose inbox attaches each upload to the patient its first folder names (a UUID), in the FILE attribute `attribute`. */
+export function patientAttachConfig(world: World, attribute: string, folder: Record<string, unknown> = {}): Config {
+  const attach = { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute };
+  return world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0, attach, ...folder }] });
 }
 
 /** What worldPerTest hands a test file: this test's world, and the engine the test may set (closed after it). */
