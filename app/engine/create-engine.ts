@@ -121,7 +121,12 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     signInStopped: (code, locked) => holds.signInStopped(code, locked),
     onOutcome: (outcome) => connection.noteOutcome(outcome),
     onStoreError: (error) => holds.noteStoreError(error),
-    onDone: (row) => void watching.afterUpload(row),
+    // A move or delete only once the done row (and its journal line) is on disk: the group sync's.
+    onDone: (row) =>
+      void store.whenDurable().then(
+        () => watching.afterUpload(row),
+        (error: unknown) => log.log('error', 'done-not-synced', { fileId: row.id, ...errorFacts(error, 'store.whenDurable') }),
+      ),
   });
   const holds = new Holds(health, scheduler, log);
   const view = new QueueView(store, scheduler, now);

@@ -36,6 +36,8 @@ export async function shutDown(parts: ShutdownParts, deadlineMs: number): Promis
   const left = () => end - Date.now();
   parts.health.dispose();
   const inFlight = await parts.scheduler.shutdown(left());
+  // The last done rows' post-upload actions wait for their group sync: let them start before the watcher closes.
+  await settlesWithin(parts.store.whenDurable(), left());
   // After the scheduler: no more 'done' can start a post-upload action.
   const watcherClosed = await settlesWithin(parts.watching.close(), left());
   parts.folderMonitor.dispose();

@@ -35,6 +35,7 @@ import type {
 } from './types.ts';
 import * as uploads from './uploads.ts';
 import { journalFile, UploadJournal } from './upload-journal.ts';
+import { syncIfPresent, WalSync } from './wal-sync.ts';
 
 export interface OpenStoreOptions {
   /** Replaces the shipped migrations (tests inject a failing list). */
@@ -58,7 +59,8 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
   try {
     checkIntact(db, file);
     const result = migrate(db, options.migrations ?? MIGRATIONS);
-    return new Store(createContext(db, options.now), result, new UploadJournal(journalFile(file)));
+    for (const written of [`${file}-wal`, journalFile(file)]) syncIfPresent(written);
+    return new Store(createContext(db, options.now), result, new UploadJournal(journalFile(file)), `${file}-wal`);
   } catch (e) {
     db.close();
     if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
@@ -70,19 +72,36 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
 export class Store {
   readonly #ctx: StoreContext;
   readonly #journal: UploadJournal;
+  readonly #sync: WalSync;
   /** What opening did to the schema (from, to, applied versions). */
   readonly migration: MigrationResult;
 
-  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal) {
+  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal, walFile: string) {
     this.#ctx = ctx;
     this.migration = migration;
     this.#journal = journal;
+    this.#sync = new WalSync(() => [walFile, ...(journal.written ? [journal.written] : [])]);
   }
 
-  /** Close the connection; the WAL is checkpointed by SQLite on the last close. */
+  /** Close the connection; the WAL is checkpointed (and synced) by SQLite on the last close, the journal synced. */
   close(): void {
     this.#ctx.db.close();
     this.#journal.close();
+  }
+
+  /**
+   * Resolves once every commit so far, and the journal, are on disk (a group
+   * sync, wal-sync.ts). What a durable step allows waits for it: the bytes
+   * after startUpload, the complete after markCompleting (the engine's ledger
+   * awaits both), a move or delete after markDone.
+   */
+  whenDurable(): Promise<void> {
+    return this.#sync.whenDurable();
+  }
+
+  /** Group syncs done so far. */
+  get durableSyncs(): number {
+    return this.#sync.syncs;
   }
 
   // queue
@@ -128,9 +147,9 @@ export class Store {
   uploadsFor(fileId: number): UploadRow[] {
     return uploads.uploadsFor(this.#ctx, fileId);
   }
+  /** On disk once whenDurable() resolves: the BioT file id must outlive a power cut before any byte is sent to it. */
   startUpload(fileId: number, u: NewUpload, planned: readonly PlannedPart[]): UploadRow {
-    // Durable: the BioT file id must outlive a power cut before any byte is sent to it.
-    return this.#ctx.durable(() => uploads.startUpload(this.#ctx, fileId, u, planned));
+    return this.#ctx.write(() => uploads.startUpload(this.#ctx, fileId, u, planned));
   }
   noteGrowth(fileId: number, size: number, mtimeMs: number): void {
     growing.noteGrowth(this.#ctx, fileId, size, mtimeMs);
@@ -160,14 +179,17 @@ export class Store {
   }
 
   // transitions
+  /** On disk once whenDurable() resolves: BioT is told to complete next; a restart must know it may have. */
   markCompleting(fileId: number, traceId?: string | null): FileRow {
-    // Durable: BioT is told to complete next; a restart must know it may have.
-    return this.#ctx.durable(() => life.markCompleting(this.#ctx, fileId, traceId));
+    return this.#ctx.write(() => life.markCompleting(this.#ctx, fileId, traceId));
   }
-  /** Marks the row done, then records the upload in the journal `repair` falls back on (upload-journal.ts). */
+  /**
+   * Marks the row done, then records the upload in the journal `repair` falls
+   * back on (upload-journal.ts). Both are on disk once whenDurable() resolves:
+   * a move or delete of the source waits for it.
+   */
   markDone(fileId: number, result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload }): FileRow {
-    // Durable: a move or delete of the source may follow.
-    const row = this.#ctx.durable(() => life.markDone(this.#ctx, fileId, result));
+    const row = this.#ctx.write(() => life.markDone(this.#ctx, fileId, result));
     this.#journal.append({
       fileId: row.id,
       folderId: row.folderId,

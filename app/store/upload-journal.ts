@@ -34,15 +34,26 @@ export class UploadJournal {
     this.#file = file;
   }
 
-  /** Appends one entry and flushes it to disk before returning (a `done` must outlive a power cut). */
+  /** The journal's path once an entry was written (before, there is nothing to sync). */
+  get written(): string | undefined {
+    return this.#fd === undefined ? undefined : this.#file;
+  }
+
+  /**
+   * Appends one entry. On disk once the store's next group sync returned
+   * (wal-sync.ts), as the `done` it follows: what a done allows (a move or
+   * delete) waits for that sync.
+   */
   append(entry: JournalEntry): void {
     this.#fd ??= openSync(this.#file, 'a', 0o600);
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
-    fdatasyncSync(this.#fd);
   }
 
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
+    if (this.#fd !== undefined) {
+      fdatasyncSync(this.#fd);
+      closeSync(this.#fd);
+    }
     this.#fd = undefined;
   }
 }

@@ -55,7 +55,7 @@ export async function transferSingle(
     if (!current) {
       const created = await deps.api.createSingle({ name: biotNameFor(name), mimeType: mimeTypeFor(name) }, { signal: job.signal });
       // Recorded before any byte moves: a lost answer is then found again, never made twice.
-      const upload = deps.ledger.startUpload(
+      const upload = await deps.ledger.startUpload(
         job.fileId,
         { biotFileId: created.id, kind: 'single', partSize: source.size, partCount: 1, fileSize: source.size, fileMtimeMs: source.mtimeMs },
         [{ partNumber: 1, offset: 0, size: source.size }],

@@ -32,7 +32,7 @@ export async function createUpload(
   links.add(created);
   let upload: UploadRow;
   try {
-    upload = deps.ledger.startUpload(
+    upload = await deps.ledger.startUpload(
       job.fileId,
       {
         biotFileId: created.id,
@@ -126,7 +126,7 @@ export async function complete(deps: TransferDeps, job: TransferJob, upload: Upl
   }
   // A pause or cancel that came in after the last part must win over completing.
   job.signal.throwIfAborted();
-  deps.ledger.markCompleting(job.fileId);
+  await deps.ledger.markCompleting(job.fileId);
   const etags = parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag as string }));
   let alreadyDone = false;
   try {
