@@ -24,8 +24,10 @@ import { EventPump } from './event-pump.ts';
 import { FolderMonitor, folderStatus } from './folder-monitor.ts';
 import { Holds } from './holds.ts';
 import { Intake } from './intake.ts';
+import { connectionsFor } from './lanes.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
+import { SendSlots } from './send-slots.ts';
 import { Watching } from './watching.ts';
 
 export interface EngineOptions {
@@ -113,7 +115,9 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     stallMs: t.stallSeconds * 1000,
     ...options.transfer,
   };
-  const world = { store, biot, storage, throttle, settings, folders, log, dedup, now };
+  // The storage connections every file in flight shares: small files go more at once, and ahead (lanes.ts).
+  const sendSlots = new SendSlots(connectionsFor(t.parallelFiles, settings));
+  const world = { store, biot, storage, throttle, settings, folders, log, dedup, now, sendSlots };
   const scheduler: Scheduler = new Scheduler({
     ...world,
     parallelFiles: t.parallelFiles,

@@ -133,8 +133,8 @@ export class Store {
   markDuplicate(fileId: number, ofFileId: number): FileRow {
     return queue.markDuplicate(this.#ctx, fileId, ofFileId);
   }
-  claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>): FileRow[] {
-    return queue.claimNext(this.#ctx, limit, now, exclude);
+  claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>, only?: { smallerThan: number }): FileRow[] {
+    return queue.claimNext(this.#ctx, limit, now, exclude, only);
   }
   recoverAtStartup(): RecoveryCounts {
     return queue.recoverAtStartup(this.#ctx);
