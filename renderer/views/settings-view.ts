@@ -5,6 +5,7 @@
 import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferLimits, UploaderApi } from '../../app/api.ts';
 import { h, setText } from '../lib/dom.ts';
 import { checkField, linesField, linesOf, numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
+import { fieldLabel, savedText } from './settings-words.ts';
 
 const MiB = 1024 * 1024;
 
@@ -28,12 +29,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       const result = await api.saveSettings(input);
       if (!result.ok) return showErrors(result.errors);
       status.className = 'save-status ok';
-      setText(
-        status,
-        result.restartNeeded.length
-          ? `Saved. Folders and the speed limit apply now; ${result.restartNeeded.join(', ')} apply after Device Uploader restarts.`
-          : 'Saved. The changes apply now.',
-      );
+      setText(status, savedText(form, result.restartNeeded));
       await load(true);
     } catch (error) {
       onError(error);
@@ -52,7 +48,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
     status.className = 'save-status bad';
     status.replaceChildren(
       h('strong', {}, 'Not saved. Please correct:'),
-      h('ul', {}, ...errors.map((e) => h('li', {}, h('code', {}, e.field), `: ${e.message}`))),
+      h('ul', {}, ...errors.map((e) => h('li', { 'data-key': e.field }, h('strong', {}, fieldLabel(form, e.field)), `: ${e.message}`))),
     );
     let first: HTMLElement | undefined;
     for (const e of errors) {
@@ -202,7 +198,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
 function folderEditor(f: FolderSettings, at: number, remove: () => void) {
   let index = at;
   const k = (key: string) => `folders[${index}].${key}`;
-  const path = textField('Folder', k('path'), f.path, { placeholder: 'D:\\Exports\\Holter' });
+  const path = textField('Folder path', k('path'), f.path, { placeholder: 'D:\\Exports\\Holter' });
   const id = textField('Name in the queue', k('id'), f.id, { placeholder: 'made from the folder when empty' });
   const quiet = numberField('Wait until unchanged for (s)', k('quietSeconds'), f.quietSeconds);
   const after = selectField('After upload', k('afterUpload'), f.afterUpload, [
