@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
 import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
+import { plainIssue } from '../config/plain-issues.ts';
 import { writeConfigFile } from '../config/save.ts';
 import { configSchema, type Config } from '../config/schema.ts';
 
@@ -97,7 +98,7 @@ export async function checkSettings(
   raw: Raw,
   options: { baseDir: string; env: NodeJS.ProcessEnv },
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
-  const shape = configSchema.safeParse(raw);
+  const shape = configSchema.safeParse(raw, { error: plainIssue });
   if (!shape.success) {
     return {
       errors: shape.error.issues.map((issue) => ({

@@ -79,6 +79,8 @@ describe('settings', () => {
       {},
     );
     expect('errors' in bad && bad.errors.map((e) => e.field).sort()).toEqual(['folders[0].quietSeconds', 'transfer.partSizeMiB']);
+    // Plain words for staff, not zod's ("Too small: expected number to be >=5").
+    expect('errors' in bad && bad.errors.map((e) => e.message).sort()).toEqual(['must be at least 0', 'must be at least 5']);
     const missing = await saveSettingsFile(
       file,
       config,
