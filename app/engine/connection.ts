@@ -1,6 +1,7 @@
 // What the engine knows about its link to BioT, learned from how calls end:
 // the banner staff see ("BioT unreachable", "account locked") and its advice.
 import type { ConnectionStatus } from '../api.ts';
+import type { TokenEvent } from '../biot/index.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
 
 const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED']);
@@ -27,3 +28,13 @@ export function connectionAfter(outcome: TransferOutcome, now: number): Connecti
 }
 
 export const unknownConnection = (now: number): ConnectionStatus => ({ state: 'unknown', advice: null, since: now });
+
+/**
+ * The connection state a token event implies: BioT handing out a token is
+ * proof that it answers and accepts the login, long before the first file is
+ * done (a 2 GB upload must not show "Connecting to BioT…" for an hour).
+ * Refusals are left to the outcomes, which know whether they hold uploads.
+ */
+export function connectionAfterToken(event: TokenEvent, now: number): ConnectionStatus | undefined {
+  return event.kind === 'login' || event.kind === 'refresh' || event.kind === 'service-token' ? { state: 'ok', advice: null, since: now } : undefined;
+}
