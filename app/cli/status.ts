@@ -5,9 +5,8 @@
 import { join } from 'node:path';
 import { folderLabelById } from '../config/folder-label.ts';
 import { loadConfigFile } from '../config/load.ts';
-import { DATABASE_FILE } from '../engine.ts';
 import { checkDataFolder, dataFolderStatus } from '../engine/data-folder-health.ts';
-import { openStore } from '../store/index.ts';
+import { DATABASE_FILE, openStore } from '../store/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { formatBytes, screenText } from './format.ts';
 
