@@ -1,12 +1,17 @@
 // What the engine knows about its link to BioT, learned from how calls end:
 // the banner staff see ("BioT unreachable", "account locked") and its advice.
 import type { ConnectionStatus } from '../api.ts';
-import type { TokenEvent } from '../biot/index.ts';
+import { LOCKOUT_CODES, type TokenEvent } from '../biot/index.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
 
 const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED']);
 // LOGIN_FAILED: BioT's 403 for a wrong user name, password or service key.
 const refusedCodes = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
+
+/** Whether a file's error code is BioT refusing or locking the login (it did nothing wrong itself). */
+export function isLoginCode(code: string | null): boolean {
+  return code !== null && (refusedCodes.has(code) || LOCKOUT_CODES.has(code));
+}
 
 /** The connection state an outcome implies, or undefined when it says nothing new. */
 export function connectionAfter(outcome: TransferOutcome, now: number): ConnectionStatus | undefined {
@@ -63,11 +68,23 @@ export class ConnectionState {
   }
 
   noteOutcome(outcome: TransferOutcome): void {
-    const next = connectionAfter(outcome, this.#now());
-    if (next && next.state !== this.#connection.state) {
-      this.#connection = next;
-      // While the data folder holds uploads, that is what the banner says.
-      if (!this.#override()) this.#emit(next);
-    }
+    this.#set(connectionAfter(outcome, this.#now()));
+  }
+
+  /** BioT handed out a token: connected (connectionAfterToken). */
+  noteToken(event: TokenEvent): void {
+    this.#set(connectionAfterToken(event, this.#now()));
+  }
+
+  /** New server settings: what the old login taught says nothing about the new one (the banner asking to fix it goes). */
+  forget(): void {
+    this.#set(unknownConnection(this.#now()));
+  }
+
+  #set(next: ConnectionStatus | undefined): void {
+    if (!next || next.state === this.#connection.state) return;
+    this.#connection = next;
+    // While the data folder holds uploads, that is what the banner says.
+    if (!this.#override()) this.#emit(next);
   }
 }

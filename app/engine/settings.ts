@@ -155,11 +155,10 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
   }
 }
 
-/** Config keys whose change needs a restart to apply (the BioT client and the pools are built once). */
+/** Config keys whose change needs a restart to apply (the pools are built once; the BioT client is replaced at once: server-switch.ts). */
 export function restartNeeded(before: Config, after: Config): string[] {
   const keys: string[] = [];
-  if (JSON.stringify(before.server) !== JSON.stringify(after.server)) keys.push('server');
-  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds', 'requestTimeoutSeconds'] as const) {
+  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds'] as const) {
     if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
   }
   return keys;
