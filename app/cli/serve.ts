@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { openEngineLog } from '../common/engine-log.ts';
 import { runningWindowText } from './already-running.ts';
-import { printLoginNews } from './serve-console.ts';
+import { printLoginNews, printResumed } from './serve-console.ts';
 import { startOnSavedAddress } from './window-address.ts';
 import { errorFacts } from '../common/error-facts.ts';
 
@@ -84,6 +84,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     `Device Uploader is running. Open this address in a browser on this PC:\n  ${serving.control.url}\n(Ctrl+C stops; uploads resume next time)\n`,
   );
   const stopNews = printLoginNews(serving.engine, process.stdout);
+  await printResumed(serving.engine, process.stdout);
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

@@ -8,7 +8,7 @@ import { prepareDemo } from '../host/demo.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { runningWindowText } from './already-running.ts';
-import { printLoginNews } from './serve-console.ts';
+import { printLoginNews, printResumed } from './serve-console.ts';
 import { startServe, type Serving } from './serve.ts';
 
 export async function startCommand(args: string[]): Promise<number> {
@@ -39,6 +39,7 @@ export async function startCommand(args: string[]): Promise<number> {
   try {
     process.stdout.write(`Queue window: ${serving.control.url}\n(Ctrl+C stops; uploads resume where they left off next time)\n`);
     const stopNews = printLoginNews(serving.engine, process.stdout);
+    await printResumed(serving.engine, process.stdout);
     const signal = await new Promise<NodeJS.Signals>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);

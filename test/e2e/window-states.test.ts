@@ -67,6 +67,8 @@ describeWithBrowser('the window never lies', (target) => {
     writeRandomFile(join(world.inbox, 'holter-0101.edf'), 24 * MiB);
     await waitForState(page, 'holter-0101.edf', 'uploading');
     await expect.poll(() => queueRow(page, 'holter-0101.edf').locator('.q-rate').textContent(), { timeout: 20_000 }).toMatch(/\/s/);
+    // BioT accepted the login: connected while the file is still on its way, not "Connecting…" until it is done.
+    expect(await pill().textContent()).toBe('Connected to BioT');
 
     await serving.close();
     serving = undefined;
@@ -82,8 +84,17 @@ describeWithBrowser('the window never lies', (target) => {
     serving = await serveConfig(first.configFile);
     expect(serving.control.url).toBe(address);
     await page.locator('[data-banner="host"]').waitFor({ state: 'detached', timeout: 15_000 });
+    // Said once: the upload the stop interrupted went on from where it was.
+    const resumed = page.locator('[data-banner="resumed"]');
+    await resumed.waitFor();
+    expect(await resumed.textContent()).toMatch(/^1 upload resumed where it stopped/);
     await waitForState(page, 'holter-0101.edf', 'done', 60_000);
     expect(await pill().textContent()).toBe('Connected to BioT');
+    await resumed.locator('button.dismiss').click();
+    await resumed.waitFor({ state: 'detached' });
+    await page.reload();
+    await waitForState(page, 'holter-0101.edf', 'done');
+    expect(await resumed.count()).toBe(0);
   }, 120_000);
 
   it('keeps a paused row’s progress bar, and the pill says everything is paused', async () => {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADDRESS_FILE } from '../../app/cli/window-address.ts';
 import { startCli, type CliProcess } from '../support/cli-process.ts';
-import { createWorld, type World } from '../support/engine-harness.ts';
+import { createWorld, writeRandomFile, type World } from '../support/engine-harness.ts';
+import { until } from '../support/wait.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 const ADDRESS = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43})/;
@@ -113,5 +114,26 @@ describe('serve on its console', () => {
     await serve.waitForOutput(/BioT refused the login: uploads wait\..*\n/, 'the refused login on the console');
     expect(serve.output()).not.toContain(wrong);
     expect(serve.output()).not.toContain(world.sandbox.credentials.user.username);
+  }, 60_000);
+
+  it('says once, after a restart, how many uploads resumed where they stopped', async () => {
+    const configFile = join(world.root, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        dataDir: join(world.root, 'data'),
+        server: { baseUrl: world.sandbox.url, auth: { type: 'user', ...world.sandbox.credentials.user } },
+        folders: [{ id: 'holter', path: world.inbox, quietSeconds: 0.2 }],
+        // Slow enough to be stopped mid-upload.
+        transfer: { partSizeMiB: 5, maxBytesPerSecond: 2 * 1024 * 1024 },
+      }),
+    );
+    writeRandomFile(join(world.inbox, 'holter-0202.edf'), 16 * 1024 * 1024);
+    serve = startCli(repo, ['serve', '--config', configFile]);
+    await until('a part to reach BioT', () => world.sandbox.calls('storage.putPart') >= 1, 30_000);
+    expect(serve.output()).not.toMatch(/resumed/);
+    await serve.stop();
+    serve = startCli(repo, ['serve', '--config', configFile]);
+    await serve.waitForOutput(/^1 upload resumed where it stopped/m, 'the resumed upload said on the console');
   }, 60_000);
 });
