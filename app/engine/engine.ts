@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import type { EngineEvent, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
 import type { HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from '../api.ts';
 import type { BiotClient } from '../biot/index.ts';
-import { isLoginCode } from './connection.ts';
+import { applyServerSettings } from './apply-server.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Config, FolderConfig } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
@@ -219,7 +219,7 @@ export class Engine implements UploaderApi {
   /** Applies a new config now: folders, the bandwidth limit, the BioT server and login (the pools at the next start). */
   reconfigure(config: Config): void {
     this.#p.config = config;
-    if (this.#p.biot.apply(config)) this.#serverChanged();
+    applyServerSettings(this.#p, config);
     // The scheduler, intake and dedup hold this same map, so attach rules and policies follow.
     this.#p.folders.clear();
     for (const f of config.folders) this.#p.folders.set(f.id as string, f);
@@ -238,21 +238,6 @@ export class Engine implements UploaderApi {
   close(options: { deadlineMs?: number } = {}): Promise<void> {
     this.#closing ??= shutDown(this.#p, options.deadlineMs ?? CLOSE_DEADLINE_MS);
     return this.#closing;
-  }
-
-  /**
-   * A new BioT client serves every next call: the connection is learned anew,
-   * and uploads held because the old login was refused go on now, without a
-   * restart or a person pressing Retry (a lock-out too: the new login is
-   * another attempt, as Retry is).
-   */
-  #serverChanged(): void {
-    this.#p.connection.forget();
-    const held = this.store.listFiles({ states: ['needs-attention'], limit: 1000 }).files.filter((f) => isLoginCode(f.lastErrorCode));
-    for (const f of held) this.store.retry(f.id);
-    this.#p.holds.signInRetried();
-    this.log.log('info', 'server-settings-applied', { retried: held.length });
-    if (held.length > 0) this.#p.events.emit({ type: 'changed', at: this.now(), fileIds: held.map((f) => f.id) });
   }
 
   async #command(target: Target, one: (id: number) => unknown, all: () => number, stop?: 'pause' | 'cancel'): Promise<number> {
