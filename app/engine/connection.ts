@@ -1,11 +1,17 @@
 // What the engine knows about its link to BioT, learned from how calls end:
 // the banner staff see ("BioT unreachable", "account locked") and its advice.
 import type { ConnectionStatus } from '../api.ts';
+import { LOCKOUT_CODES, type TokenEvent } from '../biot/index.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
 
 const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED']);
 // LOGIN_FAILED: BioT's 403 for a wrong user name, password or service key.
 const refusedCodes = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
+
+/** Whether a file's error code is BioT refusing or locking the login (it did nothing wrong itself). */
+export function isLoginCode(code: string | null): boolean {
+  return code !== null && (refusedCodes.has(code) || LOCKOUT_CODES.has(code));
+}
 
 /** The connection state an outcome implies, or undefined when it says nothing new. */
 export function connectionAfter(outcome: TransferOutcome, now: number): ConnectionStatus | undefined {
@@ -27,6 +33,16 @@ export function connectionAfter(outcome: TransferOutcome, now: number): Connecti
 }
 
 export const unknownConnection = (now: number): ConnectionStatus => ({ state: 'unknown', advice: null, since: now });
+
+/**
+ * The connection state a token event implies: BioT handing out a token is
+ * proof that it answers and accepts the login, long before the first file is
+ * done (a 2 GB upload must not show "Connecting to BioT…" for an hour).
+ * Refusals are left to the outcomes, which know whether they hold uploads.
+ */
+export function connectionAfterToken(event: TokenEvent, now: number): ConnectionStatus | undefined {
+  return event.kind === 'login' || event.kind === 'refresh' || event.kind === 'service-token' ? { state: 'ok', advice: null, since: now } : undefined;
+}
 
 /**
  * The connection the banner shows: learned from transfer outcomes, told to
@@ -52,11 +68,23 @@ export class ConnectionState {
   }
 
   noteOutcome(outcome: TransferOutcome): void {
-    const next = connectionAfter(outcome, this.#now());
-    if (next && next.state !== this.#connection.state) {
-      this.#connection = next;
-      // While the data folder holds uploads, that is what the banner says.
-      if (!this.#override()) this.#emit(next);
-    }
+    this.#set(connectionAfter(outcome, this.#now()));
+  }
+
+  /** BioT handed out a token: connected (connectionAfterToken). */
+  noteToken(event: TokenEvent): void {
+    this.#set(connectionAfterToken(event, this.#now()));
+  }
+
+  /** New server settings: what the old login taught says nothing about the new one (the banner asking to fix it goes). */
+  forget(): void {
+    this.#set(unknownConnection(this.#now()));
+  }
+
+  #set(next: ConnectionStatus | undefined): void {
+    if (!next || next.state === this.#connection.state) return;
+    this.#connection = next;
+    // While the data folder holds uploads, that is what the banner says.
+    if (!this.#override()) this.#emit(next);
   }
 }

@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvHttpProxyAgent } from 'undici';
 import type { ConnectionStatus } from '../api.ts';
-import { createBiotClient } from '../biot/index.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
@@ -26,6 +25,7 @@ import { Holds } from './holds.ts';
 import { Intake } from './intake.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
+import { ServerSwitch } from './server-switch.ts';
 import { Watching } from './watching.ts';
 
 export interface EngineOptions {
@@ -61,17 +61,16 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
   }
   const recovered = store.recoverAtStartup();
   if (recovered.uploading + recovered.completing > 0) log.log('info', 'recovered', { ...recovered });
+  // Said once per run by the window and the console: uploads a stop interrupted, taken up again from the parts BioT has.
+  const resumed = recovered.uploading + recovered.completing;
   const t = config.transfer;
-  const auth = config.server.auth;
-  const biot = createBiotClient({
-    baseUrl: config.server.baseUrl,
-    auth:
-      auth.type === 'user'
-        ? { type: 'user', username: auth.username, password: auth.password ?? '' }
-        : { type: 'service', id: auth.id, secretKey: auth.secretKey ?? '' },
-    timeoutMs: t.requestTimeoutSeconds * 1000,
+  // Replaceable: Settings applies a new login at once (server-switch.ts). A token handed out means connected.
+  const biot = new ServerSwitch(config, {
     now,
-    onTokenEvent: (e) => log.log('info', 'token', { ...(e as unknown as Record<string, string>) }),
+    onTokenEvent: (e) => {
+      log.log('info', 'token', { ...(e as unknown as Record<string, string>) });
+      connection.noteToken(e);
+    },
   });
   const connections = Math.max(8, t.parallelFiles * t.parallelParts * 2);
   // Part PUTs go to storage, not BioT: their own pool, sized for the parallelism,
@@ -142,5 +141,6 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
   const watching = new Watching(newWatcher, config.folders, log);
   const { configFile, env } = options;
   const parts = { config, configFile, env, log, now, lock, store, biot, storage, throttle, folders, dedup, scheduler, intake };
-  return new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching });
+  const resumedNews = resumed > 0 ? { resumed: { count: resumed, since: now() } } : {};
+  return new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching, ...resumedNews });
 }

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
 import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
+import { plainIssue } from '../config/plain-issues.ts';
 import { writeConfigFile } from '../config/save.ts';
 import { configSchema, type Config } from '../config/schema.ts';
 
@@ -94,7 +95,7 @@ export async function checkSettings(
   raw: Raw,
   options: { baseDir: string; env: NodeJS.ProcessEnv },
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
-  const shape = configSchema.safeParse(raw);
+  const shape = configSchema.safeParse(raw, { error: plainIssue });
   if (!shape.success) {
     return {
       errors: shape.error.issues.map((issue) => ({
@@ -151,11 +152,10 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
   }
 }
 
-/** Config keys whose change needs a restart to apply (the BioT client and the pools are built once). */
+/** Config keys whose change needs a restart to apply (the pools are built once; the BioT client is replaced at once: server-switch.ts). */
 export function restartNeeded(before: Config, after: Config): string[] {
   const keys: string[] = [];
-  if (JSON.stringify(before.server) !== JSON.stringify(after.server)) keys.push('server');
-  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds', 'requestTimeoutSeconds'] as const) {
+  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds'] as const) {
     if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
   }
   return keys;

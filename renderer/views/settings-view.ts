@@ -6,6 +6,7 @@ import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferL
 import { h, setText } from '../lib/dom.ts';
 import { blankFolder, folderEditor } from './folder-editor.ts';
 import { numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
+import { fieldLabel, savedText } from './settings-words.ts';
 
 const MiB = 1024 * 1024;
 
@@ -29,12 +30,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       const result = await api.saveSettings(input);
       if (!result.ok) return showErrors(result.errors);
       status.className = 'save-status ok';
-      setText(
-        status,
-        result.restartNeeded.length
-          ? `Saved. Folders and the speed limit apply now; ${result.restartNeeded.join(', ')} apply after Device Uploader restarts.`
-          : 'Saved. The changes apply now.',
-      );
+      setText(status, savedText(form, result.restartNeeded));
       await load(true);
     } catch (error) {
       onError(error);
@@ -53,7 +49,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
     status.className = 'save-status bad';
     status.replaceChildren(
       h('strong', {}, 'Not saved. Please correct:'),
-      h('ul', {}, ...errors.map((e) => h('li', {}, h('code', {}, e.field), `: ${e.message}`))),
+      h('ul', {}, ...errors.map((e) => h('li', { 'data-key': e.field }, h('strong', {}, fieldLabel(form, e.field)), `: ${e.message}`))),
     );
     let first: HTMLElement | undefined;
     for (const e of errors) {
