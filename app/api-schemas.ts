@@ -96,6 +96,7 @@ export const apiMethods: Record<CallableMethod, MethodEntry> = {
   history: { payload: historyQuerySchema, optional: true },
   settings: { payload: undefined, optional: true },
   saveSettings: { payload: settingsInputSchema, optional: false },
+  testConnection: { payload: undefined, optional: true },
 };
 
 export const CALLABLE_METHODS = Object.keys(apiMethods) as CallableMethod[];

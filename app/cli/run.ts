@@ -6,6 +6,8 @@ import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { Engine } from '../engine.ts';
 import { openLogFile, type FileLogger } from '../engine/log-file.ts';
+import { setupProblem } from '../engine/connection.ts';
+import type { ConnectionStatus } from '../api.ts';
 import type { LogHealth } from '../common/logger.ts';
 import { describeProblem } from '../watch/folder-scan.ts';
 import { parseFlags, UsageError } from './flags.ts';
@@ -67,6 +69,11 @@ export async function runEngine(config: Config, options: { once: boolean; before
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // --once: a certificate, proxy or name problem will not heal by waiting: said at once, with its code.
+  let blocked: ConnectionStatus | undefined;
+  const offConnection = engine.onEvent((e) => {
+    if (e.type === 'connection' && setupProblem(e.connection)) blocked = e.connection;
+  });
   try {
     await options.beforeStart?.(engine);
     // --once takes what the folders hold now; otherwise the watcher reconciles and watches.
@@ -83,8 +90,13 @@ export async function runEngine(config: Config, options: { once: boolean; before
       await reportFolders(engine);
       await new Promise<never>(() => {}); // until a signal
     }
-    await engine.whenSettled({ maxAttempts: ONCE_MAX_ATTEMPTS });
+    await engine.whenSettled({ maxAttempts: ONCE_MAX_ATTEMPTS, stopWhen: () => blocked !== undefined });
+    offConnection();
     stopView();
+    if (blocked) {
+      process.stderr.write(`device-uploader run: cannot reach BioT [${blocked.code}]: ${blocked.advice}\n`);
+      return 1;
+    }
     // Held (login refused, data folder full): waiting would never end, and a
     // scheduled task would pile up processes. One line, and non-zero.
     const held = engine.heldBecause();

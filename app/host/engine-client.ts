@@ -4,6 +4,7 @@
 // stop() is bounded and idempotent, and calls in flight when the process dies
 // are answered with 'engine-stopped' rather than left hanging.
 import type {
+  ConnectionTest,
   EngineEvent,
   HistoryPage,
   HistoryQuery,
@@ -121,6 +122,7 @@ export class EngineClient implements UploaderApi {
   history = (query?: HistoryQuery) => this.#call('history', query) as Promise<HistoryPage>;
   settings = () => this.#call('settings', undefined) as Promise<SettingsView>;
   saveSettings = (input: SettingsInput) => this.#call('saveSettings', input) as Promise<SaveResult>;
+  testConnection = () => this.#call('testConnection', undefined) as Promise<ConnectionTest>;
 
   onEvent(listener: (event: EngineEvent) => void): () => void {
     this.#listeners.add(listener);

@@ -49,6 +49,7 @@ export function createWebBridge(base = ''): UploaderApi {
     history: (query) => call('history', query),
     settings: () => call('settings'),
     saveSettings: (input) => call('saveSettings', input),
+    testConnection: () => call('testConnection'),
     onEvent(listener) {
       listeners.add(listener);
       if (!source) open();

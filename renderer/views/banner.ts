@@ -20,6 +20,18 @@ const TITLE: Record<ConnectionStatus['state'], string> = {
   'data-folder-unwritable': 'Uploads held: the data folder cannot be written',
 };
 
+/** When BioT is unreachable for a known reason (ConnectionStatus.code), the title says which. */
+const UNREACHABLE_BECAUSE: Record<string, string> = {
+  TLS_UNTRUSTED: 'A certificate on the way to BioT is not trusted',
+  TLS_HOSTNAME: "BioT's certificate does not match its address",
+  PROXY_AUTH: 'The proxy refused the sign-in',
+  PROXY_REFUSED: 'The proxy blocks BioT',
+  PROXY_UNREACHABLE: 'The proxy cannot be reached',
+  DNS: "BioT's address does not resolve",
+};
+
+const titleOf = (c: ConnectionStatus): string => (c.state === 'unreachable' && c.code && UNREACHABLE_BECAUSE[c.code]) || TITLE[c.state];
+
 export function createBanner(): { el: HTMLElement; pill: HTMLElement; update(s: BannerState): void } {
   const el = h('div', { class: 'banners', role: 'alert' });
   const pill = h('span', { class: 'pill' });
@@ -28,11 +40,11 @@ export function createBanner(): { el: HTMLElement; pill: HTMLElement; update(s: 
     pill,
     update(s) {
       const c = s.connection.state;
-      pill.textContent = TITLE[c];
+      pill.textContent = titleOf(s.connection);
       pill.className = `pill pill-${c}`;
       const items: HTMLElement[] = [];
       if (s.hostProblem) items.push(banner('host', 'This window lost contact with Device Uploader', s.hostProblem));
-      if (c !== 'ok' && c !== 'unknown') items.push(banner(c, TITLE[c], s.connection.advice ?? ''));
+      if (c !== 'ok' && c !== 'unknown') items.push(banner(c, titleOf(s.connection), s.connection.advice ?? ''));
       for (const f of s.folders.filter((x) => x.state !== 'ok')) {
         items.push(
           banner(

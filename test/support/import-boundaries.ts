@@ -81,10 +81,12 @@ export const LAYERS: Layer[] = [
     may: ['app/store/'],
     exceptions: { 'app/config/schema.ts': 'the folder settings (patterns, after-upload action) are what the watcher watches by' },
   },
-  { owns: 'app/biot/', may: [] },
+  // The engine's connections (trust, proxies, why a connection failed): below the BioT client and the transfers.
+  { owns: 'app/net/', may: [] },
+  { owns: 'app/biot/', may: ['app/net/'] },
   {
     owns: 'app/transfer/',
-    may: ['app/biot/'],
+    may: ['app/biot/', 'app/net/'],
     exceptions: { 'app/store/types.ts': "the ledger port speaks in the store's upload and part row types (types only)" },
   },
   { owns: 'app/control/', may: [...CONTRACT, 'app/host/'] },

@@ -38,6 +38,7 @@ function fakeApi(calls: [string, unknown][]): UploaderApi & { push(e: EngineEven
       transfer: {} as never,
     }),
     saveSettings: async () => ({ ok: true, restartNeeded: [] }),
+    testConnection: async () => ({ ok: true, steps: [] }),
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
