@@ -17,6 +17,7 @@ import {
   shell as electronShell,
   Tray,
   ipcMain,
+  net,
   utilityProcess,
 } from 'electron';
 import { join } from 'node:path';
@@ -78,6 +79,7 @@ const ports: ShellPorts = {
       webPreferences: windowPreferences(PRELOAD),
     }) as unknown as ShellWindow,
   session: session.defaultSession,
+  isOnline: () => net.isOnline(),
   ipcMain,
   vault: new SecretVault(safeStorage, join(app.getPath('userData'), 'secrets.bin')),
   notify({ kind, title, body }): ShownNotification {

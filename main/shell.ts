@@ -14,7 +14,8 @@ import { registerIpc, type IpcMainLike, type MainWindowLike } from './ipc.ts';
 import { setStartAtLogin, startedAtLogin, startsAtLogin, type LoginItemHost } from './login-item.ts';
 import { Notifier, notifyFromSnapshot, type ShowNotification } from './notifications.ts';
 import { SleepGuard, type PowerSaveBlockerLike } from './power.ts';
-import { scrubSecrets, takeSecrets, type SecretVault } from './secrets.ts';
+import { watchNetwork } from './network-watch.ts';
+import { scrubSecrets, takeSecrets, type SecretVault, type Secrets } from './secrets.ts';
 import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
 import { trayMenu, type MenuItemSpec } from './tray-menu.ts';
 import { hideOnClose, lockDown, type BrowserWindowLike, type SessionLike } from './window.ts';
@@ -41,7 +42,10 @@ export interface ShellPorts {
   protocolHandle(scheme: string, handler: (request: Request) => Promise<Response>): void;
   createTray(): TrayLike & { setContextMenu(items: MenuItemSpec[]): void; on(event: 'click', listener: () => void): void };
   createWindow(): ShellWindow;
-  session: SessionLike;
+  /** The default session: its permission handlers, and Chromium's proxy answer per URL (network.proxy "system"). */
+  session: SessionLike & { resolveProxy(url: string): Promise<string> };
+  /** Electron's net.isOnline(), for noticing a network change. */
+  isOnline(): boolean;
   ipcMain: IpcMainLike;
   vault: SecretVault;
   notify: ShowNotification;
@@ -87,17 +91,23 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   // What the shell holds until quit, let go in reverse order; the engine stops after them, explicitly.
   const held = new DisposableStore((error) => ports.log('dispose-failed', { error: error instanceof Error ? error.name : 'unknown' }));
   const sleep = held.add(new SleepGuard(() => supervisor.client, ports.powerSaveBlocker));
+  held.add(disposable(() => network.dispose()));
+  const network = watchNetwork({ isOnline: ports.isOnline, powerMonitor: ports.powerMonitor }, (why) => {
+    ports.log('network-changed', { why });
+    supervisor.client?.networkChanged();
+  });
 
   const supervisor: EngineSupervisor = new EngineSupervisor({
     spawn: ports.spawnEngine,
     request: async () => {
       const { secrets, moved } = await takeSecrets(source.file, ports.vault).catch(() => ({ secrets: {}, moved: false }));
       if (moved) ports.log('secret-moved-to-safe-storage');
-      return { configFile: source.file, secrets, ...(source.kind === 'demo' && { demo: true }) };
+      return { configFile: source.file, secrets, systemProxy: true, ...(source.kind === 'demo' && { demo: true }) };
     },
     onUp: (client) => {
       engineState = 'running';
       notifier.clear('engine-failing');
+      client.onResolveProxy((url) => ports.session.resolveProxy(url));
       client.onEvent((event) => {
         if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
         if (event.type === 'progress') noteTotals(event.totals);
@@ -205,7 +215,13 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     // switch to a kind it has no secret for fails so, and then it needs the new one to check.
     if (!result.ok && secret && result.errors.some((e) => e.field === secretField)) result = await client.saveSettings(input);
     if (result.ok) {
-      if (secret) await ports.vault.write(auth.type === 'user' ? { password: secret } : { secretKey: secret });
+      // The proxy password (moved from config.json) stays beside the new BioT secret.
+      const { proxyPassword } = await ports.vault.read().catch(() => ({}) as Secrets);
+      if (secret)
+        await ports.vault.write({
+          ...(auth.type === 'user' ? { password: secret } : { secretKey: secret }),
+          ...(proxyPassword && { proxyPassword }),
+        });
       // The engine writes the secret it runs with back into the file it saves: take it out again.
       scrubSecrets(source.file);
       // The login applies at the next start: restart now so a new secret is used.

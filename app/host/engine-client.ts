@@ -17,7 +17,7 @@ import type {
   UploaderApi,
 } from '../api.ts';
 import { ApiError, type CallableMethod } from '../api-schemas.ts';
-import type { EngineProcess, FromEngine, StartFailure, StartRequest } from './protocol.ts';
+import type { EngineProcess, FromEngine, StartFailure, StartRequest, ToEngine } from './protocol.ts';
 
 export class EngineStartError extends Error {
   override name = 'EngineStartError';
@@ -45,6 +45,7 @@ export class EngineClient implements UploaderApi {
   readonly #lifecycle = new Set<(e: EngineLifecycle) => void>();
   readonly #stopBoundMs: number;
   #nextId = 1;
+  #resolveProxy: ((url: string) => Promise<string>) | undefined;
   #exited = false;
   #stopping: Promise<void> | undefined;
   #exitedPromise: Promise<void>;
@@ -124,6 +125,16 @@ export class EngineClient implements UploaderApi {
   saveSettings = (input: SettingsInput) => this.#call('saveSettings', input) as Promise<SaveResult>;
   testConnection = () => this.#call('testConnection', undefined) as Promise<ConnectionTest>;
 
+  /** Answers the engine's resolve-proxy questions (the desktop shell: session.resolveProxy). */
+  onResolveProxy(resolve: (url: string) => Promise<string>): void {
+    this.#resolveProxy = resolve;
+  }
+
+  /** Tells the engine the network changed: its next connections ask for proxies again. */
+  networkChanged(): void {
+    if (!this.#exited && !this.#stopping) this.#process.send({ kind: 'network-changed' });
+  }
+
   onEvent(listener: (event: EngineEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -162,9 +173,22 @@ export class EngineClient implements UploaderApi {
         return this.#tell({ state: 'failed', reason: message.reason, message: message.message });
       case 'fatal':
         return this.#tell({ state: 'fatal', message: message.message });
+      case 'resolve-proxy': {
+        const { id } = message;
+        const asked = this.#resolveProxy?.(message.url) ?? Promise.reject(new Error('no resolver'));
+        asked.then(
+          (answer) => this.#send({ kind: 'proxy-answer', id, answer }),
+          () => this.#send({ kind: 'proxy-answer', id, answer: null }),
+        );
+        return;
+      }
       case 'stopped':
         return;
     }
+  }
+
+  #send(message: ToEngine): void {
+    if (!this.#exited) this.#process.send(message);
   }
 
   #tell(e: EngineLifecycle): void {

@@ -4,6 +4,7 @@
 // left empty keeps the saved one).
 import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferLimits, UploaderApi } from '../../app/api.ts';
 import { h, setText } from '../lib/dom.ts';
+import { createConnectionTest } from './connection-test-view.ts';
 import { checkField, linesField, linesOf, numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
 
 const MiB = 1024 * 1024;
@@ -166,6 +167,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
           ? [h('p', { class: 'hint secret-storage', 'data-storage': view.secretStorage }, SECRET_STORAGE_NOTE[view.secretStorage])]
           : []),
       ),
+      createConnectionTest(api, onError),
       h(
         'fieldset',
         {},

@@ -61,8 +61,15 @@ vi.mock('electron', () => {
     powerSaveBlocker: { start: () => 1, stop: () => {} },
     protocol: { registerSchemesAsPrivileged: record('protocol.registerSchemesAsPrivileged'), handle: record('protocol.handle') },
     safeStorage: { isAsyncEncryptionAvailable: async () => false },
-    session: { defaultSession: { setPermissionRequestHandler: record('setPermissionRequestHandler'), setPermissionCheckHandler: () => {} } },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: record('setPermissionRequestHandler'),
+        setPermissionCheckHandler: () => {},
+        resolveProxy: async () => 'DIRECT',
+      },
+    },
     shell: { openPath: async () => '' },
+    net: { isOnline: () => true },
     ipcMain: { handle: record('ipcMain.handle'), removeHandler: () => {} },
     utilityProcess: {
       fork: (...args: unknown[]) => {
@@ -111,7 +118,7 @@ it('wires the engine in a utility process, the protocol, every IPC channel and a
   const [fork] = named('utilityProcess.fork') as [string, unknown[], { serviceName: string }][];
   expect(fork![0]).toMatch(/[\\/]host[\\/]engine-entry\.js$/);
   expect(named('protocol.handle').map((a) => (a as unknown[])[0])).toEqual(['app']);
-  expect(named('ipcMain.handle')).toHaveLength(8);
+  expect(named('ipcMain.handle')).toHaveLength(9);
   const [options] = named('BrowserWindow') as [{ webPreferences: Record<string, unknown> }];
   expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
   expect(String(options.webPreferences.preload)).toMatch(/[\\/]preload[\\/]preload\.cjs$/);

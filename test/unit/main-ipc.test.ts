@@ -61,7 +61,7 @@ describe('ipcMain handlers', () => {
   it('register one handler per UploaderApi call and remove them all', () => {
     const s = setup();
     expect([...s.handlers.keys()].sort()).toEqual(Object.values(CALL_CHANNELS).sort());
-    expect(CALLABLE_METHODS.length).toBe(8);
+    expect(CALLABLE_METHODS.length).toBe(9);
     s.remove();
     expect(s.handlers.size).toBe(0);
   });

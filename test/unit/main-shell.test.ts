@@ -28,13 +28,23 @@ const counts = (over: Partial<Record<FileState, number>> = {}) =>
 
 function fakeEngine(configFile?: string) {
   const listeners = new Set<(e: EngineEvent) => void>();
-  const state = { started: 0, stopped: 0, saved: [] as SettingsInput[], startedWith: [] as unknown[], counts: counts() };
+  const state = {
+    started: 0,
+    stopped: 0,
+    saved: [] as SettingsInput[],
+    startedWith: [] as unknown[],
+    counts: counts(),
+    resolveProxy: undefined as ((url: string) => Promise<string>) | undefined,
+    networkChanges: 0,
+  };
   const client = {
     pid: 1,
     onLifecycle: () => () => {},
     start: async (request: unknown) => void (state.started++, state.startedWith.push(request)),
     stop: async () => void state.stopped++,
     onEvent: (l: (e: EngineEvent) => void) => (listeners.add(l), () => listeners.delete(l)),
+    onResolveProxy: (r: (url: string) => Promise<string>) => void (state.resolveProxy = r),
+    networkChanged: () => void state.networkChanges++,
     snapshot: async () =>
       ({
         at: 0,
@@ -109,11 +119,16 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string 
       windows.push(w as unknown as ShellWindow & { shown: number; loaded: string[] });
       return w as unknown as ShellWindow;
     },
-    session: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} },
+    session: {
+      setPermissionRequestHandler: () => {},
+      setPermissionCheckHandler: () => {},
+      resolveProxy: async (url: string) => (url.includes('api.') ? 'PROXY ward-proxy:3128' : 'DIRECT'),
+    },
+    isOnline: () => true,
     ipcMain: { handle: (c, l) => void handlers.set(c, l), removeHandler: () => {} },
     vault,
     notify: () => ({ close: () => {} }),
-    powerMonitor: { on: () => {} },
+    powerMonitor: Object.assign(new EventEmitter(), {}),
     powerSaveBlocker: { start: () => 1, stop: () => {} },
     spawnEngine: () => engine.client,
     openPath: () => {},
@@ -200,4 +215,15 @@ it('Quit stops the engine before the app ends; a quit from the OS is held until 
   let again = false;
   app.emit('before-quit', { preventDefault: () => (again = true) });
   expect(again).toBe(false);
+});
+
+it("network.proxy system: the engine's questions are answered by the session, per URL, and waking up asks again", async () => {
+  const { p, engine } = ports(['app']);
+  runShell(p);
+  await until('the engine is up', () => engine.state.resolveProxy !== undefined);
+  expect(engine.state.startedWith[0]).toMatchObject({ systemProxy: true });
+  expect(await engine.state.resolveProxy!('https://api.clinic.example/')).toBe('PROXY ward-proxy:3128');
+  expect(await engine.state.resolveProxy!('https://bucket.s3.example/')).toBe('DIRECT');
+  (p.powerMonitor as unknown as EventEmitter).emit('resume');
+  expect(engine.state.networkChanges).toBe(1);
 });
