@@ -74,6 +74,15 @@ export const settingsInputSchema = z.strictObject({
     stallSeconds: z.number(),
     requestTimeoutSeconds: z.number(),
   }),
+  network: z
+    .strictObject({
+      proxy: text(2000),
+      noProxy: z.array(text(500)).max(100),
+      proxyUsername: text(500),
+      proxyPassword: text(1000).optional(),
+      caFile: text(4096),
+    })
+    .optional(),
 });
 
 /** Every UploaderApi method a UI may call (all but onEvent, which each transport carries its own way). */

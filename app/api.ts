@@ -173,6 +173,16 @@ export interface TransferLimits {
   requestTimeoutSeconds: number;
 }
 
+/** How the engine reaches BioT (README "Hospital networks"), as Settings edits it. */
+export interface NetworkSettings {
+  /** '' (the host's default: the PC's settings in the desktop app, HTTPS_PROXY headless), 'system', 'env', 'none', or a proxy URL. */
+  proxy: string;
+  noProxy: string[];
+  proxyUsername: string;
+  /** A PEM bundle trusted besides the PC's certificate store; '' for none. */
+  caFile: string;
+}
+
 /**
  * Where the desktop app keeps the BioT secret: `os-protected` (the OS keychain
  * / DPAPI / a Linux secret service), `obfuscated` (Linux `basic_text`: not
@@ -190,6 +200,8 @@ export interface SettingsView {
   };
   folders: FolderSettings[];
   transfer: TransferLimits;
+  /** The proxy password is write-only: only whether one is set. */
+  network: NetworkSettings & { hasProxyPassword: boolean };
 }
 
 /** What Settings saves. An empty or absent secret keeps the one already stored. */
@@ -200,6 +212,8 @@ export interface SettingsInput {
   };
   folders: FolderSettings[];
   transfer: TransferLimits;
+  /** Left out: the network section stays as it is. An empty or absent proxyPassword keeps the saved one (same proxy and user). */
+  network?: NetworkSettings & { proxyPassword?: string };
 }
 
 /** `field` is the config key in error, e.g. "folders[0].path". */

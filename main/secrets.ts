@@ -103,6 +103,17 @@ export async function takeSecrets(configFile: string, vault: SecretVault): Promi
   return { secrets, moved: true };
 }
 
+/** Stores a new BioT secret and/or proxy password; what is not given stays as stored (a new BioT secret replaces the other kind). */
+export async function updateSecrets(vault: SecretVault, update: Secrets): Promise<void> {
+  const stored = await vault.read().catch(() => ({}) as Secrets);
+  const biot =
+    update.password || update.secretKey
+      ? { password: update.password, secretKey: update.secretKey }
+      : { password: stored.password, secretKey: stored.secretKey };
+  // JSON drops the keys left undefined.
+  await vault.write({ ...biot, proxyPassword: update.proxyPassword || stored.proxyPassword });
+}
+
 /**
  * Removes any secret from the config file without storing it: after the
  * engine saved Settings, the file may hold the secret the engine runs with
@@ -110,10 +121,11 @@ export async function takeSecrets(configFile: string, vault: SecretVault): Promi
  * the current one.
  */
 export function scrubSecrets(configFile: string): void {
-  const raw = parseJsonText(readFileSync(configFile, 'utf8'), configFile) as { server?: { auth?: Record<string, unknown> } };
+  const raw = parseJsonText(readFileSync(configFile, 'utf8'), configFile) as RawSecrets;
   const auth = raw.server?.auth;
-  if (!auth || (auth.password === undefined && auth.secretKey === undefined)) return;
-  delete auth.password;
-  delete auth.secretKey;
+  if (auth?.password === undefined && auth?.secretKey === undefined && raw.network?.proxyPassword === undefined) return;
+  delete auth?.password;
+  delete auth?.secretKey;
+  delete raw.network?.proxyPassword;
   writeConfigFile(configFile, raw);
 }

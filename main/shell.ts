@@ -15,7 +15,7 @@ import { setStartAtLogin, startedAtLogin, startsAtLogin, type LoginItemHost } fr
 import { Notifier, notifyFromSnapshot, type ShowNotification } from './notifications.ts';
 import { SleepGuard, type PowerSaveBlockerLike } from './power.ts';
 import { watchNetwork } from './network-watch.ts';
-import { scrubSecrets, takeSecrets, type SecretVault, type Secrets } from './secrets.ts';
+import { scrubSecrets, takeSecrets, updateSecrets, type SecretVault } from './secrets.ts';
 import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
 import { trayMenu, type MenuItemSpec } from './tray-menu.ts';
 import { hideOnClose, lockDown, type BrowserWindowLike, type SessionLike } from './window.ts';
@@ -210,22 +210,23 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     const secret = auth.type === 'user' ? auth.password : auth.secretKey;
     if (auth.type === 'user') delete auth.password;
     else delete auth.secretKey;
-    let result = await client.saveSettings({ ...input, server: { ...input.server, auth } });
+    // The proxy password goes to the vault too, never to the engine's file.
+    const { proxyPassword, ...network } = input.network ?? {};
+    let result = await client.saveSettings({
+      ...input,
+      server: { ...input.server, auth },
+      ...(input.network && { network: network as typeof input.network }),
+    });
     // The engine checks a new login kind against the secrets it was started with; only a
     // switch to a kind it has no secret for fails so, and then it needs the new one to check.
     if (!result.ok && secret && result.errors.some((e) => e.field === secretField)) result = await client.saveSettings(input);
     if (result.ok) {
-      // The proxy password (moved from config.json) stays beside the new BioT secret.
-      const { proxyPassword } = await ports.vault.read().catch(() => ({}) as Secrets);
-      if (secret)
-        await ports.vault.write({
-          ...(auth.type === 'user' ? { password: secret } : { secretKey: secret }),
-          ...(proxyPassword && { proxyPassword }),
-        });
+      if (secret || proxyPassword)
+        await updateSecrets(ports.vault, { ...(auth.type === 'user' ? { password: secret } : { secretKey: secret }), proxyPassword });
       // The engine writes the secret it runs with back into the file it saves: take it out again.
       scrubSecrets(source.file);
-      // The login applies at the next start: restart now so a new secret is used.
-      if (secret) void supervisor.restart();
+      // The login and the proxy apply at the next start: restart now so a new secret is used.
+      if (secret || proxyPassword) void supervisor.restart();
     }
     return result;
   };

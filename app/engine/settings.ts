@@ -37,6 +37,13 @@ export function settingsView(config: Config): SettingsView {
       growing: f.growing,
     })),
     transfer: { ...config.transfer },
+    network: {
+      proxy: config.network.proxy ?? '',
+      noProxy: config.network.noProxy,
+      proxyUsername: config.network.proxyUsername ?? '',
+      caFile: config.network.caFile ?? '',
+      hasProxyPassword: !!config.network.proxyPassword,
+    },
   };
 }
 
@@ -68,7 +75,21 @@ export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInpu
     server: { ...oldServer, baseUrl: input.server.baseUrl, auth: dropUndefined(auth) },
     folders,
     transfer: { ...((rawFile.transfer ?? {}) as Raw), ...input.transfer },
+    ...(input.network && { network: networkRaw((rawFile.network ?? {}) as Raw, input.network) }),
   };
+}
+
+/** The network section: a saved proxy password is kept only for the same proxy and user (as the BioT secret is). */
+function networkRaw(old: Raw, n: NonNullable<SettingsInput['network']>): Raw {
+  const same = (old.proxy ?? '') === n.proxy && (old.proxyUsername ?? '') === n.proxyUsername;
+  return dropUndefined({
+    ...old,
+    proxy: n.proxy || undefined,
+    noProxy: n.noProxy,
+    proxyUsername: n.proxyUsername || undefined,
+    proxyPassword: n.proxyPassword || (same ? old.proxyPassword : undefined),
+    caFile: n.caFile || undefined,
+  });
 }
 
 function folderRaw(old: Raw, f: FolderSettings): Raw {
@@ -114,7 +135,7 @@ export async function checkSettings(
     // "settings: folders[1].id "x" is used twice" -> field folders[1].id
     const text = error.message.replace(/^settings: /, '');
     const field = /^[\w.[\]]+/.exec(text)?.[0] ?? '(top level)';
-    return { errors: [{ field, message: text.slice(field.length).trim() }] };
+    return { errors: [{ field, message: text.slice(field.length).replace(/^:/, '').trim() }] };
   }
   const errors: FieldError[] = [];
   const kinds = await Promise.all(config.folders.map((f) => folderKind(f.path)));
@@ -158,6 +179,7 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
 export function restartNeeded(before: Config, after: Config): string[] {
   const keys: string[] = [];
   if (JSON.stringify(before.server) !== JSON.stringify(after.server)) keys.push('server');
+  if (JSON.stringify(before.network) !== JSON.stringify(after.network)) keys.push('network');
   for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds', 'requestTimeoutSeconds'] as const) {
     if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
   }

@@ -1,7 +1,7 @@
 // `device-uploader sandbox ...`: starts a sandbox from command-line flags,
 // prints its URL (first line) and credentials (second line), and stops
 // cleanly on SIGINT/SIGTERM.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -87,6 +87,7 @@ export function parseSandboxFlags(args: string[]): SandboxOptions {
     const ca = makePrivateCa(dir, names);
     options.tls = { cert: ca.cert, key: ca.key };
     options.caFile = ca.caFile;
+    if (values.data === undefined) options.tlsTempDir = dir;
   }
   if (values['s3-endpoint']) {
     try {
@@ -132,7 +133,10 @@ export async function runSandboxCommand(args: string[]): Promise<void> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void sandbox.close().then(done, done);
+      void sandbox
+        .close()
+        .finally(() => options.tlsTempDir && rmSync(options.tlsTempDir, { recursive: true, force: true }))
+        .then(done, done);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -47,6 +47,8 @@ export interface SandboxOptions {
   tls?: { cert: string; key: string };
   /** The CA file a client must trust (set by `sandbox --https`, printed; the sandbox itself does not read it). */
   caFile?: string;
+  /** `sandbox --https` without --data: the CA's temp folder, removed when the command stops. */
+  tlsTempDir?: string;
   /** The host name in the sandbox's URL and links (it still listens on 127.0.0.1 only); default 127.0.0.1. */
   hostName?: string;
 }

@@ -162,6 +162,7 @@ suite('hospital networks', (target) => {
     });
 
     it('a host name the certificate does not hold: TLS_HOSTNAME within 15 s', async () => {
+      writeRandomFile(join(world.inbox, 'named.edf'), 1024);
       const config = writeConfig(world, 'squid-name', world.sandbox.url.replace('biot.test', 'wrong-name.test'), network());
       const ran = await cli(
         ['run', '--config', config, '--once'],
@@ -170,6 +171,20 @@ suite('hospital networks', (target) => {
       );
       expect(ran.code).not.toBe(0);
       expect(ran.out).toMatch(/\[TLS_HOSTNAME\]: The certificate shown for wrong-name\.test is for another name/);
+    });
+
+    it('a proxy that wants Windows sign-in (NTLM): refused at once, named as such', async () => {
+      const windows = await startSquid({ user: 'nurse', password: 'x', hosts: { 'biot.test': '127.0.0.1' }, windows: true });
+      writeRandomFile(join(world.inbox, 'ntlm.edf'), 1024);
+      try {
+        const config = writeConfig(world, 'squid-ntlm', world.sandbox.url, { proxy: windows.url, proxyUsername: 'nurse' });
+        const ran = await cli(['run', '--config', config, '--once'], { certFile: ca.caFile, extra: { DEVICE_UPLOADER_PROXY_PASSWORD: 'x' } }, 15_000);
+        expect(ran.code).not.toBe(0);
+        expect(ran.out).toMatch(/\[PROXY_AUTH\]: The proxy 127\.0\.0\.1:\d+ asks for Windows sign-in \(NTLM\), which Device Uploader cannot answer/);
+        expect(windows.accessLog().some((l) => /TCP_DENIED\/407 .* CONNECT biot\.test:/.test(l))).toBe(true);
+      } finally {
+        await windows.stop();
+      }
     });
 
     it('doctor walks the path and names the first failure, printing no secret', async () => {

@@ -64,8 +64,12 @@ export interface Squid {
   stop(): Promise<void>;
 }
 
-/** squid asking for Basic sign-in as `user` / `password`, resolving `hosts` (name -> IP) from its own hosts file only. */
-export async function startSquid(options: { user: string; password: string; hosts: Record<string, string> }): Promise<Squid> {
+/**
+ * squid asking for Basic sign-in as `user` / `password` (or, with `windows`,
+ * only NTLM, as a Windows domain's proxy does: squid's fake NTLM helper),
+ * resolving `hosts` (name -> IP) from its own hosts file only.
+ */
+export async function startSquid(options: { user: string; password: string; hosts: Record<string, string>; windows?: boolean }): Promise<Squid> {
   const dir = mkdtempSync(join(tmpdir(), 'du-squid-'));
   // squid drops to its own user (proxy): the folder must be open to it.
   chmodSync(dir, 0o777);
@@ -93,8 +97,9 @@ export async function startSquid(options: { user: string; password: string; host
       // Names not in the hosts file fail at once (nothing listens on port 53 here): no lookup leaves the machine.
       'dns_nameservers 127.0.0.1',
       'shutdown_lifetime 0 seconds',
-      `auth_param basic program /usr/lib/squid/basic_ncsa_auth ${dir}/passwd`,
-      'auth_param basic realm device-uploader-test',
+      ...(options.windows
+        ? ['auth_param ntlm program /usr/lib/squid/ntlm_fake_auth', 'auth_param ntlm children 1']
+        : [`auth_param basic program /usr/lib/squid/basic_ncsa_auth ${dir}/passwd`, 'auth_param basic realm device-uploader-test']),
       'acl signed_in proxy_auth REQUIRED',
       'http_access allow signed_in',
       'http_access deny all',

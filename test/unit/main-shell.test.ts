@@ -204,6 +204,27 @@ it('Settings: a new password goes to the vault, never to the engine, and the eng
   expect(engine.state.startedWith[1]).toMatchObject({ configFile, secrets: { password: 'new-secret' } });
 });
 
+it('Settings: a proxy password goes to the vault beside the BioT secret, never to the engine', async () => {
+  const configFile = join(home, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ server: { baseUrl: 'https://api.clinic.example', auth: { type: 'user', username: 'u' } } }));
+  const { p, engine, invoke, vault } = ports(['app', '--config', configFile], { configFile });
+  await vault.write({ password: 'biot-secret' });
+  runShell(p);
+  await until('the engine to start', () => engine.state.started === 1);
+  const input: SettingsInput = {
+    server: { baseUrl: 'https://api.clinic.example', auth: { type: 'user', username: 'u' } },
+    folders: [],
+    transfer: { partSizeMiB: 8, parallelParts: 4, parallelFiles: 2, maxBytesPerSecond: 0, stallSeconds: 60, requestTimeoutSeconds: 30 },
+    network: { proxy: 'http://proxy.local:3128', noProxy: [], proxyUsername: 'svc', proxyPassword: 'ward-7', caFile: '' },
+  };
+  expect(await invoke('saveSettings', input)).toMatchObject({ ok: true });
+  expect(JSON.stringify(engine.state.saved)).not.toContain('ward-7');
+  expect(engine.state.saved[0]?.network).toEqual({ proxy: 'http://proxy.local:3128', noProxy: [], proxyUsername: 'svc', caFile: '' });
+  expect(await vault.read()).toEqual({ password: 'biot-secret', proxyPassword: 'ward-7' });
+  await until('the engine to restart with it', () => engine.state.started === 2);
+  expect(engine.state.startedWith[1]).toMatchObject({ secrets: { password: 'biot-secret', proxyPassword: 'ward-7' } });
+});
+
 it('Quit stops the engine before the app ends; a quit from the OS is held until then', async () => {
   const { p, engine, app } = ports(['app', HIDDEN_FLAG]);
   runShell(p);
