@@ -69,7 +69,8 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
     };
     run().then(
       (socket) => settle(null, socket),
-      (error: unknown) => settle(netFailureOf(error) ?? new NetFailure('NETWORK', { host, proxy, errno: (error as NodeJS.ErrnoException).code }, error)),
+      (error: unknown) =>
+        settle(netFailureOf(error) ?? new NetFailure('NETWORK', { host, proxy, errno: (error as NodeJS.ErrnoException).code }, error)),
     );
   };
 }
@@ -100,7 +101,13 @@ export function tcp(host: string, port: number, open: Socket[], fail: (e: NodeJS
 }
 
 /** TLS over `socket` with the engine's trust; an unauthorized peer is refused with what it showed. */
-export function secure(socket: Socket, host: string, options: Pick<ConnectorOptions, 'trust' | 'onConnected'>, open: Socket[], proxy: string | undefined): Promise<TLSSocket> {
+export function secure(
+  socket: Socket,
+  host: string,
+  options: Pick<ConnectorOptions, 'trust' | 'onConnected'>,
+  open: Socket[],
+  proxy: string | undefined,
+): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const tls = tlsConnect({
       socket,

@@ -42,8 +42,7 @@ export interface Net {
 /** Builds the engine's network; throws CaFileError for an unusable network.caFile. */
 export function openNet(settings: NetworkSettings = {}, host: NetHostOptions = {}): Net {
   const trust = loadTrust(settings.caFile);
-  const credentials =
-    settings.proxyUsername !== undefined ? { username: settings.proxyUsername, password: settings.proxyPassword ?? '' } : undefined;
+  const credentials = settings.proxyUsername !== undefined ? { username: settings.proxyUsername, password: settings.proxyPassword ?? '' } : undefined;
   const proxies = proxyChoice({
     setting: settings.proxy ?? host.defaultProxy ?? 'env',
     noProxy: settings.noProxy ?? [],

@@ -32,7 +32,10 @@ export async function probeHost(url: URL, net: { proxies: ProxyChoice; trust: Tr
     return steps;
   };
   const timed = <T>(work: Promise<T>): Promise<T> =>
-    Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new NetFailure('NETWORK', { host, errno: 'timeout' })), timeoutMs).unref())]);
+    Promise.race([
+      work,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new NetFailure('NETWORK', { host, errno: 'timeout' })), timeoutMs).unref()),
+    ]);
   try {
     const route = await timed(net.proxies.route(url)).catch((error: unknown) => {
       throw new NetFailure('PROXY_UNREACHABLE', { host, proxy: 'system settings', errno: 'the system proxy settings gave no answer' }, error);
@@ -41,21 +44,39 @@ export async function probeHost(url: URL, net: { proxies: ProxyChoice; trust: Tr
     const dnsName = proxy ? proxy.proxy.hostname : host;
     try {
       const address = await timed(lookup(dnsName));
-      steps.push({ step: 'dns', target: dnsName, ok: true, detail: proxy ? `proxy ${proxy.label} is at ${address.address}; it looks up ${host} itself` : `${host} is at ${address.address}` });
+      steps.push({
+        step: 'dns',
+        target: dnsName,
+        ok: true,
+        detail: proxy ? `proxy ${proxy.label} is at ${address.address}; it looks up ${host} itself` : `${host} is at ${address.address}`,
+      });
     } catch (error) {
-      return fail('dns', dnsName, proxy ? new NetFailure('PROXY_UNREACHABLE', { host, proxy: proxy.label, errno: (error as NodeJS.ErrnoException).code }) : connectFailure(error as NodeJS.ErrnoException, host));
+      return fail(
+        'dns',
+        dnsName,
+        proxy
+          ? new NetFailure('PROXY_UNREACHABLE', { host, proxy: proxy.label, errno: (error as NodeJS.ErrnoException).code })
+          : connectFailure(error as NodeJS.ErrnoException, host),
+      );
     }
     let socket: Socket;
     try {
       if (proxy) {
         const proxyPort = Number(proxy.proxy.port) || (proxy.proxy.protocol === 'https:' ? 443 : 80);
-        socket = await timed(tcp(proxy.proxy.hostname, proxyPort, open, (e) => new NetFailure('PROXY_UNREACHABLE', { host, proxy: proxy.label, errno: e.code }, e)));
+        socket = await timed(
+          tcp(proxy.proxy.hostname, proxyPort, open, (e) => new NetFailure('PROXY_UNREACHABLE', { host, proxy: proxy.label, errno: e.code }, e)),
+        );
         if (proxy.proxy.protocol === 'https:') socket = await timed(secure(socket, proxy.proxy.hostname, net, open, undefined));
         await timed(openTunnel(socket, { host, port, proxy: proxy.label, authorization: proxy.authorization }));
       } else {
         socket = await timed(tcp(host, port, open, (e) => connectFailure(e, host)));
       }
-      steps.push({ step: 'tcp', target: `${host}:${port}`, ok: true, detail: proxy ? `the proxy ${proxy.label} opened a tunnel to ${host}:${port}` : `connected to ${host}:${port}` });
+      steps.push({
+        step: 'tcp',
+        target: `${host}:${port}`,
+        ok: true,
+        detail: proxy ? `the proxy ${proxy.label} opened a tunnel to ${host}:${port}` : `connected to ${host}:${port}`,
+      });
     } catch (error) {
       return fail('tcp', `${host}:${port}`, error);
     }

@@ -59,7 +59,8 @@ export function proxyChoice(options: ProxyChoiceOptions): ProxyChoice {
   const direct: Route = { kind: 'direct' };
 
   const fromEnv = (target: URL): Route => {
-    const value = target.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+    const value =
+      target.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
     if (!value) return direct;
     if (bypassesProxy([...noProxy, ...splitNoProxy(env.NO_PROXY ?? env.no_proxy)], target)) return direct;
     return toRoute(new URL(/^[a-z]+:\/\//i.test(value) ? value : `http://${value}`));
@@ -72,7 +73,11 @@ export function proxyChoice(options: ProxyChoiceOptions): ProxyChoice {
   }
   if (setting !== 'system') {
     const fixed = toRoute(new URL(setting));
-    return { route: async (t) => (bypassesProxy(noProxy, t) ? direct : fixed), forget: () => {}, mode: fixed.kind === 'proxy' ? fixed.label : 'none' };
+    return {
+      route: async (t) => (bypassesProxy(noProxy, t) ? direct : fixed),
+      forget: () => {},
+      mode: fixed.kind === 'proxy' ? fixed.label : 'none',
+    };
   }
   const system = options.system as SystemProxyResolver;
   const now = options.now ?? Date.now;
