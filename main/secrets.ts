@@ -4,7 +4,7 @@
 // vault and removed from the file. Where Linux offers only the `basic_text`
 // backend the secret is merely obfuscated: protection() says so, and Settings
 // shows it, rather than pretending.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { SecretStorage } from '../app/api.ts';
 import { parseJsonText } from '../app/config/load.ts';
@@ -57,10 +57,6 @@ export class SecretVault {
     const encrypted = await this.#storage.encryptStringAsync(JSON.stringify(secrets));
     writeRaw(this.#file, encrypted);
   }
-
-  clear(): void {
-    rmSync(this.#file, { force: true });
-  }
 }
 
 /** Like writeConfigFile (temp file, fsync, one rename, owner-only) for bytes rather than JSON. */
@@ -104,7 +100,7 @@ export async function takeSecrets(configFile: string, vault: SecretVault): Promi
 }
 
 /** Stores a new BioT secret and/or proxy password; what is not given stays as stored (a new BioT secret replaces the other kind). */
-export async function updateSecrets(vault: SecretVault, update: Secrets): Promise<void> {
+export async function updateSecrets(vault: Pick<SecretVault, 'read' | 'write'>, update: Secrets): Promise<void> {
   const stored = await vault.read().catch(() => ({}) as Secrets);
   const biot =
     update.password || update.secretKey

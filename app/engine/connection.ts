@@ -56,3 +56,45 @@ function firstClause(message: string): string {
 }
 
 export const unknownConnection = (now: number): ConnectionStatus => ({ state: 'unknown', advice: null, since: now });
+
+/**
+ * The connection the banner shows: learned from transfer outcomes, told to
+ * UIs when it changes, and overridden while the data folder holds uploads
+ * (that is then what the banner says).
+ */
+export class ConnectionState {
+  readonly #now: () => number;
+  readonly #emit: (shown: ConnectionStatus) => void;
+  readonly #override: () => ConnectionStatus | undefined;
+  readonly #changed: (next: ConnectionStatus) => void;
+  #connection: ConnectionStatus;
+
+  /** `changed` hears every new state or reason (the log line with its code), shown or not. */
+  constructor(
+    now: () => number,
+    emit: (shown: ConnectionStatus) => void,
+    override: () => ConnectionStatus | undefined,
+    changed: (next: ConnectionStatus) => void = () => {},
+  ) {
+    this.#now = now;
+    this.#emit = emit;
+    this.#override = override;
+    this.#changed = changed;
+    this.#connection = unknownConnection(now());
+  }
+
+  /** What UIs show: the data folder's hold, else the link to BioT. */
+  get shown(): ConnectionStatus {
+    return this.#override() ?? this.#connection;
+  }
+
+  noteOutcome(outcome: TransferOutcome): void {
+    const next = connectionAfter(outcome, this.#now());
+    if (next && connectionChanged(this.#connection, next)) {
+      this.#connection = next;
+      this.#changed(next);
+      // While the data folder holds uploads, that is what the banner says.
+      if (!this.#override()) this.#emit(next);
+    }
+  }
+}

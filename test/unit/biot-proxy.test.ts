@@ -3,8 +3,8 @@
 // so a small CONNECT proxy on loopback records what went through it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
-import { startScriptedServer, type Script, type ScriptedServer } from '../../app/biot/testing/scripted-server.ts';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy.ts';
+import { startScriptedServer, type Script, type ScriptedServer } from '../support/scripted-server.ts';
 
 const VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'] as const;
 const saved: Partial<Record<(typeof VARS)[number], string>> = {};
