@@ -15,7 +15,7 @@ export type BiotClientOptions = {
   timeoutMs?: number;
   /** Renew tokens this long before they expire. Default 30 s. */
   refreshMarginMs?: number;
-  /** An undici dispatcher to use instead of the default keep-alive EnvHttpProxyAgent; not closed by close(). */
+  /** An undici dispatcher to use instead of the default keep-alive pool over app/net; not closed by close(). */
   dispatcher?: Dispatcher;
   /** The engine's network (trust, proxy) for the default dispatcher. */
   net?: Net;
