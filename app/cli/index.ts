@@ -30,6 +30,11 @@ const commands: Record<string, Command> = {
     usage: 'device-uploader status --config FILE [--json] [--limit N] [--names]',
     run: async (args) => (await import('./status.ts')).statusCommand(args),
   },
+  doctor: {
+    summary: 'test the path to BioT step by step (DNS, proxy, TLS, login, storage) and say what to fix',
+    usage: 'device-uploader doctor --config FILE',
+    run: async (args) => (await import('./doctor.ts')).doctorCommand(args),
+  },
   repair: {
     summary: 'rebuild a damaged queue database from what can be read and the upload journal (stop the uploader first)',
     usage: 'device-uploader repair --config FILE',

@@ -92,10 +92,10 @@ async function takeIfQuiet(engine: Engine, files: { folder: FolderConfig; found:
   return queued;
 }
 
-/** Resolves when nothing is left that the engine would still send by itself, or uploads are held (heldBecause). */
-export async function whenSettled(engine: Engine, options: { maxAttempts: number; pollMs?: number }): Promise<void> {
+/** Resolves when nothing is left that the engine would still send by itself, uploads are held (heldBecause), or `stopWhen` says so. */
+export async function whenSettled(engine: Engine, options: { maxAttempts: number; pollMs?: number; stopWhen?: () => boolean }): Promise<void> {
   for (;;) {
-    if (engine.heldBecause()) return;
+    if (engine.heldBecause() || options.stopWhen?.()) return;
     const counts = engine.store.countByState();
     const active = counts.queued + counts.uploading + counts.completing;
     // The failed rows are read only once nothing is active (a page of them is not free every 200 ms).

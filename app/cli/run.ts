@@ -5,6 +5,8 @@ import { openEngineLog } from '../common/engine-log.ts';
 import { folderLabelById } from '../config/folder-label.ts';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import type { ConnectionStatus } from '../api.ts';
+import { setupProblem } from '../engine/connection.ts';
 import { createEngine } from '../engine/create-engine.ts';
 import type { Engine } from '../engine/engine.ts';
 import { describeProblem, type ScanProblem } from '../watch/folder-scan.ts';
@@ -41,6 +43,11 @@ export async function runEngine(config: Config, options: { once: boolean; before
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // --once: a certificate, proxy or name problem will not heal by waiting: said at once, with its code.
+  let blocked: ConnectionStatus | undefined;
+  const offConnection = engine.onEvent((e) => {
+    if (e.type === 'connection' && setupProblem(e.connection)) blocked = e.connection;
+  });
   try {
     await options.beforeStart?.(engine);
     // --once takes what the folders hold now; otherwise the watcher reconciles and watches.
@@ -60,8 +67,13 @@ export async function runEngine(config: Config, options: { once: boolean; before
       await reportFolders(engine, config);
       await new Promise<never>(() => {}); // until a signal
     }
-    await whenSettled(engine, { maxAttempts: ONCE_MAX_ATTEMPTS });
+    await whenSettled(engine, { maxAttempts: ONCE_MAX_ATTEMPTS, stopWhen: () => blocked !== undefined });
+    offConnection();
     stopView();
+    if (blocked) {
+      process.stderr.write(`device-uploader run: cannot reach BioT [${blocked.code}]: ${blocked.advice}\n`);
+      return 1;
+    }
     // Held (login refused, data folder full): waiting would never end, and a
     // scheduled task would pile up processes. One line, and non-zero.
     const held = engine.heldBecause();
