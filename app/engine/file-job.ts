@@ -14,6 +14,7 @@ import type { TransferOutcome } from '../transfer/outcome.ts';
 import { stopReasonOf } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
+import type { OneAtATime } from './one-at-a-time.ts';
 import { sha256File } from '../common/hash-file.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { storeLedger } from './ledger.ts';
@@ -45,6 +46,8 @@ export interface FileJobDeps {
   hashBeforeSend?: (row: FileRow) => boolean;
   /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
   duplicateOf?: (row: FileRow, sha256: string) => number | undefined;
+  /** Attaches to one entity + attribute take turns across the whole engine (the scheduler makes one). */
+  attachTurns?: OneAtATime;
   now?: () => number;
 }
 
@@ -245,7 +248,7 @@ async function attach(deps: FileJobDeps, row: FileRow, outcome: TransferOutcome 
   const rule = folder?.attach;
   if (!rule) return outcome;
   try {
-    const { entityId, genericEntityId } = await attachByRule(deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+    const { entityId, genericEntityId } = await attachByRule(deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal, deps.attachTurns);
     // The entity the path names is the row's target (dedup's key); a per-upload entity is logged by id.
     deps.store.recordAttached(row.id, { entityType: rule.entity, entityId });
     if (genericEntityId) deps.log.log('info', 'attached-per-upload', { fileId: row.id, genericEntityId });
@@ -258,10 +261,16 @@ async function attach(deps: FileJobDeps, row: FileRow, outcome: TransferOutcome 
     const retryable = (error as { retryable?: boolean }).retryable === true;
     const message =
       error instanceof AttachTargetOccupied
-        ? `uploaded to BioT, but ${error.message}: nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
+        ? `uploaded to BioT, but ${error.message} (${otherFile(deps.store, error.heldFileId)}): nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
         : `uploaded to BioT, but attaching it failed (${code})`;
     return retryable ? { kind: 'retry', code, message } : { kind: 'needs-attention', code, message, locked: false };
   }
+}
+
+/** The file an attribute holds, as the queue window shows it (#id), with its BioT id; never by name. */
+function otherFile(store: Store, biotFileId: string): string {
+  const id = store.fileIdOfBiotFile(biotFileId);
+  return id === undefined ? `BioT file ${biotFileId}` : `#${id}, BioT file ${biotFileId}`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -258,6 +258,9 @@ export class Store {
   fileById(fileId: number): FileRow | undefined {
     return reads.fileById(this.#ctx, fileId);
   }
+  fileIdOfBiotFile(biotFileId: string): number | undefined {
+    return reads.fileIdOfBiotFile(this.#ctx, biotFileId);
+  }
   history(q?: hist.HistoryQuery): { entries: hist.HistoryEntry[]; total: number } {
     return hist.history(this.#ctx, q);
   }
