@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations/index.ts';
 import * as parts from './parts.ts';
 import * as queue from './queue.ts';
 import * as reads from './reads.ts';
+import * as sent from './sent-content.ts';
 import * as sources from './sources.ts';
 import type { FileState } from './states.ts';
 import type {
@@ -101,6 +102,10 @@ export class Store {
   }
   recordHash(fileId: number, sha256: string): FileRow {
     return queue.recordHash(this.#ctx, fileId, sha256);
+  }
+  /** The hash of the bytes a transfer sent, replacing one taken before them (sent-content.ts). */
+  recordSentHash(fileId: number, sha256: string): FileRow {
+    return sent.recordSentHash(this.#ctx, fileId, sha256);
   }
   hasSizeCandidate(size: number): boolean {
     return queue.hasSizeCandidate(this.#ctx, size);
@@ -237,6 +242,10 @@ export class Store {
   }
   recordPostAction(fileId: number, result: { action: PostAction; code?: string | null }): FileRow {
     return this.#ctx.durable(() => sources.recordPostAction(this.#ctx, fileId, result));
+  }
+  /** A done row's source was rewritten in place (same size and mtime): keep it, queue its new bytes (sent-content.ts). */
+  keepRewrittenSource(fileId: number, sha256: string): FileRow {
+    return sent.keepRewrittenSource(this.#ctx, fileId, sha256);
   }
 
   // reads

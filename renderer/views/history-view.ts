@@ -115,8 +115,16 @@ function createHistoryRow(): RowView<HistoryRow> {
       setText(size, formatBytes(row.size));
       setText(fileId, row.biotFileId ?? '');
       setText(entity, row.entityId ? `${row.entityType ?? 'entity'} ${row.entityId}` : '—');
-      setText(result, `${row.state === 'done' ? 'Uploaded' : `Duplicate of #${row.duplicateOf}`}, ${verdictText(row)}`);
-      result.title = row.postActionError === 'UNVERIFIED' ? "The source was kept: BioT's copy could not be verified" : '';
+      const rewritten = row.postActionError === 'SOURCE_REWRITTEN';
+      setText(
+        result,
+        `${row.state === 'done' ? 'Uploaded' : `Duplicate of #${row.duplicateOf}`}, ${verdictText(row)}${rewritten ? '; rewritten since, sent again' : ''}`,
+      );
+      result.title = rewritten
+        ? 'The source was kept: it was rewritten after it was sent (same size and time), so its new content was queued as a new upload'
+        : row.postActionError === 'UNVERIFIED'
+          ? "The source was kept: BioT's copy could not be verified"
+          : '';
       result.className = row.state !== 'done' ? 'dup' : row.verification === 'verified' ? 'ok' : 'unverified';
     },
   };
