@@ -4,9 +4,10 @@
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { Engine } from '../engine.ts';
+import { DATABASE_FILE, Engine } from '../engine.ts';
 import { openLogFile, type FileLogger } from '../engine/log-file.ts';
 import type { LogHealth } from '../common/logger.ts';
+import { restoredLine } from '../store/journal-restore.ts';
 import { describeProblem } from '../watch/folder-scan.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { showProgress } from './live-view.ts';
@@ -56,6 +57,10 @@ export async function runEngine(config: Config, options: { once: boolean; before
   } catch (error) {
     await logger.close();
     throw error;
+  }
+  // A deleted queue.db got the journal back (app/store/journal-restore.ts): one line says so, before the first scan.
+  if (engine.store.restoredFromJournal > 0) {
+    process.stderr.write(`${restoredLine(join(config.dataDir, DATABASE_FILE), engine.store.restoredFromJournal)}\n`);
   }
   const stopView = showProgress(engine, process.stdout);
   let stopping: Promise<void> | undefined;

@@ -35,6 +35,7 @@ import type {
   UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
+import { restoreIfEmpty } from './journal-restore.ts';
 import { journalFile, UploadJournal } from './upload-journal.ts';
 
 export interface OpenStoreOptions {
@@ -59,7 +60,10 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
   try {
     checkIntact(db, file);
     const result = migrate(db, options.migrations ?? MIGRATIONS);
-    return new Store(createContext(db, options.now), result, new UploadJournal(journalFile(file)));
+    const ctx = createContext(db, options.now);
+    // Before anyone scans: a queue.db deleted beside its journal must not send every export again.
+    const restored = restoreIfEmpty(ctx, journalFile(file));
+    return new Store(ctx, result, new UploadJournal(journalFile(file)), restored);
   } catch (e) {
     db.close();
     if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
@@ -73,11 +77,14 @@ export class Store {
   readonly #journal: UploadJournal;
   /** What opening did to the schema (from, to, applied versions). */
   readonly migration: MigrationResult;
+  /** Finished uploads opening restored from the upload journal into a new or empty queue (journal-restore.ts). */
+  readonly restoredFromJournal: number;
 
-  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal) {
+  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal, restoredFromJournal = 0) {
     this.#ctx = ctx;
     this.migration = migration;
     this.#journal = journal;
+    this.restoredFromJournal = restoredFromJournal;
   }
 
   /** Close the connection; the WAL is checkpointed by SQLite on the last close. */
