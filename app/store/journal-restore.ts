@@ -4,6 +4,7 @@
 // Each finished upload becomes a done row without a name, so an export on
 // disk that BioT already holds is recognised by its content as a duplicate
 // before anything is sent, never uploaded a second time.
+import { existsSync, statSync } from 'node:fs';
 import type { Db, StoreContext } from './db.ts';
 import { readJournal } from './upload-journal.ts';
 
@@ -23,6 +24,7 @@ export function restoredLine(databaseFile: string, restored: number): string {
  * alone (its own rows are the truth; `repair` handles a damaged one).
  */
 export function restoreIfEmpty(ctx: StoreContext, journal: string): number {
+  if (!existsSync(journal) || statSync(journal).size === 0) return 0;
   if (ctx.db.prepare('SELECT 1 FROM files LIMIT 1').get() !== undefined) return 0;
   return ctx.durable(() => restoreFromJournal(ctx.db, journal, ctx.now()));
 }
