@@ -10,8 +10,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, until } from '../support/watch-helpers.ts';
 
@@ -55,10 +57,10 @@ describeWithS3('engine: two exports for one patient at once', (target) => {
     });
 
   async function runOnce(c: Config): Promise<Engine> {
-    t.engine = new Engine(c);
+    t.engine = createEngine(c);
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await scanFolders(t.engine);
+    await whenSettled(t.engine, { maxAttempts: 1 });
     // The move follows 'done' on its own (the watcher's post-upload action).
     const engine = t.engine;
     await until('every done file moved', () => allRows(engine).every((r) => r.state !== 'done' || r.postAction !== null));
@@ -122,9 +124,9 @@ describeWithS3('engine: two exports for one patient at once', (target) => {
     writeRandomFile(join(t.world.inbox, patient, 'rec.edf'), 64 * 1024);
     // The read-back (the second read of the entity) hangs: the engine is stopped right there.
     t.world.sandbox.faults.add({ op: 'entity.get', nth: 2, delayMs: 10_000 });
-    t.engine = new Engine(config({}));
+    t.engine = createEngine(config({}));
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
+    await scanFolders(t.engine);
     await until('the read-back in flight', () => t.world.sandbox.calls('entity.get') === 2);
     expect(t.world.sandbox.calls('entity.patch')).toBe(1);
     await t.engine.close();

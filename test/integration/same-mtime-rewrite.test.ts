@@ -10,7 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import type { FileRow } from '../../app/store/types.ts';
 import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
@@ -73,7 +74,7 @@ describeWithS3('a file rewritten in place with the same size and mtime', (target
     const multipart = options.size > 5 * MiB;
     if (multipart) t.world.sandbox.faults.add({ op: 'storage.putPart', nth: 2, times: Infinity, delayMs: 1000 });
     else t.world.sandbox.faults.add({ op: 'file.download', delayMs: 1000 });
-    t.engine = new Engine(
+    t.engine = createEngine(
       t.world.config({
         folders: [
           {
@@ -142,7 +143,7 @@ describeWithS3('a file rewritten in place with the same size and mtime', (target
       folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'delete' }],
       transfer: { parallelParts: 1 },
     });
-    t.engine = new Engine(config);
+    t.engine = createEngine(config);
     t.engine.start();
     await t.engine.whenWatching();
     const source = join(t.world.inbox, 'rec.edf');
@@ -152,7 +153,7 @@ describeWithS3('a file rewritten in place with the same size and mtime', (target
     await first.close();
     const rewritten = rewriteHeaderKeepingMtime(source);
     t.world.sandbox.faults.clear();
-    const engine = new Engine(config);
+    const engine = createEngine(config);
     t.engine = engine;
     engine.start();
     await untilActionsRan(engine);
