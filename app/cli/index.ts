@@ -18,7 +18,7 @@ const commands: Record<string, Command> = {
   },
   run: {
     summary: 'run the engine headless on a config file; --once uploads what is there and exits',
-    usage: 'device-uploader run --config FILE [--once]',
+    usage: 'device-uploader run --config FILE [--once [--settle-limit SECONDS]]',
     run: async (args) => (await import('./run.ts')).runCommand(args),
   },
   serve: {

@@ -14,6 +14,7 @@ import { createEngine } from '../../app/engine/create-engine.ts';
 import type { Engine } from '../../app/engine/engine.ts';
 import type { FileRow } from '../../app/store/types.ts';
 import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, put, until } from '../support/watch-helpers.ts';
 
@@ -165,4 +166,30 @@ describeWithS3('a file rewritten in place with the same size and mtime', (target
     expect(await downloadedSha256(t.world.biot, fresh.biotFileId!)).toEqual({ sha256: rewritten, size: 12 * MiB });
     expect(existsSync(source)).toBe(false);
   }, 90_000);
+
+  it('run --once: the new content is sent in the same run (it waits for the check before the delete)', async () => {
+    t.world.sandbox.faults.add({ op: 'storage.putPart', nth: 2, times: Infinity, delayMs: 1000 });
+    t.engine = createEngine(
+      t.world.config({
+        folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0, afterUpload: 'delete' }],
+        transfer: { parallelParts: 1 },
+      }),
+    );
+    const engine = t.engine;
+    const source = join(t.world.inbox, 'rec.edf');
+    writeExport(source, randomBytes(24 * MiB));
+    engine.start({ watch: false });
+    await scanFolders(engine, { settledOnly: true });
+    await untilPartOneSent(engine);
+    const rewritten = rewriteHeaderKeepingMtime(source);
+    t.world.sandbox.faults.clear();
+    // Asked often: the moment between the first upload's end and the check that queues the new content is short.
+    await whenSettled(engine, { maxAttempts: 1, pollMs: 5 });
+    // Nothing read after whenSettled waits for anything: the run would end here.
+    expect(allRows(engine).map((r) => [r.state, r.postAction, r.postActionError])).toEqual([
+      ['done', 'skipped', 'SOURCE_REWRITTEN'],
+      ['done', 'deleted', null],
+    ]);
+    expect(allRows(engine)[1]!.sha256).toBe(rewritten);
+  }, 60_000);
 });
