@@ -4,6 +4,7 @@
 import type { Entities } from '../biot/entities.ts';
 import type { AttachRule, FolderConfig } from '../config/schema.ts';
 import type { AttachTarget } from '../store/queue.ts';
+import { CodedError } from '../common/coded-error.ts';
 import type { OneAtATime } from './one-at-a-time.ts';
 
 /** The entity id the rule finds in a folder-relative path, or undefined. */
@@ -19,9 +20,8 @@ export function attachTargetOf(folder: FolderConfig | undefined, relPath: string
   return rule && entityId ? { entityType: rule.entity, entityId } : null;
 }
 
-export class AttachRuleMismatch extends Error {
+export class AttachRuleMismatch extends CodedError<'ATTACH_NO_ENTITY_ID'> {
   override name = 'AttachRuleMismatch';
-  readonly code = 'ATTACH_NO_ENTITY_ID';
 }
 
 /**
@@ -30,21 +30,19 @@ export class AttachRuleMismatch extends Error {
  * unattached, and BioT does not keep unattached files: stop, and let a person
  * decide (or configure a per-upload entity). `heldFileId` names the other file.
  */
-export class AttachTargetOccupied extends Error {
+export class AttachTargetOccupied extends CodedError<'ATTACH_TARGET_OCCUPIED'> {
   override name = 'AttachTargetOccupied';
-  readonly code = 'ATTACH_TARGET_OCCUPIED';
   readonly retryable = false;
   readonly heldFileId: string;
   constructor(message: string, heldFileId: string) {
-    super(message);
+    super('ATTACH_TARGET_OCCUPIED', message);
     this.heldFileId = heldFileId;
   }
 }
 
 /** The attribute was written but read back empty (cleared by someone meanwhile): not attached; tried again later. */
-export class AttachNotKept extends Error {
+export class AttachNotKept extends CodedError<'ATTACH_NOT_KEPT'> {
   override name = 'AttachNotKept';
-  readonly code = 'ATTACH_NOT_KEPT';
   readonly retryable = true;
 }
 
@@ -76,7 +74,7 @@ export async function attachByRule(
   turns?: OneAtATime,
 ): Promise<Attached> {
   const entityId = entityIdFor(rule, relPath);
-  if (!entityId) throw new AttachRuleMismatch("the folder's attach rule found no entity id in this file's path");
+  if (!entityId) throw new AttachRuleMismatch('ATTACH_NO_ENTITY_ID', "the folder's attach rule found no entity id in this file's path");
   const options = signal ? { signal } : {};
   if (rule.perUpload) {
     const created = await entities.createGenericEntity(
@@ -131,5 +129,5 @@ async function setAttribute(
   const after = await read();
   if (after === biotFileId) return;
   if (after !== undefined) throw occupied(after);
-  throw new AttachNotKept(`the ${rule.entity}'s ${rule.attribute} was cleared right after it was set; will try again`);
+  throw new AttachNotKept('ATTACH_NOT_KEPT', `the ${rule.entity}'s ${rule.attribute} was cleared right after it was set; will try again`);
 }
