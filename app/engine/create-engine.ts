@@ -61,6 +61,8 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     lock.release();
     throw error;
   }
+  // A queue.db deleted beside its journal was given the finished uploads back before anything scans.
+  if (store.restoredFromJournal > 0) log.log('warn', 'queue-restored-from-journal', { uploads: store.restoredFromJournal });
   const recovered = store.recoverAtStartup();
   if (recovered.uploading + recovered.completing > 0) log.log('info', 'recovered', { ...recovered });
   // Said once per run by the window and the console: uploads a stop interrupted, taken up again from the parts BioT has.

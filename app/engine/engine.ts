@@ -134,9 +134,12 @@ export class Engine implements UploaderApi {
     this.#p.scheduler.pump();
   }
 
-  /** Whether any transfer is running. */
+  /**
+   * Whether any transfer, or any post-upload action, is running (the check
+   * before a move or delete may queue a rewritten source again: --once waits for it).
+   */
   get busy(): boolean {
-    return this.#p.scheduler.busy;
+    return this.#p.scheduler.busy || this.#p.watching.postActionsRunning > 0;
   }
 
   // ---- app/api.ts ----

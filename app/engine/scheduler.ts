@@ -9,6 +9,7 @@ import { every, type SyncDisposable } from '../common/disposable.ts';
 import { settlesWithin } from './deadline.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { runFileJob, type FileJobDeps, type FileRun } from './file-job.ts';
+import { OneAtATime } from './one-at-a-time.ts';
 import { OutcomePolicy, type OutcomePolicyDeps } from './outcome-policy.ts';
 import { SpeedMeter } from './speed-meter.ts';
 
@@ -30,8 +31,9 @@ export class Scheduler {
   #storeHeld = false;
 
   constructor(deps: SchedulerDeps) {
-    this.#deps = deps;
-    this.#outcomes = new OutcomePolicy(deps);
+    // One set of attach turns per engine: its files never write one entity's attribute at once.
+    this.#deps = { ...deps, attachTurns: deps.attachTurns ?? new OneAtATime() };
+    this.#outcomes = new OutcomePolicy(this.#deps);
   }
 
   /** Starts claiming; checks for due retries every second. */
