@@ -13,7 +13,8 @@ import { formatBytes, screenText } from './format.ts';
 export async function statusCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { config: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, names: { type: 'boolean' } });
   if (!flags.config) throw new UsageError('--config FILE is required');
-  const config = loadConfigFile(flags.config);
+  // Only the data folder matters here: the secret may be elsewhere (a service's environment, the key store).
+  const config = loadConfigFile(flags.config, process.env, { requireSecret: false });
   const store = openStore(join(config.dataDir, DATABASE_FILE));
   // A full or read-only data folder holds every upload: the first thing to say.
   const dataFolder = await checkDataFolder(config.dataDir).catch(() => undefined);

@@ -11,8 +11,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Loads, validates and normalises a config file; throws ConfigError. */
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Loads, validates and normalises a config file; throws ConfigError. With
+ * `requireSecret: false` a missing password or secret key is let through: for
+ * what reads only the file's folders (`status`, `service install`), whose
+ * secret may live elsewhere (the environment of the service, the key store).
+ */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env, options: { requireSecret?: boolean } = {}): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -20,7 +25,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(`cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`);
   }
-  return parseConfig(parseJsonText(text, file), { baseDir: dirname(resolve(file)), env, source: file });
+  return parseConfig(parseJsonText(text, file), { baseDir: dirname(resolve(file)), env, source: file, ...options });
 }
 
 /**
@@ -55,7 +60,7 @@ function lineAndColumn(text: string, position: number): string {
 }
 
 /** Validates an already-parsed config object (from a file, the UI or a test). */
-export function parseConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string }): Config {
+export function parseConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string; requireSecret?: boolean }): Config {
   const source = options.source ?? 'config';
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`${source}: ${describeIssues(parsed.error)}`);
@@ -64,12 +69,12 @@ export function parseConfig(raw: unknown, options: { baseDir: string; env?: Node
   const auth = config.server.auth;
   if (auth.type === 'user') {
     auth.password = env.DEVICE_UPLOADER_PASSWORD || auth.password;
-    if (!auth.password) {
+    if (!auth.password && options.requireSecret !== false) {
       throw new ConfigError(`${source}: server.auth.password is missing (or set DEVICE_UPLOADER_PASSWORD)`);
     }
   } else {
     auth.secretKey = env.DEVICE_UPLOADER_SECRET_KEY || auth.secretKey;
-    if (!auth.secretKey) {
+    if (!auth.secretKey && options.requireSecret !== false) {
       throw new ConfigError(`${source}: server.auth.secretKey is missing (or set DEVICE_UPLOADER_SECRET_KEY)`);
     }
   }

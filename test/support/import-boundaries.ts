@@ -88,6 +88,8 @@ export const LAYERS: Layer[] = [
     exceptions: { 'app/store/types.ts': "the ledger port speaks in the store's upload and part row types (types only)" },
   },
   { owns: 'app/control/', may: [...CONTRACT, 'app/host/'] },
+  // The OS service files and their install: they read the config's folders, nothing of the engine.
+  { owns: 'app/service/', may: ['app/config/'] },
   {
     owns: 'app/host/',
     may: [...CONTRACT, 'app/engine.ts', 'app/engine/'],
