@@ -30,7 +30,8 @@ export async function installLinux(spec: ServiceSpec, host: ServiceHost, options
   }
   for (const dir of spec.owned) {
     host.mkdir(dir);
-    await must(host, 'chown', [`${user}:${user}`, dir]);
+    // -R: a data folder tried by hand first (as root) must become the service's, queue.db included.
+    await must(host, 'chown', ['-R', `${user}:${user}`, dir]);
   }
   await must(host, 'chmod', ['0750', spec.dataDir]);
   // The config may hold the secret: root writes it, the service's group reads it, nobody else.

@@ -27,7 +27,7 @@ export async function installMac(spec: ServiceSpec, host: ServiceHost, options: 
   const groupName = group.stdout.trim();
   for (const dir of [...spec.owned, `${spec.dataDir}/logs`]) {
     host.mkdir(dir);
-    await must(host, 'chown', [`${user}:${groupName}`, dir]);
+    await must(host, 'chown', ['-R', `${user}:${groupName}`, dir]);
   }
   await must(host, 'chmod', ['0750', spec.dataDir]);
   await must(host, 'chown', [`root:${groupName}`, spec.configFile]);

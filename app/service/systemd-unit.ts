@@ -18,6 +18,8 @@ export function systemdUnit(spec: ServiceSpec): string {
   const everyPath = [spec.dataDir, ...spec.writable, ...spec.readable, spec.configFile, spec.cli, spec.node];
   // ProtectHome=yes hides /home entirely; a path the service needs there keeps it visible, read-only.
   const underHome = everyPath.some((p) => /^\/(home|root|run\/user)(\/|$)/.test(p));
+  // A private /tmp would hide folders that live in the real one.
+  const underTmp = everyPath.some((p) => /^\/(var\/)?tmp(\/|$)/.test(p));
   const lines = [
     '# Written by `device-uploader service install`; `device-uploader service uninstall` removes it.',
     '[Unit]',
@@ -49,7 +51,7 @@ export function systemdUnit(spec: ServiceSpec): string {
     `ReadWritePaths=${word(spec.dataDir)}`,
     // A share that is not mounted yet must not keep the service from starting ("-").
     ...spec.writable.filter((p) => p !== spec.dataDir).map((p) => `ReadWritePaths=${word(`-${p}`)}`),
-    'PrivateTmp=yes',
+    `PrivateTmp=${underTmp ? 'no' : 'yes'}`,
     'PrivateDevices=yes',
     'ProtectKernelTunables=yes',
     'ProtectKernelModules=yes',

@@ -41,8 +41,8 @@ describe('service install on Linux', () => {
     const runs = m.actions.filter((a) => !a.startsWith('mkdir'));
     expect(runs).toEqual([
       'run: useradd --system --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin device-uploader',
-      'run: chown device-uploader:device-uploader /srv/archive',
-      'run: chown device-uploader:device-uploader /var/lib/du',
+      'run: chown -R device-uploader:device-uploader /srv/archive',
+      'run: chown -R device-uploader:device-uploader /var/lib/du',
       'run: chmod 0750 /var/lib/du',
       `run: chown root:device-uploader ${configFile}`,
       `run: chmod 0640 ${configFile}`,
@@ -61,6 +61,8 @@ describe('service install on Linux', () => {
       'ReadWritePaths=-/srv/sleep',
     ]);
     expect(unit.text).toContain(`ExecStart=${process.execPath} `);
+    // This test's config lives under /tmp: a private /tmp would hide it from the service.
+    expect(unit.text).toMatch(/^PrivateTmp=no$/m);
     expect(unit.text).toMatch(/bin\/device-uploader\.js run --config .*config\.json$/m);
     expect(m.said.join('\n')).toMatch(/must be able to change these watched folders[^]*\/srv\/holter[^]*\/srv\/sleep/);
   });

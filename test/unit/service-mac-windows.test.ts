@@ -42,7 +42,7 @@ describe('service on macOS', () => {
       `write: ${LAUNCHD_PLIST}`,
       `run: launchctl bootstrap system ${LAUNCHD_PLIST}`,
     ]);
-    expect(m.actions).toContain('run: chown _deviceuploader:_deviceuploader /Exports/Uploaded');
+    expect(m.actions).toContain('run: chown -R _deviceuploader:_deviceuploader /Exports/Uploaded');
     expect(m.actions).toContain(`run: chmod 0640 ${configFile}`);
     expect(m.files.get(LAUNCHD_PLIST)!.text).toContain('<string>_deviceuploader</string>');
   });
