@@ -3,6 +3,7 @@
 // which a hand-written validator would have to re-implement for every field.
 import { z } from 'zod';
 import { parseDays, parseTime } from '../common/local-time.ts';
+import type { Managed } from './managed.ts';
 
 const auth = z.discriminatedUnion('type', [
   z.strictObject({
@@ -126,7 +127,8 @@ export const configSchema = z.strictObject({
   updates: updatesSchema.default(() => updatesSchema.parse({})),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** A loaded config; `managed` when the machine's managed settings were laid over it (and which keys they lock). */
+export type Config = z.infer<typeof configSchema> & { managed?: Managed };
 export type FolderConfig = Config['folders'][number];
 export type TransferConfig = Config['transfer'];
 export type UpdatesConfig = Config['updates'];
