@@ -76,7 +76,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   let quitting = false;
   let stopped = false;
   let window: ShellWindow | undefined;
-  let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders'> | undefined;
+  let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders' | 'limits'> | undefined;
   let lastUploadAt: number | null = null;
   let engineState: 'running' | 'starting' | 'down' = 'starting';
   const source = configSource(ports.argv, ports.env, ports.dataHome);
@@ -164,12 +164,14 @@ export function runShell(ports: ShellPorts): Shell | undefined {
           status: view.status,
           pausable: counts ? counts.queued + counts.uploading + counts.failed : 0,
           paused: counts?.paused ?? 0,
+          pausedUntil: latest?.limits?.pausedUntil ? ports.formatTime(latest.limits.pausedUntil) : null,
           folders: latest?.folders ?? [],
           startAtLogin: startsAtLogin(ports.loginItem),
         },
         {
           open: showWindow,
           pauseAll: () => void supervisor.client?.pause({ all: true }).then(refresh, () => {}),
+          pauseFor: (choice) => void supervisor.client?.pause({ all: true, for: choice }).then(refresh, () => {}),
           resumeAll: () => void supervisor.client?.resume({ all: true }).then(refresh, () => {}),
           openFolder: (id) => {
             const folder = latest?.folders.find((f) => f.id === id);

@@ -6,6 +6,7 @@ import { createGapDetector } from './bridge/event-sequence.ts';
 import { h } from './lib/dom.ts';
 import { createBanner } from './views/banner.ts';
 import { createHistoryView } from './views/history-view.ts';
+import { createLimitsBar } from './views/limits-bar.ts';
 import { createQueueView } from './views/queue-view.ts';
 import { createSettingsView } from './views/settings-view.ts';
 
@@ -27,6 +28,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
           : 'Device Uploader may have stopped. Uploads resume when it runs again; this window reconnects by itself.';
     redrawBanner();
   };
+  const limits = createLimitsBar(api, onError, () => void queue.refresh());
   const queue = createQueueView(
     api,
     (snap) => {
@@ -34,6 +36,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
       folders = snap.folders;
       hostProblem = null;
       redrawBanner();
+      limits.update(snap.limits);
     },
     onError,
   );
@@ -66,6 +69,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
       banner.pill,
     ),
     banner.el,
+    limits.el,
     h('main', {}, queue.el, history.el, settings.el),
   );
   // The desktop tray's "Settings…" opens the window at #settings.
@@ -83,7 +87,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
     } else if (event.type === 'folders') {
       folders = event.folders;
       redrawBanner();
-    }
+    } else if (event.type === 'limits') limits.update(event.limits);
     if (missed(event.seq) && current === 'queue') void queue.refresh();
     queue.onEvent(event);
   });

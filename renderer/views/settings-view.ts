@@ -4,6 +4,7 @@
 // left empty keeps the saved one).
 import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferLimits, UploaderApi } from '../../app/api.ts';
 import { h, setText } from '../lib/dom.ts';
+import { lockManaged } from './managed-lock.ts';
 import { checkField, linesField, linesOf, numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
 
 const MiB = 1024 * 1024;
@@ -176,6 +177,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       h('fieldset', { class: 'limits' }, h('legend', {}, 'Transfer limits'), ...limits.map(([, f]) => f.el)),
       h('div', { class: 'save-row' }, h('button', { type: 'submit', class: 'primary save' }, 'Save settings'), status),
     );
+    lockManaged(form, view.locked);
 
     return () => {
       const errors: FieldError[] = [];
