@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { DATABASE_FILE } from '../engine.ts';
 import { checkDataFolder, dataFolderStatus } from '../engine/data-folder-health.ts';
+import { readPausedUntil } from '../engine/timed-pause.ts';
 import { openStore } from '../store/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { formatBytes, screenText } from './format.ts';
@@ -27,10 +28,16 @@ export async function statusCommand(args: string[]): Promise<number> {
         ...f,
         ...(names && { relPath, lastError }),
       }));
-      process.stdout.write(`${JSON.stringify({ dataFolder: dataFolder ?? 'ok', counts: snap.counts, total: snap.total, files }, null, 2)}\n`);
+      const pausedUntil = readPausedUntil(config.dataDir);
+      process.stdout.write(
+        `${JSON.stringify({ dataFolder: dataFolder ?? 'ok', pausedUntil, counts: snap.counts, total: snap.total, files }, null, 2)}\n`,
+      );
       return 0;
     }
     if (dataFolder) process.stdout.write(`uploads held: ${dataFolderStatus(dataFolder, Date.now()).advice}\n`);
+    const pausedUntil = readPausedUntil(config.dataDir);
+    if (pausedUntil !== null && pausedUntil > Date.now())
+      process.stdout.write(`uploads paused until ${new Date(pausedUntil).toLocaleString()}; they go on by themselves\n`);
     const counts = Object.entries(snap.counts)
       .filter(([, n]) => n > 0)
       .map(([s, n]) => `${s} ${n}`)

@@ -50,7 +50,7 @@ export class TimedPause {
    * time passed while the uploader was off ends now (its rows resume).
    */
   restore(): void {
-    const saved = readUntil(this.#file);
+    const saved = readPausedUntil(this.#deps.dataDir);
     if (saved === null) return;
     if (saved > this.#clock.now()) this.#hold(saved);
     else this.#release();
@@ -99,10 +99,10 @@ export class TimedPause {
   }
 }
 
-/** The saved end of a pause; null when there is none or the file is not one of ours. */
-function readUntil(file: string): number | null {
+/** The saved end of a timed pause in a data folder (`status` reads it too); null when there is none or the file is not one of ours. */
+export function readPausedUntil(dataDir: string): number | null {
   try {
-    const until = (JSON.parse(readFileSync(file, 'utf8')) as { until?: unknown }).until;
+    const until = (JSON.parse(readFileSync(join(dataDir, PAUSE_FILE), 'utf8')) as { until?: unknown }).until;
     return typeof until === 'number' && Number.isFinite(until) ? until : null;
   } catch {
     return null;
