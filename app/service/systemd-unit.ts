@@ -5,7 +5,7 @@
 // are moved or deleted. Checked with `systemd-analyze verify` in the tests.
 import { SERVICE_DESCRIPTION, SERVICE_TITLE, serviceCommand, type ServiceSpec } from './spec.ts';
 
-/** Exit code of `run` for a config it refuses (app/cli.ts): restarting would only repeat it. */
+/** Exit code of `run` for a config it refuses (app/cli/index.ts): restarting would only repeat it. */
 const CONFIG_ERROR_EXIT = 2;
 
 /** The file systemd reads the service's environment from (the secret key may live there, readable by root only). */
