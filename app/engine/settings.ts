@@ -10,7 +10,9 @@ import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
 import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
 import { writeConfigFile } from '../config/save.ts';
+import { withManaged, type Managed } from '../config/managed.ts';
 import { configSchema, type Config } from '../config/schema.ts';
+import { keepOwnValues, lockedChanges } from './managed-settings.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -36,7 +38,9 @@ export function settingsView(config: Config): SettingsView {
       duplicates: f.duplicates ?? config.duplicates,
       growing: f.growing,
     })),
-    transfer: { ...config.transfer },
+    // The limits Settings edits, no more: the timetable is the config file's (a window echoing it back would be refused).
+    transfer: (({ schedule: _timetable, ...limits }) => limits)(config.transfer),
+    ...(config.managed && { locked: config.managed.locked }),
   };
 }
 
@@ -95,9 +99,9 @@ function dropUndefined(o: Raw): Raw {
 /** Parses merged settings; answers the config or every field in error. */
 export async function checkSettings(
   raw: Raw,
-  options: { baseDir: string; env: NodeJS.ProcessEnv },
+  options: { baseDir: string; env: NodeJS.ProcessEnv; managed?: Managed | undefined },
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
-  const shape = configSchema.safeParse(raw);
+  const shape = configSchema.safeParse(withManaged(raw, options.managed));
   if (!shape.success) {
     return {
       errors: shape.error.issues.map((issue) => ({
@@ -171,9 +175,12 @@ export async function saveSettingsFile(
   input: SettingsInput,
   env: NodeJS.ProcessEnv,
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
+  // Keys the machine's managed settings lock are refused here too, not only greyed in the window.
+  const refused = lockedChanges(current, input);
+  if (refused.length > 0) return { errors: refused };
   const rawFile = parseJsonText(readFileSync(file, 'utf8'), file) as Raw;
-  const raw = mergeSettings(rawFile, current, input);
-  const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env });
+  const raw = keepOwnValues(mergeSettings(rawFile, current, input), rawFile, current, input);
+  const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env, managed: current.managed });
   if ('config' in checked) writeConfigFile(file, raw);
   return checked;
 }
