@@ -14,8 +14,6 @@ import type { Config } from '../config/schema.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
 import { defaultTransferSettings, type TransferSettings } from '../transfer/file-transfer.ts';
 import { Throttle } from '../transfer/throttle.ts';
-import type { OffsetAt } from '../common/local-time.ts';
-import type { Clock } from '../watch/clock.ts';
 import { FolderWatcher, type OpenCheck } from '../watch/index.ts';
 import { ConnectionState } from './connection.ts';
 import { DataFolderHealth } from './data-folder-health.ts';
@@ -28,7 +26,7 @@ import { Holds } from './holds.ts';
 import { Intake } from './intake.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
-import { UploadLimits } from './upload-limits.ts';
+import { UploadLimits, type UploadLimitsDeps } from './upload-limits.ts';
 import { Watching } from './watching.ts';
 
 export interface EngineOptions {
@@ -45,8 +43,7 @@ export interface EngineOptions {
   dataLock?: DataFolderLock;
   /** Data folder probing (tests: a short interval, or a check that stands in for a full disk). */
   dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
-  /** The bandwidth timetable's and timed pauses' clock and zone (tests). */
-  limits?: { clock?: Clock; offsetAt?: OffsetAt };
+  limits?: Pick<UploadLimitsDeps, 'clock' | 'offsetAt'>; // tests: the timetable's and timed pauses' clock and zone
 }
 
 /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
@@ -145,18 +142,7 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
       ...(options.openCheck && { openCheck: options.openCheck }),
     });
   const watching = new Watching(newWatcher, config.folders, log);
-  const limits = new UploadLimits({
-    dataDir: config.dataDir,
-    throttle,
-    transfer: t,
-    holdClaims: (on) => scheduler.holdClaims(on),
-    pauseRows: () => engine.pause({ all: true }),
-    resumeRows: () => engine.resume({ all: true }),
-    failed: (error) => log.log('error', 'timed-pause-failed', errorFacts(error, 'limits')),
-    changed: (state) => events.emit({ type: 'limits', at: now(), limits: state }),
-    clock: options.limits?.clock,
-    offsetAt: options.limits?.offsetAt,
-  });
+  const limits = new UploadLimits({ ...world, dataDir: config.dataDir, transfer: t, scheduler, events, rows: () => engine, ...options.limits });
   const { configFile, env } = options;
   const parts = { config, configFile, env, log, now, lock, store, biot, storage, throttle, folders, dedup, scheduler, intake };
   const engine: Engine = new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching, limits });

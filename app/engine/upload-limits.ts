@@ -4,7 +4,9 @@
 // an export arriving meanwhile waits too; at its end (or on Resume all) the
 // rows resume and claims go on. The window and the tray hear of every change.
 import type { Limits, PauseFor } from '../api.ts';
+import { errorFacts } from '../common/error-facts.ts';
 import type { OffsetAt } from '../common/local-time.ts';
+import type { Logger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import type { Clock } from '../watch/clock.ts';
@@ -15,15 +17,15 @@ export interface UploadLimitsDeps {
   dataDir: string;
   throttle: Throttle;
   transfer: Config['transfer'];
-  /** Claims stop (true) or go on (false); rows already claimed are the pause's own business. */
-  holdClaims(on: boolean): void;
-  /** Every row paused and its transfer stopped (Pause all); answers how many. */
-  pauseRows(): Promise<number>;
-  /** Every paused row queued again (Resume all). */
-  resumeRows(): Promise<unknown>;
-  /** A pause or resume of the rows that failed (the queue could not be written): said, not thrown from a timer. */
-  failed(error: unknown): void;
-  changed(limits: Limits): void;
+  /** Its holdClaims: claims stop (true) or go on (false). */
+  scheduler: { holdClaims(on: boolean): void };
+  /** The engine's Pause all and Resume all (the engine is built after this, hence a function). */
+  rows: () => { pause(target: { all: true }): Promise<number>; resume(target: { all: true }): Promise<number> };
+  /** Where a pause or resume of the rows that failed (the queue could not be written) is said: not thrown from a timer. */
+  log: Logger;
+  /** Where the window and the tray hear of a change (a 'limits' event). */
+  events: { emit(event: { type: 'limits'; at: number; limits: Limits }): void };
+  now: () => number;
   /** Tests: a clock and a zone of their own. */
   clock?: Clock | undefined;
   offsetAt?: OffsetAt | undefined;
@@ -37,8 +39,9 @@ export class UploadLimits {
 
   constructor(deps: UploadLimitsDeps) {
     const tell = () => {
-      if (this.#started) deps.changed(this.state);
+      if (this.#started) deps.events.emit({ type: 'limits', at: deps.now(), limits: this.state });
     };
+    const failed = (error: unknown) => deps.log.log('error', 'timed-pause-failed', errorFacts(error, 'limits'));
     const clock = deps.clock && { clock: deps.clock };
     const zone = deps.offsetAt && { offsetAt: deps.offsetAt };
     this.#plan = new BandwidthPlan(deps.throttle, deps.transfer, { ...clock, ...zone, changed: tell });
@@ -47,13 +50,13 @@ export class UploadLimits {
       ...clock,
       ...zone,
       begin: () => {
-        deps.holdClaims(true);
-        this.#pausing = deps.pauseRows();
-        this.#pausing.catch(deps.failed);
+        deps.scheduler.holdClaims(true);
+        this.#pausing = deps.rows().pause({ all: true });
+        this.#pausing.catch(failed);
       },
       end: () => {
-        deps.resumeRows().catch(deps.failed);
-        deps.holdClaims(false);
+        deps.rows().resume({ all: true }).catch(failed);
+        deps.scheduler.holdClaims(false);
       },
       changed: tell,
     });
