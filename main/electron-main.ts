@@ -26,7 +26,7 @@ import { APP_SCHEME } from './app-origin.ts';
 import { defaultAutostartDir } from './login-item.ts';
 import { filePrefs } from './prefs.ts';
 import { SecretVault } from './secrets.ts';
-import { configSource } from './config-source.ts';
+import { configSource } from '../app/host/config-source.ts';
 import { runShell, type Shell, type ShellPorts, type ShellWindow } from './shell.ts';
 import { updateSettings } from './update-settings.ts';
 import { startAutoUpdates } from './updates-electron.ts';

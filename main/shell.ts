@@ -8,7 +8,7 @@ import type { EngineClient } from '../app/host/engine-client.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { EVENT_CHANNEL } from './channels.ts';
-import { configSource } from './config-source.ts';
+import { configSource } from '../app/host/config-source.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
 import { registerIpc, type IpcMainLike, type MainWindowLike } from './ipc.ts';
 import { setStartAtLogin, startedAtLogin, startsAtLogin, type LoginItemHost } from './login-item.ts';
