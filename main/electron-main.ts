@@ -20,7 +20,7 @@ import {
   utilityProcess,
 } from 'electron';
 import { join } from 'node:path';
-import { defaultHome } from '../app/host/data-home.ts';
+import { desktopDataHome } from '../app/host/machine-home.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
 import { APP_SCHEME } from './app-origin.ts';
 import { defaultAutostartDir } from './login-item.ts';
@@ -47,7 +47,8 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
 ]);
 
-const dataHome = defaultHome();
+// Per machine on Windows: %ProgramData%\Device Uploader, a per-user folder from before moved in once (docs/MANAGED.md).
+const dataHome = desktopDataHome(app.getPath('exe'), process.env, process.platform).home;
 app.setPath('userData', join(dataHome, 'desktop'));
 
 await app.whenReady();

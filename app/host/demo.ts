@@ -16,8 +16,10 @@ import { defaultHome } from './data-home.ts';
  * Settings window may have changed it); only the sandbox's URL, new each run,
  * is written into it.
  */
-export async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sandbox; configFile: string; dataLock: DataFolderLock }> {
-  const home = defaultHome();
+export async function prepareDemo(
+  inboxFlag: string | undefined,
+  home: string = defaultHome(),
+): Promise<{ sandbox: Sandbox; configFile: string; dataLock: DataFolderLock }> {
   mkdirSync(home, { recursive: true });
   const configFile = join(home, 'config.json');
   const saved = existsSync(configFile) ? (parseJsonText(readFileSync(configFile, 'utf8'), configFile) as Record<string, unknown>) : undefined;

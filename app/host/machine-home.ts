@@ -8,11 +8,27 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { isAbsolute, join, relative, resolve, win32 } from 'node:path';
 import { writeConfigFile } from '../config/save.ts';
 import { lockDataFolder } from '../engine/data-lock.ts';
+import { defaultHome } from './data-home.ts';
 
 /** Written into the machine folder once the move is complete: it is never done twice. */
 export const MIGRATED_MARK = 'migrated-from.json';
 const COPYING = '.migrating-copy';
 const COPIED = '.migrating';
+
+/**
+ * The desktop app's data folder: DEVICE_UPLOADER_HOME when set; on Windows,
+ * installed per machine, %ProgramData%\Device Uploader (a per-user folder from
+ * before moved into it first, once); else the per-user place (data-home.ts).
+ */
+export function desktopDataHome(
+  exePath: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  homes: { user: string; machine: string } = { user: defaultHome(), machine: machineDataHome(env) },
+): { home: string; migration?: Migration } {
+  if (env.DEVICE_UPLOADER_HOME || platform !== 'win32' || !isPerMachineInstall(exePath, env)) return { home: homes.user };
+  return { home: homes.machine, migration: migrateUserData(homes.user, homes.machine) };
+}
 
 /** Whether the app's executable lies under Program Files (a per-machine install). */
 export function isPerMachineInstall(exePath: string, env: NodeJS.ProcessEnv): boolean {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lockDataFolder } from '../../app/engine/data-lock.ts';
-import { isPerMachineInstall, machineDataHome, MIGRATED_MARK, migrateUserData } from '../../app/host/machine-home.ts';
+import { desktopDataHome, isPerMachineInstall, machineDataHome, MIGRATED_MARK, migrateUserData } from '../../app/host/machine-home.ts';
 
 let root: string;
 let from: string;
@@ -36,6 +36,20 @@ describe('which install keeps its data where', () => {
     expect(isPerMachineInstall('C:\\Users\\ana\\AppData\\Local\\Programs\\device-uploader\\Device Uploader.exe', env)).toBe(false);
     expect(isPerMachineInstall('C:\\Program Files Extra\\x.exe', env)).toBe(false);
     expect(machineDataHome(env)).toBe('C:\\ProgramData\\Device Uploader');
+  });
+
+  it('the desktop app moves into the machine folder on a per-machine install only, and DEVICE_UPLOADER_HOME wins', () => {
+    userFolder();
+    const homes = { user: from, machine: to };
+    const perUser = 'C:\\Users\\ana\\AppData\\Local\\Programs\\device-uploader\\Device Uploader.exe';
+    expect(desktopDataHome(perUser, env, 'win32', homes)).toEqual({ home: from });
+    expect(
+      desktopDataHome('C:\\Program Files\\Device Uploader\\Device Uploader.exe', { ...env, DEVICE_UPLOADER_HOME: from }, 'win32', homes),
+    ).toEqual({ home: from });
+    expect(desktopDataHome('/opt/Device Uploader/device-uploader', env, 'linux', homes)).toEqual({ home: from });
+    expect(existsSync(join(to, 'data'))).toBe(false);
+    expect(desktopDataHome('C:\\Program Files\\Device Uploader\\Device Uploader.exe', env, 'win32', homes)).toEqual({ home: to, migration: 'moved' });
+    expect(readFileSync(join(to, 'data', 'queue.db'), 'utf8')).toBe('the queue');
   });
 });
 
