@@ -5,6 +5,7 @@
 import { h } from '../lib/dom.ts';
 
 const NOTE = 'Set by your IT department';
+const SECTION_NOTE = 'Set by your IT department: the greyed settings cannot be changed here.';
 
 function covers(locked: readonly string[], field: string): boolean {
   return locked.some((l) => field === l || field.startsWith(`${l}.`) || field.startsWith(`${l}[`));
@@ -18,9 +19,11 @@ export function lockManaged(form: HTMLElement, locked: readonly string[] | undef
     if (/^server\.auth\.(password|secretKey)$/.test(field) || !covers(locked, field)) continue;
     input.disabled = true;
     input.title = NOTE;
-    const box = input.closest('.field');
-    box?.classList.add('locked');
-    if (box && !box.querySelector('.locked-note')) box.append(h('span', { class: 'locked-note' }, NOTE));
+    input.closest('.field')?.classList.add('locked');
+    // Said once per section, under its title, rather than under every box.
+    const section = input.closest('fieldset');
+    if (section && !section.querySelector(':scope > .locked-note'))
+      section.querySelector(':scope > legend')?.after(h('p', { class: 'locked-note' }, SECTION_NOTE));
   }
   // A managed folder list is the list: no adding or removing either.
   if (locked.includes('folders')) {
