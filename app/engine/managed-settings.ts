@@ -4,7 +4,7 @@
 // person's own values under the locked keys, so the file still says what the
 // person chose if IT ever lifts the lock. A locked server's secret may still
 // be entered: it may be the person's own.
-import type { FieldError, FolderSettings, SettingsInput } from '../api.ts';
+import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferLimits } from '../api.ts';
 import { isLocked } from '../config/managed.ts';
 import type { Config } from '../config/schema.ts';
 
@@ -12,48 +12,29 @@ type Raw = Record<string, unknown>;
 
 export const SET_BY_IT = 'set by your IT department';
 
-const FOLDER_KEYS: (keyof FolderSettings)[] = [
-  'id',
-  'path',
-  'include',
-  'exclude',
-  'recursive',
-  'quietSeconds',
-  'afterUpload',
-  'archiveDir',
-  'ignoreTemporary',
-  'duplicates',
-  'growing',
-];
-
-/** The fields of `input` that differ from `current` under a locked key. */
-export function lockedChanges(current: Config, input: SettingsInput): FieldError[] {
-  const locked = current.managed?.locked ?? [];
+/** The fields of `input` that differ, under a locked key, from what Settings shows now (`view`). */
+export function lockedChanges(locked: readonly string[], view: SettingsView, input: SettingsInput): FieldError[] {
   if (locked.length === 0) return [];
   const errors: FieldError[] = [];
   const refuse = (field: string) => errors.push({ field, message: SET_BY_IT });
-  const server = current.server;
-  if (isLocked(locked, 'server.baseUrl') && input.server.baseUrl !== server.baseUrl) refuse('server.baseUrl');
-  const a = input.server.auth;
-  if (isLocked(locked, 'server.auth') && a.type !== server.auth.type) refuse('server.auth.type');
-  else if (
-    isLocked(locked, 'server.auth') &&
-    (a.type === 'user' ? a.username : a.id) !== (server.auth.type === 'user' ? server.auth.username : server.auth.id)
-  ) {
+  if (isLocked(locked, 'server.baseUrl') && input.server.baseUrl !== view.server.baseUrl) refuse('server.baseUrl');
+  const [a, b] = [input.server.auth, view.server.auth];
+  if (isLocked(locked, 'server.auth') && a.type !== b.type) refuse('server.auth.type');
+  else if (isLocked(locked, 'server.auth') && (a.type === 'user' ? a.username : a.id) !== (b.type === 'user' ? b.username : b.id)) {
     refuse(a.type === 'user' ? 'server.auth.username' : 'server.auth.id');
   }
   if (isLocked(locked, 'folders')) {
-    if (input.folders.length !== current.folders.length) refuse('folders');
+    if (input.folders.length !== view.folders.length) refuse('folders');
     else {
       input.folders.forEach((f, i) => {
-        const now = current.folders[i]!;
-        const changed = FOLDER_KEYS.find((k) => JSON.stringify(f[k] ?? null) !== JSON.stringify(now[k] ?? null));
+        const now = view.folders[i]!;
+        const changed = (Object.keys(now) as (keyof FolderSettings)[]).find((k) => JSON.stringify(f[k] ?? null) !== JSON.stringify(now[k] ?? null));
         if (changed) refuse(`folders[${i}].${changed}`);
       });
     }
   }
   for (const [key, value] of Object.entries(input.transfer)) {
-    if (isLocked(locked, `transfer.${key}`) && value !== current.transfer[key as keyof Config['transfer']]) refuse(`transfer.${key}`);
+    if (isLocked(locked, `transfer.${key}`) && value !== view.transfer[key as keyof TransferLimits]) refuse(`transfer.${key}`);
   }
   return errors;
 }

@@ -16,6 +16,23 @@ import { keepOwnValues, lockedChanges } from './managed-settings.ts';
 
 type Raw = Record<string, unknown>;
 
+/** The folder options Settings shows and saves (app/api.ts FolderSettings), listed once. */
+const FOLDER_KEYS = [
+  'id',
+  'path',
+  'include',
+  'exclude',
+  'recursive',
+  'quietSeconds',
+  'afterUpload',
+  'archiveDir',
+  'ignoreTemporary',
+  'duplicates',
+  'growing',
+] as const satisfies readonly (keyof FolderSettings)[];
+// A key added to FolderSettings and not listed above fails to compile here.
+const _everyKeyListed: Exclude<keyof FolderSettings, (typeof FOLDER_KEYS)[number]> extends never ? true : never = true;
+
 /** What Settings shows for a config: no password, no secret key. */
 export function settingsView(config: Config): SettingsView {
   const a = config.server.auth;
@@ -25,19 +42,7 @@ export function settingsView(config: Config): SettingsView {
       auth:
         a.type === 'user' ? { type: 'user', username: a.username, hasSecret: !!a.password } : { type: 'service', id: a.id, hasSecret: !!a.secretKey },
     },
-    folders: config.folders.map((f) => ({
-      id: f.id ?? '',
-      path: f.path,
-      include: f.include,
-      exclude: f.exclude,
-      recursive: f.recursive,
-      quietSeconds: f.quietSeconds,
-      afterUpload: f.afterUpload,
-      archiveDir: f.archiveDir,
-      ignoreTemporary: f.ignoreTemporary,
-      duplicates: f.duplicates ?? config.duplicates,
-      growing: f.growing,
-    })),
+    folders: config.folders.map((f) => ({ ...pick(f, FOLDER_KEYS), id: f.id ?? '', duplicates: f.duplicates ?? config.duplicates })),
     // The limits Settings edits, no more: the timetable is the config file's (a window echoing it back would be refused).
     transfer: (({ schedule: _timetable, ...limits }) => limits)(config.transfer),
     ...(config.managed && { locked: config.managed.locked }),
@@ -76,20 +81,12 @@ export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInpu
 }
 
 function folderRaw(old: Raw, f: FolderSettings): Raw {
-  return dropUndefined({
-    ...old,
-    id: f.id || undefined,
-    path: f.path,
-    include: f.include,
-    exclude: f.exclude,
-    recursive: f.recursive,
-    quietSeconds: f.quietSeconds,
-    afterUpload: f.afterUpload,
-    archiveDir: f.archiveDir || undefined,
-    ignoreTemporary: f.ignoreTemporary,
-    duplicates: f.duplicates,
-    growing: f.growing,
-  });
+  return dropUndefined({ ...old, ...pick(f, FOLDER_KEYS), id: f.id || undefined, archiveDir: f.archiveDir || undefined });
+}
+
+/** `keys` of `o`, and nothing else. */
+function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 }
 
 function dropUndefined(o: Raw): Raw {
@@ -176,7 +173,7 @@ export async function saveSettingsFile(
   env: NodeJS.ProcessEnv,
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
   // Keys the machine's managed settings lock are refused here too, not only greyed in the window.
-  const refused = lockedChanges(current, input);
+  const refused = lockedChanges(current.managed?.locked ?? [], settingsView(current), input);
   if (refused.length > 0) return { errors: refused };
   const rawFile = parseJsonText(readFileSync(file, 'utf8'), file) as Raw;
   const raw = keepOwnValues(mergeSettings(rawFile, current, input), rawFile, current, input);
