@@ -3,6 +3,7 @@
 // pause from the window (it says until when, survives a restart of the
 // uploader, and Resume now ends it), and Settings under the machine's managed
 // keys (greyed, "Set by your IT department", the secret still enterable).
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { createWorld, type World } from '../support/engine-harness.ts';
 import { screenshot } from '../support/serve-harness.ts';
 
 const MIN = 60_000;
+const repo = join(import.meta.dirname, '..', '..');
 /** Local HH:MM, as the window writes a time of day (the browser runs in this machine's zone). */
 const hhmm = (at: number) => `${String(new Date(at).getHours()).padStart(2, '0')}:${String(new Date(at).getMinutes()).padStart(2, '0')}`;
 
@@ -78,8 +80,16 @@ describeWithBrowser('the window: timetable, timed pause, managed settings', (tar
     expect(await page.getByRole('button', { name: 'Resume now' }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Pause until tomorrow' }).isVisible()).toBe(false);
     await screenshot(page, 'limits-paused.png');
+    // `status` says it too, from the data folder alone.
+    const status = spawnSync(process.execPath, [join(repo, 'bin', 'device-uploader.js'), 'status', '--config', configFile, '--json'], {
+      encoding: 'utf8',
+      env,
+    });
+    expect((JSON.parse(status.stdout) as { pausedUntil: number }).pausedUntil).toBe((await serving!.engine.snapshot()).limits?.pausedUntil);
 
     // The uploader restarts (a reboot, an update): the pause is still on, until the same time.
+    // (The page leaves first: its event stream would log the refused reconnects meanwhile.)
+    await page.goto('about:blank');
     await serving!.close();
     serving = await startServe(configFile, { env });
     await page.goto(serving.control.url);
