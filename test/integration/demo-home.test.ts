@@ -34,7 +34,7 @@ describe('start with DEVICE_UPLOADER_HOME', () => {
     // In Settings the person points it at their tenant (loopback here: nothing leaves the machine).
     const configFile = join(home, 'config.json');
     const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    const tenant = { baseUrl: 'https://127.0.0.2:9', auth: { type: 'service', id: 'svc', secretKey: 'theirs' } };
+    const tenant = { baseUrl: 'http://[::1]:9', auth: { type: 'service', id: 'svc', secretKey: 'theirs' } };
     writeFileSync(configFile, JSON.stringify({ ...config, server: tenant }));
     const second = startCli(repo, ['start'], env);
     try {
