@@ -82,8 +82,32 @@ export interface LogStatus {
   since: number;
 }
 
+/** What holds uploads back on purpose: the bandwidth timetable, and a timed pause. */
+export interface Limits {
+  bandwidth: {
+    /** The limit in force now (0 = none). */
+    maxBytesPerSecond: number;
+    /** When it next changes (epoch ms); null: it does not. */
+    until: number | null;
+    /** The limit from `until` on. */
+    then: number;
+    /** A window of transfer.schedule is in force (not the plain limit). */
+    scheduled: boolean;
+  };
+  /** "Pause for 1 hour" / "Pause until tomorrow": when uploads go on by themselves (epoch ms); null when not paused so. */
+  pausedUntil: number | null;
+}
+
+/** A timed pause of every upload: an hour from now, or until the next local midnight. */
+export type PauseFor = 'hour' | 'tomorrow';
+
+/** Pause's target: one file, all files, or all files for a while (they resume by themselves). */
+export type PauseTarget = Target | { all: true; for: PauseFor };
+
 export interface Snapshot {
   at: number;
+  /** The bandwidth timetable and a timed pause (absent from hosts that have neither). */
+  limits?: Limits;
   totals: Totals;
   connection: ConnectionStatus;
   folders: FolderStatus[];
@@ -109,7 +133,9 @@ export type EngineEventBody =
   | { type: 'changed'; at: number; fileIds: number[] }
   | { type: 'connection'; at: number; connection: ConnectionStatus }
   /** A watched folder went missing or came back (every folder's state). */
-  | { type: 'folders'; at: number; folders: FolderStatus[] };
+  | { type: 'folders'; at: number; folders: FolderStatus[] }
+  /** The bandwidth limit or a timed pause began, changed or ended. */
+  | { type: 'limits'; at: number; limits: Limits };
 
 /**
  * Pushed to UIs a few times a second at most, never per chunk. `seq` counts
@@ -208,6 +234,8 @@ export interface SettingsView {
   transfer: TransferLimits;
   /** The proxy password is write-only: only whether one is set. */
   network: NetworkSettings & { hasProxyPassword: boolean };
+  /** Config keys the machine's managed settings set ("server", "folders", "transfer.maxBytesPerSecond"): shown, not editable. */
+  locked?: string[];
 }
 
 /** What Settings saves. An empty or absent secret keeps the one already stored. */
@@ -263,7 +291,8 @@ export type ApiErrorCode = 'bad-payload' | 'stale' | 'refused' | 'engine-stopped
 /** What every UI host implements (window.uploader in the renderer). */
 export interface UploaderApi {
   snapshot(query?: QueueQuery): Promise<Snapshot>;
-  pause(target: Target): Promise<number>;
+  /** With `for`, every upload pauses until then and resumes by itself (Resume all ends it early). */
+  pause(target: PauseTarget): Promise<number>;
   resume(target: Target): Promise<number>;
   cancel(target: Target): Promise<number>;
   retry(target: Target): Promise<number>;

@@ -26,6 +26,7 @@ import { Intake } from './intake.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
 import { ServerSwitch } from './server-switch.ts';
+import { UploadLimits, type UploadLimitsDeps } from './upload-limits.ts';
 import { Watching } from './watching.ts';
 
 export interface EngineOptions {
@@ -44,6 +45,8 @@ export interface EngineOptions {
   dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
   /** The host's part of network.proxy: the desktop app's system resolver and default ("system"); headless: "env". */
   network?: Omit<NetHostOptions, 'env'>;
+  /** Tests: the timetable's and timed pauses' clock and zone. */
+  limits?: Pick<UploadLimitsDeps, 'clock' | 'offsetAt'>;
 }
 
 /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
@@ -151,8 +154,10 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
       ...(options.openCheck && { openCheck: options.openCheck }),
     });
   const watching = new Watching(newWatcher, config.folders, log);
+  const limits = new UploadLimits({ ...world, dataDir: config.dataDir, transfer: t, scheduler, events, rows: () => engine, ...options.limits });
   const { configFile, env } = options;
   const parts = { config, configFile, env, log, now, lock, store, biot, net, storage, throttle, folders, dedup, scheduler, intake };
   const resumedNews = resumed > 0 ? { resumed: { count: resumed, since: now() } } : {};
-  return new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching, ...resumedNews });
+  const engine: Engine = new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching, limits, ...resumedNews });
+  return engine;
 }

@@ -29,6 +29,7 @@ export class Scheduler {
   #running = false;
   #held = false;
   #storeHeld = false;
+  #claimsHeld = false;
 
   constructor(deps: SchedulerDeps) {
     // One set of attach turns per engine: its files never write one entity's attribute at once.
@@ -63,6 +64,12 @@ export class Scheduler {
     this.pump();
   }
 
+  /** A timed pause (upload-limits.ts): nothing new is claimed until it ends. */
+  holdClaims(on: boolean): void {
+    this.#claimsHeld = on;
+    if (!on) this.pump();
+  }
+
   /** Why nothing is being claimed: a refused sign-in, the data folder, or nothing. */
   get heldFor(): 'sign-in' | 'store' | undefined {
     return this.#held ? 'sign-in' : this.#storeHeld ? 'store' : undefined;
@@ -74,7 +81,7 @@ export class Scheduler {
    * process; the failure is logged and told to onStoreError, and the next tick tries again.
    */
   pump(): void {
-    if (!this.#running || this.#held || this.#storeHeld) return;
+    if (!this.#running || this.#held || this.#storeHeld || this.#claimsHeld) return;
     if (this.#outcomes.unwritten > 0) this.writeHeld();
     const room = this.#deps.parallelFiles - this.#active.size;
     if (room <= 0) return;

@@ -100,6 +100,8 @@ export const LAYERS: Layer[] = [
   },
   { owns: 'app/engine/', may: [...CONTRACT, COMMON, 'app/config/', 'app/store/', 'app/net/', 'app/biot/', 'app/transfer/', 'app/watch/'] },
   { owns: 'app/sandbox/', may: [COMMON, 'app/biot/'] },
+  // The OS service files and their install: they read the config's folders, nothing of the engine.
+  { owns: 'app/service/', may: [COMMON, 'app/config/'] },
   {
     owns: 'app/host/',
     may: [...CONTRACT, COMMON, 'app/engine/', 'app/config/'],
