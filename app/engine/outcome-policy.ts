@@ -31,10 +31,15 @@ export interface OutcomePolicyDeps {
   /** Called once a row is marked done: BioT holds it and its attach rule succeeded (post-upload actions). */
   onDone?: (row: FileRow) => void;
   now?: () => number;
+  /** The clock retry due times are set on (the scheduler's monotonic one; see monotonic-clock.ts). */
+  dueNow?: () => number;
 }
 
 /** Retry delays for whole files: clinic internet can be down for hours, so keep trying, slowly. */
 const fileBackoff = { baseMs: 2_000, maxMs: 10 * 60_000 };
+
+/** No retry is set further ahead than this; a stored due time beyond it is brought in at start (scheduler). */
+export const LONGEST_RETRY_MS = fileBackoff.maxMs;
 
 export class OutcomePolicy {
   readonly #deps: OutcomePolicyDeps;
@@ -105,7 +110,7 @@ export class OutcomePolicy {
         store.markFailed(fileId, {
           error: outcome.message,
           code: outcome.code,
-          retryAt: (this.#deps.now ?? Date.now)() + backoffDelay(row.attempts + 1, fileBackoff),
+          retryAt: (this.#deps.dueNow ?? this.#deps.now ?? Date.now)() + backoffDelay(row.attempts + 1, fileBackoff),
           traceId: outcome.traceId ?? null,
         });
         break;

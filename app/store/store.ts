@@ -120,6 +120,10 @@ export class Store {
   recoverAtStartup(): RecoveryCounts {
     return queue.recoverAtStartup(this.#ctx);
   }
+  /** Failed rows due further ahead than `longestMs` become due `now` (see queue.clampDueTimes). */
+  clampDueTimes(now: number, longestMs: number): number {
+    return queue.clampDueTimes(this.#ctx, now, longestMs);
+  }
 
   // uploads
   currentUpload(fileId: number): UploadRow | undefined {
