@@ -33,6 +33,8 @@ export interface OutcomePolicyDeps {
   now?: () => number;
   /** The clock retry due times are set on (the scheduler's monotonic one; see monotonic-clock.ts). */
   dueNow?: () => number;
+  /** The first wait before a fresh upload of a file whose uploads keep getting lost (TransferSettings.lostUploadRetryMs). */
+  lostUploadRetryMs?: number;
 }
 
 /** Retry delays for whole files: clinic internet can be down for hours, so keep trying, slowly. */
@@ -40,6 +42,9 @@ const fileBackoff = { baseMs: 2_000, maxMs: 10 * 60_000 };
 
 /** No retry is set further ahead than this; a stored due time beyond it is brought in at start (scheduler). */
 export const LONGEST_RETRY_MS = fileBackoff.maxMs;
+
+/** Uploads of one file lost in a row (storage answering NoSuchUpload) before a person is asked to look. */
+export const LOST_UPLOADS_LIMIT = 3;
 
 export class OutcomePolicy {
   readonly #deps: OutcomePolicyDeps;
@@ -107,12 +112,7 @@ export class OutcomePolicy {
         log.log('info', 'file-done', { fileId, biotFileId: outcome.biotFileId });
         break;
       case 'retry':
-        store.markFailed(fileId, {
-          error: outcome.message,
-          code: outcome.code,
-          retryAt: (this.#deps.dueNow ?? this.#deps.now ?? Date.now)() + backoffDelay(row.attempts + 1, fileBackoff),
-          traceId: outcome.traceId ?? null,
-        });
+        this.#retry(row, outcome);
         break;
       case 'needs-attention':
         store.markNeedsAttention(fileId, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
@@ -136,6 +136,34 @@ export class OutcomePolicy {
         // Pause and cancel already moved the row; shutdown leaves it for recoverAtStartup.
         break;
     }
+  }
+
+  /**
+   * A retryable failure waits its backoff. When storage or BioT lost the
+   * file's upload, the wait grows with the uploads lost in a row, and after
+   * LOST_UPLOADS_LIMIT the file waits for a person instead: a bucket rule
+   * that aborts every upload would otherwise get a new BioT upload (each a
+   * cancelled BioT file) for ever.
+   */
+  #retry(row: FileRow, outcome: TransferOutcome & { kind: 'retry' }): void {
+    const { store, log } = this.#deps;
+    const lost = outcome.code === 'UPLOAD_LOST' ? store.lostInARow(row.id) : 0;
+    if (lost >= LOST_UPLOADS_LIMIT) {
+      store.markNeedsAttention(row.id, {
+        error: `BioT's storage lost this file's upload ${lost} times in a row (a storage rule that removes unfinished uploads?); ask your BioT administrator, then press Retry`,
+        code: 'UPLOAD_LOST_REPEATEDLY',
+        traceId: outcome.traceId ?? null,
+      });
+      log.log('warn', 'uploads-lost', { fileId: row.id, lost });
+      return;
+    }
+    const lostWait = lost > 0 ? backoffDelay(lost, { baseMs: this.#deps.lostUploadRetryMs ?? 30_000, maxMs: LONGEST_RETRY_MS }) : 0;
+    store.markFailed(row.id, {
+      error: outcome.message,
+      code: outcome.code,
+      retryAt: (this.#deps.dueNow ?? this.#deps.now ?? Date.now)() + Math.max(backoffDelay(row.attempts + 1, fileBackoff), lostWait),
+      traceId: outcome.traceId ?? null,
+    });
   }
 
   /**

@@ -35,7 +35,7 @@ export class Scheduler {
   constructor(deps: SchedulerDeps) {
     this.#deps = deps;
     this.#dueNow = deps.dueNow ?? monotonicClock();
-    this.#outcomes = new OutcomePolicy({ ...deps, dueNow: this.#dueNow });
+    this.#outcomes = new OutcomePolicy({ ...deps, dueNow: this.#dueNow, lostUploadRetryMs: deps.settings.lostUploadRetryMs });
   }
 
   /** Starts claiming; checks for due retries every second. */

@@ -21,6 +21,8 @@ export interface TransferSettings {
   retryMaxMs: number;
   /** Tries at reading a completed object back (size and ETag) before it is recorded not-checkable. */
   readBackAttempts: number;
+  /** The first wait before a fresh upload of a file whose uploads storage keeps losing (doubles per loss). */
+  lostUploadRetryMs: number;
 }
 
 export const defaultTransferSettings: TransferSettings = {
@@ -35,6 +37,7 @@ export const defaultTransferSettings: TransferSettings = {
   retryBaseMs: 500,
   retryMaxMs: 15_000,
   readBackAttempts: 4,
+  lostUploadRetryMs: 30_000,
 };
 
 /** Name-free facts for the log: ids, part numbers, codes, traceIds. */

@@ -29,6 +29,8 @@ function byCode(code: string | null): string | undefined {
   if (code === 'FOLDER_UNREACHABLE')
     return 'Its folder cannot be reached right now (a network share offline?). It will be uploaded once the folder is back.';
   if (code === 'UPLOAD_LOST') return 'BioT no longer knows this upload; it will start again.';
+  if (code === 'UPLOAD_LOST_REPEATEDLY')
+    return "BioT's storage keeps losing this upload (a storage rule that removes unfinished uploads?). Ask your BioT administrator, then press Retry.";
   return undefined;
 }
 
