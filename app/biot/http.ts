@@ -5,6 +5,7 @@
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { errorFromFailure, parseAnswer } from './answer.ts';
 import { BiotError } from './errors.ts';
+import type { HostHolds } from './host-holds.ts';
 import type { AnswerContext } from './validate.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,6 +41,8 @@ export type BiotHttpOptions = {
   dispatcher?: Dispatcher;
   /** Answers longer than this are refused as MALFORMED_RESPONSE. Default 4 MiB. */
   maxResponseBytes?: number;
+  /** Retry-After holds (host-holds.ts): every call waits out BioT's, and a 429/503 that asks sets one. */
+  holds?: HostHolds;
 };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -61,6 +64,7 @@ export class BiotHttp {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #maxResponseBytes: number;
+  readonly #holds: HostHolds | undefined;
 
   constructor(options: BiotHttpOptions) {
     const parsed = new URL(options.baseUrl);
@@ -72,6 +76,7 @@ export class BiotHttp {
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? createDefaultDispatcher(this.timeoutMs);
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#holds = options.holds;
   }
 
   /** Sends one call; with `auth`, a 401 TOKEN_NOT_VALID is retried once with a fresh token. */
@@ -100,6 +105,10 @@ export class BiotHttp {
   }
 
   async #send(call: BiotCall, token: string | undefined): Promise<BiotAnswer> {
+    // BioT asked (Retry-After) to be left alone a while: the wait is not part of the call's deadline.
+    await this.#holds?.wait(new URL(this.baseUrl).origin, call.signal).catch((reason: unknown) => {
+      throw errorFromFailure(reason, call.operation, { callerAborted: true, callerReason: call.signal?.reason, deadlinePassed: false });
+    });
     const timeoutMs = call.timeoutMs ?? this.timeoutMs;
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
@@ -122,6 +131,7 @@ export class BiotHttp {
       });
       status = response.statusCode;
       date = response.headers.date;
+      this.#holds?.noteAnswer(this.baseUrl, status, response.headers);
       text = await readLimited(response.body, this.#maxResponseBytes, status, call.operation);
     } catch (failure) {
       throw errorFromFailure(failure, call.operation, {

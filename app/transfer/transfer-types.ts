@@ -1,6 +1,7 @@
 // The settings, dependencies and job shape shared by the plain and the growing
 // transfer and by the part sender.
 import type { Dispatcher } from 'undici';
+import type { HostHolds } from '../biot/host-holds.ts';
 import type { MultipartApi, TransferLedger } from './ports.ts';
 import type { Throttle } from './throttle.ts';
 
@@ -51,6 +52,8 @@ export interface TransferDeps {
   settings: TransferSettings;
   log?: (event: TransferLogEvent) => void;
   now?: () => number;
+  /** Retry-After holds by host (the BioT client's book): part PUTs wait out storage's and set them. */
+  holds?: HostHolds;
 }
 
 export interface TransferJob {
