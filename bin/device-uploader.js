@@ -7,5 +7,5 @@ if (major < 24) {
   console.error(`device-uploader needs Node.js 24 or later; this is ${process.version}. See "Set up" in the README.`);
   process.exit(1);
 }
-const { main } = await import('../app/cli.ts');
+const { main } = await import('../app/cli/index.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -20,7 +20,7 @@ import {
   utilityProcess,
 } from 'electron';
 import { join } from 'node:path';
-import { defaultHome } from '../app/cli/start.ts';
+import { defaultHome } from '../app/host/data-home.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
 import { APP_SCHEME } from './app-origin.ts';
 import { defaultAutostartDir } from './login-item.ts';

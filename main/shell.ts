@@ -14,7 +14,8 @@ import { registerIpc, type IpcMainLike, type MainWindowLike } from './ipc.ts';
 import { setStartAtLogin, startedAtLogin, startsAtLogin, type LoginItemHost } from './login-item.ts';
 import { Notifier, notifyFromSnapshot, type ShowNotification } from './notifications.ts';
 import { SleepGuard, type PowerSaveBlockerLike } from './power.ts';
-import { scrubSecrets, takeSecrets, type SecretVault } from './secrets.ts';
+import { saveKeepingSecrets } from './secret-save.ts';
+import { takeSecrets, type SecretVault } from './secrets.ts';
 import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
 import { trayMenu, type MenuItemSpec } from './tray-menu.ts';
 import { hideOnClose, lockDown, type BrowserWindowLike, type SessionLike } from './window.ts';
@@ -50,7 +51,7 @@ export interface ShellPorts {
   spawnEngine(): EngineClient;
   openPath(path: string): void;
   loginItem: LoginItemHost;
-  /** Where the demo and the data-folder config live (the CLI's defaultHome()). */
+  /** Where the demo and the data-folder config live (app/host/data-home.ts). */
   dataHome: string;
   rendererDir: string;
   /** Small UI memory (the close notice shown once, success notifications). */
@@ -192,26 +193,10 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     if (!client) throw new ApiError('engine-stopped', 'Device Uploader is starting; try again in a moment');
     if (method === 'settings') return { ...(await client.settings()), secretStorage: await ports.vault.protection() };
     if (method !== 'saveSettings') return client.call(method, arg);
-    const input = arg as SettingsInput;
-    // Without any encryption the file is where the secret lives: the engine saves it as headless hosts do.
-    if ((await ports.vault.protection()) === 'config-file') return client.saveSettings(input);
-    const auth = { ...input.server.auth };
-    const secretField = auth.type === 'user' ? 'server.auth.password' : 'server.auth.secretKey';
-    const secret = auth.type === 'user' ? auth.password : auth.secretKey;
-    if (auth.type === 'user') delete auth.password;
-    else delete auth.secretKey;
-    let result = await client.saveSettings({ ...input, server: { ...input.server, auth } });
-    // The engine checks a new login kind against the secrets it was started with; only a
-    // switch to a kind it has no secret for fails so, and then it needs the new one to check.
-    if (!result.ok && secret && result.errors.some((e) => e.field === secretField)) result = await client.saveSettings(input);
-    if (result.ok) {
-      if (secret) await ports.vault.write(auth.type === 'user' ? { password: secret } : { secretKey: secret });
-      // The engine writes the secret it runs with back into the file it saves: take it out again.
-      scrubSecrets(source.file);
-      // The login applies at the next start: restart now so a new secret is used.
-      if (secret) void supervisor.restart();
-    }
-    return result;
+    return saveKeepingSecrets(
+      { save: (input) => client.saveSettings(input), vault: ports.vault, configFile: source.file, restart: () => void supervisor.restart() },
+      arg as SettingsInput,
+    );
   };
 
   const showWindow = (hash = '') => {

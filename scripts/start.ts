@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { electronBinary } from '../main/electron-binary.ts';
+import { electronBinary } from './electron-binary.ts';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);

@@ -2,7 +2,7 @@
 // (per active file and the total, speed, ETA); elsewhere, one plain line per
 // state change, with ids only, fit for a service log.
 import type { EngineEvent, Snapshot } from '../api.ts';
-import type { Engine } from '../engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { formatBytes, formatEta, formatSpeed, screenText } from './format.ts';
 
 /** Starts showing progress; returns a function that stops it. */

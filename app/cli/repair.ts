@@ -3,8 +3,8 @@
 // runs beside an engine, and says what it kept and what it restored.
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
-import { DATABASE_FILE } from '../engine.ts';
 import { lockDataFolder } from '../engine/data-lock.ts';
+import { DATABASE_FILE } from '../store/index.ts';
 import { repairQueue } from '../store/repair.ts';
 import { parseFlags, UsageError } from './flags.ts';
 

@@ -1,15 +1,15 @@
 // `device-uploader run --config FILE [--once]`: the engine, headless.
 // --once uploads what the folders and the queue hold, then exits 0 when all
 // are done, non-zero with a one-line summary per file that is not.
-import { join } from 'node:path';
+import { openEngineLog } from '../common/engine-log.ts';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { Engine } from '../engine.ts';
-import { openLogFile, type FileLogger } from '../engine/log-file.ts';
-import type { LogHealth } from '../common/logger.ts';
-import { describeProblem } from '../watch/folder-scan.ts';
+import { createEngine } from '../engine/create-engine.ts';
+import type { Engine } from '../engine/engine.ts';
+import { describeProblem, type ScanProblem } from '../watch/folder-scan.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { showProgress } from './live-view.ts';
+import { scanFolders, whenSettled } from './once-scan.ts';
 
 /** Attempts a file gets within one `--once` run before it is reported as failed. */
 const ONCE_MAX_ATTEMPTS = 5;
@@ -20,39 +20,12 @@ export async function runCommand(args: string[]): Promise<number> {
   return runEngine(loadConfigFile(flags.config), { once: !!flags.once });
 }
 
-/** What a log write error means for the person at the PC. */
-const LOG_TROUBLE: Record<string, string> = {
-  ENOSPC: "the data folder's disk is full",
-  EDQUOT: "the data folder's disk quota is used up",
-  EROFS: 'the data folder is on a read-only disk',
-  EACCES: 'this user may not write the data folder',
-  EPERM: 'this user may not write the data folder',
-};
-
-/**
- * Opens the engine's logs (JSON lines, ids only) in `<dataDir>/logs`, rotated
- * at 10 MiB over 5 files. A disk that refuses them is said once on stderr and
- * in the engine's status; the engine runs on.
- */
-export async function openEngineLog(config: Config, stderr: NodeJS.WritableStream = process.stderr): Promise<FileLogger> {
-  const logger = await openLogFile(join(config.dataDir, 'logs'));
-  const say = (h: LogHealth) =>
-    stderr.write(
-      h.state === 'failing'
-        ? `Logs cannot be written (${h.code}: ${LOG_TROUBLE[h.code ?? ''] ?? 'the log folder cannot be written'}); uploads go on.\n`
-        : `Logs are written again${h.dropped ? ` (${h.dropped} lines were lost)` : ''}.\n`,
-    );
-  if (logger.health().state === 'failing') say(logger.health());
-  logger.onHealth(say);
-  return logger;
-}
-
 /** Runs an engine on a config until a signal (or, with once, until the queue settles). */
 export async function runEngine(config: Config, options: { once: boolean; beforeStart?: (engine: Engine) => Promise<void> }): Promise<number> {
   const logger = await openEngineLog(config);
   let engine: Engine;
   try {
-    engine = new Engine(config, { logger });
+    engine = createEngine(config, { logger });
   } catch (error) {
     await logger.close();
     throw error;
@@ -72,18 +45,21 @@ export async function runEngine(config: Config, options: { once: boolean; before
     // --once takes what the folders hold now; otherwise the watcher reconciles and watches.
     engine.start({ watch: !options.once });
     // Files written to within their folder's quiet period are left for the next run: a device may still be writing.
+    let scanProblems: ScanProblem[] = [];
     if (options.once) {
-      await engine.scanFolders({ settledOnly: true }).catch((error: unknown) => {
+      try {
+        scanProblems = (await scanFolders(engine, { settledOnly: true })).problems;
+      } catch (error) {
         // A full or read-only data folder: said as such below, like any other hold.
         if (!engine.heldBecause()) throw error;
-      });
+      }
     }
     if (!options.once) {
       await engine.whenWatching();
       await reportFolders(engine);
       await new Promise<never>(() => {}); // until a signal
     }
-    await engine.whenSettled({ maxAttempts: ONCE_MAX_ATTEMPTS });
+    await whenSettled(engine, { maxAttempts: ONCE_MAX_ATTEMPTS });
     stopView();
     // Held (login refused, data folder full): waiting would never end, and a
     // scheduled task would pile up processes. One line, and non-zero.
@@ -94,8 +70,8 @@ export async function runEngine(config: Config, options: { once: boolean; before
     }
     const code = summarize(engine);
     // What the scan could not take is not done either: named by folder id and count.
-    for (const p of engine.scanProblems) process.stdout.write(`not scanned: ${describeProblem(p)}\n`);
-    return engine.scanProblems.length > 0 ? 1 : code;
+    for (const p of scanProblems) process.stdout.write(`not scanned: ${describeProblem(p)}\n`);
+    return scanProblems.length > 0 ? 1 : code;
   } finally {
     stopView();
     await stop();

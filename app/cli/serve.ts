@@ -5,9 +5,10 @@
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { startControlServer, type ControlServer } from '../control/server.ts';
-import { Engine, type EngineOptions } from '../engine.ts';
+import { createEngine, type EngineOptions } from '../engine/create-engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { parseFlags, UsageError } from './flags.ts';
-import { openEngineLog } from './run.ts';
+import { openEngineLog } from '../common/engine-log.ts';
 import { errorFacts } from '../common/error-facts.ts';
 
 export interface Serving {
@@ -30,7 +31,7 @@ export async function startServe(
   const closeLog = async () => ownLog?.close();
   let engine: Engine;
   try {
-    engine = new Engine(config, { logger, ...options.engine, configFile: file, env });
+    engine = createEngine(config, { logger, ...options.engine, configFile: file, env });
   } catch (error) {
     await closeLog();
     throw error;

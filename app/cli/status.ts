@@ -4,9 +4,8 @@
 // may end up in a log, so it carries ids only unless --names asks for them.
 import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
-import { DATABASE_FILE } from '../engine.ts';
 import { checkDataFolder, dataFolderStatus } from '../engine/data-folder-health.ts';
-import { openStore } from '../store/index.ts';
+import { DATABASE_FILE, openStore } from '../store/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { formatBytes, screenText } from './format.ts';
 

@@ -10,14 +10,3 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
   for await (const chunk of stream) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
-
-/**
- * Whether a file must be hashed before it is sent: only when dedup applies
- * and a row of the same size exists (done: maybe a duplicate; on its way:
- * maybe a twin to wait for). Otherwise its hash is taken in the read that
- * sends it (app/transfer/ordered-hash.ts), so the file is read once; a
- * duplicate found only then is cancelled at BioT rather than completed.
- */
-export function hashUpFront(store: { hasSizeCandidate(size: number): boolean }, policy: 'skip' | 'upload', size: number): boolean {
-  return policy === 'skip' && store.hasSizeCandidate(size);
-}

@@ -27,3 +27,36 @@ export function connectionAfter(outcome: TransferOutcome, now: number): Connecti
 }
 
 export const unknownConnection = (now: number): ConnectionStatus => ({ state: 'unknown', advice: null, since: now });
+
+/**
+ * The connection the banner shows: learned from transfer outcomes, told to
+ * UIs when it changes, and overridden while the data folder holds uploads
+ * (that is then what the banner says).
+ */
+export class ConnectionState {
+  readonly #now: () => number;
+  readonly #emit: (shown: ConnectionStatus) => void;
+  readonly #override: () => ConnectionStatus | undefined;
+  #connection: ConnectionStatus;
+
+  constructor(now: () => number, emit: (shown: ConnectionStatus) => void, override: () => ConnectionStatus | undefined) {
+    this.#now = now;
+    this.#emit = emit;
+    this.#override = override;
+    this.#connection = unknownConnection(now());
+  }
+
+  /** What UIs show: the data folder's hold, else the link to BioT. */
+  get shown(): ConnectionStatus {
+    return this.#override() ?? this.#connection;
+  }
+
+  noteOutcome(outcome: TransferOutcome): void {
+    const next = connectionAfter(outcome, this.#now());
+    if (next && next.state !== this.#connection.state) {
+      this.#connection = next;
+      // While the data folder holds uploads, that is what the banner says.
+      if (!this.#override()) this.#emit(next);
+    }
+  }
+}

@@ -14,6 +14,7 @@ import type { TransferOutcome } from '../transfer/outcome.ts';
 import { stopReasonOf } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
+import type { DedupPort } from './dedup-policy.ts';
 import { sha256File } from '../common/hash-file.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { storeLedger } from './ledger.ts';
@@ -30,21 +31,8 @@ export interface FileJobDeps {
   log: Logger;
   /** Called whenever a row changed or bytes moved; the event pump throttles it. */
   changed: (fileId: number) => void;
-  /**
-   * Asked right before a claimed row's transfer starts (app/watch/dedup.ts):
-   * 'settled' skips it (it became a duplicate), 'wait' waits for an earlier
-   * row with the same bytes in flight and asks again, 'go' sends it.
-   */
-  vet?: (row: FileRow) => 'go' | 'wait' | 'settled';
-  /**
-   * Whether an unhashed row must be hashed before its transfer: its folder
-   * skips duplicates and a done row of its size exists (a twin sent while
-   * this one waited for a retry). Without it a single upload, which cannot be
-   * taken back once its PUT landed, would send the same bytes a second time.
-   */
-  hashBeforeSend?: (row: FileRow) => boolean;
-  /** The id of a done file with these bytes for the row's target, when dedup applies (asked once a transfer hashed what it sent). */
-  duplicateOf?: (row: FileRow, sha256: string) => number | undefined;
+  /** Dedup's questions (dedup-policy.ts): skip a duplicate, wait for a twin, hash before sending. Without it every row goes. */
+  dedup?: DedupPort;
   now?: () => number;
 }
 
@@ -130,7 +118,7 @@ function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefi
       path: row.sourcePath,
       expected: { size: row.size, mtimeMs: row.mtimeMs },
       signal: run.controller.signal,
-      ...(deps.duplicateOf && { duplicateOf: (sha256: string) => deps.duplicateOf?.(row, sha256) }),
+      ...(deps.dedup && { duplicateOf: (sha256: string) => deps.dedup?.duplicateOf(row, sha256) }),
       ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
       // A source left in place needs no read-back of a single PUT (see TransferJob.readBackSingle).
       readBackSingle: folder?.afterUpload !== 'leave',
@@ -145,14 +133,14 @@ function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefi
 
 // Waits only for twins with a smaller id, so two twins never wait for each other.
 async function vetted(deps: FileJobDeps, run: FileRun, others: () => Iterable<FileRun>): Promise<boolean> {
-  const { vet } = deps;
-  if (!vet) return true;
+  const { dedup } = deps;
+  if (!dedup) return true;
   const signal = run.controller.signal;
-  if (run.row.sha256 === null && deps.hashBeforeSend?.(run.row)) await hashQueued(deps, run.row, signal);
+  if (run.row.sha256 === null && dedup.hashBeforeSend(run.row)) await hashQueued(deps, run.row, signal);
   for (;;) {
     const row = deps.store.fileById(run.row.id);
     if (!row || row.state !== 'uploading' || signal.aborted) return false;
-    const verdict = vet(row);
+    const verdict = dedup.vet(row);
     if (verdict !== 'wait') return verdict === 'go';
     // A twin is the same bytes for the same target: the same export for another patient goes on its own.
     // One of the same size sent unhashed (its hash is taken while it is sent) may be a twin too.

@@ -2,8 +2,10 @@
 // network share dropped): a stat per folder every few seconds, and an event
 // only when a folder's state changes. This is what lets a window show the
 // "folder missing" banner from events alone, without polling the engine.
+import { stat } from 'node:fs/promises';
 import type { FolderStatus } from '../api.ts';
 import type { Disposable } from '../common/disposable.ts';
+import type { FolderConfig } from '../config/schema.ts';
 
 export const FOLDER_CHECK_MS = 3_000;
 
@@ -49,4 +51,17 @@ export class FolderMonitor implements Disposable {
     clearInterval(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/** Each folder's state now: there, missing, or not a folder. */
+export async function folderStatus(folders: Iterable<FolderConfig>): Promise<FolderStatus[]> {
+  return Promise.all(
+    [...folders].map(async (f) => {
+      const kind = await stat(f.path).then(
+        (s) => (s.isDirectory() ? ('ok' as const) : ('not-a-folder' as const)),
+        () => 'missing' as const,
+      );
+      return { id: f.id as string, path: f.path, state: kind };
+    }),
+  );
 }

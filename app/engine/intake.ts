@@ -7,16 +7,16 @@ import { readFile, stat } from 'node:fs/promises';
 import type { FolderConfig } from '../config/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
-import { SMALL_FILE_BYTES, settleIfDuplicate, type StableFile } from '../watch/index.ts';
-import { attachTargetOf } from './attach.ts';
-import { hashUpFront, sha256File } from '../common/hash-file.ts';
+import { SMALL_FILE_BYTES, type StableFile } from '../watch/index.ts';
+import { sha256File } from '../common/hash-file.ts';
+import type { DedupPolicy } from './dedup-policy.ts';
 import type { Logger } from '../common/logger.ts';
 import { EnqueueBatcher } from './enqueue-batch.ts';
 
 export interface IntakeDeps {
   store: Store;
   folders: ReadonlyMap<string, FolderConfig>;
-  duplicatePolicy: (folderId: string) => 'skip' | 'upload';
+  dedup: DedupPolicy;
   log: Logger;
   /** A row was added or changed (for the event stream). */
   touched: (fileId: number) => void;
@@ -41,8 +41,8 @@ export class Intake {
     const { store } = this.#deps;
     if (this.#deps.folders.get(file.folderId)?.growing) return this.#handGrowing(file);
     const known = store.findLive(file.folderId, file.path, file.size, file.mtimeMs);
-    // Known unhashed is fine when no hash is wanted before sending (hash-file.ts hashUpFront).
-    if (known && (known.sha256 !== null || !hashUpFront(store, this.#deps.duplicatePolicy(file.folderId), file.size))) return true;
+    // Known unhashed is fine when no hash is wanted before sending (dedup.ts hashUpFront).
+    if (known && (known.sha256 !== null || !this.#deps.dedup.hashUpFront(file.folderId, file.size))) return true;
     // An older version of this path in a transfer: the transfer notices the
     // change and requeues its row as this version; take it after that.
     // (One query for both questions: at 100,000 files each query per file counts.)
@@ -85,8 +85,8 @@ export class Intake {
       takingSize = before.size;
       const alongside = this.#takingSizes.get(before.size) ?? 0;
       this.#takingSizes.set(before.size, alongside + 1);
-      const wanted =
-        hashUpFront(store, this.#deps.duplicatePolicy(folderId), before.size) || (alongside > 0 && this.#deps.duplicatePolicy(folderId) === 'skip');
+      const { dedup } = this.#deps;
+      const wanted = dedup.hashUpFront(folderId, before.size) || (alongside > 0 && dedup.policyOf(folderId) === 'skip');
       // Small files in one read (no stream per file: at 100,000 files it counts); the rest streamed.
       const sha256 = !wanted ? undefined : before.size <= SMALL_FILE_BYTES ? sha256Of(await readFile(path)) : await sha256File(path);
       const after = await stat(path);
@@ -94,8 +94,7 @@ export class Intake {
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
       let row = await this.#batch.enqueue({ folderId, sourcePath: path, relPath, size: before.size, mtimeMs: before.mtimeMs, sha256 });
       if (row.state === 'queued') {
-        const target = attachTargetOf(this.#deps.folders.get(folderId), relPath);
-        const duplicate = settleIfDuplicate(store, row, this.#deps.duplicatePolicy(folderId), target);
+        const duplicate = dedup.settleIfDuplicate(row);
         if (duplicate) {
           row = duplicate;
           log.log('info', 'duplicate', { fileId: row.id, duplicateOf: row.duplicateOf, sha256: row.sha256 });

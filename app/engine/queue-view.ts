@@ -58,3 +58,30 @@ export function progressEvent(store: Store, ids: readonly number[], totals: Tota
     });
   return { type: 'progress', at: now, totals, rows };
 }
+
+/** The queue view over the store and the transfers in flight (the scheduler's activeIds and progressOf). */
+export class QueueView {
+  readonly #store: Store;
+  readonly #active: { activeIds(): number[]; progressOf: LiveProgress };
+  readonly #now: () => number;
+
+  constructor(store: Store, active: { activeIds(): number[]; progressOf: LiveProgress }, now: () => number) {
+    this.#store = store;
+    this.#active = active;
+    this.#now = now;
+  }
+
+  totals(): Totals {
+    return queueTotals(this.#store, this.#active.activeIds(), this.#live, this.#now());
+  }
+
+  row(f: FileRow): QueueRow {
+    return queueRow(f, this.#live);
+  }
+
+  progressEvents(ids: number[]): EngineEventBody[] {
+    return [progressEvent(this.#store, ids, this.totals(), this.#live, this.#now())];
+  }
+
+  readonly #live: LiveProgress = (fileId) => this.#active.progressOf(fileId);
+}

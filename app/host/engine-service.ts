@@ -5,11 +5,12 @@
 // (engine-entry.ts) gives it a port and exits when it says so.
 import { loadConfigFile } from '../config/load.ts';
 import { invoke, parseCall } from '../api-schemas.ts';
-import { openEngineLog } from '../cli/run.ts';
-import type { FileLogger } from '../engine/log-file.ts';
-import { prepareDemo } from '../cli/start.ts';
+import { openEngineLog } from '../common/engine-log.ts';
+import type { FileLogger } from '../common/log-file.ts';
+import { prepareDemo } from './demo.ts';
 import type { Sandbox } from '../sandbox/index.ts';
-import { Engine } from '../engine.ts';
+import { createEngine } from '../engine/create-engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { DataFolderLock } from '../engine/data-lock.ts';
 import { errorCode, safeMessage, startFailure } from './errors.ts';
 import { isToEngine, type FromEngine, type ParentPort, type StartRequest } from './protocol.ts';
@@ -46,7 +47,7 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
       if (request.demo) ({ sandbox, configFile, dataLock: demoLock } = await prepareDemo(undefined));
       const config = loadConfigFile(configFile, env);
       logger = await openEngineLog(config);
-      engine = new Engine(config, { logger, configFile, env, ...(demoLock && { dataLock: demoLock }) });
+      engine = createEngine(config, { logger, configFile, env, ...(demoLock && { dataLock: demoLock }) });
       unsubscribe = engine.onEvent((event) => post({ kind: 'event', event }));
       engine.start({ watch: request.watch !== false });
       post({ kind: 'ready', pid: process.pid });

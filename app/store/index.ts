@@ -1,4 +1,7 @@
 // Public surface of app/store: import from here, not from the modules.
+
+/** The queue's file inside the data folder. */
+export const DATABASE_FILE = 'queue.db';
 export { openStore, Store, type OpenStoreOptions } from './store.ts';
 export { canTransition, allowedTransitions, isFileState, FILE_STATES, type FileState } from './states.ts';
 export { StoreTooNewError, MigrationFailedError, IllegalTransitionError, NotFoundError, StoreConflictError } from './errors.ts';

@@ -4,7 +4,7 @@
 // UI does, and times pause all, resume all and cancel all as the API runs them.
 import { join } from 'node:path';
 import { parseConfig } from '../../app/config/load.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 
 interface Args {
   dir: string;
@@ -20,7 +20,7 @@ const config = parseConfig(
   },
   { baseDir: args.dir },
 );
-const engine = new Engine(config);
+const engine = createEngine(config);
 const rows = Array.from({ length: args.count }, (_, i) => ({
   folderId: 'bench',
   sourcePath: join(args.dir, 'inbox', `export-${i}.dat`),

@@ -2,18 +2,19 @@
 // view, reporting its phases as one JSON line. Run as its own process so its
 // RSS and CPU are measured apart from the sandbox in the parent.
 import { loadConfigFile } from '../../app/config/load.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: du-child.ts CONFIG');
 const started = performance.now();
-const engine = new Engine(loadConfigFile(file));
+const engine = createEngine(loadConfigFile(file));
 // As `run --once`: no watcher, the folders' current contents only.
 engine.start({ watch: false });
-const queued = await engine.scanFolders();
+const { queued } = await scanFolders(engine);
 const queuedAt = performance.now();
 // maxAttempts 1: a failure shows up in the report instead of being retried for minutes.
-await engine.whenSettled({ maxAttempts: 1, pollMs: 25 });
+await whenSettled(engine, { maxAttempts: 1, pollMs: 25 });
 const settledAt = performance.now();
 const counts = engine.store.countByState();
 const failed = engine.store.listFiles({ states: ['failed', 'needs-attention', 'missing'], limit: 3 }).files;

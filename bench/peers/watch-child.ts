@@ -6,7 +6,8 @@
 import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../app/config/load.ts';
-import { DATABASE_FILE, Engine } from '../../app/engine.ts';
+import { DATABASE_FILE } from '../../app/store/index.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 
 interface Args {
   config: string;
@@ -18,7 +19,7 @@ interface Args {
 
 const args = JSON.parse(process.argv[2] as string) as Args;
 const config = loadConfigFile(args.config);
-const engine = new Engine(config);
+const engine = createEngine(config);
 engine.start();
 await engine.whenWatching();
 const readyAt = Date.now();

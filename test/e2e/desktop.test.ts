@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { electronBinary } from '../../main/electron-binary.ts';
+import { electronBinary } from '../../scripts/electron-binary.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 
 const root = join(import.meta.dirname, '..', '..');

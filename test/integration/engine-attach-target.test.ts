@@ -7,10 +7,12 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows } from '../support/watch-helpers.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 const attribute = 'ecg_export';
@@ -44,10 +46,10 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
   };
 
   async function runEngine(config: Config): Promise<Engine> {
-    t.engine = new Engine(config);
+    t.engine = createEngine(config);
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await scanFolders(t.engine);
+    await whenSettled(t.engine, { maxAttempts: 1 });
     return t.engine;
   }
 
@@ -60,8 +62,8 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
 
     copyFileSync(join(t.world.inbox, a, 'scan.dat'), join(t.world.inbox, b, 'scan.dat'));
     copyFileSync(join(t.world.inbox, a, 'scan.dat'), join(t.world.inbox, a, 'scan-again.dat'));
-    await engine.scanFolders();
-    await engine.whenSettled({ maxAttempts: 1 });
+    await scanFolders(engine);
+    await whenSettled(engine, { maxAttempts: 1 });
     const rows = allRows(engine);
     const forB = rows.find((r) => r.relPath.startsWith(b))!;
     const again = rows.find((r) => r.relPath.endsWith('scan-again.dat'))!;
@@ -98,8 +100,8 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
     expect(monday).toMatchObject({ state: 'done', attachEntityId: a });
 
     writeRandomFile(join(t.world.inbox, a, 'tuesday.dat'), 6 * MiB);
-    await engine.scanFolders();
-    await engine.whenSettled({ maxAttempts: 1 });
+    await scanFolders(engine);
+    await whenSettled(engine, { maxAttempts: 1 });
     const tuesday = allRows(engine).find((r) => r.relPath.endsWith('tuesday.dat'))!;
     expect(tuesday).toMatchObject({ state: 'needs-attention', lastErrorCode: 'ATTACH_TARGET_OCCUPIED', attachEntityId: null });
     expect(tuesday.lastError).toMatch(/already holds another file/);
@@ -128,10 +130,10 @@ describeWithS3('engine: dedup per content and attach target', (target) => {
         perUpload: { template: 'holter_recording', referenceAttribute: 'patient' },
       },
     });
-    t.engine = new Engine(config, { logger });
+    t.engine = createEngine(config, { logger });
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await scanFolders(t.engine);
+    await whenSettled(t.engine, { maxAttempts: 1 });
     const rows = allRows(t.engine);
     expect(rows.map((r) => [r.state, r.attachEntityType, r.attachEntityId])).toEqual([
       ['done', 'patient', a],

@@ -8,11 +8,12 @@ import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { holdsFor, until } from '../support/wait.ts';
 import { allRows } from '../support/watch-helpers.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 const attribute = 'ecg_export';
@@ -47,10 +48,10 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     const patientId = randomUUID();
     t.world.sandbox.registerEntity('patient', patientId);
     const sha = exportFor(patientId);
-    t.engine = new Engine(attachConfig());
+    t.engine = createEngine(attachConfig());
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await scanFolders(t.engine);
+    await whenSettled(t.engine, { maxAttempts: 1 });
     const [row] = allRows(t.engine);
     expect(row).toMatchObject({ state: 'done', attachEntityType: 'patient', attachEntityId: patientId });
     expect(await attachedFileId(patientId)).toBe(row!.biotFileId);
@@ -61,10 +62,10 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
   it('after an attach refused (unknown patient), a retry attaches the same BioT file without uploading again', async () => {
     const patientId = randomUUID(); // not registered yet: PATCH answers 404
     exportFor(patientId);
-    t.engine = new Engine(attachConfig());
+    t.engine = createEngine(attachConfig());
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await scanFolders(t.engine);
+    await whenSettled(t.engine, { maxAttempts: 1 });
     const [stuck] = allRows(t.engine);
     expect(stuck).toMatchObject({ state: 'needs-attention', lastErrorCode: 'USER_NOT_FOUND' });
     expect(t.engine.store.uploadsFor(stuck!.id).map((u) => u.state)).toEqual(['completed']);
@@ -85,9 +86,9 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     t.world.sandbox.registerEntity('patient', patientId);
     exportFor(patientId);
     t.world.sandbox.faults.add({ op: 'entity.patch', status: 503 });
-    t.engine = new Engine(attachConfig());
+    t.engine = createEngine(attachConfig());
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
+    await scanFolders(t.engine);
     await until('done', () => allRows(t.engine!)[0]?.state === 'done');
     const [row] = allRows(t.engine);
     expect(t.world.sandbox.calls('entity.patch')).toBe(2);
@@ -101,16 +102,16 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     t.world.sandbox.registerEntity('patient', patientId);
     exportFor(patientId);
     t.world.sandbox.faults.add({ op: 'entity.patch', delayMs: 5_000 });
-    t.engine = new Engine(attachConfig());
+    t.engine = createEngine(attachConfig());
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
+    await scanFolders(t.engine);
     await until('the attach in flight', () => t.world.sandbox.calls('entity.patch') === 1);
     await t.engine.close();
-    t.engine = new Engine(attachConfig());
+    t.engine = createEngine(attachConfig());
     // Not needs-attention: a shutdown is nobody's failure (recovered to queued at start-up).
     expect(allRows(t.engine)[0]).toMatchObject({ state: 'queued', lastErrorCode: null });
     t.engine.start({ watch: false });
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine, { maxAttempts: 1 });
     const [row] = allRows(t.engine);
     expect(row).toMatchObject({ state: 'done', attachEntityId: patientId });
     expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
@@ -127,19 +128,19 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
         { id: 'other', path: other, quietSeconds: 0 },
       ],
     });
-    t.engine = new Engine(both);
-    expect(await t.engine.scanFolders()).toBe(1);
+    t.engine = createEngine(both);
+    expect((await scanFolders(t.engine)).queued).toBe(1);
     t.engine.reconfigure(t.world.config());
     t.engine.start({ watch: false });
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine, { maxAttempts: 1 });
     expect(allRows(t.engine)[0]).toMatchObject({ state: 'needs-attention', lastErrorCode: 'FOLDER_REMOVED' });
     expect(t.world.sandbox.calls('file.createMultipart')).toBe(0);
   }, 60_000);
 
   it('retries (not missing) while the folder itself is unreachable, and uploads once it is back', async () => {
     const sha = writeRandomFile(join(t.world.inbox, 'a.dat'), 3 * MiB);
-    t.engine = new Engine(t.world.config());
-    expect(await t.engine.scanFolders()).toBe(1);
+    t.engine = createEngine(t.world.config());
+    expect((await scanFolders(t.engine)).queued).toBe(1);
     const away = join(t.world.root, 'unmounted');
     renameSync(t.world.inbox, away); // the share went away
     t.engine.start({ watch: false });
@@ -152,11 +153,11 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
 
   it('a vanished file in a reachable folder is still missing', async () => {
     writeRandomFile(join(t.world.inbox, 'gone.dat'), 1 * MiB);
-    t.engine = new Engine(t.world.config());
-    expect(await t.engine.scanFolders()).toBe(1);
+    t.engine = createEngine(t.world.config());
+    expect((await scanFolders(t.engine)).queued).toBe(1);
     renameSync(join(t.world.inbox, 'gone.dat'), join(t.world.root, 'gone.dat'));
     t.engine.start({ watch: false });
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine, { maxAttempts: 1 });
     expect(allRows(t.engine)[0]!.state).toBe('missing');
   }, 60_000);
 
@@ -165,10 +166,10 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     const good = t.world.config();
     if (good.server.auth.type !== 'user') throw new Error('the harness signs in as a user');
     const wrong: Config = { ...good, server: { ...good.server, auth: { ...good.server.auth, password: 'not-the-password' } } };
-    t.engine = new Engine(wrong);
+    t.engine = createEngine(wrong);
     const connection: string[] = [];
     t.engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
-    expect(await t.engine.scanFolders()).toBe(3);
+    expect((await scanFolders(t.engine)).queued).toBe(3);
     t.engine.start({ watch: false });
     await until('the refused login', () => connection.includes('credentials-refused'));
     await until(
@@ -189,9 +190,9 @@ describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
     expect(snap.totals.counts).toMatchObject({ queued: 3, 'needs-attention': 0, failed: 0, uploading: 0 });
     await t.engine.close();
 
-    t.engine = new Engine(good);
+    t.engine = createEngine(good);
     t.engine.start({ watch: false });
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine, { maxAttempts: 1 });
     expect(allRows(t.engine).map((f) => f.state)).toEqual(['done', 'done', 'done']);
   }, 60_000);
 });

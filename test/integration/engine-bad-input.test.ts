@@ -4,10 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { holdsFor, until } from '../support/wait.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
@@ -41,14 +42,14 @@ describeWithS3('engine with bad input', (target) => {
     const good = writeRandomFile(join(t.world.inbox, 'good.dat'), 12 * MiB);
     writeRandomFile(join(t.world.inbox, 'vanishes.dat'), 6 * MiB);
     writeRandomFile(join(t.world.inbox, 'unreadable.dat'), 6 * MiB);
-    t.engine = new Engine(t.world.config(), { transfer: { retryBaseMs: 10, retryMaxMs: 50 } });
-    expect(await t.engine.scanFolders()).toBe(3);
+    t.engine = createEngine(t.world.config(), { transfer: { retryBaseMs: 10, retryMaxMs: 50 } });
+    expect((await scanFolders(t.engine)).queued).toBe(3);
     unlinkSync(join(t.world.inbox, 'vanishes.dat'));
     // Replaced by a folder of the same name: it exists but cannot be read as a file.
     unlinkSync(join(t.world.inbox, 'unreadable.dat'));
     mkdirSync(join(t.world.inbox, 'unreadable.dat'));
     t.engine.start({ watch: false });
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine, { maxAttempts: 1 });
     const byName = new Map(t.engine.store.listFiles().files.map((f) => [f.relPath, f]));
     expect(byName.get('vanishes.dat')!.state).toBe('missing');
     expect(byName.get('unreadable.dat')).toMatchObject({ state: 'needs-attention', lastErrorCode: 'NOT_A_FILE' });
@@ -61,11 +62,11 @@ describeWithS3('engine with bad input', (target) => {
   it('stops on a lock-out without hammering the login, and goes on after unlock and retry', async () => {
     const shas = [0, 1, 2].map((i) => writeRandomFile(join(t.world.inbox, `f${i}.dat`), 6 * MiB));
     t.world.sandbox.lock('user');
-    t.engine = new Engine(t.world.config({ transfer: { parallelFiles: 2 } }));
+    t.engine = createEngine(t.world.config({ transfer: { parallelFiles: 2 } }));
     const connection: string[] = [];
     t.engine.onEvent((e) => e.type === 'connection' && connection.push(e.connection.state));
     t.engine.start({ watch: false });
-    await t.engine.scanFolders();
+    await scanFolders(t.engine);
     await until(
       'the lock-out to reach a file',
       async () => {
@@ -91,7 +92,7 @@ describeWithS3('engine with bad input', (target) => {
 
     t.world.sandbox.unlock('user');
     await t.engine.retry({ all: true });
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine, { maxAttempts: 1 });
     const files = t.engine.store.listFiles().files;
     expect(files.map((f) => f.state)).toEqual(['done', 'done', 'done']);
     for (const f of files) {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../app/engine.ts';
+import { DATABASE_FILE } from '../../app/store/index.ts';
 import { openStore } from '../../app/store/index.ts';
 import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';

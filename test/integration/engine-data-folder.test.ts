@@ -8,12 +8,13 @@ import { mkdtempSync, openSync, closeSync, rmSync, writeSync, writeFileSync, mkd
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { openEngineLog } from '../../app/cli/run.ts';
-import type { FileLogger } from '../../app/engine/log-file.ts';
-import { Engine } from '../../app/engine.ts';
+import { openEngineLog } from '../../app/common/engine-log.ts';
+import type { FileLogger } from '../../app/common/log-file.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { checkDataFolder, storageFault } from '../../app/engine/data-folder-health.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { until } from '../support/watch-helpers.ts';
+import { scanFolders } from '../../app/cli/once-scan.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
 const t = worldPerTest(undefined);
@@ -94,8 +95,8 @@ it.skipIf(!canMount)(
     process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
       logger = await openEngineLog(config);
-      t.engine = new Engine(config, { logger, dataFolder: { probeMs: 100 } });
-      await t.engine.scanFolders();
+      t.engine = createEngine(config, { logger, dataFolder: { probeMs: 100 } });
+      await scanFolders(t.engine);
       fill(join(disk, 'filler'));
       t.engine.start({ watch: false });
       await until('uploads held for the full disk', () => t.engine!.heldBecause() !== undefined, 20_000);
@@ -126,13 +127,13 @@ it.skipIf(!canMount)(
   async () => {
     const disk = smallDisk('4m')!;
     const config = { ...t.world.config(), dataDir: join(disk, 'data') };
-    t.engine = new Engine(config, { dataFolder: { probeMs: 100 } });
+    t.engine = createEngine(config, { dataFolder: { probeMs: 100 } });
     writeFileSync(join(t.world.inbox, 'g.dat'), 'g'.repeat(20_000));
     fill(join(disk, 'filler'));
-    await expect(t.engine.scanFolders()).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_/) });
+    await expect(scanFolders(t.engine)).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_/) });
     expect(t.engine.heldBecause()).toMatch(/full/);
     rmSync(join(disk, 'filler'));
-    expect(await t.engine.scanFolders()).toBe(1);
+    expect((await scanFolders(t.engine)).queued).toBe(1);
     t.engine.start({ watch: false });
     await until('the file done once space returned', () => t.engine!.store.countByState().done === 1, 30_000);
   },

@@ -5,7 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { until } from '../support/wait.ts';
@@ -34,7 +35,7 @@ describeWithS3('growing files', (target) => {
   const t = worldPerTest(target);
 
   async function growingEngine() {
-    t.engine = new Engine(
+    t.engine = createEngine(
       t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 2 }], transfer: { partSizeMiB: 8 } }),
     );
     t.engine.start();

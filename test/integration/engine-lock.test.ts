@@ -7,11 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DataFolderInUse, lockDataFolder } from '../../app/engine/data-lock.ts';
-import { DATABASE_FILE, Engine } from '../../app/engine.ts';
+import { DATABASE_FILE } from '../../app/store/index.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { openStore } from '../../app/store/index.ts';
 import { createWorld, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { until } from '../support/watch-helpers.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
@@ -105,14 +107,14 @@ describeWithS3('one engine per data folder', (target) => {
 
   it('in one process, a second Engine on the folder is refused and the first keeps working', async () => {
     const config = world.config();
-    const engine = new Engine(config);
+    const engine = createEngine(config);
     try {
-      expect(() => new Engine(config)).toThrow(DataFolderInUse);
+      expect(() => createEngine(config)).toThrow(DataFolderInUse);
       expect(() => lockDataFolder(config.dataDir)).toThrow(/already running on the data folder/);
       writeRandomFile(join(world.inbox, 'a.dat'), 100_000);
       engine.start({ watch: false });
-      await engine.scanFolders();
-      await engine.whenSettled({ maxAttempts: 1 });
+      await scanFolders(engine);
+      await whenSettled(engine, { maxAttempts: 1 });
       expect(engine.store.countByState().done).toBe(1);
     } finally {
       await engine.close();

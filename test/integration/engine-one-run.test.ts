@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Target } from '../../app/api.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { trackRuns } from '../support/run-tracker.ts';
 import { describeWithS3 } from '../support/s3.ts';
@@ -23,7 +23,7 @@ describeWithS3('scheduler: one run per file', (target) => {
     // BioT takes 3 s to answer the cancel: the cancelled run is still live meanwhile.
     t.world.sandbox.faults.add({ op: 'file.cancel', delayMs: 3_000 });
     // 2 MiB/s keeps the first run in flight long enough to cancel it mid-way.
-    t.engine = new Engine(t.world.config({ transfer: { maxBytesPerSecond: 2 * MiB } }), { logger: runs.logger });
+    t.engine = createEngine(t.world.config({ transfer: { maxBytesPerSecond: 2 * MiB } }), { logger: runs.logger });
     t.engine.start({ watch: false });
     const row = (await t.engine.enqueue(join(t.world.inbox, 'scan.dat')))!;
     await until('the first run to have an open upload', () => t.engine!.store.uploadsFor(row.id).some((u) => u.state === 'open'));
@@ -60,7 +60,7 @@ describeWithS3('scheduler: one run per file', (target) => {
       return `f${i}.dat`;
     });
     const slow = { maxBytesPerSecond: 4 * MiB, parallelFiles: 3 };
-    t.engine = new Engine(t.world.config({ transfer: slow }), { logger: runs.logger });
+    t.engine = createEngine(t.world.config({ transfer: slow }), { logger: runs.logger });
     t.engine.start({ watch: false });
     const ids: number[] = [];
     for (const name of names) ids.push((await t.engine.enqueue(join(t.world.inbox, name)))!.id);

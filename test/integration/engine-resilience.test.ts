@@ -4,10 +4,11 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { BiotError } from '../../app/biot/errors.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { holdsFor, until } from '../support/wait.ts';
+import { whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 // Fast in-transfer retries so the faults cost milliseconds, not the production half-second.
@@ -18,7 +19,7 @@ describeWithS3('engine under faults', (target) => {
 
   async function uploadOne(name: string, size: number, transfer: Record<string, unknown> = {}, tuning = {}) {
     const sha256 = writeRandomFile(join(t.world.inbox, name), size);
-    t.engine = new Engine(t.world.config({ transfer }), { transfer: { ...quickRetries, ...tuning } });
+    t.engine = createEngine(t.world.config({ transfer }), { transfer: { ...quickRetries, ...tuning } });
     t.engine.start({ watch: false });
     const row = (await t.engine.enqueue(join(t.world.inbox, name)))!;
     return { row, sha256 };
@@ -34,7 +35,7 @@ describeWithS3('engine under faults', (target) => {
       if (e.type === 'progress')
         for (const r of e.rows) if (r.state !== 'uploading' && r.state !== 'completing' && r.state !== 'done') errors.push(r.state);
     });
-    await t.engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine!, { maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', lastError: null, attempts: 0 });
     expect(errors).toEqual([]);
@@ -54,7 +55,7 @@ describeWithS3('engine under faults', (target) => {
     // The complete goes through at BioT but its answer never arrives.
     f.add({ op: 'file.complete', nth: 1, drop: true });
     const { row, sha256 } = await uploadOne('faults.dat', 60 * MiB, { stallSeconds: 2 });
-    await t.engine!.whenSettled({ maxAttempts: 4 });
+    await whenSettled(t.engine!, { maxAttempts: 4 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done.state).toBe('done');
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 60 * MiB });
@@ -67,7 +68,7 @@ describeWithS3('engine under faults', (target) => {
   it('detects a corrupted part by its ETag and sends it again', async () => {
     t.world.sandbox.faults.add({ op: 'storage.putPart', nth: 3, corruptEtag: true });
     const { row, sha256 } = await uploadOne('corrupt.dat', 30 * MiB, { partSizeMiB: 5 });
-    await t.engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine!, { maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done.state).toBe('done');
     expect(t.world.sandbox.calls('storage.putPart')).toBe(7); // 6 parts + 1 re-send
@@ -114,7 +115,7 @@ describeWithS3('engine under faults', (target) => {
     });
     expect(t.engine!.store.fileById(row.id)!.state).toBe('paused');
     await t.engine!.resume({ fileId: row.id });
-    await t.engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine!, { maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done.state).toBe('done');
     // Only the parts without an ETag at pause time were sent after it (20 parts in all).
@@ -125,7 +126,7 @@ describeWithS3('engine under faults', (target) => {
   it('sends a file smaller than a part as one single upload, its PUT sent again to the same link when it fails', async () => {
     t.world.sandbox.faults.add({ op: 'storage.putObject', nth: 1, status: 500 });
     const { row, sha256 } = await uploadOne('small.xml', 3 * MiB, { partSizeMiB: 8 });
-    await t.engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine!, { maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', lastError: null });
     expect(t.world.sandbox.calls('file.createMultipart')).toBe(0);

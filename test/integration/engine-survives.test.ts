@@ -7,11 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import type { Logger, LogFacts } from '../../app/common/logger.ts';
 import { openStore } from '../../app/store/index.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { until } from '../support/watch-helpers.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const t = worldPerTest(undefined);
 
@@ -25,15 +26,15 @@ const storeError = (code: string) => Object.assign(new Error(`injected ${code}`)
 it('a UI listener that throws never costs a state write, and is logged', async () => {
   writeFileSync(join(t.world.inbox, 'a.dat'), 'a'.repeat(5000));
   const log = capture();
-  t.engine = new Engine(t.world.config(), { logger: log });
+  t.engine = createEngine(t.world.config(), { logger: log });
   const heard: string[] = [];
   t.engine.onEvent(() => {
     throw new TypeError('a UI bug');
   });
   t.engine.onEvent((e) => heard.push(e.type));
-  await t.engine.scanFolders();
+  await scanFolders(t.engine);
   t.engine.start({ watch: false });
-  await t.engine.whenSettled({ maxAttempts: 1 });
+  await whenSettled(t.engine, { maxAttempts: 1 });
   const [row] = t.engine.store.listFiles().files;
   // Done on the first attempt: the listener's throw did not turn 'done' into a retry.
   expect(row).toMatchObject({ state: 'done', attempts: 0, lastErrorCode: null });
@@ -46,8 +47,8 @@ it('a UI listener that throws never costs a state write, and is logged', async (
 it('a store that is busy for a moment does not end the engine: the claim is logged and tried again', async () => {
   writeFileSync(join(t.world.inbox, 'b.dat'), 'b'.repeat(5000));
   const log = capture();
-  t.engine = new Engine(t.world.config(), { logger: log });
-  await t.engine.scanFolders();
+  t.engine = createEngine(t.world.config(), { logger: log });
+  await scanFolders(t.engine);
   const store = t.engine.store;
   const claimNext = store.claimNext.bind(store);
   let failures = 3;
@@ -63,11 +64,11 @@ it('a store that is busy for a moment does not end the engine: the claim is logg
 it('a full data folder holds uploads, says so, and goes on by itself without sending the file twice', async () => {
   writeFileSync(join(t.world.inbox, 'c.dat'), 'c'.repeat(5000));
   let spaceBack = false;
-  t.engine = new Engine(t.world.config(), {
+  t.engine = createEngine(t.world.config(), {
     // Stands in for statfs/access on a full disk: the real one is in engine-data-folder.test.ts.
     dataFolder: { probeMs: 50, check: async () => (spaceBack ? undefined : 'full') },
   });
-  await t.engine.scanFolders();
+  await scanFolders(t.engine);
   const store = t.engine.store;
   const markDone = store.markDone.bind(store);
   store.markDone = (fileId, result) => {
@@ -96,8 +97,8 @@ it('close() is idempotent, and bounded when a login never answers: the file is l
   writeFileSync(join(t.world.inbox, 'd.dat'), 'd'.repeat(5000));
   t.world.sandbox.faults.add({ op: 'ums.login', delayMs: 120_000 });
   const config = t.world.config({ transfer: { requestTimeoutSeconds: 3600 } });
-  const engine = new Engine(config);
-  await engine.scanFolders();
+  const engine = createEngine(config);
+  await scanFolders(engine);
   engine.start({ watch: false });
   await until('the login under way', () => t.world.sandbox.calls('ums.login') >= 1, 20_000);
   const first = engine.close({ deadlineMs: 500 });

@@ -2,9 +2,11 @@
 // one BioT file each, a complete audit trail; prints MiB/s and peak RSS.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 const sizes = [
@@ -49,14 +51,14 @@ describeWithS3('engine uploads 20 files, 0 B to 300 MiB', (target) => {
   });
 
   it('uploads every file whole, once, with its audit trail', async () => {
-    engine = new Engine(world.config({ transfer: { partSizeMiB: 8, parallelParts: 4, parallelFiles: 2 } }));
+    engine = createEngine(world.config({ transfer: { partSizeMiB: 8, parallelParts: 4, parallelFiles: 2 } }));
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     const started = performance.now();
     // The scan is what this test measures; the folder watcher has its own tests.
     engine.start({ watch: false });
-    expect(await engine.scanFolders()).toBe(20);
-    await engine.whenSettled({ maxAttempts: 1 });
+    expect((await scanFolders(engine)).queued).toBe(20);
+    await whenSettled(engine, { maxAttempts: 1 });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
 
@@ -100,7 +102,7 @@ describeWithS3('engine uploads 20 files, 0 B to 300 MiB', (target) => {
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     const t0 = performance.now();
-    await engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(engine, { maxAttempts: 1 });
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const done = engine.store.fileById(row.id)!;

@@ -7,10 +7,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { until } from '../support/watch-helpers.ts';
+import { whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 // Fast in-transfer retries so the faults cost milliseconds, not the production half-second.
@@ -22,7 +23,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
   async function start(name: string, size: number, transfer: Record<string, unknown> = {}, tuning: Record<string, unknown> = {}) {
     const path = join(t.world.inbox, name);
     const sha256 = writeRandomFile(path, size);
-    t.engine = new Engine(t.world.config({ transfer }), { transfer: { ...quick, ...tuning } });
+    t.engine = createEngine(t.world.config({ transfer }), { transfer: { ...quick, ...tuning } });
     t.engine.start({ watch: false });
     const row = (await t.engine.enqueue(path))!;
     return { row, sha256, path };
@@ -39,7 +40,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     // Storage stores the object, then the connection is cut before the 200 arrives.
     t.world.sandbox.faults.add({ op: 'storage.putObject', dropAnswer: true });
     const { row, sha256 } = await start('ecg.xml', 2 * MiB, { partSizeMiB: 8 });
-    await t.engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine!, { maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     // No second BioT file and no orphan: the retry went to the same object.
     expect(t.world.sandbox.calls('file.createSingle')).toBe(1);
@@ -57,7 +58,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     const bytes = randomBytes(300_000);
     const [a, b] = ['first.xml', 'twin.xml'].map((name) => join(t.world.inbox, name));
     for (const path of [a!, b!]) writeFileSync(path, bytes);
-    t.engine = new Engine(t.world.config({ transfer: { partSizeMiB: 8 } }), { transfer: quick });
+    t.engine = createEngine(t.world.config({ transfer: { partSizeMiB: 8 } }), { transfer: quick });
     t.engine.start({ watch: false });
     const first = (await t.engine.enqueue(a!))!;
     expect(first.sha256).toBeNull();
@@ -77,7 +78,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     t.world.sandbox.faults.add({ op: 'file.complete', dropAnswer: true });
     t.world.sandbox.faults.add({ op: 'file.download', status: 503, times: 2 });
     const { row, sha256 } = await start('holter.edf', 12 * MiB, { partSizeMiB: 5 });
-    await t.engine!.whenSettled({ maxAttempts: 3 });
+    await whenSettled(t.engine!, { maxAttempts: 3 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
     expect(done.state).toBe('done');
@@ -94,7 +95,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     // A service user without download rights: every download link is refused.
     t.world.sandbox.faults.add({ op: 'file.download', status: 403, code: 'ACCESS_DENIED', times: Infinity });
     const { row } = await start('sleep.edf', 12 * MiB, { partSizeMiB: 5 }, { readBackAttempts: 3 });
-    await t.engine!.whenSettled({ maxAttempts: 3 });
+    await whenSettled(t.engine!, { maxAttempts: 3 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
     expect(t.world.sandbox.calls('storage.putPart')).toBe(3);
@@ -111,9 +112,9 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     t.world.sandbox.faults.clear();
     t.world.sandbox.faults.add({ op: 'file.download', status: 503, times: 1 });
     // A new engine on the same data folder: start-up recovery, then the file's next run.
-    t.engine = new Engine(t.world.config({ transfer: { partSizeMiB: 5 } }), { transfer: quick });
+    t.engine = createEngine(t.world.config({ transfer: { partSizeMiB: 5 } }), { transfer: quick });
     t.engine.start({ watch: false });
-    await t.engine.whenSettled({ maxAttempts: 3 });
+    await whenSettled(t.engine, { maxAttempts: 3 });
     const done = t.engine.store.fileById(row.id)!;
     expect(t.world.sandbox.calls('file.createMultipart')).toBe(1);
     expect(done.state).toBe('done');
@@ -133,7 +134,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     closeSync(fd);
     const later = new Date(Date.now() + 5_000);
     utimesSync(path, later, later);
-    await t.engine!.whenSettled({ maxAttempts: 2 });
+    await whenSettled(t.engine!, { maxAttempts: 2 });
     const done = t.engine!.store.fileById(row.id)!;
     const freshSha = createHash('sha256').update(fresh).digest('hex');
     // The hash on record and BioT's bytes are the new version, whole.
@@ -149,7 +150,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     const dead = t.engine!.store.currentUpload(row.id)!;
     // What a bucket lifecycle rule does while the PC is off: storage aborts it, BioT still thinks it open.
     await t.world.sandbox.forgetStorageUpload(dead.biotFileId);
-    await t.engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine!, { maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', attempts: 0 });
     const uploads = t.engine!.store.uploadsFor(row.id);
@@ -170,7 +171,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     await t.world.sandbox.forgetStorageUpload(dead.biotFileId);
     await t.engine!.cancel({ fileId: row.id });
     await t.engine!.retry({ fileId: row.id });
-    await t.engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine!, { maxAttempts: 1 });
     const done = t.engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', attempts: 0 });
     const uploads = t.engine!.store.uploadsFor(row.id);
@@ -181,7 +182,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
 
   it('does not record the hash of bytes written after the upload completed (multipart, hashed after)', async () => {
     // A growing recording has no hash at intake; it is hashed from the parts as they are sent.
-    t.engine = new Engine(
+    t.engine = createEngine(
       t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 0.5 }], transfer: { partSizeMiB: 5 } }),
       { transfer: quick },
     );
@@ -195,7 +196,7 @@ describeWithS3('never twice: lost answers and forgotten uploads', (target) => {
     const fd = openSync(path, 'a');
     writeSync(fd, randomBytes(1024));
     closeSync(fd);
-    await t.engine.whenSettled({ maxAttempts: 1 });
+    await whenSettled(t.engine, { maxAttempts: 1 });
     const done = t.engine.store.fileById(row.id)!;
     expect(done.state).toBe('done');
     expect(await downloadedSha256(t.world.biot, done.biotFileId!)).toEqual({ sha256, size: 6 * MiB });

@@ -5,7 +5,7 @@
 // Real SQLite, real files, the sandbox over radosgw.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { copyFileSync } from 'node:fs';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
@@ -20,7 +20,7 @@ describeWithS3('one read: the file hash taken while sending', (target) => {
     const path = join(t.world.inbox, 'holter.dat');
     // 23 MiB in 5 MiB parts, 4 at a time: parts land out of order and the hash must still be in order.
     const sha256 = writeRandomFile(path, 23 * MiB);
-    t.engine = new Engine(t.world.config({ transfer: { parallelFiles: 1 } }));
+    t.engine = createEngine(t.world.config({ transfer: { parallelFiles: 1 } }));
     t.engine.start({ watch: false });
     const row = (await t.engine.enqueue(path))!;
     expect(row.sha256).toBeNull(); // no file of this size: not read before sending
@@ -36,7 +36,7 @@ describeWithS3('one read: the file hash taken while sending', (target) => {
     const second = join(t.world.inbox, 'b.dat');
     writeRandomFile(first, 6 * MiB);
     const sha256 = writeRandomFile(second, 6 * MiB); // same size, other bytes
-    t.engine = new Engine(t.world.config({ transfer: { parallelFiles: 1 } }));
+    t.engine = createEngine(t.world.config({ transfer: { parallelFiles: 1 } }));
     t.engine.start({ watch: false });
     expect((await t.engine.enqueue(first))!.sha256).toBeNull();
     expect((await t.engine.enqueue(second))!.sha256).toBe(sha256);
@@ -49,7 +49,7 @@ describeWithS3('one read: the file hash taken while sending', (target) => {
     copyFileSync(a, b);
     // a's first run fails before any upload exists; it is tried again ~2 s later (the scheduler's file backoff).
     t.world.sandbox.faults.add({ op: 'file.createMultipart', status: 503, code: 'SERVICE_UNAVAILABLE' });
-    t.engine = new Engine(t.world.config({ transfer: { parallelFiles: 2 } }));
+    t.engine = createEngine(t.world.config({ transfer: { parallelFiles: 2 } }));
     t.engine.start({ watch: false });
     const rowA = (await t.engine.enqueue(a))!;
     expect(rowA.sha256).toBeNull();

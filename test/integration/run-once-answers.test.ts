@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
@@ -155,7 +155,7 @@ describe('watch mode', () => {
   it('reports names that are not UTF-8 in the log, by folder id and count', async () => {
     writeFileSync(Buffer.concat([Buffer.from(`${world.inbox}/`), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), Buffer.from('.dat')]), 'n');
     const events: Record<string, unknown>[] = [];
-    const engine = new Engine(world.config(), { logger: { log: (_l, event, facts = {}) => void events.push({ event, ...facts }) } });
+    const engine = createEngine(world.config(), { logger: { log: (_l, event, facts = {}) => void events.push({ event, ...facts }) } });
     try {
       engine.start();
       await engine.whenWatching();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
 import type { Snapshot } from '../../app/api.ts';
-import { openEngineLog } from '../../app/cli/run.ts';
+import { openEngineLog } from '../../app/common/engine-log.ts';
 import { startServe, type Serving } from '../../app/cli/serve.ts';
 import type { Config } from '../../app/config/schema.ts';
 

@@ -5,11 +5,13 @@
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import type { Logger } from '../../app/common/logger.ts';
 import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { until } from '../support/wait.ts';
+import { whenSettled } from '../../app/cli/once-scan.ts';
 
 const MiB = 1024 * 1024;
 const quickRetries = { retryBaseMs: 20, retryMaxMs: 200 };
@@ -33,7 +35,7 @@ describeWithS3('transfer layer under faults', (target) => {
   async function uploadOne(name: string, size: number, transfer: Record<string, unknown> = {}, tuning = {}) {
     const path = join(world.inbox, name);
     const sha256 = writeRandomFile(path, size);
-    engine = new Engine(world.config({ transfer }), { logger, transfer: { ...quickRetries, ...tuning } });
+    engine = createEngine(world.config({ transfer }), { logger, transfer: { ...quickRetries, ...tuning } });
     engine.start({ watch: false });
     const row = (await engine.enqueue(path))!;
     return { row, sha256, path };
@@ -52,7 +54,7 @@ describeWithS3('transfer layer under faults', (target) => {
     const { row, path } = await uploadOne('vanishing.dat', 20 * MiB, { parallelParts: 1, maxBytesPerSecond: 4 * MiB });
     await untilBytesDone(row.id, 5 * MiB);
     unlinkSync(path);
-    await engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(engine!, { maxAttempts: 1 });
     expect(engine!.store.fileById(row.id)!.state).toBe('missing');
     expect(world.sandbox.calls('file.complete')).toBe(0);
     expect(engine!.store.uploadsFor(row.id).map((u) => u.state)).toEqual(['abandoned']);
@@ -63,7 +65,7 @@ describeWithS3('transfer layer under faults', (target) => {
     await untilBytesDone(row.id, 5 * MiB);
     unlinkSync(path);
     mkdirSync(path);
-    await engine!.whenSettled({ maxAttempts: 2 });
+    await whenSettled(engine!, { maxAttempts: 2 });
     const settled = engine!.store.fileById(row.id)!;
     // The read error (EISDIR) ends the run, the next one finds a folder: a person must look.
     expect(settled).toMatchObject({ state: 'needs-attention', lastErrorCode: 'NOT_A_FILE' });
@@ -77,7 +79,7 @@ describeWithS3('transfer layer under faults', (target) => {
       partSizeMiB: 5,
       parallelParts: 4,
     });
-    await engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(engine!, { maxAttempts: 1 });
     const done = engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', attempts: 0, lastError: null });
     expect(logged.filter((l) => l.event === 'part-retry').map((l) => l.facts['code'])).toEqual([]);
@@ -90,7 +92,7 @@ describeWithS3('transfer layer under faults', (target) => {
     world.sandbox.faults.add({ op: 'file.partLinks', status: 500, times: 2 });
     // 6 parts at 8 MiB/s: ~4 s, longer than a link lives; windows of 2 links.
     const { row, sha256 } = await uploadOne('links.dat', 30 * MiB, { maxBytesPerSecond: 8 * MiB, parallelParts: 2 }, { linkWindow: 2 });
-    await engine!.whenSettled({ maxAttempts: 1 });
+    await whenSettled(engine!, { maxAttempts: 1 });
     const done = engine!.store.fileById(row.id)!;
     expect(done).toMatchObject({ state: 'done', attempts: 0, lastError: null });
     expect(world.sandbox.calls('file.partLinks')).toBeGreaterThanOrEqual(4); // 2 refused + at least 2 windows

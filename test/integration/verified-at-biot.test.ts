@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, put, until } from '../support/watch-helpers.ts';
@@ -20,7 +20,7 @@ describeWithS3('verified at BioT: read-back after complete gates delete and move
   const t = worldPerTest(target, { proxyStorage: true });
 
   async function watchAndDrop(name: string, size: number, folder: Record<string, unknown>) {
-    t.engine = new Engine(
+    t.engine = createEngine(
       t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, ...folder }], transfer: { partSizeMiB: 5 } }),
       { transfer: quick },
     );

@@ -2,7 +2,8 @@
 // uploads, no duplicates, no misses; temporary names are left alone.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, countIn, put, until } from '../support/watch-helpers.ts';
@@ -20,7 +21,7 @@ describeWithS3('folder watcher: 1,000 files at once', (target) => {
   });
 
   it('uploads each of 1,000 nested files exactly once', async () => {
-    engine = new Engine(
+    engine = createEngine(
       world.config({
         folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.5 }],
         transfer: { parallelFiles: 8, parallelParts: 2 },

@@ -6,7 +6,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { jsonLogger } from '../../app/common/logger.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
@@ -31,7 +32,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
   });
 
   it('records an export written twice as one upload and one duplicate; a changed one is sent again', async () => {
-    engine = new Engine(config(), process.env.WATCH_DEBUG ? { logger: jsonLogger((l) => console.log(l)) } : {});
+    engine = createEngine(config(), process.env.WATCH_DEBUG ? { logger: jsonLogger((l) => console.log(l)) } : {});
     engine.start();
     await engine.whenWatching();
     const bytes = randomBytes(70_000);
@@ -53,7 +54,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
   }, 60_000);
 
   it('sends identical twins that arrive together once', async () => {
-    engine = new Engine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }));
+    engine = createEngine(world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }));
     engine.start();
     await engine.whenWatching();
     const bytes = randomBytes(6 * 1024 * 1024);
@@ -68,7 +69,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
   }, 60_000);
 
   it("uploads twins twice under duplicates: 'upload'", async () => {
-    engine = new Engine(config({ duplicates: 'upload' }));
+    engine = createEngine(config({ duplicates: 'upload' }));
     engine.start();
     await engine.whenWatching();
     const bytes = randomBytes(1000);
@@ -80,7 +81,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
 
   it('finds files added while stopped, and marks a queued file that vanished meanwhile', async () => {
     // A queued row whose file then disappears while the app is not running.
-    const first = new Engine(config());
+    const first = createEngine(config());
     put(join(world.inbox, 'gone.dat'), 100);
     const gone = (await first.enqueue(join(world.inbox, 'gone.dat')))!;
     expect(gone.state).toBe('queued');
@@ -88,7 +89,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
     rmSync(join(world.inbox, 'gone.dat'));
     for (let i = 0; i < 5; i++) put(join(world.inbox, 'later', `new-${i}.dat`), 500 + i);
 
-    engine = new Engine(config());
+    engine = createEngine(config());
     engine.start();
     await until('the new files', () => countIn(engine!, 'done') === 5, 30_000);
     expect(engine.store.fileById(gone.id)?.state).toBe('missing');
@@ -99,7 +100,7 @@ describeWithS3('folder watcher: duplicates and start-up', (target) => {
     // BioT refuses to create uploads: the row fails and waits for its retry.
     world.sandbox.faults.add({ op: 'file.createMultipart', status: 500, times: Infinity });
     world.sandbox.faults.add({ op: 'file.createSingle', status: 500, times: Infinity });
-    engine = new Engine(config());
+    engine = createEngine(config());
     engine.start();
     await engine.whenWatching();
     put(join(world.inbox, 'brief.dat'), 100);

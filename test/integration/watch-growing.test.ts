@@ -4,7 +4,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { openForReading, type OpenCheck } from '../../app/watch/open-check.ts';
 import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
@@ -16,7 +16,7 @@ describeWithS3('folder watcher: growing and locked files', (target) => {
   const t = worldPerTest(target);
 
   it('does not queue a 200 MiB file while it grows in 1 MiB chunks; uploads it whole after', async () => {
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 1.5 }], transfer: { partSizeMiB: 8 } }));
+    t.engine = createEngine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 1.5 }], transfer: { partSizeMiB: 8 } }));
     t.engine.start();
     await t.engine.whenWatching();
     const path = join(t.world.inbox, 'holter.edf');
@@ -47,7 +47,7 @@ describeWithS3('folder watcher: growing and locked files', (target) => {
       }
       return openForReading(p);
     };
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }), {
+    t.engine = createEngine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3 }], transfer: { parallelFiles: 4 } }), {
       openCheck,
     });
     t.engine.start();

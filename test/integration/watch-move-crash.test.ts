@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { sha256File } from '../../app/common/hash-file.ts';
 import { openStore, type Store } from '../../app/store/index.ts';
 import { PARTIAL_DIR } from '../../app/watch/archive-copy.ts';
@@ -75,7 +75,7 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       expect(await sha256File(source)).toBe(sha256);
 
       // The next start: leftovers removed, the move done again, whole, under the real name.
-      t.engine = new Engine(config);
+      t.engine = createEngine(config);
       t.engine.start();
       await t.engine.whenWatching();
       await until('the move to be done', () => allRows(t.engine!)[0]?.postAction === 'moved', 30_000);
@@ -95,7 +95,7 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       writeFileSync(join(archive, 'day1', 'scan.dat'), 'an older export already archived');
       mkdirSync(join(t.world.inbox, 'day1'));
       const bytes = writeRandomFile(join(t.world.inbox, 'day1', 'scan.dat'), 3 * MiB);
-      t.engine = new Engine(
+      t.engine = createEngine(
         t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2, afterUpload: 'move', archiveDir: archive }] }),
       );
       t.engine.start();
@@ -127,7 +127,7 @@ describeWithS3('folder watcher: crash during a cross-volume move', (target) => {
       markVerifiedDone(store, queued.id, size, mtimeMs);
       store.close();
 
-      t.engine = new Engine(config);
+      t.engine = createEngine(config);
       t.engine.start();
       await t.engine.whenWatching();
       await until('the move to be done', () => allRows(t.engine!)[0]?.postAction === 'moved', 30_000);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, countIn, put, until } from '../support/watch-helpers.ts';
@@ -18,7 +18,7 @@ describeWithS3('folder watcher: post-upload actions and polling', (target) => {
     mkdirSync(join(archive, 'day1'), { recursive: true });
     writeFileSync(join(archive, 'day1', 'scan.dat'), 'an older export already archived');
     t.world.sandbox.faults.add({ op: 'file.complete', status: 500, times: Infinity });
-    t.engine = new Engine(
+    t.engine = createEngine(
       t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: archive }] }),
     );
     t.engine.start();
@@ -44,7 +44,7 @@ describeWithS3('folder watcher: post-upload actions and polling', (target) => {
   }, 60_000);
 
   it('deletes only done files, and records a failed action without losing the file', async () => {
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'delete' }] }));
+    t.engine = createEngine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'delete' }] }));
     t.engine.start();
     await t.engine.whenWatching();
     put(join(t.world.inbox, 'a.dat'), 3000);
@@ -56,7 +56,7 @@ describeWithS3('folder watcher: post-upload actions and polling', (target) => {
   it('reports a move that cannot happen and keeps the source', async () => {
     const blocked = join(t.world.root, 'not-a-folder');
     writeFileSync(blocked, 'a file where the archive folder should be');
-    t.engine = new Engine(
+    t.engine = createEngine(
       t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, afterUpload: 'move', archiveDir: blocked }] }),
     );
     t.engine.start();
@@ -69,7 +69,7 @@ describeWithS3('folder watcher: post-upload actions and polling', (target) => {
   }, 60_000);
 
   it('sees new files in a folder forced to polling', async () => {
-    t.engine = new Engine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, poll: true, pollSeconds: 0.3 }] }));
+    t.engine = createEngine(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.3, poll: true, pollSeconds: 0.3 }] }));
     t.engine.start();
     await t.engine.whenWatching();
     put(join(t.world.inbox, 'nested', 'p.dat'), 2000);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../app/config/load.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import type { Logger } from '../../app/common/logger.ts';
 import { silentLogger } from '../../app/common/logger.ts';
 import { openStore } from '../../app/store/index.ts';
@@ -21,7 +21,7 @@ describeWithS3('folder watcher: the post-upload action recorded at done', (targe
 
   it('a folder switched from leave to delete keeps what was uploaded under leave', async () => {
     const leave = t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2, afterUpload: 'leave' }] });
-    t.engine = new Engine(leave);
+    t.engine = createEngine(leave);
     t.engine.start();
     await t.engine.whenWatching();
     const old = join(t.world.inbox, 'old.dat');
@@ -41,7 +41,7 @@ describeWithS3('folder watcher: the post-upload action recorded at done', (targe
   it('two reconfigures in a row start the newest watcher once', async () => {
     const events: string[] = [];
     const logger: Logger = { log: (_level, event) => void events.push(event) };
-    t.engine = new Engine(t.world.config(), { logger });
+    t.engine = createEngine(t.world.config(), { logger });
     t.engine.start();
     await t.engine.whenWatching();
     events.length = 0;

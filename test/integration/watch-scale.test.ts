@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../app/config/load.ts';
 import type { FolderConfig } from '../../app/config/schema.ts';
+import { DedupPolicy } from '../../app/engine/dedup-policy.ts';
 import { Intake } from '../../app/engine/intake.ts';
 import { silentLogger } from '../../app/common/logger.ts';
 import { openStore, type Store } from '../../app/store/index.ts';
@@ -40,7 +41,7 @@ describe('folder watcher at scale: cost per file', () => {
       {
         dataDir: join(root, 'data'),
         server: { baseUrl: 'http://127.0.0.1:1', auth: { type: 'user', username: 'u', password: 'p' } },
-        folders: [{ id: 'inbox', path: inbox, quietSeconds, recursive: true }],
+        folders: [{ id: 'inbox', path: inbox, quietSeconds, recursive: true, duplicates: 'upload' }],
       },
       { baseDir: root },
     );
@@ -65,10 +66,11 @@ describe('folder watcher at scale: cost per file', () => {
     store.enqueue = (input) => (transactions++, real.enqueue(input));
     store.enqueueMany = (inputs) => (transactions++, real.enqueueMany(inputs));
     store.enqueueFound = (inputs) => (transactions++, real.enqueueFound(inputs));
+    const folders = new Map([[folder.id as string, folder]]);
     const intake = new Intake({
       store,
-      folders: new Map([[folder.id as string, folder]]),
-      duplicatePolicy: () => 'upload',
+      folders,
+      dedup: new DedupPolicy(store, folders, 'upload'),
       log: silentLogger,
       touched: () => {},
       queued: () => {},

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach } from 'vitest';
-import type { Engine } from '../../app/engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
 import { parseConfig } from '../../app/config/load.ts';
 import type { Config } from '../../app/config/schema.ts';

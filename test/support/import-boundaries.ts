@@ -90,12 +90,11 @@ export const LAYERS: Layer[] = [
   { owns: 'app/control/', may: [...CONTRACT, 'app/host/'] },
   {
     owns: 'app/host/',
-    may: [...CONTRACT, 'app/engine.ts', 'app/engine/'],
+    may: [...CONTRACT, 'app/engine/'],
     exceptions: {
       'app/config/load.ts': 'the host loads the config file it was started with, and maps its ConfigError to a start failure',
-      'app/cli/run.ts': 'the host opens the engine log the same way the headless CLI does (openEngineLog)',
-      'app/cli/start.ts': 'a first run with no config starts the same demo as `npm start` (prepareDemo)',
-      'app/sandbox/index.ts': 'that demo holds the local sandbox it started (type only)',
+      'app/config/save.ts': 'the demo writes its config file (demo.ts)',
+      'app/sandbox/index.ts': 'a first run with no config starts the demo on a local sandbox (demo.ts)',
       'app/store/errors.ts': 'store errors become start-failure and API error codes',
       'app/store/damage.ts': 'a damaged queue becomes the damaged-database start failure',
     },
@@ -106,7 +105,6 @@ export const LAYERS: Layer[] = [
 const SHELL_MAY = [...CONTRACT, 'app/host/', 'app/common/'];
 export const SHELL_EXCEPTIONS: Record<string, string> = {
   'app/config/': 'the shell owns the config file in the desktop app: it moves secrets out of it and saves prefs and update settings',
-  'app/cli/start.ts': "the data folder default (defaultHome) is the same as the headless start's",
   'app/control/headers.ts': 'the app protocol serves the same strict CSP as the control server',
 };
 

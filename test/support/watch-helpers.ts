@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Engine } from '../../app/engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import type { FileState } from '../../app/store/states.ts';
 
 // The wait helpers live in wait.ts; re-exported for the watcher tests that import them from here.

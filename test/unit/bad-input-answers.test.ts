@@ -158,7 +158,7 @@ describe('the engine thread', () => {
   it('never stats synchronously (a dead network share would freeze every transfer and the window)', () => {
     const app = join(import.meta.dirname, '..', '..', 'app');
     const files = [
-      join(app, 'engine.ts'),
+      join(app, 'cli', 'once-scan.ts'),
       ...readdirSync(join(app, 'engine'))
         .filter((f) => f.endsWith('.ts'))
         .map((f) => join(app, 'engine', f)),

@@ -2,7 +2,7 @@
 // before sending, and which answer shapes are refused as malformed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
-import { startScriptedServer, type RecordedRequest, type ScriptedReply, type ScriptedServer } from '../../app/biot/testing/scripted-server.ts';
+import { startScriptedServer, type RecordedRequest, type ScriptedReply, type ScriptedServer } from '../support/scripted-server.ts';
 
 let server: ScriptedServer | undefined;
 let client: BiotClient | undefined;

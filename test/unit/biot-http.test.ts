@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BiotError } from '../../app/biot/errors.ts';
 import { BiotHttp } from '../../app/biot/http.ts';
-import { biotError, startScriptedServer, type Script, type ScriptedServer } from '../../app/biot/testing/scripted-server.ts';
+import { biotError, startScriptedServer, type Script, type ScriptedServer } from '../support/scripted-server.ts';
 
 let server: ScriptedServer | undefined;
 let http: BiotHttp | undefined;

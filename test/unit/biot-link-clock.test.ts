@@ -3,7 +3,7 @@
 // ahead does not take every fresh link for expired (clock-skew soak scenario).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
-import { startScriptedServer, type ScriptedServer } from '../../app/biot/testing/scripted-server.ts';
+import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.ts';
 
 let server: ScriptedServer | undefined;
 let client: BiotClient | undefined;

@@ -3,7 +3,7 @@
 // CONNECT), so a plain loopback HTTP server can play the proxy and answer.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
-import { startScriptedServer, type Script, type ScriptedServer } from '../../app/biot/testing/scripted-server.ts';
+import { startScriptedServer, type Script, type ScriptedServer } from '../support/scripted-server.ts';
 
 const VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'] as const;
 const saved: Partial<Record<(typeof VARS)[number], string>> = {};

@@ -9,7 +9,7 @@ import {
   type Script,
   type ScriptedReply,
   type ScriptedServer,
-} from '../../app/biot/testing/scripted-server.ts';
+} from '../support/scripted-server.ts';
 
 const START = Date.parse('2030-01-01T00:00:00Z');
 const ACCESS_TTL = 60_000;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parseConfig } from '../../app/config/load.ts';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import type { EnqueueInput } from '../../app/store/index.ts';
 
 const ROWS = 100_000;
@@ -19,7 +20,7 @@ let side: Database.Database;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'du-bulk-'));
   // Never started: nothing here talks to BioT (the port is closed on purpose).
-  engine = new Engine(
+  engine = createEngine(
     parseConfig(
       {
         dataDir: join(dir, 'data'),

@@ -39,7 +39,7 @@ describe('import boundaries', () => {
   it('catches Node built-ins and engine values in the renderer, allows engine types', () => {
     expect(boundaryViolations('renderer/a.ts', `import { readFile } from 'node:fs/promises';`)).toHaveLength(1);
     expect(boundaryViolations('renderer/a.ts', `import path from 'path';`)).toHaveLength(1);
-    expect(boundaryViolations('renderer/views/a.ts', `import { main } from '../../app/cli.ts';`)).toHaveLength(1);
+    expect(boundaryViolations('renderer/views/a.ts', `import { main } from '../../app/cli/index.ts';`)).toHaveLength(1);
     expect(boundaryViolations('renderer/views/a.ts', `import type { Snapshot } from '../../app/api.ts';`)).toEqual([]);
     expect(boundaryViolations('renderer/views/a.ts', `import { type Snapshot } from '../../app/api.ts';`)).toEqual([]);
     expect(boundaryViolations('renderer/views/a.ts', `export type { Snapshot } from '../../app/api.ts';`)).toEqual([]);
@@ -57,7 +57,7 @@ describe('import boundaries', () => {
       ['app/watch/settler.ts', `import { Scheduler } from '../engine/scheduler.ts';`],
       ['app/biot/http.ts', `import type { FileRow } from '../store/types.ts';`],
       ['app/transfer/pool.ts', `import { FolderWatcher } from '../watch/folder-watcher.ts';`],
-      ['app/control/server.ts', `import { Engine } from '../engine.ts';`],
+      ['app/control/server.ts', `import { createEngine } from '../engine/create-engine.ts';`],
       ['app/host/fork.ts', `import { openStore } from '../store/index.ts';`],
     ];
     for (const [file, line] of bad) expect(boundaryViolations(file, line), `${file}: ${line}`).toHaveLength(1);
@@ -67,7 +67,7 @@ describe('import boundaries', () => {
       ['app/watch/folder-watcher.ts', `import type { FolderConfig } from '../config/schema.ts';`],
       ['app/transfer/pool.ts', `import { BiotError } from '../biot/errors.ts';`],
       ['app/control/rpc.ts', `import { EngineClient } from '../host/engine-client.ts';`],
-      ['app/host/engine-service.ts', `import { Engine } from '../engine.ts';`],
+      ['app/host/engine-service.ts', `import { createEngine } from '../engine/create-engine.ts';`],
       ['app/engine/intake.ts', `import { FolderWatcher } from '../watch/folder-watcher.ts';`],
     ];
     for (const [file, line] of good) expect(boundaryViolations(file, line), `${file}: ${line}`).toEqual([]);
@@ -76,7 +76,7 @@ describe('import boundaries', () => {
   it('keeps the shell to the contract, the host and common', () => {
     expect(boundaryViolations('main/ipc.ts', `import type { UploaderApi } from '../app/api.ts';`)).toEqual([]);
     expect(boundaryViolations('main/ipc.ts', `import { EngineClient } from '../app/host/engine-client.ts';`)).toEqual([]);
-    expect(boundaryViolations('main/ipc.ts', `import { Engine } from '../app/engine.ts';`)).toHaveLength(1);
+    expect(boundaryViolations('main/ipc.ts', `import { createEngine } from '../app/engine/create-engine.ts';`)).toHaveLength(1);
     expect(boundaryViolations('main/ipc.ts', `import { openStore } from '../app/store/index.ts';`)).toHaveLength(1);
     expect(boundaryViolations('main/ipc.ts', `import { app } from 'electron';`)).toEqual([]);
   });

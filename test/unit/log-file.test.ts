@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLogFile, type FileLogger } from '../../app/engine/log-file.ts';
+import { openLogFile, type FileLogger } from '../../app/common/log-file.ts';
 import { CENSORED, type LogHealth } from '../../app/common/logger.ts';
 
 const open: FileLogger[] = [];

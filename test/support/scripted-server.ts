@@ -1,6 +1,6 @@
 // A tiny scripted HTTP server on 127.0.0.1 for BioT client tests: each test
-// decides the answer to every request and can look at what was sent. Lives in
-// app/biot/testing so the transfer tests can script BioT the same way.
+// decides the answer to every request and can look at what was sent. The BioT
+// client and transfer tests script BioT the same way.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -9,7 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import roll, { type RollStream } from 'pino-roll';
-import { pinoLogger, type LogHealth, type Logger } from '../common/logger.ts';
+import { pinoLogger, type LogHealth, type Logger } from './logger.ts';
 
 export interface LogFileOptions {
   /** A new file is started once the current one reaches this size. Default 10 MiB. */

@@ -1,7 +1,9 @@
 // "Were these bytes already uploaded?" Asked twice: at intake (after hashing)
 // and again by the scheduler right before a claimed row's transfer starts,
 // because two identical files queued together both pass the first check
-// (findDoneBySha256 only sees done rows).
+// (findDoneBySha256 only sees done rows). The rules are here; the engine
+// asks them through DedupPolicy (dedup-policy.ts), a row waits for an earlier
+// twin in file-job.ts, and the store answers the queries.
 import type { AttachTarget } from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
@@ -35,4 +37,15 @@ export function settleIfDuplicate(store: Store, row: FileRow, policy: DuplicateP
 export function vetBeforeTransfer(store: Store, row: FileRow, policy: DuplicatePolicy, target: AttachTarget | null): TransferVerdict {
   if (policy !== 'skip' || row.sha256 === null) return 'go';
   return settleIfDuplicate(store, row, policy, target) ? 'settled' : 'wait';
+}
+
+/**
+ * Whether a file must be hashed before it is sent: only when dedup applies
+ * and a row of the same size exists (done: maybe a duplicate; on its way:
+ * maybe a twin to wait for). Otherwise its hash is taken in the read that
+ * sends it (app/transfer/ordered-hash.ts), so the file is read once; a
+ * duplicate found only then is cancelled at BioT rather than completed.
+ */
+export function hashUpFront(store: { hasSizeCandidate(size: number): boolean }, policy: 'skip' | 'upload', size: number): boolean {
+  return policy === 'skip' && store.hasSizeCandidate(size);
 }

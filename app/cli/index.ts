@@ -13,39 +13,39 @@ const commands: Record<string, Command> = {
   start: {
     summary: 'run the uploader with its queue window; with no config, a demo on a local sandbox and an inbox folder',
     usage: 'device-uploader start [--config FILE] [--inbox DIR] [--ui-port N]',
-    run: async (args) => (await import('./cli/start.ts')).startCommand(args),
+    run: async (args) => (await import('./start.ts')).startCommand(args),
   },
   run: {
     summary: 'run the engine headless on a config file; --once uploads what is there and exits',
     usage: 'device-uploader run --config FILE [--once]',
-    run: async (args) => (await import('./cli/run.ts')).runCommand(args),
+    run: async (args) => (await import('./run.ts')).runCommand(args),
   },
   serve: {
     summary: 'run the engine plus its window as a web page on 127.0.0.1 (prints the address with its access token)',
     usage: 'device-uploader serve --config FILE [--ui-port N]',
-    run: async (args) => (await import('./cli/serve.ts')).serveCommand(args),
+    run: async (args) => (await import('./serve.ts')).serveCommand(args),
   },
   status: {
     summary: 'show the queue from the database (no BioT contact)',
     usage: 'device-uploader status --config FILE [--json] [--limit N] [--names]',
-    run: async (args) => (await import('./cli/status.ts')).statusCommand(args),
+    run: async (args) => (await import('./status.ts')).statusCommand(args),
   },
   repair: {
     summary: 'rebuild a damaged queue database from what can be read and the upload journal (stop the uploader first)',
     usage: 'device-uploader repair --config FILE',
-    run: async (args) => (await import('./cli/repair.ts')).repairCommand(args),
+    run: async (args) => (await import('./repair.ts')).repairCommand(args),
   },
   sandbox: {
     summary: 'run a local BioT-compatible service (login + file API) for demos and tests',
     usage:
       'device-uploader sandbox [--port N] [--data DIR] [--link-ttl S] [--token-ttl S]\n' +
       '    [--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S] [--proxy-storage]',
-    run: async (args) => (await import('./sandbox/command.ts')).runSandboxCommand(args),
+    run: async (args) => (await import('../sandbox/command.ts')).runSandboxCommand(args),
   },
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
