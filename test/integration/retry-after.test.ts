@@ -6,7 +6,8 @@
 // PUTs; the sandbox records when each call arrived.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
+import type { Engine } from '../../app/engine/engine.ts';
 import type { FileRow } from '../../app/store/types.ts';
 import { writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
@@ -19,7 +20,7 @@ describeWithS3('Retry-After', (target) => {
   const t = worldPerTest(target, { proxyStorage: true });
 
   function start(): Engine {
-    t.engine = new Engine(t.world.config({ transfer: { partSizeMiB: 5, parallelParts: 1, parallelFiles: 2 } }), {
+    t.engine = createEngine(t.world.config({ transfer: { partSizeMiB: 5, parallelParts: 1, parallelFiles: 2 } }), {
       transfer: { retryBaseMs: 20, retryMaxMs: 200 },
     });
     t.engine.start({ watch: false });

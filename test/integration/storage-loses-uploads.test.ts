@@ -6,7 +6,7 @@
 // The sandbox over radosgw, storage proxied so the fault reaches part PUTs.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { holdsFor, until } from '../support/wait.ts';
@@ -22,7 +22,7 @@ describeWithS3('storage keeps answering NoSuchUpload', (target) => {
     const path = join(t.world.inbox, 'night.edf');
     const sha256 = writeRandomFile(path, 12 * MiB);
     t.world.sandbox.faults.add({ op: 'storage.putPart', status: 404, code: 'NoSuchUpload', times: Number.POSITIVE_INFINITY });
-    t.engine = new Engine(t.world.config({ transfer: { partSizeMiB: 5, parallelParts: 1 } }), {
+    t.engine = createEngine(t.world.config({ transfer: { partSizeMiB: 5, parallelParts: 1 } }), {
       transfer: { retryBaseMs: 20, retryMaxMs: 200, lostUploadRetryMs: LOST_WAIT_MS },
     });
     t.engine.start({ watch: false });

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { Engine } from '../../app/engine.ts';
+import { createEngine } from '../../app/engine/create-engine.ts';
 import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { holdsFor, until } from '../support/wait.ts';
@@ -50,7 +50,7 @@ describeWithS3('a watched folder unmounted and mounted again', (target) => {
       const drive = join(t.world.root, 'drive');
       mkdirSync(drive);
       mount(drive);
-      t.engine = new Engine(t.world.config({ folders: [{ id: 'usb', path: drive, quietSeconds: 0 }] }));
+      t.engine = createEngine(t.world.config({ folders: [{ id: 'usb', path: drive, quietSeconds: 0 }] }));
       t.engine.start();
       await t.engine.whenWatching();
       const engine = t.engine;
