@@ -7,18 +7,32 @@ const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STAL
 // LOGIN_FAILED: BioT's 403 for a wrong user name, password or service key.
 const refusedCodes = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
 
+/**
+ * The banner while BioT refuses the login: a lock-out, or any other refusal
+ * (401 or 403 to the login, whatever its code). Uploads wait; the engine
+ * tries the login again by itself (sign-in-recovery.ts).
+ */
+export function signInRefusedConnection(locked: boolean, now: number): ConnectionStatus {
+  return locked
+    ? {
+        state: 'locked',
+        advice: 'The BioT account is locked. Ask your BioT administrator to unlock it; uploads go on by themselves once it is.',
+        since: now,
+      }
+    : {
+        state: 'credentials-refused',
+        advice:
+          'BioT refused the login. Check the user name and password (or service key) in Settings; uploads go on by themselves once BioT accepts it.',
+        since: now,
+      };
+}
+
 /** The connection state an outcome implies, or undefined when it says nothing new. */
 export function connectionAfter(outcome: TransferOutcome, now: number): ConnectionStatus | undefined {
   if (outcome.kind === 'done') return { state: 'ok', advice: null, since: now };
-  if (outcome.kind === 'needs-attention' && outcome.locked) {
-    return { state: 'locked', advice: 'The BioT account is locked. Ask your BioT administrator to unlock it, then press Retry.', since: now };
-  }
-  if ((outcome.kind === 'needs-attention' || outcome.kind === 'retry') && refusedCodes.has(outcome.code)) {
-    return {
-      state: 'credentials-refused',
-      advice: 'BioT refused the login. Check the user name and password (or service key) in Settings.',
-      since: now,
-    };
+  if (outcome.kind === 'needs-attention' && outcome.locked) return signInRefusedConnection(true, now);
+  if ((outcome.kind === 'needs-attention' || outcome.kind === 'retry') && (outcome.signIn === true || refusedCodes.has(outcome.code))) {
+    return signInRefusedConnection(false, now);
   }
   if (outcome.kind === 'retry' && (unreachableCodes.has(outcome.code) || outcome.code.startsWith('STORAGE_5'))) {
     return { state: 'unreachable', advice: "BioT cannot be reached. Check this PC's internet connection; uploads resume by themselves.", since: now };
@@ -53,10 +67,14 @@ export class ConnectionState {
 
   noteOutcome(outcome: TransferOutcome): void {
     const next = connectionAfter(outcome, this.#now());
-    if (next && next.state !== this.#connection.state) {
-      this.#connection = next;
-      // While the data folder holds uploads, that is what the banner says.
-      if (!this.#override()) this.#emit(next);
-    }
+    if (next) this.set(next);
+  }
+
+  /** A state learned other than from a transfer's outcome (the login refused, or accepted again). */
+  set(next: ConnectionStatus): void {
+    if (next.state === this.#connection.state) return;
+    this.#connection = next;
+    // While the data folder holds uploads, that is what the banner says.
+    if (!this.#override()) this.#emit(next);
   }
 }

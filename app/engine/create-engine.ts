@@ -12,6 +12,7 @@ import { errorFacts } from '../common/error-facts.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
+import type { BackoffOptions } from '../transfer/backoff.ts';
 import { defaultTransferSettings, type TransferSettings } from '../transfer/file-transfer.ts';
 import { Throttle } from '../transfer/throttle.ts';
 import { FolderWatcher, type OpenCheck } from '../watch/index.ts';
@@ -26,6 +27,7 @@ import { Holds } from './holds.ts';
 import { Intake } from './intake.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
+import { loginOf } from './sign-in-recovery.ts';
 import { Watching } from './watching.ts';
 
 export interface EngineOptions {
@@ -42,6 +44,8 @@ export interface EngineOptions {
   dataLock?: DataFolderLock;
   /** Data folder probing (tests: a short interval, or a check that stands in for a full disk). */
   dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
+  /** Waits between the engine's own tries of a login BioT refused (tests: short; default minutes). */
+  signInRetry?: BackoffOptions;
 }
 
 /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
@@ -62,16 +66,15 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
   const recovered = store.recoverAtStartup();
   if (recovered.uploading + recovered.completing > 0) log.log('info', 'recovered', { ...recovered });
   const t = config.transfer;
-  const auth = config.server.auth;
+  const biotOrigin = new URL(config.server.baseUrl).origin;
   const biot = createBiotClient({
     baseUrl: config.server.baseUrl,
-    auth:
-      auth.type === 'user'
-        ? { type: 'user', username: auth.username, password: auth.password ?? '' }
-        : { type: 'service', id: auth.id, secretKey: auth.secretKey ?? '' },
+    auth: loginOf(config),
     timeoutMs: t.requestTimeoutSeconds * 1000,
     now,
     onTokenEvent: (e) => log.log('info', 'token', { ...(e as unknown as Record<string, string>) }),
+    // Hosts are not patient data, but which one (BioT or storage) and how long is all a reader needs.
+    onHold: (e) => log.log('warn', 'retry-after', { host: e.origin === biotOrigin ? 'biot' : 'storage', seconds: Math.ceil(e.ms / 1000) }),
   });
   const connections = Math.max(8, t.parallelFiles * t.parallelParts * 2);
   // Part PUTs go to storage, not BioT: their own pool, sized for the parallelism,
@@ -123,7 +126,7 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     onStoreError: (error) => holds.noteStoreError(error),
     onDone: (row) => void watching.afterUpload(row),
   });
-  const holds = new Holds(health, scheduler, log);
+  const holds = new Holds({ health, scheduler, connection, tokens: biot.tokens, log, now, signInRetry: options.signInRetry });
   const view = new QueueView(store, scheduler, now);
   const intake = new Intake({ store, folders, dedup, log, touched: (id) => events.touch(id), queued: () => scheduler.pump() });
   const newWatcher = (list: Config['folders']) =>

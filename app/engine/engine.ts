@@ -25,6 +25,7 @@ import type { Intake } from './intake.ts';
 import type { QueueView } from './queue-view.ts';
 import type { Scheduler } from './scheduler.ts';
 import { restartNeeded, saveSettingsFile, settingsView } from './settings.ts';
+import { loginOf } from './sign-in-recovery.ts';
 import { CLOSE_DEADLINE_MS, shutDown } from './shutdown.ts';
 import type { Watching } from './watching.ts';
 
@@ -210,9 +211,18 @@ export class Engine implements UploaderApi {
     return { ok: true, restartNeeded: restart };
   }
 
-  /** Applies a new config now: folders and the bandwidth limit (the BioT login and pools at the next start). */
+  /**
+   * Applies a new config now: folders, the bandwidth limit and the BioT login
+   * (signed in again with it, at once if the old one was refused); the server
+   * address, part size and pools at the next start.
+   */
   reconfigure(config: Config): void {
+    const loginChanged = JSON.stringify(loginOf(config)) !== JSON.stringify(loginOf(this.#p.config));
     this.#p.config = config;
+    if (loginChanged) {
+      this.biot.tokens.setAuth(loginOf(config));
+      this.#p.holds.credentialsChanged();
+    }
     // The scheduler, intake and dedup hold this same map, so attach rules and policies follow.
     this.#p.folders.clear();
     for (const f of config.folders) this.#p.folders.set(f.id as string, f);

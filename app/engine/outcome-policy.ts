@@ -19,9 +19,10 @@ export interface OutcomePolicyDeps {
   log: Logger;
   changed: (fileId: number) => void;
   /**
-   * Called when signing in to BioT stopped for good: a lock-out (`locked`), or
+   * Called when signing in to BioT stopped: a lock-out (`locked`), or
    * credentials refused (wrong password or key, MFA). Nothing more is claimed
-   * until release(); the rows that met a refused login go back to the queue.
+   * until the login is accepted again (sign-in-recovery.ts); the rows that met
+   * the refusal go back to the queue.
    */
   signInStopped: (code: string, locked: boolean) => void;
   /** Every outcome, for the connection banner; told after the row was written. */
@@ -116,7 +117,6 @@ export class OutcomePolicy {
         break;
       case 'needs-attention':
         store.markNeedsAttention(fileId, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
-        if (outcome.locked) this.#deps.signInStopped(outcome.code, true);
         break;
       case 'missing':
         store.markMissing(fileId);
@@ -167,17 +167,18 @@ export class OutcomePolicy {
   }
 
   /**
-   * Signing in was refused for good (wrong password or key: the token source
-   * stopped, see TokenSource.lockedBy) and this row failed meanwhile: it did
-   * nothing wrong, so it goes back to the queue and the scheduler holds, rather
-   * than every claimed file landing in needs-attention. A lock-out keeps its
-   * own path (needs-attention, locked) in the switch.
+   * Signing in was refused (wrong password or key: the token source stopped,
+   * see TokenSource.lockedBy) or the account is locked (on the login or on any
+   * call), and this row failed meanwhile: it did nothing wrong, so it goes back
+   * to the queue and the scheduler holds until the login is accepted again,
+   * rather than every claimed file landing in needs-attention.
    */
   #signInStopped(row: FileRow, outcome: TransferOutcome & { kind: 'retry' | 'needs-attention' }): boolean {
     const stop = this.#deps.biot.tokens.lockedBy;
-    if (!stop || stop.locked) return false;
+    const locked = outcome.kind === 'needs-attention' && outcome.locked;
+    if (!stop && !locked) return false;
     this.#deps.store.holdForSignIn(row.id, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
-    this.#deps.signInStopped(stop.code, false);
+    this.#deps.signInStopped(stop?.code ?? outcome.code, stop?.locked ?? locked);
     return true;
   }
 }

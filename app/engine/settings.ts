@@ -154,10 +154,16 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
   }
 }
 
-/** Config keys whose change needs a restart to apply (the BioT client and the pools are built once). */
+/**
+ * Config keys whose change needs a restart to apply (the BioT client and the
+ * pools are built once). The login (server.auth) applies at once: the engine
+ * signs in again with it (engine reconfigure).
+ */
 export function restartNeeded(before: Config, after: Config): string[] {
   const keys: string[] = [];
-  if (JSON.stringify(before.server) !== JSON.stringify(after.server)) keys.push('server');
+  const { auth: _before, ...serverBefore } = before.server;
+  const { auth: _after, ...serverAfter } = after.server;
+  if (JSON.stringify(serverBefore) !== JSON.stringify(serverAfter)) keys.push('server');
   for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds', 'requestTimeoutSeconds'] as const) {
     if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
   }

@@ -19,6 +19,7 @@ export const CLOSE_DEADLINE_MS = 10_000;
 /** What shutDown closes, in its order. */
 export interface ShutdownParts {
   health: SyncDisposable;
+  holds: SyncDisposable;
   scheduler: Scheduler;
   watching: Watching;
   folderMonitor: SyncDisposable;
@@ -35,6 +36,7 @@ export async function shutDown(parts: ShutdownParts, deadlineMs: number): Promis
   const end = Date.now() + deadlineMs;
   const left = () => end - Date.now();
   parts.health.dispose();
+  parts.holds.dispose();
   const inFlight = await parts.scheduler.shutdown(left());
   // After the scheduler: no more 'done' can start a post-upload action.
   const watcherClosed = await settlesWithin(parts.watching.close(), left());

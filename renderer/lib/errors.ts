@@ -18,8 +18,10 @@ function byCode(code: string | null): string | undefined {
   if (code === null) return undefined;
   if (code === 'NOT_A_FILE') return "This is not a regular file (perhaps a folder with a file's name), so it cannot be uploaded.";
   if (code.startsWith('SOURCE_')) return 'The file could not be read: another program may still have it open.';
-  if (code.endsWith('_LOCKED')) return 'The BioT account is locked. Ask your BioT administrator to unlock it, then press Retry.';
-  if (LOGIN.has(code)) return 'BioT refused the login. Check the user name and password in Settings, then press Retry.';
+  if (code.endsWith('_LOCKED'))
+    return 'The BioT account is locked. Ask your BioT administrator to unlock it; uploads go on by themselves once it is.';
+  if (LOGIN.has(code))
+    return 'BioT refused the login. Check the user name and password in Settings; uploads go on by themselves once BioT accepts it.';
   if (NETWORK.has(code)) return 'The connection to BioT dropped during the upload.';
   if (code === 'ETAG_MISMATCH') return "Part of the file arrived damaged at BioT's storage.";
   if (code === 'LINKS_UNUSABLE') return "BioT's upload links expire too soon. Check that this PC's clock is right.";
