@@ -52,10 +52,6 @@ export class EngineSupervisor {
     return this.#client;
   }
 
-  get failures(): number {
-    return this.#failures;
-  }
-
   /** The delay before restart number `failures` (1, 2, 4... seconds, capped). */
   delayFor(failures: number): number {
     return Math.min(this.#o.baseDelayMs * 2 ** Math.max(0, failures - 1), this.#o.maxDelayMs);

@@ -21,7 +21,6 @@ export interface InvokeEventLike {
 
 export interface IpcMainLike {
   handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<IpcAnswer>): void;
-  removeHandler(channel: string): void;
 }
 
 /** The window allowed to call: its webContents id and its top frame. */
@@ -48,8 +47,8 @@ export interface IpcOptions {
   onRefused?: (channel: string, reason: string) => void;
 }
 
-/** Registers every channel; answers the function that removes them. */
-export function registerIpc(ipcMain: IpcMainLike, options: IpcOptions): () => void {
+/** Registers every channel, for the life of the app (they check the main window at each call, so a new window needs none). */
+export function registerIpc(ipcMain: IpcMainLike, options: IpcOptions): void {
   for (const method of CALLABLE_METHODS) {
     const channel = CALL_CHANNELS[method];
     ipcMain.handle(channel, async (event, ...args) => {
@@ -69,7 +68,4 @@ export function registerIpc(ipcMain: IpcMainLike, options: IpcOptions): () => vo
       }
     });
   }
-  return () => {
-    for (const method of CALLABLE_METHODS) ipcMain.removeHandler(CALL_CHANNELS[method]);
-  };
 }

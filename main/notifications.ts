@@ -1,10 +1,10 @@
 // Notifications that respect the person: one per kind of problem, shown once
-// until the problem has gone away (then it may be shown again), a new one of
-// a kind replacing the old rather than stacking; success notifications are
-// off unless asked for. Bodies never name files or paths.
+// until the problem has gone away (then it is withdrawn, and may be shown
+// again). Success is not news: uploads say nothing. Bodies never name files
+// or paths.
 import type { Snapshot } from '../app/api.ts';
 
-export type NoticeKind = 'login-refused' | 'folder-missing' | 'file-needs-attention' | 'engine-failing' | 'still-running' | 'uploaded';
+export type NoticeKind = 'login-refused' | 'folder-missing' | 'file-needs-attention' | 'engine-failing' | 'still-running';
 
 export interface ShownNotification {
   close(): void;
@@ -14,20 +14,18 @@ export type ShowNotification = (n: { kind: NoticeKind; title: string; body: stri
 
 export class Notifier {
   readonly #show: ShowNotification;
-  readonly #success: () => boolean;
   readonly #current = new Map<NoticeKind, ShownNotification>();
   readonly #active = new Set<NoticeKind>();
 
-  constructor(show: ShowNotification, options: { successEnabled?: () => boolean } = {}) {
+  constructor(show: ShowNotification) {
     this.#show = show;
-    this.#success = options.successEnabled ?? (() => false);
   }
 
   /** A problem of `kind` is present: says so unless it already did since the kind last cleared. */
-  problem(kind: Exclude<NoticeKind, 'uploaded'>, title: string, body: string): void {
+  problem(kind: NoticeKind, title: string, body: string): void {
     if (this.#active.has(kind)) return;
     this.#active.add(kind);
-    this.#replace(kind, title, body);
+    this.#current.set(kind, this.#show({ kind, title, body }));
   }
 
   /** The problem has gone: its notification is withdrawn, and a new occurrence will be told. */
@@ -35,17 +33,6 @@ export class Notifier {
     this.#active.delete(kind);
     this.#current.get(kind)?.close();
     this.#current.delete(kind);
-  }
-
-  /** Uploads finished (only when the setting is on); replaces the previous one. */
-  uploaded(count: number): void {
-    if (!this.#success() || count <= 0) return;
-    this.#replace('uploaded', 'Uploaded', count === 1 ? '1 file reached BioT' : `${count} files reached BioT`);
-  }
-
-  #replace(kind: NoticeKind, title: string, body: string): void {
-    this.#current.get(kind)?.close();
-    this.#current.set(kind, this.#show({ kind, title, body }));
   }
 }
 

@@ -19,6 +19,10 @@ export class SleepGuard implements Disposable {
   readonly #blocker: PowerSaveBlockerLike;
   #pausedForSleep: number[] = [];
   #blockerId: number | undefined;
+  // The two loops await the engine between files, so a wake can come in the
+  // middle of suspend's and a sleep in the middle of resume's: each checks at
+  // every step whether the PC is still in the state it works for.
+  #asleep = false;
 
   constructor(api: () => Pick<UploaderApi, 'snapshot' | 'pause' | 'resume'> | undefined, blocker: PowerSaveBlockerLike) {
     this.#api = api;
@@ -26,31 +30,43 @@ export class SleepGuard implements Disposable {
   }
 
   async suspend(): Promise<number> {
+    this.#asleep = true;
     const api = this.#api();
     if (!api) return 0;
     const snap = await api.snapshot({ states: ['uploading', 'queued', 'failed'], limit: SUSPEND_PAGE });
-    const paused: number[] = [];
+    let paused = 0;
     for (const row of snap.rows) {
+      // Woken meanwhile: pause nothing more.
+      if (!this.#asleep) break;
       // A row that moved on meanwhile (finished, completing) is left alone.
-      if (
-        await api.pause({ fileId: row.id }).then(
-          () => true,
-          () => false,
-        )
-      )
-        paused.push(row.id);
+      const ok = await api.pause({ fileId: row.id }).then(
+        () => true,
+        () => false,
+      );
+      if (!ok) continue;
+      paused++;
+      if (this.#asleep) this.#pausedForSleep.push(row.id);
+      // The wake came while this pause was on its way, and its resume has run: undo it here.
+      else await api.resume({ fileId: row.id }).catch(() => 0);
     }
-    this.#pausedForSleep.push(...paused);
-    return paused.length;
+    return paused;
   }
 
   async resume(): Promise<number> {
+    this.#asleep = false;
     const api = this.#api();
     const ids = this.#pausedForSleep;
     this.#pausedForSleep = [];
     if (!api) return 0;
     let n = 0;
-    for (const id of ids) n += await api.resume({ fileId: id }).catch(() => 0);
+    for (const [i, id] of ids.entries()) {
+      // Asleep again before all were resumed: the rest wait for the next wake.
+      if (this.#asleep) {
+        this.#pausedForSleep.push(...ids.slice(i));
+        break;
+      }
+      n += await api.resume({ fileId: id }).catch(() => 0);
+    }
     return n;
   }
 

@@ -1,16 +1,14 @@
 // The shell's own small memory (not the engine's config): whether the
-// "still running" notice was shown, and whether success notifications are on
-// (off by default). A JSON file in the app's data folder; unreadable means
-// defaults, never a crash.
+// "still running" notice was shown. A JSON file in the app's data folder;
+// unreadable means defaults, never a crash.
 import { readFileSync } from 'node:fs';
 import { writeConfigFile } from '../app/config/save.ts';
 
 export interface Prefs {
   closeNoticeShown: boolean;
-  notifySuccess: boolean;
 }
 
-const DEFAULTS: Prefs = { closeNoticeShown: false, notifySuccess: false };
+const DEFAULTS: Prefs = { closeNoticeShown: false };
 
 export function filePrefs(file: string): { get(key: keyof Prefs): boolean; set(key: keyof Prefs, value: boolean): void } {
   let prefs: Prefs;

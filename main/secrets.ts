@@ -4,7 +4,7 @@
 // vault and removed from the file. Where Linux offers only the `basic_text`
 // backend the secret is merely obfuscated: protection() says so, and Settings
 // shows it, rather than pretending.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { SecretStorage } from '../app/api.ts';
 import { parseJsonText } from '../app/config/load.ts';
@@ -54,10 +54,6 @@ export class SecretVault {
   async write(secrets: Secrets): Promise<void> {
     const encrypted = await this.#storage.encryptStringAsync(JSON.stringify(secrets));
     writeRaw(this.#file, encrypted);
-  }
-
-  clear(): void {
-    rmSync(this.#file, { force: true });
   }
 }
 

@@ -1,11 +1,12 @@
 // The desktop shell's composition root: single instance, the engine under
 // its supervisor, the tray, the window, IPC, secrets, notifications, start at
-// login and sleep. Everything Electron arrives through ShellPorts, so this
-// file runs under Node with fakes; electron-main.ts passes the real objects.
+// login, sleep, the end of the session and processes that die. Everything
+// Electron arrives through ShellPorts, so this file runs under Node with
+// fakes; electron-main.ts passes the real objects.
 import { ApiError, type CallableMethod } from '../app/api-schemas.ts';
 import type { SettingsInput, Snapshot, Totals } from '../app/api.ts';
 import type { EngineClient } from '../app/host/engine-client.ts';
-import { APP_ENTRY_URL, APP_SCHEME } from './app-origin.ts';
+import { APP_SCHEME } from './app-origin.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { EVENT_CHANNEL } from './channels.ts';
 import { configSource } from './config-source.ts';
@@ -17,26 +18,27 @@ import { SleepGuard, type PowerSaveBlockerLike } from './power.ts';
 import { saveKeepingSecrets } from './secret-save.ts';
 import { takeSecrets, type SecretVault } from './secrets.ts';
 import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
-import { trayMenu, type MenuItemSpec } from './tray-menu.ts';
-import { hideOnClose, lockDown, type BrowserWindowLike, type SessionLike } from './window.ts';
+import { createMenuPresenter, trayMenu, type MenuItemSpec } from './tray-menu.ts';
+import { QueueWindow, type QueueWindowLike } from './window.ts';
+import { guardEveryWebContents, lockDownSession, type SessionLike, type WebContentsLike } from './web-guards.ts';
+import { watchGoneProcesses, type GoneEventsLike } from './process-gone.ts';
+import { onSessionEnd, type SessionEndSources } from './session-end.ts';
+import { cannotStartNotice, type ExitDetails } from './cannot-start.ts';
 import { disposable, DisposableStore } from '../app/common/disposable.ts';
 
-export interface ShellWindow extends BrowserWindowLike, MainWindowLike {
-  readonly webContents: BrowserWindowLike['webContents'] & MainWindowLike['webContents'] & { send(channel: string, data: unknown): void };
-  show(): void;
-  focus(): void;
-  loadURL(url: string): Promise<void>;
-  isDestroyed(): boolean;
+export interface ShellWindow extends QueueWindowLike, MainWindowLike {
+  readonly webContents: MainWindowLike['webContents'] & { send(channel: string, data: unknown): void };
 }
 
 export interface ShellPorts {
   argv: readonly string[];
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
-  app: {
+  app: GoneEventsLike & {
     requestSingleInstanceLock(): boolean;
     on(event: 'second-instance' | 'window-all-closed' | 'activate', listener: () => void): void;
     on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): void;
+    on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): void;
     quit(): void;
   };
   protocolHandle(scheme: string, handler: (request: Request) => Promise<Response>): void;
@@ -46,7 +48,8 @@ export interface ShellPorts {
   ipcMain: IpcMainLike;
   vault: SecretVault;
   notify: ShowNotification;
-  powerMonitor: { on(event: 'suspend' | 'resume', listener: () => void): void };
+  powerMonitor: SessionEndSources['powerMonitor'] & { on(event: 'suspend' | 'resume', listener: () => void): void };
+  sessionWindow?: SessionEndSources['sessionWindow'];
   powerSaveBlocker: PowerSaveBlockerLike;
   spawnEngine(): EngineClient;
   openPath(path: string): void;
@@ -54,8 +57,8 @@ export interface ShellPorts {
   /** Where the demo and the data-folder config live (app/host/data-home.ts). */
   dataHome: string;
   rendererDir: string;
-  /** Small UI memory (the close notice shown once, success notifications). */
-  prefs: { get(key: 'closeNoticeShown' | 'notifySuccess'): boolean; set(key: 'closeNoticeShown', value: boolean): void };
+  /** Small UI memory (the close notice shown once). */
+  prefs: { get(key: 'closeNoticeShown'): boolean; set(key: 'closeNoticeShown', value: boolean): void };
   formatTime(at: number): string;
   log(event: string, facts?: Record<string, string | number>): void;
 }
@@ -76,15 +79,16 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   }
   let quitting = false;
   let stopped = false;
-  let window: ShellWindow | undefined;
   let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders'> | undefined;
   let lastUploadAt: number | null = null;
   let engineState: 'running' | 'starting' | 'down' = 'starting';
+  let lastEngineExit: ExitDetails | undefined;
   const source = configSource(ports.argv, ports.env, ports.dataHome);
 
-  const notifier = new Notifier(ports.notify, { successEnabled: () => ports.prefs.get('notifySuccess') });
+  const notifier = new Notifier(ports.notify);
   const tray = ports.createTray();
   const present = createTrayPresenter(tray);
+  const presentMenu = createMenuPresenter(tray);
   // What the shell holds until quit, let go in reverse order; the engine stops after them, explicitly.
   const held = new DisposableStore((error) => ports.log('dispose-failed', { error: error instanceof Error ? error.name : 'unknown' }));
   const sleep = held.add(new SleepGuard(() => supervisor.client, ports.powerSaveBlocker));
@@ -100,7 +104,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
       engineState = 'running';
       notifier.clear('engine-failing');
       client.onEvent((event) => {
-        if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+        windows.current?.webContents.send(EVENT_CHANNEL, event);
         if (event.type === 'progress') noteTotals(event.totals);
         refreshSoon();
       });
@@ -113,8 +117,13 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     },
     onRepeatedFailure: (failures, reason) => {
       engineState = 'down';
-      ports.log('engine-failing', { failures, reason });
-      notifier.problem('engine-failing', 'Device Uploader cannot start', startAdvice(reason));
+      ports.log('engine-failing', {
+        failures,
+        reason,
+        ...(lastEngineExit && { exitReason: lastEngineExit.reason, exitCode: lastEngineExit.exitCode }),
+      });
+      const { title, body } = cannotStartNotice(reason, lastEngineExit);
+      notifier.problem('engine-failing', title, body);
       redraw();
     },
   });
@@ -137,12 +146,10 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     if (!client) return redraw();
     try {
       const [snap, history] = await Promise.all([client.snapshot({ limit: 0 }), client.history({ limit: 1 })]);
-      const before = latest?.totals.doneToday;
       latest = snap;
       lastUploadAt = history.rows[0]?.at ?? null;
       noteTotals(snap.totals);
       notifyFromSnapshot(notifier, snap);
-      if (before !== undefined && snap.totals.doneToday > before) notifier.uploaded(snap.totals.doneToday - before);
     } catch {
       // The engine is restarting; the supervisor redraws when it is back.
     }
@@ -159,7 +166,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
           tooltip: 'Device Uploader',
         };
     present(view);
-    tray.setContextMenu(
+    presentMenu(
       trayMenu(
         {
           status: view.status,
@@ -199,26 +206,18 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     );
   };
 
-  const showWindow = (hash = '') => {
-    if (!window || window.isDestroyed()) {
-      window = ports.createWindow();
-      lockDown(window, ports.session, (what) => ports.log('window-refused', { what }));
-      hideOnClose(window, {
-        quitting: () => quitting,
-        noticeShown: () => ports.prefs.get('closeNoticeShown'),
-        markNoticeShown: () => ports.prefs.set('closeNoticeShown', true),
-        notice: () =>
-          ports.notify({
-            kind: 'still-running',
-            title: 'Device Uploader is still running',
-            body: 'Uploads go on in the background. Quit from the tray icon.',
-          }),
-      });
-      void window.loadURL(APP_ENTRY_URL + hash);
-    } else if (hash) void window.loadURL(APP_ENTRY_URL + hash);
-    window.show();
-    window.focus();
-  };
+  const windows = new QueueWindow(ports.createWindow, {
+    quitting: () => quitting,
+    noticeShown: () => ports.prefs.get('closeNoticeShown'),
+    markNoticeShown: () => ports.prefs.set('closeNoticeShown', true),
+    notice: () =>
+      ports.notify({
+        kind: 'still-running',
+        title: 'Device Uploader is still running',
+        body: 'Uploads go on in the background. Quit from the tray icon.',
+      }),
+  });
+  const showWindow = (hash = '') => windows.show(hash);
 
   const shell: Shell = {
     showWindow,
@@ -234,14 +233,26 @@ export function runShell(ports: ShellPorts): Shell | undefined {
 
   ports.protocolHandle(APP_SCHEME, createAppProtocolHandler(ports.rendererDir));
   registerIpc(ports.ipcMain, {
-    mainWindow: () => (window && !window.isDestroyed() ? window : undefined),
+    mainWindow: () => windows.current,
     call,
     onRefused: (channel, reason) => ports.log('ipc-refused', { channel, reason }),
+  });
+  const refused = (what: string) => ports.log('web-refused', { what });
+  guardEveryWebContents(ports.app, refused);
+  lockDownSession(ports.session, refused);
+  watchGoneProcesses(ports.app, {
+    log: ports.log,
+    onEngineGone: (exit) => (lastEngineExit = exit),
+    onRendererGone: (id) => windows.rendererGone(id),
+  });
+  onSessionEnd(ports, (why) => {
+    ports.log('session-end', { why });
+    void shell.quit();
   });
   ports.app.on('second-instance', () => showWindow());
   // macOS: a click on the Dock icon (or opening the app again from Finder).
   ports.app.on('activate', () => showWindow());
-  // Quit from anywhere (the OS logging out, Cmd+Q): hold it until the engine stopped, then quit again.
+  // Quit from anywhere (Cmd+Q, the Dock; Windows' log off comes as session-end): hold it until the engine stopped, then quit again.
   ports.app.on('before-quit', (event) => {
     if (stopped) return;
     event.preventDefault();
@@ -256,19 +267,4 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   redraw();
   if (!startedAtLogin(ports.argv, ports.loginItem)) showWindow();
   return shell;
-}
-
-function startAdvice(reason: string): string {
-  switch (reason) {
-    case 'bad-config':
-      return 'The configuration has a mistake. Open Settings or ask IT to check the config file.';
-    case 'locked-data-folder':
-      return 'Another copy of Device Uploader is using the data folder. Close it, or restart the PC.';
-    case 'newer-database':
-      return 'The queue was written by a newer Device Uploader. Install the newer version.';
-    case 'damaged-database':
-      return 'The queue database is damaged (the disk may be failing). Ask IT to run "device-uploader repair"; nothing was sent twice or lost.';
-    default:
-      return 'It keeps stopping. Uploads resume when it runs again; restart the PC if this goes on.';
-  }
 }

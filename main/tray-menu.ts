@@ -65,3 +65,20 @@ export function trayMenu(state: MenuState, actions: MenuActions): MenuItemSpec[]
     { id: 'quit', label: 'Quit Device Uploader', click: actions.quit },
   ];
 }
+
+/**
+ * Sets the tray's menu only when what it shows changed (labels, states,
+ * checks): while files upload the shell redraws about once a second, and a
+ * menu set anew closes the one a person has open on some desktops. The click
+ * handlers of a menu kept are those of an equal one, so they do the same.
+ */
+export function createMenuPresenter(tray: { setContextMenu(items: MenuItemSpec[]): void }): (items: MenuItemSpec[]) => void {
+  let shown: string | undefined;
+  return (items) => {
+    // JSON leaves the click functions out: what is shown, not what it does.
+    const seen = JSON.stringify(items);
+    if (seen === shown) return;
+    shown = seen;
+    tray.setContextMenu(items);
+  };
+}

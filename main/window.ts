@@ -1,7 +1,9 @@
-// The queue window: Electron's security checklist applied to it and its
-// session, and the tray-app behaviour of closing (hide, uploads go on, said
-// once). Electron objects arrive through the small shapes below.
-import { isAppUrl } from './app-origin.ts';
+// The queue window: its webPreferences from Electron's security checklist
+// (what every webContents and the session refuse is in web-guards.ts), the
+// tray-app behaviour of closing (hide, uploads go on, said once), and the one
+// window kept alive.
+import { APP_ENTRY_URL } from './app-origin.ts';
+import type { PreventableEvent } from './web-guards.ts';
 
 /** webPreferences for the window: the preload is the only bridge. */
 export function windowPreferences(preload: string) {
@@ -19,49 +21,9 @@ export function windowPreferences(preload: string) {
   } as const;
 }
 
-export interface PreventableEvent {
-  preventDefault(): void;
-}
-
-export interface WebContentsLike {
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
-  on(event: 'will-navigate' | 'will-redirect' | 'will-attach-webview', listener: (event: PreventableEvent, ...rest: unknown[]) => void): void;
-}
-
-export interface SessionLike {
-  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: (...args: unknown[]) => boolean): void;
-}
-
 export interface BrowserWindowLike {
-  readonly webContents: WebContentsLike;
   on(event: 'close', listener: (event: PreventableEvent) => void): void;
   hide(): void;
-}
-
-/** Navigation, new windows, webviews and every permission: refused. */
-export function lockDown(win: BrowserWindowLike, session: SessionLike, onRefused: (what: string) => void = () => {}): void {
-  win.webContents.setWindowOpenHandler(() => {
-    onRefused('window-open');
-    return { action: 'deny' };
-  });
-  for (const event of ['will-navigate', 'will-redirect'] as const) {
-    win.webContents.on(event, (e, ...rest) => {
-      // The window is one page: even a link to itself would reload it from under the person.
-      e.preventDefault();
-      const target = typeof rest[0] === 'string' ? rest[0] : ((rest[0] as { url?: string } | undefined)?.url ?? '');
-      onRefused(isAppUrl(target) ? `${event}-self` : event);
-    });
-  }
-  win.webContents.on('will-attach-webview', (e) => {
-    e.preventDefault();
-    onRefused('webview');
-  });
-  session.setPermissionRequestHandler((_wc, permission, callback) => {
-    onRefused(`permission:${permission}`);
-    callback(false);
-  });
-  session.setPermissionCheckHandler(() => false);
 }
 
 /**
@@ -82,4 +44,72 @@ export function hideOnClose(
       options.notice();
     }
   });
+}
+
+export interface QueueWindowLike extends BrowserWindowLike {
+  readonly webContents: { readonly id: number };
+  show(): void;
+  focus(): void;
+  loadURL(url: string): Promise<void>;
+  isDestroyed(): boolean;
+  isVisible(): boolean;
+  destroy(): void;
+}
+
+/** Allows `max` calls answered true in any `windowMs`. */
+export function revivalBudget(max = 3, windowMs = 60_000, now: () => number = Date.now): () => boolean {
+  const recent: number[] = [];
+  return () => {
+    const at = now();
+    while (recent.length > 0 && at - recent[0]! >= windowMs) recent.shift();
+    if (recent.length >= max) return false;
+    recent.push(at);
+    return true;
+  };
+}
+
+/**
+ * The queue window, one at a time: made when first asked for (a start at
+ * login stays in the tray), hidden on close, and replaced when its page's
+ * process died rather than left showing a dead page (a few times a minute
+ * at most, so a page that dies at every load does not spin).
+ */
+export class QueueWindow<W extends QueueWindowLike> {
+  #window: W | undefined;
+  readonly #create: () => W;
+  readonly #closing: Parameters<typeof hideOnClose>[1];
+  readonly #mayRevive: () => boolean;
+
+  constructor(create: () => W, closing: Parameters<typeof hideOnClose>[1], mayRevive = revivalBudget()) {
+    this.#create = create;
+    this.#closing = closing;
+    this.#mayRevive = mayRevive;
+  }
+
+  /** The window, when there is one alive. */
+  get current(): W | undefined {
+    return this.#window && !this.#window.isDestroyed() ? this.#window : undefined;
+  }
+
+  /** Shows the window (made and loaded if needed) at `hash` (#settings), or where it is. */
+  show(hash = ''): void {
+    let window = this.current;
+    if (!window) {
+      window = this.#window = this.#create();
+      hideOnClose(window, this.#closing);
+      void window.loadURL(APP_ENTRY_URL + hash);
+    } else if (hash) void window.loadURL(APP_ENTRY_URL + hash);
+    window.show();
+    window.focus();
+  }
+
+  /** A page's process died: when it was this window's, a new window takes its place (shown if the old one was). */
+  rendererGone(contentsId: number): void {
+    const dead = this.current;
+    if (!dead || dead.webContents.id !== contentsId) return;
+    this.#window = undefined;
+    const visible = dead.isVisible();
+    dead.destroy();
+    if (visible && this.#mayRevive()) this.show();
+  }
 }

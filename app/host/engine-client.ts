@@ -37,20 +37,25 @@ export type EngineLifecycle =
 /** How long stop() waits for a clean exit before killing the process. */
 export const STOP_BOUND_MS = 15_000;
 
+/** How long stop() then waits for the killed process to be gone (the host escalates to SIGKILL within it). */
+export const KILL_WAIT_MS = 5_000;
+
 export class EngineClient implements UploaderApi {
   readonly #process: EngineProcess;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
   readonly #lifecycle = new Set<(e: EngineLifecycle) => void>();
   readonly #stopBoundMs: number;
+  readonly #killWaitMs: number;
   #nextId = 1;
   #exited = false;
   #stopping: Promise<void> | undefined;
   #exitedPromise: Promise<void>;
 
-  constructor(process: EngineProcess, options: { stopBoundMs?: number } = {}) {
+  constructor(process: EngineProcess, options: { stopBoundMs?: number; killWaitMs?: number } = {}) {
     this.#process = process;
     this.#stopBoundMs = options.stopBoundMs ?? STOP_BOUND_MS;
+    this.#killWaitMs = options.killWaitMs ?? KILL_WAIT_MS;
     let exited!: () => void;
     this.#exitedPromise = new Promise((r) => (exited = r));
     process.onMessage((message) => this.#receive(message));
@@ -95,16 +100,20 @@ export class EngineClient implements UploaderApi {
       } catch {
         // The channel is already closed: the exit is on its way.
       }
-      let timer: NodeJS.Timeout | undefined;
-      const bound = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), this.#stopBoundMs)));
-      const outcome = await Promise.race([this.#exitedPromise.then(() => 'exited' as const), bound]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
-        this.#process.kill();
-        await this.#exitedPromise;
-      }
+      if ((await this.#exitedWithin(this.#stopBoundMs)) === 'exited') return;
+      this.#process.kill();
+      // Never for ever: a process whose exit is never reported is let go after this.
+      await this.#exitedWithin(this.#killWaitMs);
     })();
     return this.#stopping;
+  }
+
+  async #exitedWithin(ms: number): Promise<'exited' | 'timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
+    const outcome = await Promise.race([this.#exitedPromise.then(() => 'exited' as const), bound]);
+    clearTimeout(timer);
+    return outcome;
   }
 
   /** Resolves when the process has exited (for whatever reason). */

@@ -1,4 +1,4 @@
-// Notifications: once per kind until the problem clears, replaced not stacked, success off by default.
+// Notifications: once per kind until the problem clears, withdrawn when it does.
 import { expect, it } from 'vitest';
 import { Notifier, notifyFromSnapshot, type NoticeKind } from '../../main/notifications.ts';
 import type { FileState, Snapshot } from '../../app/api.ts';
@@ -23,23 +23,6 @@ it('tells a problem once, however often it is seen, and again only after it clea
   expect(shown[0]!.closed).toBe(true); // withdrawn once the folder is back
   notifier.problem('folder-missing', 't', 'b');
   expect(shown).toHaveLength(2);
-});
-
-it('replaces the previous notification of a kind instead of stacking', () => {
-  const { shown, show } = recorder();
-  const notifier = new Notifier(show, { successEnabled: () => true });
-  notifier.uploaded(1);
-  notifier.uploaded(3);
-  expect(shown.map((n) => [n.body, n.closed])).toEqual([
-    ['1 file reached BioT', true],
-    ['3 files reached BioT', false],
-  ]);
-});
-
-it('says nothing about successful uploads by default', () => {
-  const { shown, show } = recorder();
-  new Notifier(show).uploaded(4);
-  expect(shown).toEqual([]);
 });
 
 it('derives the problem kinds from a snapshot, with no file names or paths in the text', () => {

@@ -7,10 +7,10 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { EngineEvent, FileState, SettingsInput, Snapshot } from '../../app/api.ts';
 import { API_FILE_STATES } from '../../app/api-schemas.ts';
-import type { EngineClient } from '../../app/host/engine-client.ts';
+import { EngineStartError, type EngineClient } from '../../app/host/engine-client.ts';
 import { CALL_CHANNELS, type IpcAnswer } from '../../main/channels.ts';
 import type { InvokeEventLike } from '../../main/ipc.ts';
 import { HIDDEN_FLAG } from '../../main/login-item.ts';
@@ -26,13 +26,17 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 const counts = (over: Partial<Record<FileState, number>> = {}) =>
   ({ ...Object.fromEntries(API_FILE_STATES.map((s) => [s, 0])), ...over }) as Record<FileState, number>;
 
-function fakeEngine(configFile?: string) {
+function fakeEngine(configFile?: string, failStart = false) {
   const listeners = new Set<(e: EngineEvent) => void>();
   const state = { started: 0, stopped: 0, saved: [] as SettingsInput[], startedWith: [] as unknown[], counts: counts() };
   const client = {
     pid: 1,
     onLifecycle: () => () => {},
-    start: async (request: unknown) => void (state.started++, state.startedWith.push(request)),
+    start: async (request: unknown) => {
+      state.started++;
+      state.startedWith.push(request);
+      if (failStart) throw new EngineStartError('other', 'the engine exited (code 70)');
+    },
     stop: async () => void state.stopped++,
     onEvent: (l: (e: EngineEvent) => void) => (listeners.add(l), () => listeners.delete(l)),
     snapshot: async () =>
@@ -64,15 +68,16 @@ function fakeEngine(configFile?: string) {
   return { client: client as unknown as EngineClient, state, emit: (e: EngineEvent) => listeners.forEach((l) => l(e)) };
 }
 
-function ports(argv: string[], options: { locked?: boolean; configFile?: string } = {}) {
-  const engine = fakeEngine(options.configFile);
+function ports(argv: string[], options: { locked?: boolean; configFile?: string; platform?: NodeJS.Platform; failStart?: boolean } = {}) {
+  const engine = fakeEngine(options.configFile, options.failStart);
   const app = Object.assign(new EventEmitter(), { quits: 0, requestSingleInstanceLock: () => !options.locked, quit: () => void app.quits++ });
   const tray = {
     images: [] as string[],
     menu: [] as MenuItemSpec[],
+    menus: [] as MenuItemSpec[][],
     setImage: (i: string) => tray.images.push(i),
     setToolTip: () => {},
-    setContextMenu: (m: MenuItemSpec[]) => (tray.menu = m),
+    setContextMenu: (m: MenuItemSpec[]) => void tray.menus.push((tray.menu = m)),
     on: () => {},
   };
   const windows: (ShellWindow & { shown: number; loaded: string[] })[] = [];
@@ -88,32 +93,40 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string 
     join(home, 'secrets.bin'),
     'darwin',
   );
+  const notices: { kind: string; title: string; body: string }[] = [];
+  const powerMonitor = new EventEmitter();
+  const sessionWindow = new EventEmitter();
   const p: ShellPorts = {
     argv,
     env: {},
-    platform: 'darwin',
+    platform: options.platform ?? 'darwin',
     app,
     protocolHandle: () => {},
     createTray: () => tray,
     createWindow: () => {
       const w = Object.assign(new EventEmitter(), {
         shown: 0,
+        visible: false,
+        destroyed: false,
         loaded: [] as string[],
-        webContents: Object.assign(new EventEmitter(), { id: 1, mainFrame, send: () => {}, setWindowOpenHandler: () => {} }),
-        show: () => void w.shown++,
+        webContents: { id: windows.length + 1, mainFrame, send: () => {} },
+        show: () => void (w.shown++, (w.visible = true)),
         focus: () => {},
-        hide: () => {},
-        isDestroyed: () => false,
+        hide: () => void (w.visible = false),
+        isVisible: () => w.visible,
+        isDestroyed: () => w.destroyed,
+        destroy: () => void (w.destroyed = true),
         loadURL: async (u: string) => void w.loaded.push(u),
       });
       windows.push(w as unknown as ShellWindow & { shown: number; loaded: string[] });
       return w as unknown as ShellWindow;
     },
-    session: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} },
-    ipcMain: { handle: (c, l) => void handlers.set(c, l), removeHandler: () => {} },
+    session: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {}, protocol: { interceptFileProtocol: () => true } },
+    ipcMain: { handle: (c, l) => void handlers.set(c, l) },
     vault,
-    notify: () => ({ close: () => {} }),
-    powerMonitor: { on: () => {} },
+    notify: (n) => (notices.push(n), { close: () => {} }),
+    powerMonitor,
+    sessionWindow: () => sessionWindow,
     powerSaveBlocker: { start: () => 1, stop: () => {} },
     spawnEngine: () => engine.client,
     openPath: () => {},
@@ -132,7 +145,7 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string 
   };
   const invoke = (method: keyof typeof CALL_CHANNELS, arg?: unknown) =>
     handlers.get(CALL_CHANNELS[method])!({ sender: { id: 1 }, senderFrame: mainFrame }, ...(arg === undefined ? [] : [arg]));
-  return { p, engine, app, tray, windows, invoke, vault };
+  return { p, engine, app, tray, windows, invoke, vault, notices, powerMonitor, sessionWindow };
 }
 
 it('a second instance quits at once (the first shows its window)', () => {
@@ -200,4 +213,86 @@ it('Quit stops the engine before the app ends; a quit from the OS is held until 
   let again = false;
   app.emit('before-quit', { preventDefault: () => (again = true) });
   expect(again).toBe(false);
+});
+
+it('a stream of progress events that changes nothing the menu shows rebuilds it no more (an open menu stays open)', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const { p, engine, tray } = ports(['app', HIDDEN_FLAG]);
+    engine.state.counts = counts({ uploading: 1, queued: 2 });
+    const snapshots = vi.spyOn(engine.client, 'snapshot');
+    runShell(p);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tray.menus.at(-1)![0]!.label).toBe('Uploading: 1 now, 2 waiting');
+    const built = tray.menus.length;
+    for (let i = 1; i <= 10; i++) {
+      const totals = { counts: engine.state.counts, doneToday: 0, speed: 1e6 + i, bytesRemaining: 1e9 - i * 1e6, etaSeconds: 1_000 - i };
+      engine.emit({ type: 'progress', at: i, totals, rows: [{ id: 1, state: 'uploading', bytesDone: i * 1e6, speed: 1e6, etaSeconds: 9 }], seq: i });
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(snapshots.mock.calls.length).toBeGreaterThanOrEqual(10); // the tray was redrawn after every tick...
+    expect(tray.menus.length).toBe(built); // ...and its menu left alone
+    engine.state.counts = counts({ uploading: 0, queued: 0 });
+    engine.emit({ type: 'changed', at: 11, fileIds: [1], seq: 11 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tray.menus.at(-1)![0]!.label).toBe('All uploaded');
+    expect(tray.menus.length).toBe(built + 1);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+it.each<[NodeJS.Platform, string]>([
+  ['linux', 'shutdown'],
+  ['win32', 'session-end'],
+])('%s: the end of the session stops the engine and quits (no before-quit comes on Windows)', async (platform, event) => {
+  const { p, engine, app, powerMonitor, sessionWindow } = ports(['app', HIDDEN_FLAG], { platform });
+  runShell(p);
+  await until('the engine to start', () => engine.state.started === 1);
+  let waited = false;
+  const e = { reasons: ['logoff'], preventDefault: () => (waited = true) };
+  if (event === 'shutdown') powerMonitor.emit('shutdown', e);
+  else sessionWindow.emit('session-end', e);
+  await until('the engine to stop and the app to quit', () => engine.state.stopped === 1 && app.quits === 1);
+  expect(waited).toBe(platform === 'linux');
+});
+
+it('a window whose page died is replaced by a new one, not left showing a dead page', async () => {
+  const { p, app, windows, engine } = ports(['app']);
+  runShell(p);
+  await until('the engine to start', () => engine.state.started === 1);
+  expect(windows).toHaveLength(1);
+  app.emit('render-process-gone', {}, windows[0]!.webContents, { reason: 'crashed', exitCode: 133 });
+  expect(windows[0]!.isDestroyed()).toBe(true);
+  expect(windows).toHaveLength(2);
+  expect(windows[1]!.shown).toBe(1);
+  expect(windows[1]!.loaded).toEqual(['app://uploader/index.html']);
+});
+
+it('every webContents the app creates is locked down, and the session refuses the schemes it never needs', () => {
+  const { p, app } = ports(['app', HIDDEN_FLAG]);
+  const intercepted: string[] = [];
+  p.session = { ...p.session, protocol: { interceptFileProtocol: (scheme) => intercepted.push(scheme) > 0 } };
+  runShell(p);
+  let deny: unknown;
+  app.emit('web-contents-created', {}, Object.assign(new EventEmitter(), { setWindowOpenHandler: (h: () => unknown) => (deny = h()) }));
+  expect(deny).toEqual({ action: 'deny' });
+  expect(intercepted).toEqual(expect.arrayContaining(['http', 'https', 'file']));
+});
+
+it('"cannot start" says how the engine ended last time', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const { p, app, engine, notices } = ports(['app', HIDDEN_FLAG], { failStart: true });
+    runShell(p);
+    await vi.advanceTimersByTimeAsync(0);
+    app.emit('child-process-gone', {}, { type: 'Utility', name: 'Device Uploader engine', reason: 'oom', exitCode: -5 });
+    await vi.advanceTimersByTimeAsync(10_000); // restarts after 1 and 2 s: the third failure tells
+    expect(engine.state.started).toBeGreaterThanOrEqual(3);
+    expect(notices.filter((n) => n.kind === 'engine-failing')).toEqual([
+      expect.objectContaining({ title: 'Device Uploader cannot start', body: expect.stringMatching(/Last time it ran out of memory\.$/) }),
+    ]);
+  } finally {
+    vi.useRealTimers();
+  }
 });

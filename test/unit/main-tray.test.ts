@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus, FileState, FolderStatus, Totals } from '../../app/api.ts';
 import { API_FILE_STATES } from '../../app/api-schemas.ts';
 import { createTrayPresenter, TOOLTIP_MAX, trayView, type TrayIcon, type TrayInput } from '../../main/tray-state.ts';
-import { trayMenu, type MenuActions } from '../../main/tray-menu.ts';
+import { createMenuPresenter, trayMenu, type MenuActions, type MenuItemSpec } from '../../main/tray-menu.ts';
 
 function totals(counts: Partial<Record<FileState, number>> = {}, doneToday = 0): Totals {
   const all = Object.fromEntries(API_FILE_STATES.map((s) => [s, 0])) as Record<FileState, number>;
@@ -94,6 +94,18 @@ describe('tray menu', () => {
     const menu = trayMenu({ status: '', pausable: 0, paused: 0, folders: [], startAtLogin: false }, actions);
     expect(menu.find((m) => m.id === 'pause-all')!.enabled).toBe(false);
     expect(menu.find((m) => m.id === 'resume-all')!.enabled).toBe(false);
+  });
+
+  it('is set again only when what it shows changed', () => {
+    const set: MenuItemSpec[][] = [];
+    const present = createMenuPresenter({ setContextMenu: (items) => set.push(items) });
+    const state = { status: 'Uploading: 1 now, 2 waiting', pausable: 3, paused: 0, folders: [folder()], startAtLogin: false };
+    for (let i = 0; i < 5; i++) present(trayMenu({ ...state }, actions)); // new objects and closures, the same menu
+    expect(set).toHaveLength(1);
+    present(trayMenu({ ...state, paused: 1 }, actions)); // Resume all becomes enabled
+    present(trayMenu({ ...state, paused: 1, startAtLogin: true }, actions)); // a check mark
+    present(trayMenu({ ...state, paused: 1, startAtLogin: true, status: 'All uploaded' }, actions));
+    expect(set).toHaveLength(4);
   });
 });
 

@@ -1,18 +1,13 @@
-// The window's security checklist and its close-to-tray behaviour, on fakes of Electron's objects.
+// The window's webPreferences, its close-to-tray behaviour and the one window
+// kept alive (replaced when its page died), on fakes of Electron's objects.
 import { EventEmitter } from 'node:events';
 import { expect, it } from 'vitest';
-import { hideOnClose, lockDown, windowPreferences, type BrowserWindowLike, type PreventableEvent } from '../../main/window.ts';
+import type { PreventableEvent } from '../../main/web-guards.ts';
+import { hideOnClose, QueueWindow, revivalBudget, windowPreferences, type BrowserWindowLike, type QueueWindowLike } from '../../main/window.ts';
 
 function fakeWindow() {
-  const contents = new EventEmitter();
-  let openHandler: ((d: { url: string }) => { action: 'deny' }) | undefined;
-  const win = new EventEmitter() as EventEmitter & BrowserWindowLike & { hidden: number; openHandler: () => typeof openHandler };
-  Object.assign(win, {
-    hidden: 0,
-    hide: () => win.hidden++,
-    openHandler: () => openHandler,
-    webContents: Object.assign(contents, { setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h) }),
-  });
+  const win = new EventEmitter() as EventEmitter & BrowserWindowLike & { hidden: number };
+  Object.assign(win, { hidden: 0, hide: () => win.hidden++ });
   return win;
 }
 const preventable = () => {
@@ -31,39 +26,6 @@ it('turns on contextIsolation and sandbox, and off Node everywhere', () => {
     webSecurity: true,
     webviewTag: false,
   });
-});
-
-it('denies new windows, blocks navigation and webviews, and refuses every permission', () => {
-  const win = fakeWindow();
-  let permissionHandler: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | undefined;
-  let checkHandler: (() => boolean) | undefined;
-  const refused: string[] = [];
-  lockDown(
-    win,
-    { setPermissionRequestHandler: (h) => (permissionHandler = h), setPermissionCheckHandler: (h) => (checkHandler = h as () => boolean) },
-    (w) => refused.push(w),
-  );
-  expect(win.openHandler()!({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
-  for (const [event, url] of [
-    ['will-navigate', 'https://evil.example'],
-    ['will-navigate', 'app://uploader/index.html'],
-    ['will-redirect', 'file:///etc/passwd'],
-  ]) {
-    const e = preventable();
-    (win.webContents as unknown as EventEmitter).emit(event!, e, url);
-    expect(e.prevented, `${event} ${url}`).toBe(true);
-  }
-  const webview = preventable();
-  (win.webContents as unknown as EventEmitter).emit('will-attach-webview', webview);
-  expect(webview.prevented).toBe(true);
-  for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
-    let granted: boolean | undefined;
-    permissionHandler!({}, permission, (g) => (granted = g));
-    expect(granted, permission).toBe(false);
-  }
-  expect(checkHandler!()).toBe(false);
-  expect(refused).toContain('window-open');
-  expect(refused).toContain('permission:media');
 });
 
 it('closing hides the window, says once that uploads go on, and Quit really closes', () => {
@@ -88,4 +50,68 @@ it('closing hides the window, says once that uploads go on, and Quit really clos
   const e = preventable();
   win.emit('close', e);
   expect(e.prevented).toBe(false);
+});
+
+function queueWindows() {
+  const made: (EventEmitter & QueueWindowLike & { id: number; shown: number; visible: boolean; destroyed: boolean; loaded: string[] })[] = [];
+  const create = () => {
+    const w = Object.assign(new EventEmitter(), {
+      id: made.length + 1,
+      shown: 0,
+      visible: false,
+      destroyed: false,
+      loaded: [] as string[],
+      webContents: { id: made.length + 1 },
+      hide: () => void (w.visible = false),
+      show: () => void (w.shown++, (w.visible = true)),
+      focus: () => {},
+      loadURL: async (url: string) => void w.loaded.push(url),
+      isDestroyed: () => w.destroyed,
+      isVisible: () => w.visible,
+      destroy: () => void (w.destroyed = true),
+    });
+    made.push(w);
+    return w;
+  };
+  const closing = { quitting: () => false, noticeShown: () => true, markNoticeShown: () => {}, notice: () => {} };
+  return { made, create, closing };
+}
+
+it('replaces a shown window whose page died, and only drops a hidden one until it is asked for', () => {
+  const { made, create, closing } = queueWindows();
+  const windows = new QueueWindow(create, closing);
+  windows.show('#settings');
+  expect(made[0]!.loaded).toEqual(['app://uploader/index.html#settings']);
+  windows.rendererGone(99); // another webContents (DevTools): not ours
+  expect(windows.current).toBe(made[0]);
+  windows.rendererGone(made[0]!.webContents.id);
+  expect(made[0]!.destroyed).toBe(true);
+  expect(windows.current).toBe(made[1]);
+  expect(made[1]).toMatchObject({ shown: 1, loaded: ['app://uploader/index.html'] });
+  made[1]!.emit('close', { preventDefault: () => {} }); // closing hides, as the first one did
+  expect(made[1]!.visible).toBe(false);
+  windows.rendererGone(made[1]!.webContents.id);
+  expect(made).toHaveLength(2);
+  expect(windows.current).toBeUndefined();
+  windows.show();
+  expect(made).toHaveLength(3);
+});
+
+it('stops replacing a window whose page dies at every load (three a minute)', () => {
+  let now = 0;
+  const { made, create, closing } = queueWindows();
+  const windows = new QueueWindow(
+    create,
+    closing,
+    revivalBudget(3, 60_000, () => now),
+  );
+  windows.show();
+  for (let i = 0; i < 5; i++) windows.rendererGone(made.at(-1)!.webContents.id);
+  expect(made).toHaveLength(4); // the first and three replacements
+  expect(windows.current).toBeUndefined();
+  now += 60_000;
+  windows.show();
+  windows.rendererGone(made.at(-1)!.webContents.id);
+  expect(windows.current).toBe(made.at(-1));
+  expect(made).toHaveLength(6);
 });

@@ -34,7 +34,6 @@ export const ipcFuzz: SoakScenario = {
       const handlers = new Map<string, Handler>();
       const ipcMain: IpcMainLike = {
         handle: (channel, listener) => void handlers.set(channel, listener),
-        removeHandler: (channel) => void handlers.delete(channel),
       };
       const mainFrame = { url: APP_ENTRY_URL };
       const window = { webContents: { id: 1, mainFrame } };
