@@ -5,6 +5,7 @@
 // desktop shell's IPC all call parseCall(). The schemas mirror app/api.ts;
 // the checks at the bottom make a drift between them a compile error.
 import { z } from 'zod';
+import { CodedError } from './common/coded-error.ts';
 import type { ApiErrorCode, FileState, HistoryQuery, HistoryRow, QueueQuery, SettingsInput, Target, UploaderApi } from './api.ts';
 import type { HistoryEntry } from './store/history.ts';
 import type { FileState as StoreFileState } from './store/states.ts';
@@ -101,13 +102,8 @@ export const apiMethods: Record<CallableMethod, MethodEntry> = {
 export const CALLABLE_METHODS = Object.keys(apiMethods) as CallableMethod[];
 
 /** A failure that crosses a boundary as its code and a message fit for staff (never a path or a secret). */
-export class ApiError extends Error {
+export class ApiError extends CodedError<ApiErrorCode> {
   override name = 'ApiError';
-  readonly code: ApiErrorCode;
-  constructor(code: ApiErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** A bad command name or argument. */

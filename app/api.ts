@@ -86,6 +86,12 @@ export interface Snapshot {
   rows: QueueRow[];
   /** How many rows match the query in all (for a virtual list's height). */
   matching: number;
+  /**
+   * Uploads that a stop (quit, crash, power cut) interrupted and this run took
+   * up again from the parts BioT already had, and when this run started (a UI
+   * says it once per run); absent when there were none.
+   */
+  resumed?: { count: number; since: number };
 }
 
 /** A command's target: one file or every file it applies to. */

@@ -19,6 +19,7 @@ import { startSandbox, type Sandbox } from '../app/sandbox/index.ts';
 import type { RunningRadosgw, S3Target } from '../test/support/radosgw.ts';
 import type { BenchOptions } from './options.ts';
 import { runDeviceUploader } from './peers/device-uploader.ts';
+import { s3For } from './peers/s3-env.ts';
 
 export interface BenchContext {
   options: BenchOptions;
@@ -43,16 +44,8 @@ let sandboxSeq = 0;
 
 export async function createContext(options: BenchOptions, rgw: RunningRadosgw, work: string): Promise<BenchContext> {
   const { target } = rgw;
-  const s3 = new S3Client({
-    endpoint: target.endpoint,
-    region: target.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    // A wedged radosgw must fail the cleanup, not hang the whole bench.
-    requestHandler: { requestTimeout: 60_000, connectionTimeout: 5_000 },
-  });
+  // A wedged radosgw must fail the cleanup, not hang the whole bench.
+  const s3 = s3For(target, { requestHandler: { requestTimeout: 60_000, connectionTimeout: 5_000 } });
   const bucket = `du-bench-${process.pid}`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const buckets = new Set([bucket]);

@@ -1,8 +1,9 @@
-// Which config the desktop app runs on, in the CLI's order: `--config FILE`,
-// then DEVICE_UPLOADER_CONFIG, then config.json in the data folder; with none
-// of them (a first run), the demo of `npm start`. A data-folder config whose
-// server is on loopback is the demo's own (it points at the local sandbox,
-// whose address changes each run), so the demo runs again on it.
+// Which config the desktop app runs on: `--config FILE`, then
+// DEVICE_UPLOADER_CONFIG, then config.json in the data folder; with none of
+// them (a first run), the demo, the same one the headless `start` runs
+// without --config. A data-folder config whose server is on loopback is the
+// demo's own (it points at the local sandbox, whose address changes each
+// run), so the demo runs again on it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 

@@ -2,6 +2,7 @@
 // Messages are built from operation, status, code and traceId only: BioT's own
 // `message` and `details` can echo request data (names, attributes marked PHI),
 // so they never reach `message` and so never reach a log.
+import { CodedError } from '../common/coded-error.ts';
 
 /** Codes the client itself produces when the server gave no BioT code. */
 export type ClientErrorCode =
@@ -26,19 +27,17 @@ export type BiotErrorInit = {
 };
 
 /** Any failure of a BioT call: HTTP status (0 when none), BioT or client code, traceId, operation. */
-export class BiotError extends Error {
+export class BiotError extends CodedError {
   override name = 'BiotError';
   readonly status: number;
-  readonly code: string;
   readonly traceId: string | undefined;
   readonly operation: string;
   readonly retryable: boolean;
   readonly locked: boolean;
 
   constructor(init: BiotErrorInit) {
-    super(init.message ?? describeFailure(init), init.cause === undefined ? undefined : { cause: init.cause });
+    super(init.code, init.message ?? describeFailure(init), init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
-    this.code = init.code;
     this.traceId = init.traceId;
     this.operation = init.operation;
     this.locked = isLockout(init.status, init.code);

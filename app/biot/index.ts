@@ -23,6 +23,8 @@ export type BiotClientOptions = {
   onTokenEvent?: (event: TokenEvent) => void;
   /** A host asked to be left alone a while (Retry-After): for the log. */
   onHold?: (event: HoldEvent) => void;
+  /** The Retry-After book to use instead of a new one (a client replacing another keeps its holds). */
+  holds?: HostHolds;
 };
 
 export type BiotClient = {
@@ -39,7 +41,7 @@ export type BiotClient = {
 
 /** Builds a BioT client over one keep-alive pool and one token source. */
 export function createBiotClient(options: BiotClientOptions): BiotClient {
-  const holds = new HostHolds({ ...(options.onHold && { onHold: options.onHold }) });
+  const holds = options.holds ?? new HostHolds({ ...(options.onHold && { onHold: options.onHold }) });
   const http = new BiotHttp({
     holds,
     baseUrl: options.baseUrl,
@@ -65,7 +67,7 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
 
 export { BiotError, isRetryable, isLockout, LOCKOUT_CODES } from './errors.ts';
 export type { BiotAuth, TokenEvent } from './token-source.ts';
-export type { HoldEvent } from './host-holds.ts';
+export { HostHolds, type HoldEvent } from './host-holds.ts';
 export type { AttachFileRequest } from './entities.ts';
 export type { CallOptions } from './file-api.ts';
 export type * from './types.ts';

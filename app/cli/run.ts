@@ -2,6 +2,7 @@
 // --once uploads what the folders and the queue hold, then exits 0 when all
 // are done, non-zero with a one-line summary per file that is not.
 import { openEngineLog } from '../common/engine-log.ts';
+import { folderLabelById } from '../config/folder-label.ts';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createEngine } from '../engine/create-engine.ts';
@@ -56,7 +57,7 @@ export async function runEngine(config: Config, options: { once: boolean; before
     }
     if (!options.once) {
       await engine.whenWatching();
-      await reportFolders(engine);
+      await reportFolders(engine, config);
       await new Promise<never>(() => {}); // until a signal
     }
     await whenSettled(engine, { maxAttempts: ONCE_MAX_ATTEMPTS });
@@ -68,9 +69,9 @@ export async function runEngine(config: Config, options: { once: boolean; before
       process.stderr.write(`device-uploader run: uploads held: ${held}\n`);
       return 1;
     }
-    const code = summarize(engine);
-    // What the scan could not take is not done either: named by folder id and count.
-    for (const p of scanProblems) process.stdout.write(`not scanned: ${describeProblem(p)}\n`);
+    const code = summarize(engine, config);
+    // What the scan could not take is not done either: named by the folder's config label and a count.
+    for (const p of scanProblems) process.stdout.write(`not scanned: ${describeProblem(p, folderLabelById(config.folders, p.folderId))}\n`);
     return scanProblems.length > 0 ? 1 : code;
   } finally {
     stopView();
@@ -78,26 +79,26 @@ export async function runEngine(config: Config, options: { once: boolean; before
   }
 }
 
-function summarize(engine: Engine): number {
+function summarize(engine: Engine, config: Config): number {
   const counts = engine.store.countByState();
   const unfinished = engine.store.listFiles({ states: ['failed', 'needs-attention', 'missing', 'paused', 'cancelled'], limit: 1000 });
   process.stdout.write(`done ${counts.done}, duplicates ${counts.duplicate}, not done ${unfinished.total}\n`);
   for (const f of unfinished.files) {
-    // Ids, not names: this line may end up in a scheduler's log. `status` shows names.
+    // File ids, not names: this line may end up in a scheduler's log (`status` shows names). The folder is the config's.
     process.stdout.write(
-      `file ${f.id} (folder ${f.folderId}) ${f.state}: ${f.lastError ?? f.state}${f.lastErrorCode ? ` [${f.lastErrorCode}]` : ''}\n`,
+      `file ${f.id} (folder ${folderLabelById(config.folders, f.folderId)}) ${f.state}: ${f.lastError ?? f.state}${f.lastErrorCode ? ` [${f.lastErrorCode}]` : ''}\n`,
     );
   }
   return unfinished.total === 0 ? 0 : 1;
 }
 
 /** Watch mode: says at start which watched folders cannot be watched (the banner's news, for a terminal or service log). */
-async function reportFolders(engine: Engine): Promise<void> {
+async function reportFolders(engine: Engine, config: Config): Promise<void> {
   const snap = await engine.snapshot({ limit: 0 });
   for (const f of snap.folders) {
     if (f.state !== 'ok')
       process.stderr.write(
-        `folder ${f.id}: ${f.state === 'missing' ? 'the watched folder does not exist' : 'the watched path is not a folder'}; its files are not uploaded until it is back\n`,
+        `folder ${folderLabelById(config.folders, f.id)}: ${f.state === 'missing' ? 'the watched folder does not exist' : 'the watched path is not a folder'}; its files are not uploaded until it is back\n`,
       );
   }
 }

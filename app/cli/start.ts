@@ -7,7 +7,9 @@ import type { DataFolderLock } from '../engine/data-lock.ts';
 import { prepareDemo } from '../host/demo.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
-import { startServe } from './serve.ts';
+import { runningWindowText } from './already-running.ts';
+import { printLoginNews, printResumed } from './serve-console.ts';
+import { startServe, type Serving } from './serve.ts';
 
 export async function startCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { config: { type: 'string' }, inbox: { type: 'string' }, 'ui-port': { type: 'string' } });
@@ -16,25 +18,36 @@ export async function startCommand(args: string[]): Promise<number> {
   let sandbox: Sandbox | undefined;
   let configFile = flags.config;
   let dataLock: DataFolderLock | undefined;
-  if (!configFile) {
-    const demo = await prepareDemo(flags.inbox);
-    sandbox = demo.sandbox;
-    configFile = demo.configFile;
-    dataLock = demo.dataLock;
+  let serving: Serving;
+  try {
+    if (!configFile) {
+      const demo = await prepareDemo(flags.inbox);
+      sandbox = demo.sandbox;
+      configFile = demo.configFile;
+      dataLock = demo.dataLock;
+    }
+    serving = await startServe(configFile, { port, ...(dataLock && { engine: { dataLock } }) });
+  } catch (error) {
+    dataLock?.release(); // the engine never took it over
+    await sandbox?.close();
+    // Already running here: what the person wants is its window, so say where it is (and that is not a failure).
+    const running = await runningWindowText(error);
+    if (!running) throw error;
+    process.stdout.write(running);
+    return 0;
   }
   try {
-    const serving = await startServe(configFile, { port, ...(dataLock && { engine: { dataLock } }) });
     process.stdout.write(`Queue window: ${serving.control.url}\n(Ctrl+C stops; uploads resume where they left off next time)\n`);
+    const stopNews = printLoginNews(serving.engine, process.stdout);
+    await printResumed(serving.engine, process.stdout);
     const signal = await new Promise<NodeJS.Signals>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
     });
     process.stderr.write(`\n${signal}: stopping\n`);
+    stopNews();
     await serving.close();
     return signal === 'SIGINT' ? 130 : 143;
-  } catch (error) {
-    dataLock?.release(); // the engine never took it over
-    throw error;
   } finally {
     await sandbox?.close();
   }

@@ -3,6 +3,7 @@
 // names show on a terminal (a person is looking); piped or redirected output
 // may end up in a log, so it carries ids only unless --names asks for them.
 import { join } from 'node:path';
+import { folderLabelById } from '../config/folder-label.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { checkDataFolder, dataFolderStatus } from '../engine/data-folder-health.ts';
 import { DATABASE_FILE, openStore } from '../store/index.ts';
@@ -37,7 +38,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     for (const f of snap.page.files) {
       const pct = f.size ? Math.floor((f.bytesDone / f.size) * 100) : 100;
       process.stdout.write(
-        `${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? screenText(f.relPath) : `folder ${f.folderId}`}${f.lastErrorCode ? `  (${names && f.lastError ? screenText(f.lastError) : f.lastErrorCode})` : ''}\n`,
+        `${String(f.id).padStart(6)}  ${f.state.padEnd(15)} ${String(pct).padStart(3)}%  ${formatBytes(f.size).padStart(10)}  ${names ? screenText(f.relPath) : `folder ${folderLabelById(config.folders, f.folderId)}`}${f.lastErrorCode ? `  (${names && f.lastError ? screenText(f.lastError) : f.lastErrorCode})` : ''}\n`,
       );
     }
     return 0;

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { plainIssue } from './plain-issues.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -57,7 +58,7 @@ function lineAndColumn(text: string, position: number): string {
 /** Validates an already-parsed config object (from a file, the UI or a test). */
 export function parseConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string }): Config {
   const source = options.source ?? 'config';
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(raw, { error: plainIssue });
   if (!parsed.success) throw new ConfigError(`${source}: ${describeIssues(parsed.error)}`);
   const config = parsed.data;
   const env = options.env ?? {};

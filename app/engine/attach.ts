@@ -4,6 +4,7 @@
 import type { Entities } from '../biot/entities.ts';
 import type { AttachRule, FolderConfig } from '../config/schema.ts';
 import type { AttachTarget } from '../store/queue.ts';
+import { CodedError } from '../common/coded-error.ts';
 
 /** The entity id the rule finds in a folder-relative path, or undefined. */
 export function entityIdFor(rule: AttachRule, relPath: string): string | undefined {
@@ -18,9 +19,8 @@ export function attachTargetOf(folder: FolderConfig | undefined, relPath: string
   return rule && entityId ? { entityType: rule.entity, entityId } : null;
 }
 
-export class AttachRuleMismatch extends Error {
+export class AttachRuleMismatch extends CodedError<'ATTACH_NO_ENTITY_ID'> {
   override name = 'AttachRuleMismatch';
-  readonly code = 'ATTACH_NO_ENTITY_ID';
 }
 
 /**
@@ -28,9 +28,8 @@ export class AttachRuleMismatch extends Error {
  * leave that file unattached, and BioT does not keep unattached files: stop,
  * and let a person decide (or configure a per-upload entity).
  */
-export class AttachTargetOccupied extends Error {
+export class AttachTargetOccupied extends CodedError<'ATTACH_TARGET_OCCUPIED'> {
   override name = 'AttachTargetOccupied';
-  readonly code = 'ATTACH_TARGET_OCCUPIED';
   readonly retryable = false;
 }
 
@@ -62,7 +61,7 @@ export async function attachByRule(
   signal?: AbortSignal,
 ): Promise<Attached> {
   const entityId = entityIdFor(rule, relPath);
-  if (!entityId) throw new AttachRuleMismatch("the folder's attach rule found no entity id in this file's path");
+  if (!entityId) throw new AttachRuleMismatch('ATTACH_NO_ENTITY_ID', "the folder's attach rule found no entity id in this file's path");
   const options = signal ? { signal } : {};
   if (rule.perUpload) {
     const created = await entities.createGenericEntity(
@@ -84,7 +83,7 @@ export async function attachByRule(
   });
   const held = heldFileId(current, rule.attribute);
   if (held !== undefined && held !== biotFileId) {
-    throw new AttachTargetOccupied(`the ${rule.entity}'s ${rule.attribute} already holds another file`);
+    throw new AttachTargetOccupied('ATTACH_TARGET_OCCUPIED', `the ${rule.entity}'s ${rule.attribute} already holds another file`);
   }
   await entities.attachFile({ entity: rule.entity, entityId, attribute: rule.attribute, fileId: biotFileId }, options);
   return { entityId };

@@ -1,11 +1,17 @@
 // What the engine knows about its link to BioT, learned from how calls end:
 // the banner staff see ("BioT unreachable", "account locked") and its advice.
 import type { ConnectionStatus } from '../api.ts';
+import { LOCKOUT_CODES, type TokenEvent } from '../biot/index.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
 
 const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED']);
 // LOGIN_FAILED: BioT's 403 for a wrong user name, password or service key.
 const refusedCodes = new Set(['LOGIN_FAILED', 'ACCESS_DENIED', 'INVALID_CREDENTIALS', 'TOKEN_NOT_VALID', 'REFRESH_TOKEN_NOT_VALID', 'MFA_REQUIRED']);
+
+/** Whether a file's error code is BioT refusing or locking the login (it did nothing wrong itself). */
+export function isLoginCode(code: string | null): boolean {
+  return code !== null && (refusedCodes.has(code) || LOCKOUT_CODES.has(code));
+}
 
 /**
  * The banner while BioT refuses the login: a lock-out, or any other refusal
@@ -43,6 +49,16 @@ export function connectionAfter(outcome: TransferOutcome, now: number): Connecti
 export const unknownConnection = (now: number): ConnectionStatus => ({ state: 'unknown', advice: null, since: now });
 
 /**
+ * The connection state a token event implies: BioT handing out a token is
+ * proof that it answers and accepts the login, long before the first file is
+ * done (a 2 GB upload must not show "Connecting to BioT…" for an hour).
+ * Refusals are left to the outcomes, which know whether they hold uploads.
+ */
+export function connectionAfterToken(event: TokenEvent, now: number): ConnectionStatus | undefined {
+  return event.kind === 'login' || event.kind === 'refresh' || event.kind === 'service-token' ? { state: 'ok', advice: null, since: now } : undefined;
+}
+
+/**
  * The connection the banner shows: learned from transfer outcomes, told to
  * UIs when it changes, and overridden while the data folder holds uploads
  * (that is then what the banner says).
@@ -66,13 +82,22 @@ export class ConnectionState {
   }
 
   noteOutcome(outcome: TransferOutcome): void {
-    const next = connectionAfter(outcome, this.#now());
-    if (next) this.set(next);
+    this.set(connectionAfter(outcome, this.#now()));
   }
 
-  /** A state learned other than from a transfer's outcome (the login refused, or accepted again). */
-  set(next: ConnectionStatus): void {
-    if (next.state === this.#connection.state) return;
+  /** BioT handed out a token: connected (connectionAfterToken). */
+  noteToken(event: TokenEvent): void {
+    this.set(connectionAfterToken(event, this.#now()));
+  }
+
+  /** New server settings: what the old login taught says nothing about the new one (the banner asking to fix it goes). */
+  forget(): void {
+    this.set(unknownConnection(this.#now()));
+  }
+
+  /** A state learned other than from a transfer's outcome or a token (the login refused again on the engine's own try). */
+  set(next: ConnectionStatus | undefined): void {
+    if (!next || next.state === this.#connection.state) return;
     this.#connection = next;
     // While the data folder holds uploads, that is what the banner says.
     if (!this.#override()) this.#emit(next);

@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvHttpProxyAgent } from 'undici';
 import type { ConnectionStatus } from '../api.ts';
-import { createBiotClient } from '../biot/index.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
@@ -27,7 +26,7 @@ import { Holds } from './holds.ts';
 import { Intake } from './intake.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
-import { loginOf } from './sign-in-recovery.ts';
+import { ServerSwitch } from './server-switch.ts';
 import { Watching } from './watching.ts';
 
 export interface EngineOptions {
@@ -65,16 +64,18 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
   }
   const recovered = store.recoverAtStartup();
   if (recovered.uploading + recovered.completing > 0) log.log('info', 'recovered', { ...recovered });
+  // Said once per run by the window and the console: uploads a stop interrupted, taken up again from the parts BioT has.
+  const resumed = recovered.uploading + recovered.completing;
   const t = config.transfer;
-  const biotOrigin = new URL(config.server.baseUrl).origin;
-  const biot = createBiotClient({
-    baseUrl: config.server.baseUrl,
-    auth: loginOf(config),
-    timeoutMs: t.requestTimeoutSeconds * 1000,
+  // Replaceable: Settings applies a new login at once (server-switch.ts). A token handed out means connected.
+  const biot = new ServerSwitch(config, {
     now,
-    onTokenEvent: (e) => log.log('info', 'token', { ...(e as unknown as Record<string, string>) }),
-    // Hosts are not patient data, but which one (BioT or storage) and how long is all a reader needs.
-    onHold: (e) => log.log('warn', 'retry-after', { host: e.origin === biotOrigin ? 'biot' : 'storage', seconds: Math.ceil(e.ms / 1000) }),
+    onTokenEvent: (e) => {
+      log.log('info', 'token', { ...(e as unknown as Record<string, string>) });
+      connection.noteToken(e);
+    },
+    // BioT or its storage said 429/503 with Retry-After: every file leaves that host alone this long.
+    onHold: (e) => log.log('warn', 'retry-after', { seconds: Math.ceil(e.ms / 1000) }),
   });
   const connections = Math.max(8, t.parallelFiles * t.parallelParts * 2);
   // Part PUTs go to storage, not BioT: their own pool, sized for the parallelism,
@@ -126,7 +127,7 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     onStoreError: (error) => holds.noteStoreError(error),
     onDone: (row) => void watching.afterUpload(row),
   });
-  const holds = new Holds({ health, scheduler, connection, tokens: biot.tokens, log, now, signInRetry: options.signInRetry });
+  const holds = new Holds({ health, scheduler, connection, biot, log, now, signInRetry: options.signInRetry });
   const view = new QueueView(store, scheduler, now);
   const intake = new Intake({ store, folders, dedup, log, touched: (id) => events.touch(id), queued: () => scheduler.pump() });
   const newWatcher = (list: Config['folders']) =>
@@ -145,5 +146,6 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
   const watching = new Watching(newWatcher, config.folders, log);
   const { configFile, env } = options;
   const parts = { config, configFile, env, log, now, lock, store, biot, storage, throttle, folders, dedup, scheduler, intake };
-  return new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching });
+  const resumedNews = resumed > 0 ? { resumed: { count: resumed, since: now() } } : {};
+  return new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching, ...resumedNews });
 }

@@ -10,16 +10,16 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CodedError } from '../common/coded-error.ts';
 
 export const LOCK_FILE = 'instance.lock';
 
 /** Another engine holds the data folder; the message names the folder, the code is for callers. */
-export class DataFolderInUse extends Error {
+export class DataFolderInUse extends CodedError<'DATA_FOLDER_IN_USE'> {
   override name = 'DataFolderInUse';
-  readonly code = 'DATA_FOLDER_IN_USE';
   readonly dataDir: string;
   constructor(dataDir: string) {
-    super(`another Device Uploader is already running on the data folder ${dataDir}; stop it first (nothing was changed)`);
+    super('DATA_FOLDER_IN_USE', `another Device Uploader is already running on the data folder ${dataDir}; stop it first (nothing was changed)`);
     this.dataDir = dataDir;
   }
 }

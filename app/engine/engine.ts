@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import type { EngineEvent, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
 import type { HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from '../api.ts';
 import type { BiotClient } from '../biot/index.ts';
+import { applyServerSettings } from './apply-server.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Config, FolderConfig } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
@@ -24,8 +25,8 @@ import type { Holds } from './holds.ts';
 import type { Intake } from './intake.ts';
 import type { QueueView } from './queue-view.ts';
 import type { Scheduler } from './scheduler.ts';
+import type { ServerSwitch } from './server-switch.ts';
 import { restartNeeded, saveSettingsFile, settingsView } from './settings.ts';
-import { loginOf } from './sign-in-recovery.ts';
 import { CLOSE_DEADLINE_MS, shutDown } from './shutdown.ts';
 import type { Watching } from './watching.ts';
 
@@ -39,7 +40,8 @@ export interface EngineParts {
   now: () => number;
   lock: DataFolderLock;
   store: Store;
-  biot: BiotClient;
+  /** The BioT client, replaced in place when Settings change the server or the login. */
+  biot: ServerSwitch;
   storage: Dispatcher;
   throttle: Throttle;
   /** The folders by id; the scheduler, intake and dedup hold this same map, so reconfigure changes it in place. */
@@ -54,6 +56,8 @@ export interface EngineParts {
   connection: ConnectionState;
   view: QueueView;
   watching: Watching;
+  /** Uploads a stop interrupted that this run resumed, and when it started; absent when none. */
+  resumed?: { count: number; since: number };
 }
 
 export class Engine implements UploaderApi {
@@ -143,6 +147,7 @@ export class Engine implements UploaderApi {
       logs: this.log.health?.() ?? { state: 'ok', code: null, dropped: 0, since: 0 },
       rows: page.files.map((f) => this.#p.view.row(f)),
       matching: page.total,
+      ...(this.#p.resumed && { resumed: this.#p.resumed }),
     };
   }
 
@@ -211,18 +216,10 @@ export class Engine implements UploaderApi {
     return { ok: true, restartNeeded: restart };
   }
 
-  /**
-   * Applies a new config now: folders, the bandwidth limit and the BioT login
-   * (signed in again with it, at once if the old one was refused); the server
-   * address, part size and pools at the next start.
-   */
+  /** Applies a new config now: folders, the bandwidth limit, the BioT server and login (the pools at the next start). */
   reconfigure(config: Config): void {
-    const loginChanged = JSON.stringify(loginOf(config)) !== JSON.stringify(loginOf(this.#p.config));
     this.#p.config = config;
-    if (loginChanged) {
-      this.biot.tokens.setAuth(loginOf(config));
-      this.#p.holds.credentialsChanged();
-    }
+    applyServerSettings(this.#p, config);
     // The scheduler, intake and dedup hold this same map, so attach rules and policies follow.
     this.#p.folders.clear();
     for (const f of config.folders) this.#p.folders.set(f.id as string, f);

@@ -1,8 +1,8 @@
 // Why uploads are held: a sign-in BioT refused or locked (until BioT accepts
-// the login again: sign-in-recovery.ts tries it by itself, at once when the
-// credentials change, and a person's Retry lifts it too), or a data folder
-// that cannot be written (until it can). Said in one line with codes, no
-// names: the line `run --once` prints and exits non-zero on.
+// the login again: sign-in-recovery.ts tries it by itself; new credentials
+// from Settings and a person's Retry lift it at once), or a data folder that
+// cannot be written (until it can). Said in one line with codes, no names:
+// the line `run --once` prints and exits non-zero on.
 import type { Logger } from '../common/logger.ts';
 import type { BackoffOptions } from '../transfer/backoff.ts';
 import type { ConnectionState } from './connection.ts';
@@ -15,7 +15,8 @@ export interface HoldsDeps {
   health: DataFolderHealth;
   scheduler: Scheduler;
   connection: ConnectionState;
-  tokens: SignInTokens;
+  /** The BioT client (replaceable: its current tokens are read at each try). */
+  biot: { readonly tokens: SignInTokens };
   log: Logger;
   now: () => number;
   /** Waits between the engine's own tries of a refused login (default: minutes, see SIGN_IN_BACKOFF). */
@@ -29,7 +30,7 @@ export class Holds {
   constructor(deps: HoldsDeps) {
     this.#deps = deps;
     this.#signIn = new SignInRecovery({
-      tokens: deps.tokens,
+      client: deps.biot,
       log: deps.log,
       ...(deps.signInRetry && { backoff: deps.signInRetry }),
       refused: (code, locked) => {
@@ -49,15 +50,10 @@ export class Holds {
     this.#signIn.stopped(code, locked);
   }
 
-  /** A person retried (the token source was reset): the sign-in may go again now. */
+  /** A person retried, or new server settings were applied (apply-server.ts): the sign-in may go again now. */
   signInRetried(): void {
     this.#signIn.clear();
     this.#deps.scheduler.release();
-  }
-
-  /** The login changed in Settings (the token source has it already): tried at once if it was refused. */
-  credentialsChanged(): void {
-    this.#signIn.tryNow();
   }
 
   /** A queue read or write failed: when it is the data folder (full, read-only), uploads are held until it recovers. */

@@ -9,10 +9,28 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
 import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
+import { plainIssue } from '../config/plain-issues.ts';
 import { writeConfigFile } from '../config/save.ts';
 import { configSchema, type Config } from '../config/schema.ts';
 
 type Raw = Record<string, unknown>;
+
+/** The folder options Settings shows and saves (app/api.ts FolderSettings), listed once. */
+const FOLDER_KEYS = [
+  'id',
+  'path',
+  'include',
+  'exclude',
+  'recursive',
+  'quietSeconds',
+  'afterUpload',
+  'archiveDir',
+  'ignoreTemporary',
+  'duplicates',
+  'growing',
+] as const satisfies readonly (keyof FolderSettings)[];
+// A key added to FolderSettings and not listed above fails to compile here.
+const _everyKeyListed: Exclude<keyof FolderSettings, (typeof FOLDER_KEYS)[number]> extends never ? true : never = true;
 
 /** What Settings shows for a config: no password, no secret key. */
 export function settingsView(config: Config): SettingsView {
@@ -23,19 +41,7 @@ export function settingsView(config: Config): SettingsView {
       auth:
         a.type === 'user' ? { type: 'user', username: a.username, hasSecret: !!a.password } : { type: 'service', id: a.id, hasSecret: !!a.secretKey },
     },
-    folders: config.folders.map((f) => ({
-      id: f.id ?? '',
-      path: f.path,
-      include: f.include,
-      exclude: f.exclude,
-      recursive: f.recursive,
-      quietSeconds: f.quietSeconds,
-      afterUpload: f.afterUpload,
-      archiveDir: f.archiveDir,
-      ignoreTemporary: f.ignoreTemporary,
-      duplicates: f.duplicates ?? config.duplicates,
-      growing: f.growing,
-    })),
+    folders: config.folders.map((f) => ({ ...pick(f, FOLDER_KEYS), id: f.id ?? '', duplicates: f.duplicates ?? config.duplicates })),
     transfer: { ...config.transfer },
   };
 }
@@ -72,20 +78,12 @@ export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInpu
 }
 
 function folderRaw(old: Raw, f: FolderSettings): Raw {
-  return dropUndefined({
-    ...old,
-    id: f.id || undefined,
-    path: f.path,
-    include: f.include,
-    exclude: f.exclude,
-    recursive: f.recursive,
-    quietSeconds: f.quietSeconds,
-    afterUpload: f.afterUpload,
-    archiveDir: f.archiveDir || undefined,
-    ignoreTemporary: f.ignoreTemporary,
-    duplicates: f.duplicates,
-    growing: f.growing,
-  });
+  return dropUndefined({ ...old, ...pick(f, FOLDER_KEYS), id: f.id || undefined, archiveDir: f.archiveDir || undefined });
+}
+
+/** `keys` of `o`, and nothing else. */
+function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 }
 
 function dropUndefined(o: Raw): Raw {
@@ -97,7 +95,7 @@ export async function checkSettings(
   raw: Raw,
   options: { baseDir: string; env: NodeJS.ProcessEnv },
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
-  const shape = configSchema.safeParse(raw);
+  const shape = configSchema.safeParse(raw, { error: plainIssue });
   if (!shape.success) {
     return {
       errors: shape.error.issues.map((issue) => ({
@@ -154,17 +152,10 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
   }
 }
 
-/**
- * Config keys whose change needs a restart to apply (the BioT client and the
- * pools are built once). The login (server.auth) applies at once: the engine
- * signs in again with it (engine reconfigure).
- */
+/** Config keys whose change needs a restart to apply (the pools are built once; the BioT client is replaced at once: server-switch.ts). */
 export function restartNeeded(before: Config, after: Config): string[] {
   const keys: string[] = [];
-  const { auth: _before, ...serverBefore } = before.server;
-  const { auth: _after, ...serverAfter } = after.server;
-  if (JSON.stringify(serverBefore) !== JSON.stringify(serverAfter)) keys.push('server');
-  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds', 'requestTimeoutSeconds'] as const) {
+  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds'] as const) {
     if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
   }
   return keys;

@@ -1,12 +1,11 @@
-// After BioT refused the login (a password reset by IT, a locked account,
-// a service key replaced), uploads wait, and the engine tries the login
-// again by itself: after a wait of minutes that doubles with each refusal
-// (capped), and at once when the credentials change in Settings. Once BioT
-// accepts it, uploads go on without a restart or a Retry. Minutes, not
-// seconds: a login refused over and over is what locks an account.
+// After BioT refused the login (a password reset by IT, a locked account
+// unlocked later), uploads wait, and the engine tries the same login again
+// by itself: after a wait of minutes that doubles with each refusal
+// (capped). Once BioT accepts it, uploads go on without a restart or a
+// Retry. Minutes, not seconds: a login refused over and over is what locks
+// an account. New credentials saved in Settings are another matter: they
+// are tried at once (apply-server.ts), which ends this wait (clear()).
 import type { BiotError } from '../biot/errors.ts';
-import type { BiotAuth } from '../biot/index.ts';
-import type { Config } from '../config/schema.ts';
 import { backoffDelay, type BackoffOptions } from '../transfer/backoff.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import type { Logger } from '../common/logger.ts';
@@ -20,7 +19,8 @@ export interface SignInTokens {
 }
 
 export interface SignInRecoveryDeps {
-  tokens: SignInTokens;
+  /** The BioT client whose login is tried: read at each try (Settings may have replaced it, server-switch.ts). */
+  client: { readonly tokens: SignInTokens };
   log: Logger;
   /** The login was refused (again): why, for the banner and heldBecause. */
   refused: (code: string, locked: boolean) => void;
@@ -28,14 +28,6 @@ export interface SignInRecoveryDeps {
   recovered: () => void;
   /** Waits between tries; default 2 minutes doubling to 30. */
   backoff?: BackoffOptions;
-}
-
-/** The login a config names, as the BioT client takes it (a secret not given is an empty one: BioT refuses it). */
-export function loginOf(config: Config): BiotAuth {
-  const auth = config.server.auth;
-  return auth.type === 'user'
-    ? { type: 'user', username: auth.username, password: auth.password ?? '' }
-    : { type: 'service', id: auth.id, secretKey: auth.secretKey ?? '' };
 }
 
 export const SIGN_IN_BACKOFF: BackoffOptions = { baseMs: 2 * 60_000, maxMs: 30 * 60_000 };
@@ -49,8 +41,6 @@ export class SignInRecovery {
   #refusals = 0;
   #timer: NodeJS.Timeout | undefined;
   #trying: Promise<void> | undefined;
-  /** Credentials changed while a try was in flight (with the old ones): try again once it ends. */
-  #again = false;
   #disposed = false;
 
   constructor(deps: SignInRecoveryDeps) {
@@ -75,23 +65,12 @@ export class SignInRecovery {
     if (!this.#timer && !this.#trying) this.#schedule();
   }
 
-  /** The credentials changed (Settings): try them at once. */
-  tryNow(): void {
-    if (!this.#stop || this.#disposed) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#refusals = 0;
-    if (this.#trying) this.#again = true;
-    else void this.#try();
-  }
-
-  /** A person pressed Retry (which signs in again itself): forget the stop and any scheduled try. */
+  /** A person pressed Retry, or new credentials were applied: the next file signs in itself; forget the stop and any scheduled try. */
   clear(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#stop = undefined;
     this.#refusals = 0;
-    this.#again = false;
   }
 
   dispose(): void {
@@ -111,19 +90,13 @@ export class SignInRecovery {
   }
 
   #try(): Promise<void> {
-    this.#trying ??= this.#attempt().finally(() => {
-      this.#trying = undefined;
-      if (!this.#again) return;
-      this.#again = false;
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-      if (this.#stop && !this.#disposed) void this.#try();
-    });
+    this.#trying ??= this.#attempt().finally(() => (this.#trying = undefined));
     return this.#trying;
   }
 
   async #attempt(): Promise<void> {
-    const { tokens, log } = this.#deps;
+    const { client, log } = this.#deps;
+    const tokens = client.tokens;
     tokens.reset();
     try {
       await tokens.token(AbortSignal.timeout(TRY_TIMEOUT_MS));

@@ -63,6 +63,16 @@ async function signedUrls(ctx: SandboxContext, file: FileRecord, from: number, t
   return links;
 }
 
+/** What complete and download answer: the file and a fresh download link. */
+async function downloadAnswer(ctx: SandboxContext, file: FileRecord): Promise<Schemas['DownloadFileUrlResponse']> {
+  return {
+    name: file.name,
+    mimeType: file.mimeType,
+    id: file.id,
+    signedUrl: ctx.publicLink(await ctx.store.getUrl(file.key, ctx.settings.linkTtlSeconds)),
+  };
+}
+
 async function newFile(ctx: SandboxContext, raw: unknown, kind: FileRecord['kind']): Promise<{ file: FileRecord; body: Record<string, unknown> }> {
   const body = objectBody(raw);
   const name = stringField(body, 'name', 128);
@@ -214,13 +224,7 @@ export const fileRoutes: Route[] = [
       file.etags = Object.fromEntries(selected.map((p) => [String(p.partNumber), p.etag]));
       ctx.state.save();
       ctx.log(`file.complete id=${file.id} parts=${selected.length}`);
-      const answer: Schemas['DownloadFileUrlResponse'] = {
-        name: file.name,
-        mimeType: file.mimeType,
-        id: file.id,
-        signedUrl: ctx.publicLink(await ctx.store.getUrl(file.key, ctx.settings.linkTtlSeconds)),
-      };
-      return { status: 200, body: answer };
+      return { status: 200, body: await downloadAnswer(ctx, file) };
     },
   },
   {
@@ -247,13 +251,7 @@ export const fileRoutes: Route[] = [
       if (!(await isFileComplete(ctx, file))) {
         throw new BiotError(404, 'FILE_ID_NOT_FOUND', `File with id [${file.id}] has not been uploaded`, { ids: [file.id] });
       }
-      const answer: Schemas['DownloadFileUrlResponse'] = {
-        name: file.name,
-        mimeType: file.mimeType,
-        id: file.id,
-        signedUrl: ctx.publicLink(await ctx.store.getUrl(file.key, ctx.settings.linkTtlSeconds)),
-      };
-      return { status: 200, body: answer };
+      return { status: 200, body: await downloadAnswer(ctx, file) };
     },
   },
 ];

@@ -76,6 +76,8 @@ export interface Sandbox {
    * first, each written once answered: status 0 = dropped / no answer.
    */
   storageLog(): ReadonlyArray<StorageLogEntry>;
+  /** Storage requests still open: once 0, every exchange so far is in storageLog() (a killed client's too). */
+  storageOpen(): number;
   /** Makes an entity exist (idempotent); patient and generic ids must be UUIDs. */
   registerEntity(kind: EntityKind, id: string): void;
   /** Every BioT file record, for tests that count what BioT holds (duplicates, orphans). */
@@ -172,6 +174,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await store.abort(file.key, file.uploadId);
     },
     storageLog: () => storageLog.entries(),
+    storageOpen: () => storageLog.open,
     registerEntity: (kind, id) => registerEntity(ctx, kind, id),
     files: () => Object.values(state.doc.files),
     close() {

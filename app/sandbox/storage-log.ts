@@ -34,6 +34,7 @@ const maxEntries = 100_000;
 export class StorageLog {
   readonly #entries: StorageLogEntry[] = [];
   readonly #state: SandboxState;
+  #open = 0;
 
   constructor(state: SandboxState) {
     this.#state = state;
@@ -52,12 +53,19 @@ export class StorageLog {
   track(res: ServerResponse, op: StorageOperation, target: StorageTarget): void {
     const fileId = this.fileIdOf(target);
     const partNumber = op === 'storage.putPart' && Number.isInteger(target.partNumber) ? target.partNumber : undefined;
+    this.#open++;
     res.once('close', () => {
+      this.#open--;
       const entry: StorageLogEntry = { op, fileId, status: res.headersSent ? res.statusCode : 0, at: Date.now() };
       if (partNumber !== undefined) entry.partNumber = partNumber;
       this.#entries.push(Object.freeze(entry));
       if (this.#entries.length > maxEntries) this.#entries.splice(0, this.#entries.length - maxEntries);
     });
+  }
+
+  /** Requests tracked whose exchange has not ended yet (no entry written for them). */
+  get open(): number {
+    return this.#open;
   }
 
   /** A snapshot, oldest first. */

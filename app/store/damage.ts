@@ -3,16 +3,17 @@
 // do, before anything is uploaded or changed: a half-readable queue could
 // forget uploads and send them again.
 import type { Db } from './db.ts';
+import { CodedError } from '../common/coded-error.ts';
 
 /** SQLite's codes for a file that is not (or no longer) a sound database. */
 const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB', 'SQLITE_NOTADB']);
 
-export class QueueDamagedError extends Error {
+export class QueueDamagedError extends CodedError<'QUEUE_DAMAGED'> {
   override name = 'QueueDamagedError';
-  readonly code = 'QUEUE_DAMAGED';
   readonly file: string;
   constructor(file: string, detail: string) {
     super(
+      'QUEUE_DAMAGED',
       `the queue database ${file} is damaged (${detail}); nothing was uploaded or changed. ` +
         'Stop Device Uploader and run `device-uploader repair --config <your config file>`: it rebuilds the queue from what can still be read ' +
         'and from its upload journal, and keeps the damaged file beside it',

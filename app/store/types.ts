@@ -146,14 +146,8 @@ export interface EnqueueInput {
   sha256?: string | null;
 }
 
-export interface NewUpload {
-  biotFileId: string;
-  kind: UploadKind;
-  partSize: number;
-  partCount: number;
-  fileSize: number;
-  fileMtimeMs: number;
-}
+/** What a new upload row is made from: the rest (id, state, times) the store sets. */
+export type NewUpload = Pick<UploadRow, 'biotFileId' | 'kind' | 'partSize' | 'partCount' | 'fileSize' | 'fileMtimeMs'>;
 
 export interface PlannedPart {
   partNumber: number;

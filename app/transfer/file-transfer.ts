@@ -2,7 +2,7 @@
 // completed BioT file. The database row is the truth: parts that already have
 // an ETag are never sent again, links are re-asked for the rest, and complete
 // is called only when every part has its ETag (BioT silently drops a part
-// without one, biot-file-api.md).
+// completed without one).
 import { stat } from 'node:fs/promises';
 import type { UploadRow } from '../store/types.ts';
 import { transferGrowing } from './growing-transfer.ts';

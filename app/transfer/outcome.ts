@@ -4,6 +4,7 @@
 import { BiotError } from '../biot/errors.ts';
 import { SourceReadError } from './source-read-error.ts';
 import { StopRequest, type StopReason } from './stop.ts';
+import { CodedError } from '../common/coded-error.ts';
 
 export type TransferOutcome =
   /** sha256: of the bytes sent, when the transfer computed it in the same read (single uploads). */
@@ -24,23 +25,13 @@ export type TransferOutcome =
   | { kind: 'duplicate'; of: number; sha256: string };
 
 /** A part that could not be sent after every attempt; the file is tried again later. */
-export class PartGaveUp extends Error {
+export class PartGaveUp extends CodedError {
   override name = 'PartGaveUp';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** Storage refused a part in a way retrying cannot fix (e.g. 400 EntityTooLarge). */
-export class PartRefused extends Error {
+export class PartRefused extends CodedError {
   override name = 'PartRefused';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 const lockedSourceCodes = new Set(['EBUSY', 'EPERM', 'EACCES', 'EAGAIN']);

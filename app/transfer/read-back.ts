@@ -12,6 +12,7 @@ import type { PartRow, ReadBackResult, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { sleep } from './sleep.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
+import { CodedError } from '../common/coded-error.ts';
 
 /** The object's size and ETag as storage reports them. */
 export interface ObjectFacts {
@@ -47,12 +48,10 @@ const wholeReadLimit = 256 * 1024;
 const headRefused = new WeakSet<object>();
 
 /** A download check that cannot say anything yet (BioT or storage failing); 'gone' is BioT saying the file has no bytes. */
-class ReadBackFailed extends Error {
+class ReadBackFailed extends CodedError {
   override name = 'ReadBackFailed';
-  readonly code: string;
   constructor(code: string) {
-    super(`reading the object back failed (${code})`);
-    this.code = code;
+    super(code, `reading the object back failed (${code})`);
   }
 }
 

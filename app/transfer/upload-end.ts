@@ -5,6 +5,7 @@
 import { BiotError } from '../biot/errors.ts';
 import type { UploadRow } from '../store/types.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
+import { CodedError } from '../common/coded-error.ts';
 
 /** Gives up an upload whose parts no longer match the file; tells BioT, best effort. */
 export async function abandon(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<void> {
@@ -39,11 +40,10 @@ async function bestEffortCancel(deps: TransferDeps, fileId: number, upload: Uplo
 }
 
 /** The path is a folder or a device, not an export. */
-export class SourceNotAFile extends Error {
+export class SourceNotAFile extends CodedError<'NOT_A_FILE'> {
   override name = 'SourceNotAFile';
-  readonly code = 'NOT_A_FILE';
   constructor() {
-    super('the path is not a regular file');
+    super('NOT_A_FILE', 'the path is not a regular file');
   }
 }
 
@@ -57,11 +57,10 @@ export function biotFacts(error: unknown): { code?: string; traceId?: string } {
  * multipart upload (a bucket lifecycle rule aborted it while the PC was off)
  * though BioT still thinks it open. Every later part would fail the same way.
  */
-export class StorageForgotUpload extends Error {
+export class StorageForgotUpload extends CodedError<'NO_SUCH_UPLOAD'> {
   override name = 'StorageForgotUpload';
-  readonly code = 'NO_SUCH_UPLOAD';
   constructor() {
-    super('storage no longer holds this upload');
+    super('NO_SUCH_UPLOAD', 'storage no longer holds this upload');
   }
 }
 

@@ -1,5 +1,5 @@
 // How the Node peers' child processes learn where to upload: one JSON arg.
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { S3Target } from '../../test/support/radosgw.ts';
 
 export interface ChildArgs {
@@ -12,7 +12,8 @@ export interface ChildArgs {
   concurrency: number;
 }
 
-export function s3For(target: S3Target): S3Client {
+/** An S3 client for the bench's radosgw (`extra`: the bench's own timeouts, say). */
+export function s3For(target: S3Target, extra: Partial<S3ClientConfig> = {}): S3Client {
   return new S3Client({
     endpoint: target.endpoint,
     region: target.region,
@@ -21,5 +22,6 @@ export function s3For(target: S3Target): S3Client {
     // No flexible checksums: radosgw and pre-signed links want plain SigV4 (test/support/radosgw/README.md).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    ...extra,
   });
 }

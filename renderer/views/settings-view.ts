@@ -4,7 +4,9 @@
 // left empty keeps the saved one).
 import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferLimits, UploaderApi } from '../../app/api.ts';
 import { h, setText } from '../lib/dom.ts';
-import { checkField, linesField, linesOf, numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
+import { blankFolder, folderEditor } from './folder-editor.ts';
+import { numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
+import { fieldLabel, savedText } from './settings-words.ts';
 
 const MiB = 1024 * 1024;
 
@@ -28,12 +30,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       const result = await api.saveSettings(input);
       if (!result.ok) return showErrors(result.errors);
       status.className = 'save-status ok';
-      setText(
-        status,
-        result.restartNeeded.length
-          ? `Saved. Folders and the speed limit apply now; ${result.restartNeeded.join(', ')} apply after Device Uploader restarts.`
-          : 'Saved. The changes apply now.',
-      );
+      setText(status, savedText(form, result.restartNeeded));
       await load(true);
     } catch (error) {
       onError(error);
@@ -52,7 +49,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
     status.className = 'save-status bad';
     status.replaceChildren(
       h('strong', {}, 'Not saved. Please correct:'),
-      h('ul', {}, ...errors.map((e) => h('li', {}, h('code', {}, e.field), `: ${e.message}`))),
+      h('ul', {}, ...errors.map((e) => h('li', { 'data-key': e.field }, h('strong', {}, fieldLabel(form, e.field)), `: ${e.message}`))),
     );
     let first: HTMLElement | undefined;
     for (const e of errors) {
@@ -125,18 +122,6 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       folderBox.append(editor.el);
     };
     view.folders.forEach(addFolder);
-    const blank: FolderSettings = {
-      id: '',
-      path: '',
-      include: ['**/*'],
-      exclude: [],
-      recursive: true,
-      quietSeconds: 5,
-      afterUpload: 'leave',
-      ignoreTemporary: true,
-      duplicates: 'skip',
-      growing: false,
-    };
 
     const t = view.transfer;
     const limits: [keyof TransferLimits, Field, number][] = [
@@ -171,7 +156,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
         {},
         h('legend', {}, 'Watched folders'),
         folderBox,
-        h('button', { type: 'button', class: 'add-folder', onclick: () => addFolder({ ...blank }) }, 'Add a folder'),
+        h('button', { type: 'button', class: 'add-folder', onclick: () => addFolder(blankFolder()) }, 'Add a folder'),
       ),
       h('fieldset', { class: 'limits' }, h('legend', {}, 'Transfer limits'), ...limits.map(([, f]) => f.el)),
       h('div', { class: 'save-row' }, h('button', { type: 'submit', class: 'primary save' }, 'Save settings'), status),
@@ -197,76 +182,4 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
   }
 
   return { el, load };
-}
-
-function folderEditor(f: FolderSettings, at: number, remove: () => void) {
-  let index = at;
-  const k = (key: string) => `folders[${index}].${key}`;
-  const path = textField('Folder', k('path'), f.path, { placeholder: 'D:\\Exports\\Holter' });
-  const id = textField('Name in the queue', k('id'), f.id, { placeholder: 'made from the folder when empty' });
-  const quiet = numberField('Wait until unchanged for (s)', k('quietSeconds'), f.quietSeconds);
-  const after = selectField('After upload', k('afterUpload'), f.afterUpload, [
-    ['leave', 'leave the file'],
-    ['move', 'move it to the archive folder'],
-    ['delete', 'delete it'],
-  ]);
-  const archive = textField('Archive folder', k('archiveDir'), f.archiveDir ?? '');
-  const include = linesField('Include', k('include'), f.include, 'one pattern per line, e.g. **/*.edf');
-  const exclude = linesField('Exclude', k('exclude'), f.exclude, 'one pattern per line');
-  const recursive = checkField('Include subfolders', k('recursive'), f.recursive);
-  const temp = checkField('Skip hidden and temporary files', k('ignoreTemporary'), f.ignoreTemporary);
-  const growing = checkField('Upload while the device is still writing', k('growing'), f.growing);
-  const dups = selectField('Same content again', k('duplicates'), f.duplicates, [
-    ['skip', 'record it, do not upload again'],
-    ['upload', 'upload it again'],
-  ]);
-  const el = h(
-    'div',
-    { class: 'folder', 'data-folder': index },
-    h(
-      'div',
-      { class: 'folder-head' },
-      h('strong', { class: 'folder-title' }, `Folder ${index + 1}`),
-      h('button', { type: 'button', class: 'remove-folder', onclick: remove }, 'Remove'),
-    ),
-    h(
-      'div',
-      { class: 'grid' },
-      path.el,
-      id.el,
-      quiet.el,
-      dups.el,
-      after.el,
-      archive.el,
-      h('div', { class: 'checks' }, recursive.el, temp.el, growing.el),
-      include.el,
-      exclude.el,
-    ),
-  );
-  const read = () => {
-    const q = numberOf(quiet.input);
-    const value: FolderSettings = {
-      id: id.input.value.trim(),
-      path: path.input.value.trim(),
-      include: linesOf(include.input),
-      exclude: linesOf(exclude.input),
-      recursive: (recursive.input as HTMLInputElement).checked,
-      quietSeconds: q ?? 0,
-      afterUpload: after.input.value as FolderSettings['afterUpload'],
-      ...(archive.input.value.trim() && { archiveDir: archive.input.value.trim() }),
-      ignoreTemporary: (temp.input as HTMLInputElement).checked,
-      duplicates: dups.input.value as FolderSettings['duplicates'],
-      growing: (growing.input as HTMLInputElement).checked,
-    };
-    return { value, errors: q === undefined ? [{ field: k('quietSeconds'), message: 'enter a number of seconds' }] : [] };
-  };
-  const renumber = (next: number) => {
-    const swap = (v: string) => v.replace(/^folders\[\d+\]/, `folders[${next}]`);
-    for (const node of el.querySelectorAll<HTMLElement>('[data-field]')) node.dataset.field = swap(node.dataset.field ?? '');
-    for (const node of el.querySelectorAll<HTMLElement>('[data-error-for]')) node.dataset.errorFor = swap(node.dataset.errorFor ?? '');
-    el.querySelector('.folder-title')!.textContent = `Folder ${next + 1}`;
-    el.dataset.folder = String(next);
-    index = next;
-  };
-  return { el, read, renumber };
 }

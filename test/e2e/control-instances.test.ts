@@ -12,6 +12,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../app/cli/serve.ts';
 import { describeWithChromium, launchChromium } from '../support/browser.ts';
+import { until } from '../support/wait.ts';
+
+const soon = { timeoutMs: 10_000, everyMs: 50 };
 
 /** A config with no folders and a BioT address nothing listens on: nothing is uploaded, nothing leaves the PC. */
 function configFile(): { file: string; dataDir: string } {
@@ -28,15 +31,6 @@ function configFile(): { file: string; dataDir: string } {
 /** The snapshot call the window makes, from inside `page` (so with its cookies and headers). */
 const snapshotStatus = (page: Page) =>
   page.evaluate(() => fetch('/api/snapshot', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status));
-
-/** Waits for `predicate` with a deadline that fails with `what`. */
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describeWithChromium('two control servers in one browser', () => {
   const a = configFile();
@@ -108,7 +102,7 @@ describeWithChromium('two control servers in one browser', () => {
         .map((f) => readFileSync(join(dir, f), 'utf8'))
         .join('');
     };
-    await until(() => logText().includes('"reason":"same-site request"'), 'the first instance to log a refused same-site request');
+    await until('the first instance to log a refused same-site request', () => logText().includes('"reason":"same-site request"'), soon);
     expect(logText()).toMatch(/"status":403,"reason":"same-site request"/);
     expect(logText()).not.toContain(first.control.token);
   });

@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
 import type { Engine } from '../../app/engine/engine.ts';
-import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
+import { downloadedSha256, patientAttachConfig, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows } from '../support/watch-helpers.ts';
 import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
@@ -20,18 +20,7 @@ const attribute = 'ecg_export';
 describeWithS3('engine: dedup per content and attach target', (target) => {
   const t = worldPerTest(target, { strictEntities: true });
 
-  const attachConfig = (folder: Record<string, unknown> = {}): Config =>
-    t.world.config({
-      folders: [
-        {
-          id: 'inbox',
-          path: t.world.inbox,
-          quietSeconds: 0,
-          attach: { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute },
-          ...folder,
-        },
-      ],
-    });
+  const attachConfig = (folder: Record<string, unknown> = {}): Config => patientAttachConfig(t.world, attribute, folder);
 
   const patient = (): string => {
     const id = randomUUID();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
-import { downloadedSha256, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
+import { downloadedSha256, patientAttachConfig, writeRandomFile, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { holdsFor, until } from '../support/wait.ts';
 import { allRows } from '../support/watch-helpers.ts';
@@ -21,17 +21,7 @@ const attribute = 'ecg_export';
 describeWithS3('engine: attach and holding rows it cannot judge', (target) => {
   const t = worldPerTest(target, { strictEntities: true });
 
-  const attachConfig = (): Config =>
-    t.world.config({
-      folders: [
-        {
-          id: 'inbox',
-          path: t.world.inbox,
-          quietSeconds: 0,
-          attach: { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute },
-        },
-      ],
-    });
+  const attachConfig = (): Config => patientAttachConfig(t.world, attribute);
 
   /** A 6 MiB export under the patient's folder; answers its SHA-256. */
   const exportFor = (patientId: string, name = 'scan.dat'): string => {

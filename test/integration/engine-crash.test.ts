@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../app/store/index.ts';
-import { openStore } from '../../app/store/index.ts';
+import { DATABASE_FILE, openStore } from '../../app/store/index.ts';
 import { createWorld, downloadedSha256, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { until } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
@@ -82,8 +82,12 @@ describeWithS3('crash safety: kill -9 during a 1 GiB upload', (target) => {
       // Random moments while parts are moving (the first run hashes the file before it uploads).
       const result = await runOnce(Math.floor(Math.random() * 1500));
       expect(result.signal, result.out).toBe('SIGKILL');
-      // Let the proxy finish logging the exchanges the kill cut short.
-      await new Promise((r) => setTimeout(r, 300));
+      // The proxy logs the exchanges the kill cut short as their connections close.
+      await until('the exchanges the kill cut short to be logged', () => world.sandbox.storageOpen() === 0, {
+        timeoutMs: 10_000,
+        everyMs: 20,
+        seen: () => world.sandbox.storageOpen(),
+      });
       const landed = etagged();
       const logIndex = world.sandbox.storageLog().length;
       progress.push([...landed.values()].reduce((n, s) => n + s.size, 0));

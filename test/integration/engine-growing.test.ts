@@ -9,7 +9,7 @@ import { createEngine } from '../../app/engine/create-engine.ts';
 import type { Engine } from '../../app/engine/engine.ts';
 import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
-import { until } from '../support/wait.ts';
+import { until, untilValue } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
 
@@ -43,12 +43,8 @@ describeWithS3('growing files', (target) => {
     return t.engine;
   }
 
-  async function rowFor(e: Engine, relPath: string) {
-    for (;;) {
-      const row = e.store.listFiles({ search: relPath }).files[0];
-      if (row) return row;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  function rowFor(e: Engine, relPath: string) {
+    return untilValue(`a row for ${relPath}`, () => e.store.listFiles({ search: relPath }).files[0], { everyMs: 20 });
   }
 
   // How soon after the last write BioT has the file is a speed figure: printed
@@ -62,10 +58,16 @@ describeWithS3('growing files', (target) => {
     const written = await writeSlowly(path, 200, 40);
     const fileId = (await rowFor(e, 'recording.edf')).id;
     uploadedWhileWriting.push(e.store.fileById(fileId)!.bytesDone);
-    while (e.store.fileById(fileId)!.state !== 'done') {
-      expect(['queued', 'uploading', 'completing']).toContain(e.store.fileById(fileId)!.state);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await until(
+      'the recording done',
+      () => {
+        const state = e.store.fileById(fileId)!.state;
+        // Never anything but on its way, then done.
+        expect(['queued', 'uploading', 'completing', 'done']).toContain(state);
+        return state === 'done';
+      },
+      { timeoutMs: 90_000, everyMs: 25, seen: () => e.store.fileById(fileId) },
+    );
     const done = e.store.fileById(fileId)!;
     const lag = (done.completedAt! - written.lastWrite) / 1000;
     console.log(

@@ -9,6 +9,7 @@ import { createEngine } from '../../app/engine/create-engine.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, countIn, put, until } from '../support/watch-helpers.ts';
+import { holdsFor } from '../support/wait.ts';
 
 describeWithS3('folder watcher: post-upload actions and polling', (target) => {
   const t = worldPerTest(target);
@@ -39,8 +40,7 @@ describeWithS3('folder watcher: post-upload actions and polling', (target) => {
     const events = t.engine.store.auditFor(allRows(t.engine)[0]!.id).map((a) => a.event);
     expect(events.indexOf('post-action')).toBeGreaterThan(events.indexOf('completed'));
     // The moved file is gone from the inbox: nothing was marked missing or queued again.
-    await new Promise((r) => setTimeout(r, 700));
-    expect(allRows(t.engine)).toHaveLength(1);
+    await holdsFor('one row', 700, () => allRows(t.engine!).length === 1, { seen: () => allRows(t.engine!).map((r) => r.state) });
   }, 60_000);
 
   it('deletes only done files, and records a failed action without losing the file', async () => {

@@ -15,6 +15,7 @@ import { FolderWatcher } from '../../app/watch/index.ts';
 import { worldPerTest } from '../support/engine-harness.ts';
 import { describeWithS3 } from '../support/s3.ts';
 import { allRows, put, until } from '../support/watch-helpers.ts';
+import { holdsFor } from '../support/wait.ts';
 
 describeWithS3('folder watcher: the post-upload action recorded at done', (target) => {
   const t = worldPerTest(target);
@@ -48,9 +49,11 @@ describeWithS3('folder watcher: the post-upload action recorded at done', (targe
     t.engine.reconfigure(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.1 }] }));
     t.engine.reconfigure(t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0.2 }] }));
     await t.engine.whenWatching();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(events.filter((e) => e === 'watch-started')).toHaveLength(1);
-    expect(events.filter((e) => e === 'watch-reconciled')).toHaveLength(1);
+    const count = (name: string) => events.filter((e) => e === name).length;
+    // whenWatching() follows the newest watcher; a second start would come after it.
+    await holdsFor('one watcher started and reconciled', 300, () => count('watch-started') === 1 && count('watch-reconciled') === 1, {
+      seen: () => events,
+    });
   }, 60_000);
 });
 

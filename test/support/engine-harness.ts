@@ -61,6 +61,12 @@ export async function createWorld(target: S3Target | undefined, options: Partial
   };
 }
 
+/** A config whose inbox attaches each upload to the patient its first folder names (a UUID), in the FILE attribute `attribute`. */
+export function patientAttachConfig(world: World, attribute: string, folder: Record<string, unknown> = {}): Config {
+  const attach = { entity: 'patient', idPattern: '^(?<id>[0-9a-f-]{36})/', attribute };
+  return world.config({ folders: [{ id: 'inbox', path: world.inbox, quietSeconds: 0, attach, ...folder }] });
+}
+
 /** What worldPerTest hands a test file: this test's world, and the engine the test may set (closed after it). */
 export interface TestWorld {
   world: World;

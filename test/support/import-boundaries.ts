@@ -1,9 +1,11 @@
-// The Layout table of ARCHITECTURE.md ("may import"), checked by a tool rather
-// than by memory: app/ never imports electron, api.ts only types, each engine
-// folder only the folders below it (app/common is below all), the renderer
-// only types from api.ts, the shell only the contract and the host. Where
-// today's code crosses a line on purpose, the exception is listed below with
-// its reason. Uses TypeScript's own parser, so comments and strings that merely
+// The layer table of docs/ARCHITECTURE.md ("may import"), checked by a tool
+// rather than by memory. Every source file of the repo belongs to exactly one
+// row; a folder without a row is itself a failure, so a new folder must be
+// placed before it can hold code. A row lists what its files may import
+// besides themselves (app/common is below all of app/, so every app/ row may
+// import it; app/common itself imports nothing of the app but api.ts's types).
+// Where today's code crosses a line on purpose, the crossing is listed with its
+// reason. Uses TypeScript's own parser, so comments and strings that merely
 // mention a module do not count.
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
@@ -63,84 +65,96 @@ export function targetOf(relPath: string, specifier: string): string {
 
 /** The engine's contract: api.ts and its payload schemas beside it. */
 const CONTRACT = ['app/api.ts', 'app/api-schemas.ts'];
+const COMMON = 'app/common/';
 
-interface Layer {
-  /** Files of the layer: a folder (ending in /) or one file. */
+export interface Layer {
+  /** Files of the row: a folder (ending in /) or one file. */
   owns: string;
-  /** What in app/ its files may import, besides themselves and app/common/. */
+  /** What its files may import (folders end in /), besides their own row's files. */
   may: string[];
+  /** What its files may import types from (`import type`), and only types. */
+  typesFrom?: string[];
   /** Crossings that are there on purpose today: target (file or folder/) -> why. */
   exceptions?: Record<string, string>;
 }
 
-/** The "may import" column, for the folders of app/ that have one. */
+/** One row per place, most specific first (a file before its folder). Keep in step with docs/ARCHITECTURE.md. */
 export const LAYERS: Layer[] = [
-  { owns: 'app/store/', may: [] },
+  { owns: 'app/api.ts', may: [] },
   {
-    owns: 'app/watch/',
-    may: ['app/store/'],
-    exceptions: { 'app/config/schema.ts': 'the folder settings (patterns, after-upload action) are what the watcher watches by' },
+    owns: 'app/api-schemas.ts',
+    may: ['app/api.ts', COMMON],
+    typesFrom: ['app/store/history.ts', 'app/store/states.ts'],
   },
-  { owns: 'app/biot/', may: [] },
+  { owns: COMMON, may: [], typesFrom: ['app/api.ts'] },
+  { owns: 'app/config/', may: [COMMON] },
+  { owns: 'app/store/', may: [COMMON] },
+  { owns: 'app/biot/', may: [COMMON] },
+  { owns: 'app/watch/', may: [COMMON, 'app/store/', 'app/config/'] },
   {
     owns: 'app/transfer/',
-    may: ['app/biot/'],
-    exceptions: { 'app/store/types.ts': "the ledger port speaks in the store's upload and part row types (types only)" },
+    may: [COMMON, 'app/biot/'],
+    typesFrom: ['app/store/types.ts'],
   },
-  { owns: 'app/control/', may: [...CONTRACT, 'app/host/'] },
+  { owns: 'app/engine/', may: [...CONTRACT, COMMON, 'app/config/', 'app/store/', 'app/biot/', 'app/transfer/', 'app/watch/'] },
+  { owns: 'app/sandbox/', may: [COMMON, 'app/biot/'] },
   {
     owns: 'app/host/',
-    may: [...CONTRACT, 'app/engine/'],
+    may: [...CONTRACT, COMMON, 'app/engine/', 'app/config/'],
     exceptions: {
-      'app/config/load.ts': 'the host loads the config file it was started with, and maps its ConfigError to a start failure',
-      'app/config/save.ts': 'the demo writes its config file (demo.ts)',
-      'app/sandbox/index.ts': 'a first run with no config starts the demo on a local sandbox (demo.ts)',
       'app/store/errors.ts': 'store errors become start-failure and API error codes',
       'app/store/damage.ts': 'a damaged queue becomes the damaged-database start failure',
+      'app/sandbox/index.ts': 'a first run with no config starts the demo on a local sandbox (demo.ts)',
     },
   },
+  { owns: 'app/control/', may: [...CONTRACT, COMMON, 'app/host/'] },
+  // A front end: it may use any of app/, and only bin/, tests and the bench import it.
+  { owns: 'app/cli/', may: ['app/'] },
+  {
+    owns: 'main/',
+    may: [...CONTRACT, COMMON, 'app/host/'],
+    exceptions: {
+      'app/config/': 'the shell owns the config file in the desktop app: it moves secrets out of it and saves prefs and update settings',
+      'app/control/headers.ts': 'the app protocol serves the same strict CSP as the control server',
+    },
+  },
+  { owns: 'renderer/', may: [], typesFrom: ['app/api.ts'] },
+  { owns: 'bin/', may: ['app/cli/index.ts'] },
+  { owns: 'scripts/', may: [] },
+  { owns: 'bench/', may: ['app/', 'test/support/'] },
+  { owns: 'test/', may: ['app/', 'main/', 'renderer/', 'scripts/', 'bench/'] },
 ];
 
-/** What main/ may import from app/: the contract, the host (engine entry, client, protocol) and common. */
-const SHELL_MAY = [...CONTRACT, 'app/host/', 'app/common/'];
-export const SHELL_EXCEPTIONS: Record<string, string> = {
-  'app/config/': 'the shell owns the config file in the desktop app: it moves secrets out of it and saves prefs and update settings',
-  'app/control/headers.ts': 'the app protocol serves the same strict CSP as the control server',
-};
-
 const within = (path: string, place: string) => (place.endsWith('/') ? path.startsWith(place) : path === place);
-const layerOf = (relPath: string) => LAYERS.find((l) => within(relPath, l.owns));
+/** The row a repo-relative path belongs to, or undefined when it has none. */
+export const layerOf = (relPath: string): Layer | undefined => LAYERS.find((l) => within(relPath, l.owns));
+const isElectron = (specifier: string) => specifier === 'electron' || specifier.startsWith('electron/');
 
 /** The rule violations of one file, given its path relative to the repo root (posix). */
 export function boundaryViolations(relPath: string, text: string): string[] {
-  const problems: string[] = [];
   const layer = layerOf(relPath);
+  if (!layer) return [`${relPath}: no row of the layer table (test/support/import-boundaries.ts, docs/ARCHITECTURE.md) holds it`];
+  const problems: string[] = [];
   for (const use of importsOf(relPath, text)) {
     const where = `${relPath}:${use.line} imports "${use.specifier}"`;
+    if (relPath === 'app/api.ts' && !use.typeOnly) problems.push(`${where}: api.ts is the contract and imports nothing but types`);
+    if (isElectron(use.specifier) && (relPath.startsWith('app/') || relPath.startsWith('renderer/'))) {
+      problems.push(
+        `${where}: ${relPath.startsWith('app/') ? 'the engine (app/) must run without Electron' : 'the renderer talks only to window.uploader'}`,
+      );
+    }
+    if (relPath.startsWith('renderer/') && isNodeBuiltin(use.specifier))
+      problems.push(`${where}: the renderer runs in a browser sandbox, no Node built-ins`);
     const target = targetOf(relPath, use.specifier);
-    const isElectron = use.specifier === 'electron' || use.specifier.startsWith('electron/');
-    if (relPath.startsWith('app/')) {
-      if (isElectron) problems.push(`${where}: the engine (app/) must run without Electron`);
-      if (relPath === 'app/api.ts' && !use.typeOnly) problems.push(`${where}: api.ts is the contract and imports nothing but types`);
-      if (layer && target.startsWith('app/') && !within(target, layer.owns) && !within(target, 'app/common/')) {
-        const allowed = layer.may.some((m) => within(target, m));
-        const excepted = Object.keys(layer.exceptions ?? {}).some((e) => within(target, e));
-        if (!allowed && !excepted) {
-          problems.push(`${where}: ${layer.owns} may import only ${[...layer.may, 'app/common/'].join(', ')}`);
-        }
-      }
-    } else if (relPath.startsWith('renderer/')) {
-      if (isNodeBuiltin(use.specifier)) {
-        problems.push(`${where}: the renderer runs in a browser sandbox, no Node built-ins`);
-      }
-      if (target.startsWith('app/') && (target !== 'app/api.ts' || !use.typeOnly)) {
-        problems.push(`${where}: the renderer may import only types from app/api.ts (use \`import type\`)`);
-      }
-      if (isElectron) problems.push(`${where}: the renderer talks only to window.uploader`);
-    } else if (relPath.startsWith('main/')) {
-      if (target.startsWith('app/') && !SHELL_MAY.some((m) => within(target, m)) && !Object.keys(SHELL_EXCEPTIONS).some((e) => within(target, e))) {
-        problems.push(`${where}: the shell may import from app/ only ${SHELL_MAY.join(', ')}`);
-      }
+    if (!target || within(target, layer.owns)) continue;
+    const allowed =
+      layer.may.some((m) => within(target, m)) ||
+      (use.typeOnly && (layer.typesFrom ?? []).some((m) => within(target, m))) ||
+      Object.keys(layer.exceptions ?? {}).some((e) => within(target, e));
+    if (!allowed) {
+      const may = layer.may.length ? `may import only ${layer.may.join(', ')}` : 'may import nothing of the repo';
+      const types = layer.typesFrom?.length ? `${layer.may.length ? ',' : ' but'} types from ${layer.typesFrom.join(', ')}` : '';
+      problems.push(`${where}: ${layer.owns} ${may}${types}`);
     }
   }
   return problems;

@@ -5,6 +5,7 @@ import type { EngineEvent } from '../../app/api.ts';
 import { EventPump } from '../../app/engine/event-pump.ts';
 import { untilDoneOrAborted } from '../../app/engine/scheduler.ts';
 import { SpeedMeter } from '../../app/engine/speed-meter.ts';
+import { until } from '../support/wait.ts';
 
 it('EventPump keeps no changes while nobody listens', async () => {
   const built: number[][] = [];
@@ -15,7 +16,7 @@ it('EventPump keeps no changes while nobody listens', async () => {
   for (let id = 1; id <= 1000; id++) pump.touch(id);
   pump.subscribe(() => {});
   pump.touch(5000);
-  await new Promise((r) => setTimeout(r, 50));
+  await until('the pump to publish', () => built.length > 0, { timeoutMs: 2_000, everyMs: 5 });
   expect(built).toEqual([[5000]]);
   pump.dispose();
 });

@@ -1,6 +1,7 @@
 // Trying the login again after BioT refused it: by itself after a growing
-// wait, at once when the credentials change, never two tries at a time, and
-// not at all once a person's Retry took over. Scripted token source, real timers.
+// wait, one try per wait however many files met the refusal, and not at all
+// once a person's Retry (or new credentials) took over. Scripted token
+// source, real timers.
 import { describe, expect, it } from 'vitest';
 import { BiotError } from '../../app/biot/errors.ts';
 import { silentLogger } from '../../app/common/logger.ts';
@@ -43,7 +44,7 @@ function scriptedTokens(answers: Answer[]): SignInTokens & { tries: number; inFl
 function recovery(tokens: SignInTokens, baseMs = 20) {
   const seen = { refused: [] as string[], recovered: 0 };
   const r = new SignInRecovery({
-    tokens,
+    client: { tokens },
     log: silentLogger,
     refused: (code, locked) => seen.refused.push(`${code}${locked ? ' (locked)' : ''}`),
     recovered: () => seen.recovered++,
@@ -66,15 +67,11 @@ describe('SignInRecovery', () => {
     r.dispose();
   });
 
-  it('tries at once when the credentials change, even while a try with the old ones is in flight', async () => {
+  it('makes one try per wait, however many files met the refusal', async () => {
     const tokens = scriptedTokens(['refuse', 'accept']);
-    const { r, seen } = recovery(tokens, 60_000);
-    r.stopped('LOGIN_FAILED', false);
-    // Many files meet the same refusal: one scheduled try, not one each.
-    r.stopped('LOGIN_FAILED', false);
-    r.tryNow();
-    r.tryNow();
-    await until('the new login accepted', () => seen.recovered === 1);
+    const { r, seen } = recovery(tokens, 100);
+    for (let i = 0; i < 5; i++) r.stopped('LOGIN_FAILED', false);
+    await until('the login accepted', () => seen.recovered === 1);
     expect(tokens.tries).toBe(2);
     expect(tokens.mostInFlight).toBe(1);
     expect(seen.refused).toEqual(['LOGIN_FAILED']);

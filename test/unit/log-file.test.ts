@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLogFile, type FileLogger } from '../../app/common/log-file.ts';
 import { CENSORED, type LogHealth } from '../../app/common/logger.ts';
+import { until } from '../support/wait.ts';
+
+/** Lines reach a local file in milliseconds. */
+const soon = { timeoutMs: 5_000, everyMs: 10 };
 
 const open: FileLogger[] = [];
 const children: ChildProcess[] = [];
@@ -45,15 +49,6 @@ function lines(dir: string): Record<string, unknown>[] {
   });
 }
 
-/** Waits for `predicate` with a deadline that fails with `what`. */
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const tmp = () => mkdtempSync(join(tmpdir(), 'du-logs-'));
 
 describe('log files', () => {
@@ -77,7 +72,7 @@ describe('log files', () => {
       for (let i = 0; i < 150; i++) {
         const k = n++;
         log.log('info', 'line', { ...line, n: k, run });
-        await until(() => lines(dir).some((l) => l.n === k), `line ${k} to reach the disk`);
+        await until(`line ${k} to reach the disk`, () => lines(dir).some((l) => l.n === k), soon);
       }
       await log.close();
     }
@@ -109,7 +104,7 @@ describe('log files', () => {
     log.onHealth((h) => seen.push(h));
     expect(log.health().state).toBe('ok');
     log.log('info', 'first', { fileId: 1 });
-    await until(() => log.health().state === 'failing', 'the write error to be reported');
+    await until('the write error to be reported', () => log.health().state === 'failing', soon);
     expect(log.health()).toMatchObject({ state: 'failing', code: 'ENOSPC' });
     expect(seen.map((h) => h.code)).toEqual(['ENOSPC']);
     for (let i = 0; i < 100; i++) log.log('info', 'more', { fileId: i });
@@ -134,7 +129,7 @@ describe('log files', () => {
     const seen: (string | null)[] = [];
     log.onHealth((h) => seen.push(h.code));
     log.log('info', 'first');
-    await until(() => log.health().state === 'failing', 'the open error to be reported');
+    await until('the open error to be reported', () => log.health().state === 'failing', soon);
     for (let i = 0; i < 5; i++) log.log('info', 'more');
     expect(log.health()).toMatchObject({ state: 'failing', code: 'EISDIR', dropped: 5 });
     // Said once: later lines do not turn it into a vaguer error (EBADF) or repeat it.
@@ -156,21 +151,29 @@ describe('log files', () => {
     const first = reader();
     const log = await logger(dir);
     log.log('info', 'before', { n: 1 });
-    await until(() => first.text().includes('"before"'), 'the first line to be read');
+    await until('the first line to be read', () => first.text().includes('"before"'), soon);
     first.child.kill();
-    await until(() => first.child.exitCode !== null || first.child.signalCode !== null, 'the reader to stop');
-    for (let i = 0; log.health().state === 'ok'; i++) {
-      if (i > 500) throw new Error('a write to a pipe without a reader never failed');
-      log.log('info', 'while-refused', { n: i });
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await until('the reader to stop', () => first.child.exitCode !== null || first.child.signalCode !== null, soon);
+    let n = 0;
+    await until(
+      'a write to the pipe without a reader to fail',
+      () => {
+        log.log('info', 'while-refused', { n: n++ });
+        return log.health().state !== 'ok';
+      },
+      { ...soon, everyMs: 5 },
+    );
     expect(log.health()).toMatchObject({ state: 'failing', code: 'EPIPE' });
     const second = reader();
     // Each new line retries what is held; until `cat` has the pipe open, a try may still fail.
-    await until(() => {
-      log.log('info', 'after', { n: 2 });
-      return second.text().includes('"after"');
-    }, 'lines to flow again');
+    await until(
+      'lines to flow again',
+      () => {
+        log.log('info', 'after', { n: 2 });
+        return second.text().includes('"after"');
+      },
+      soon,
+    );
     expect(log.health()).toMatchObject({ state: 'ok', code: null, dropped: 0 });
     // The line the pipe refused was held, not lost.
     expect(second.text()).toContain('"event":"while-refused"');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../app/api.ts';
 import { loadConfigFile } from '../../app/config/load.ts';
-import { saveSettingsFile, settingsView } from '../../app/engine/settings.ts';
+import { restartNeeded, saveSettingsFile, settingsView } from '../../app/engine/settings.ts';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'du-settings-'));
@@ -79,6 +79,8 @@ describe('settings', () => {
       {},
     );
     expect('errors' in bad && bad.errors.map((e) => e.field).sort()).toEqual(['folders[0].quietSeconds', 'transfer.partSizeMiB']);
+    // Plain words for staff, not zod's ("Too small: expected number to be >=5").
+    expect('errors' in bad && bad.errors.map((e) => e.message).sort()).toEqual(['must be at least 0', 'must be at least 5']);
     const missing = await saveSettingsFile(
       file,
       config,
@@ -94,6 +96,18 @@ describe('settings', () => {
     );
     expect('errors' in noSecret && noSecret.errors[0]!.field).toBe('server.auth.secretKey');
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('needs a restart only for the pools: a new server, login or request timeout applies at once', () => {
+    const { config } = setup();
+    const login = { ...config, server: { ...config.server, auth: { type: 'user' as const, username: 'nurse', password: 'fixed' } } };
+    expect(restartNeeded(config, login)).toEqual([]);
+    expect(restartNeeded(config, { ...config, server: { ...config.server, baseUrl: 'https://other.example' } })).toEqual([]);
+    expect(restartNeeded(config, { ...config, transfer: { ...config.transfer, requestTimeoutSeconds: 90 } })).toEqual([]);
+    expect(restartNeeded(config, { ...config, transfer: { ...config.transfer, partSizeMiB: 16, parallelFiles: 4 } })).toEqual([
+      'transfer.partSizeMiB',
+      'transfer.parallelFiles',
+    ]);
   });
 
   it('asks for the password again when the server or the user changes', async () => {

@@ -1,20 +1,13 @@
 // claimNext on a real database file: never the same row to two claimers (two
 // Store connections in two threads, truly concurrent), oldest first, and
 // failed rows only once their next_attempt_at has come.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type EnqueueInput } from '../../app/store/index.ts';
+import { until } from '../support/wait.ts';
+import { tempQueue } from '../support/temp-queue.ts';
 
-let dir: string;
-let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'du-store-claim-'));
-  file = join(dir, 'queue.db');
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const q = tempQueue('du-store-claim-');
 
 function input(i: number): EnqueueInput {
   return { folderId: 'f', sourcePath: `/x/${i}.edf`, relPath: `${i}.edf`, size: i, mtimeMs: 1 };
@@ -47,7 +40,7 @@ import(workerData.storeUrl).then(({ openStore }) => {
 
 function runClaimer(start: SharedArrayBuffer, batch: number): Promise<{ claimed: number[]; busy: number }> {
   const storeUrl = new URL('../../app/store/index.ts', import.meta.url).href;
-  const w = new Worker(CLAIMER, { eval: true, workerData: { file, start, batch, storeUrl } });
+  const w = new Worker(CLAIMER, { eval: true, workerData: { file: q.file, start, batch, storeUrl } });
   return new Promise((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);
@@ -58,14 +51,14 @@ function runClaimer(start: SharedArrayBuffer, batch: number): Promise<{ claimed:
 describe('claimNext', () => {
   it('never hands the same row to two Store connections claiming concurrently', async () => {
     const N = 1_500;
-    const s = openStore(file);
+    const s = openStore(q.file);
     s.enqueueMany(Array.from({ length: N }, (_, i) => input(i)));
     s.close();
 
     const start = new SharedArrayBuffer(12);
     const flag = new Int32Array(start);
     const runs = [runClaimer(start, 1), runClaimer(start, 3), runClaimer(start, 2)];
-    while (Atomics.load(flag, 1) < runs.length) await new Promise((r) => setTimeout(r, 5));
+    await until('every claimer ready', () => Atomics.load(flag, 1) === runs.length, { timeoutMs: 10_000, everyMs: 5 });
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
     const results = await Promise.all(runs);
@@ -78,7 +71,7 @@ describe('claimNext', () => {
     // be starved, but at least two must have won rows.
     expect(results.filter((r) => r.claimed.length > 0).length).toBeGreaterThanOrEqual(2);
 
-    const check = openStore(file);
+    const check = openStore(q.file);
     expect(check.countByState()).toMatchObject({ uploading: N, queued: 0 });
     // exactly one 'claimed' audit row per file
     for (const id of [1, 500, N]) expect(check.auditFor(id).filter((a) => a.event === 'claimed')).toHaveLength(1);
@@ -87,7 +80,7 @@ describe('claimNext', () => {
 
   it('hands out oldest first and honours next_attempt_at for failed rows', () => {
     let clock = 1_000;
-    const s = openStore(file, { now: () => clock });
+    const s = openStore(q.file, { now: () => clock });
     const a = s.enqueue(input(1));
     clock = 1_001;
     const b = s.enqueue(input(2));
@@ -105,7 +98,7 @@ describe('claimNext', () => {
 
   it('orders a due failed row among queued ones by when it became due', () => {
     let clock = 1_000;
-    const s = openStore(file, { now: () => clock });
+    const s = openStore(q.file, { now: () => clock });
     const a = s.enqueue(input(1));
     s.claimNext(1, clock);
     s.markFailed(a.id, { error: 'e', code: 'c', retryAt: 1_500 });
@@ -117,7 +110,7 @@ describe('claimNext', () => {
   });
 
   it('brings in failed rows due further ahead than the longest backoff (a clock set back since)', () => {
-    const s = openStore(file, { now: () => 1_000 });
+    const s = openStore(q.file, { now: () => 1_000 });
     const [near, far] = [1, 2].map((i) => s.enqueue(input(i)).id);
     s.claimNext(2, 1_000);
     s.markFailed(near!, { error: 'e', code: 'c', retryAt: 1_000 + 600 });
@@ -130,7 +123,7 @@ describe('claimNext', () => {
   });
 
   it('does not claim paused, cancelled or needs-attention rows', () => {
-    const s = openStore(file);
+    const s = openStore(q.file);
     const ids = [1, 2, 3].map((i) => s.enqueue(input(i)).id);
     s.pause(ids[0]!);
     s.cancel(ids[1]!);

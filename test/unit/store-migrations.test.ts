@@ -1,35 +1,27 @@
 // Migrations on real database files: fresh, re-open, too new, failing batch.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUSY_TIMEOUT_MS, openDatabase } from '../../app/store/db.ts';
 import { MIGRATIONS, MigrationFailedError, openStore, StoreTooNewError, type Migration } from '../../app/store/index.ts';
+import { tempQueue } from '../support/temp-queue.ts';
 
-let dir: string;
-let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'du-store-mig-'));
-  file = join(dir, 'queue.db');
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const q = tempQueue('du-store-mig-');
 
 function raw(): Database.Database {
-  return new Database(file);
+  return new Database(q.file);
 }
 function tables(db: Database.Database): string[] {
   return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
 }
 
 describe('migrations', () => {
-  it('creates the v1 schema on a fresh file with the connection pragmas', () => {
-    const store = openStore(file);
+  it('creates the v1 schema on a fresh q.file with the connection pragmas', () => {
+    const store = openStore(q.file);
     expect(store.migration).toEqual({ from: 0, to: MIGRATIONS.length, applied: MIGRATIONS.map((m) => m.version) });
     store.close();
     const db = raw();
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal'); // WAL is persistent in the file
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal'); // WAL is persistent in the q.file
     expect(tables(db)).toEqual(['audit', 'files', 'parts', 'uploads']);
     // STRICT: a text size is refused rather than stored.
     expect(() =>
@@ -44,7 +36,7 @@ describe('migrations', () => {
   });
 
   it('sets WAL, NORMAL sync (durable commits ask for FULL), foreign keys and a busy timeout on every connection', () => {
-    const db = openDatabase(file);
+    const db = openDatabase(q.file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -53,8 +45,8 @@ describe('migrations', () => {
   });
 
   it('re-opening a current database is a no-op', () => {
-    openStore(file).close();
-    const again = openStore(file);
+    openStore(q.file).close();
+    const again = openStore(q.file);
     expect(again.migration).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
     again.close();
   });
@@ -66,7 +58,7 @@ describe('migrations', () => {
     const two: Migration[] = [MIGRATIONS[0]!, { version: 2, name: 'noop', up: 'SELECT 1' }];
     let err: unknown;
     try {
-      openStore(file, { migrations: two });
+      openStore(q.file, { migrations: two });
     } catch (e) {
       err = e;
     }
@@ -91,8 +83,8 @@ describe('migrations', () => {
         },
       },
     ];
-    expect(() => openStore(file, { migrations: bad })).toThrow(MigrationFailedError);
-    expect(() => openStore(file, { migrations: bad })).toThrow('migration 003-broken failed: boom');
+    expect(() => openStore(q.file, { migrations: bad })).toThrow(MigrationFailedError);
+    expect(() => openStore(q.file, { migrations: bad })).toThrow('migration 003-broken failed: boom');
     const db = raw();
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(tables(db)).toEqual([]); // not even v1's tables: one transaction
@@ -100,7 +92,7 @@ describe('migrations', () => {
   });
 
   it('rolls back pending steps on an existing database, keeping its version and data', () => {
-    const store = openStore(file, { migrations: [MIGRATIONS[0]!] });
+    const store = openStore(q.file, { migrations: [MIGRATIONS[0]!] });
     store.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
     store.close();
     const bad: Migration[] = [
@@ -108,7 +100,7 @@ describe('migrations', () => {
       { version: 2, name: 'adds-column', up: 'ALTER TABLE files ADD COLUMN note TEXT;' },
       { version: 3, name: 'bad-sql', up: 'CREATE TABLE oops (' },
     ];
-    expect(() => openStore(file, { migrations: bad })).toThrow(/migration 003-bad-sql failed/);
+    expect(() => openStore(q.file, { migrations: bad })).toThrow(/migration 003-bad-sql failed/);
     const db = raw();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     const cols = (db.prepare(`SELECT name FROM pragma_table_info('files')`).all() as { name: string }[]).map((c) => c.name);
@@ -116,38 +108,38 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) AS n FROM files').get()).toEqual({ n: 1 });
     db.close();
     // and the good list still opens it afterwards
-    const ok = openStore(file);
+    const ok = openStore(q.file);
     expect(ok.migration.applied).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
     ok.close();
   });
 
   it('applies a later migration on top of an existing database', () => {
-    openStore(file, { migrations: [MIGRATIONS[0]!] }).close();
+    openStore(q.file, { migrations: [MIGRATIONS[0]!] }).close();
     const next: Migration[] = [MIGRATIONS[0]!, { version: 2, name: 'adds-column', up: 'ALTER TABLE files ADD COLUMN note TEXT;' }];
-    const s = openStore(file, { migrations: next });
+    const s = openStore(q.file, { migrations: next });
     expect(s.migration).toEqual({ from: 1, to: 2, applied: [2] });
     s.close();
   });
 
   it('v2 adds the post-upload action columns to a v1 database, keeping its rows', () => {
-    const v1 = openStore(file, { migrations: [MIGRATIONS[0]!] });
+    const v1 = openStore(q.file, { migrations: [MIGRATIONS[0]!] });
     v1.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
     v1.close();
-    const v2 = openStore(file, { migrations: MIGRATIONS.slice(0, 2) });
+    const v2 = openStore(q.file, { migrations: MIGRATIONS.slice(0, 2) });
     expect(v2.migration).toMatchObject({ from: 1, applied: [2] });
     expect(v2.fileById(1)).toMatchObject({ postAction: null, postActionError: null, postActionAt: null });
     v2.close();
   });
 
   it('v3 records no post-upload intent for rows done before it: they are never moved or deleted', () => {
-    const v2 = openStore(file, { migrations: MIGRATIONS.slice(0, 2) });
+    const v2 = openStore(q.file, { migrations: MIGRATIONS.slice(0, 2) });
     v2.enqueue({ folderId: 'f', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1 });
     v2.close();
     // Done as v2 code left it: no intent, no post_action (under "leave" as under an interrupted "delete").
     const db = raw();
     db.prepare(`UPDATE files SET state = 'done', biot_file_id = 'b-1' WHERE id = 1`).run();
     db.close();
-    const v3 = openStore(file);
+    const v3 = openStore(q.file);
     expect(v3.migration).toMatchObject({ from: 2, applied: [3, 4, 5] });
     expect(v3.fileById(1)).toMatchObject({ state: 'done', postAction: null, postActionIntent: null });
     expect(v3.awaitingPostAction('f')).toEqual([]);
@@ -162,6 +154,6 @@ describe('migrations', () => {
 
   it('rejects a migration list with a gap', () => {
     const gap: Migration[] = [MIGRATIONS[0]!, { version: 3, name: 'x', up: 'SELECT 1' }];
-    expect(() => openStore(file, { migrations: gap })).toThrow(/numbered 1..n/);
+    expect(() => openStore(q.file, { migrations: gap })).toThrow(/numbered 1..n/);
   });
 });

@@ -2,19 +2,12 @@
 // some part ETags and is SIGKILLed without closing; a fresh Store finds the
 // row, its upload and the recorded ETags, and puts the row back in the queue.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../app/store/index.ts';
+import { tempQueue } from '../support/temp-queue.ts';
 
-let dir: string;
-let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'du-store-crash-'));
-  file = join(dir, 'queue.db');
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const q = tempQueue('du-store-crash-');
 
 const MiB = 1024 * 1024;
 
@@ -37,13 +30,13 @@ process.kill(process.pid, 'SIGKILL');
 
 describe('crash recovery', () => {
   it('resumes a SIGKILLed transfer with its upload and recorded ETags intact', () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', CRASHER, file], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', CRASHER, q.file], { encoding: 'utf8' });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.signal).toBe('SIGKILL');
     // The commits are still only in the WAL: the kill skipped the checkpoint.
-    expect(existsSync(`${file}-wal`) && statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    expect(existsSync(`${q.file}-wal`) && statSync(`${q.file}-wal`).size).toBeGreaterThan(0);
 
-    const s = openStore(file);
+    const s = openStore(q.file);
     expect(s.countByState()).toMatchObject({ uploading: 1, completing: 1 });
     expect(s.recoverAtStartup()).toEqual({ uploading: 1, completing: 1 });
     expect(s.countByState()).toMatchObject({ queued: 2, uploading: 0, completing: 0 });
@@ -68,7 +61,7 @@ describe('crash recovery', () => {
   });
 
   it('recovers nothing on a clean database', () => {
-    const s = openStore(file);
+    const s = openStore(q.file);
     s.enqueue({ folderId: 'f', sourcePath: '/x', relPath: 'x', size: 1, mtimeMs: 1 });
     expect(s.recoverAtStartup()).toEqual({ uploading: 0, completing: 0 });
     expect(s.fileById(1)!.state).toBe('queued');

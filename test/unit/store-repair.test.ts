@@ -2,22 +2,15 @@
 // SQLite files: a damaged file is refused by name before anything runs, the
 // journal survives a torn last line, and a repair keeps every row that still
 // reads plus every journalled upload that does not.
-import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { QueueDamagedError } from '../../app/store/damage.ts';
 import { openStore } from '../../app/store/index.ts';
 import { repairQueue } from '../../app/store/repair.ts';
 import { journalFile, readJournal, UploadJournal, type JournalEntry } from '../../app/store/upload-journal.ts';
+import { tempQueue } from '../support/temp-queue.ts';
 
-let dir: string;
-let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'du-repair-'));
-  file = join(dir, 'queue.db');
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const q = tempQueue('du-repair-');
 
 const entry = (fileId: number): JournalEntry => ({
   fileId,
@@ -39,32 +32,32 @@ function damage(path: string): void {
 }
 
 describe('a damaged queue database', () => {
-  it('is refused at open with the file named and repair named, and a sound one is left alone by repair', () => {
-    const store = openStore(file);
+  it('is refused at open with the q.file named and repair named, and a sound one is left alone by repair', () => {
+    const store = openStore(q.file);
     store.enqueue({ folderId: 'inbox', sourcePath: '/x/a', relPath: 'a', size: 1, mtimeMs: 1, sha256: null });
     store.close();
-    expect(repairQueue(file)).toEqual({ kind: 'healthy' });
-    damage(file);
-    expect(() => openStore(file)).toThrow(QueueDamagedError);
-    expect(() => openStore(file)).toThrow(new RegExp(`${file.replaceAll('/', '\\/')} is damaged.*device-uploader repair`));
+    expect(repairQueue(q.file)).toEqual({ kind: 'healthy' });
+    damage(q.file);
+    expect(() => openStore(q.file)).toThrow(QueueDamagedError);
+    expect(() => openStore(q.file)).toThrow(new RegExp(`${q.file.replaceAll('/', '\\/')} is damaged.*device-uploader repair`));
   });
 
-  it('repair keeps the damaged file, and restores journalled uploads whose rows are lost as done rows', () => {
-    openStore(file).close();
-    const journal = new UploadJournal(journalFile(file));
+  it('repair keeps the damaged q.file, and restores journalled uploads whose rows are lost as done rows', () => {
+    openStore(q.file).close();
+    const journal = new UploadJournal(journalFile(q.file));
     journal.append(entry(1));
     journal.append(entry(2));
     journal.close();
-    appendFileSync(journalFile(file), '{"fileId":3,"folder'); // torn by a power cut
-    expect(readJournal(journalFile(file)).map((e) => e.fileId)).toEqual([1, 2]);
-    damage(file);
+    appendFileSync(journalFile(q.file), '{"fileId":3,"folder'); // torn by a power cut
+    expect(readJournal(journalFile(q.file)).map((e) => e.fileId)).toEqual([1, 2]);
+    damage(q.file);
 
-    const result = repairQueue(file, () => Date.UTC(2026, 11, 1));
+    const result = repairQueue(q.file, () => Date.UTC(2026, 11, 1));
     expect(result).toMatchObject({ kind: 'repaired', restoredFromJournal: 2 });
     expect(existsSync(result.kind === 'repaired' ? result.damagedKeptAs : '')).toBe(true);
-    expect(readdirSync(dir).some((n) => n.startsWith('queue.db.damaged-'))).toBe(true);
+    expect(readdirSync(q.dir).some((n) => n.startsWith('queue.db.damaged-'))).toBe(true);
 
-    const store = openStore(file);
+    const store = openStore(q.file);
     try {
       const rows = store.listFiles({ limit: 10 }).files;
       expect(rows.map((r) => [r.id, r.state, r.biotFileId, r.size]).sort()).toEqual([

@@ -9,7 +9,7 @@ import { startEngine } from '../child-engine.ts';
 import { writeExport, type ExportFile } from '../export-files.ts';
 import { queueFiles } from '../queue-reader.ts';
 import { createSoakWorld, takeCensus } from '../soak-world.ts';
-import { until } from '../../support/wait.ts';
+import { holdsFor, until } from '../../support/wait.ts';
 import { exactly, type SoakScenario } from '../types.ts';
 
 /** Why a tmpfs cannot be mounted here, or undefined. */
@@ -63,8 +63,18 @@ export const fullDisk: SoakScenario = {
         const filler = fill(world.dataDir);
         ctx.say('data volume full; dropping new exports');
         for (let i = 0; i < 6; i++) files.push(writeExport(inbox, `later-${i}.edf`, 200_000 + i * 1_000_000));
-        await new Promise((done) => setTimeout(done, ctx.scale === 'full' ? 30_000 : 10_000));
-        alive = engine.child.exitCode === null ? 1 : 0;
+        // The engine must live on while the disk stays full (counted, not thrown: the census says the rest).
+        alive = await holdsFor(
+          'the engine alive on a full data volume',
+          ctx.scale === 'full' ? 30_000 : 10_000,
+          () => engine.child.exitCode === null,
+          {
+            everyMs: 250,
+          },
+        ).then(
+          () => 1,
+          () => 0,
+        );
 
         // A --once run beside it would be refused by the data-folder lock; give it its own world state instead:
         // the same config on the same full volume, after the watcher has stopped.

@@ -61,8 +61,8 @@ export const killNine: SoakScenario = {
         const engine = startEngine(config);
         await new Promise((done) => setTimeout(done, 300 + random() * 2500));
         await killHard(engine);
-        // The sandbox's proxy logs an exchange when it ends: give the cut ones a moment to be logged.
-        await new Promise((done) => setTimeout(done, 200));
+        // The sandbox's proxy logs an exchange when it ends: wait for the cut ones to be logged.
+        await until('the exchanges the kill cut short to be logged', () => world.sandbox.storageOpen() === 0, { timeoutMs: 10_000, everyMs: 20 });
         const log = world.sandbox.storageLog();
         const etagged = etaggedParts(world.dataDir);
         const landed = new Set(log.filter((e) => e.op === 'storage.putPart' && e.status === 200).map((e) => `${e.fileId}:${e.partNumber}`));
