@@ -36,7 +36,7 @@ export type Identity = { userId?: string; ownerOrganizationId?: string };
 
 export class TokenSource implements AccessTokenProvider {
   readonly #http: BiotHttp;
-  #auth: BiotAuth;
+  readonly #auth: BiotAuth;
   readonly #marginMs: number;
   readonly #now: () => number;
   readonly #onEvent: (event: TokenEvent) => void;
@@ -74,12 +74,6 @@ export class TokenSource implements AccessTokenProvider {
   /** Forgets `token` if it is the one held (the server called it TOKEN_NOT_VALID). */
   invalidate(token: string): void {
     if (this.#access?.token === token) this.#access = undefined;
-  }
-
-  /** Signs in with new credentials from the next call on (changed in Settings); tokens of the old ones are dropped. */
-  setAuth(auth: BiotAuth): void {
-    this.#auth = auth;
-    this.reset();
   }
 
   /** Clears tokens and any stop, so the next call signs in again (after an admin unlocked us). */

@@ -292,16 +292,6 @@ describe('rejected credentials', () => {
     await expect(c.tokens.token()).resolves.toEqual(expect.any(String));
   });
 
-  it('signs in with new credentials after setAuth, the stop of the old ones lifted', async () => {
-    const c = await start((req) => ((req.json as { password?: string }).password === 'pw-2' ? loginReply() : biotError(403, 'LOGIN_FAILED')));
-    await expect(c.tokens.token()).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
-    expect(c.tokens.lockedBy).toBeDefined();
-    c.tokens.setAuth({ type: 'user', username: 'clinic', password: 'pw-2' });
-    expect(c.tokens.lockedBy).toBeUndefined();
-    await expect(c.tokens.token()).resolves.toMatch(/^access-/);
-    expect(server!.requests.map((r) => (r.json as { password: string }).password)).toEqual(['pw-1', 'pw-2']);
-  });
-
   it('a login that failed for a passing reason (503, timeout) is tried again on the next call', async () => {
     let fail = true;
     const c = await start(() => (fail ? biotError(503, 'HTTP_ERROR') : loginReply()));
