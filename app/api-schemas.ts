@@ -75,6 +75,15 @@ export const settingsInputSchema = z.strictObject({
     stallSeconds: z.number(),
     requestTimeoutSeconds: z.number(),
   }),
+  network: z
+    .strictObject({
+      proxy: text(2000),
+      noProxy: z.array(text(500)).max(100),
+      proxyUsername: text(500),
+      proxyPassword: text(1000).optional(),
+      caFile: text(4096),
+    })
+    .optional(),
 });
 
 /** Every UploaderApi method a UI may call (all but onEvent, which each transport carries its own way). */
@@ -97,6 +106,7 @@ export const apiMethods: Record<CallableMethod, MethodEntry> = {
   history: { payload: historyQuerySchema, optional: true },
   settings: { payload: undefined, optional: true },
   saveSettings: { payload: settingsInputSchema, optional: false },
+  testConnection: { payload: undefined, optional: true },
 };
 
 export const CALLABLE_METHODS = Object.keys(apiMethods) as CallableMethod[];

@@ -39,6 +39,12 @@ export interface ConnectionStatus {
   state: 'ok' | 'unreachable' | 'credentials-refused' | 'locked' | 'data-folder-unwritable' | 'unknown';
   /** What staff should do about it, in plain words; null when ok. */
   advice: string | null;
+  /**
+   * Why BioT is unreachable, when known: TLS_UNTRUSTED (a certificate on the
+   * way is not trusted: a TLS-inspecting proxy), TLS_HOSTNAME, PROXY_AUTH,
+   * PROXY_REFUSED, PROXY_UNREACHABLE, DNS, or NETWORK (the rest).
+   */
+  code?: string | null;
   since: number;
 }
 
@@ -173,6 +179,16 @@ export interface TransferLimits {
   requestTimeoutSeconds: number;
 }
 
+/** How the engine reaches BioT (README "Hospital networks"), as Settings edits it. */
+export interface NetworkSettings {
+  /** '' (the host's default: the PC's settings in the desktop app, HTTPS_PROXY headless), 'system', 'env', 'none', or a proxy URL. */
+  proxy: string;
+  noProxy: string[];
+  proxyUsername: string;
+  /** A PEM bundle trusted besides the PC's certificate store; '' for none. */
+  caFile: string;
+}
+
 /**
  * Where the desktop app keeps the BioT secret: `os-protected` (the OS keychain
  * / DPAPI / a Linux secret service), `obfuscated` (Linux `basic_text`: not
@@ -190,6 +206,8 @@ export interface SettingsView {
   };
   folders: FolderSettings[];
   transfer: TransferLimits;
+  /** The proxy password is write-only: only whether one is set. */
+  network: NetworkSettings & { hasProxyPassword: boolean };
 }
 
 /** What Settings saves. An empty or absent secret keeps the one already stored. */
@@ -200,6 +218,8 @@ export interface SettingsInput {
   };
   folders: FolderSettings[];
   transfer: TransferLimits;
+  /** Left out: the network section stays as it is. An empty or absent proxyPassword keeps the saved one (same proxy and user). */
+  network?: NetworkSettings & { proxyPassword?: string };
 }
 
 /** `field` is the config key in error, e.g. "folders[0].path". */
@@ -210,6 +230,26 @@ export interface FieldError {
 
 /** On success, `restartNeeded` lists the keys that apply only after a restart (the BioT login, part size, pools). */
 export type SaveResult = { ok: true; restartNeeded: string[] } | { ok: false; errors: FieldError[] };
+
+/** One step of Test connection (Settings, `device-uploader doctor`). */
+export interface ConnectionTestStep {
+  step: 'dns' | 'tcp' | 'tls' | 'login' | 'storage';
+  /** What was tried: "BioT api.example.com", "storage bucket.s3.amazonaws.com:443". */
+  target: string;
+  ok: boolean;
+  /** What was found: an address, the proxy that opened the tunnel, the certificate's issuer, or why it failed. */
+  detail: string;
+  /** The failure's code (TLS_UNTRUSTED, PROXY_AUTH, LOGIN_FAILED...); null when ok. */
+  code: string | null;
+  /** What to do about the failure; null when ok. */
+  advice: string | null;
+}
+
+/** The path to BioT step by step, up to the first failure. No secret is in it. */
+export interface ConnectionTest {
+  ok: boolean;
+  steps: ConnectionTestStep[];
+}
 
 /**
  * Why a call failed, as it crosses a process or network boundary (never an
@@ -232,6 +272,8 @@ export interface UploaderApi {
   settings(): Promise<SettingsView>;
   /** Validates, writes the config file and applies it to the running engine. */
   saveSettings(input: SettingsInput): Promise<SaveResult>;
+  /** Walks the path to BioT (DNS, TCP, TLS, login, one storage round trip) and says where it breaks. */
+  testConnection(): Promise<ConnectionTest>;
   /** Subscribes to the throttled event stream; returns the unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }

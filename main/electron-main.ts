@@ -20,6 +20,7 @@ import {
   shell as electronShell,
   Tray,
   ipcMain,
+  net,
   utilityProcess,
 } from 'electron';
 import { join } from 'node:path';
@@ -89,6 +90,7 @@ function start(): void {
         webPreferences: windowPreferences(PRELOAD),
       }) as unknown as ShellWindow,
     session: session.defaultSession,
+    isOnline: () => net.isOnline(),
     ipcMain,
     vault: new SecretVault(safeStorage, join(app.getPath('userData'), 'secrets.bin')),
     notify({ title, body }): ShownNotification {

@@ -1,8 +1,10 @@
 // BiotHttp: the one place that talks HTTP to BioT. JSON in and out over an
-// undici keep-alive pool that honours HTTP(S)_PROXY / NO_PROXY, a deadline on
+// undici keep-alive pool made by app/net (the OS trust store, the configured
+// proxy), a deadline on
 // every call, the caller's AbortSignal, bearer tokens, and every failure
 // turned into a BiotError (see answer.ts for the mapping).
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { openNet, type Net } from '../net/index.ts';
 import { errorFromFailure, parseAnswer } from './answer.ts';
 import { BiotError } from './errors.ts';
 import type { HostHolds } from './host-holds.ts';
@@ -43,18 +45,20 @@ export type BiotHttpOptions = {
   maxResponseBytes?: number;
   /** Retry-After holds (host-holds.ts): every call waits out BioT's, and a 429/503 that asks sets one. */
   holds?: HostHolds;
+  /** The engine's network (trust, proxy) for the default dispatcher; default: system trust, proxy from the environment. */
+  net?: Net;
 };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-/** The default dispatcher: keep-alive pool, proxy from the standard environment variables. */
-export function createDefaultDispatcher(timeoutMs = DEFAULT_TIMEOUT_MS): Dispatcher {
-  return new EnvHttpProxyAgent({
+/** The default dispatcher: keep-alive pool over app/net's connections (trust and proxy). */
+export function createDefaultDispatcher(timeoutMs = DEFAULT_TIMEOUT_MS, net: Net = openNet()): Dispatcher {
+  return net.dispatcher({
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { timeout: Math.min(timeoutMs, 10_000) },
+    connectTimeoutMs: Math.min(timeoutMs, 10_000),
   });
 }
 
@@ -74,7 +78,7 @@ export class BiotHttp {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher ?? createDefaultDispatcher(this.timeoutMs);
+    this.#dispatcher = options.dispatcher ?? createDefaultDispatcher(this.timeoutMs, options.net);
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#holds = options.holds;
   }

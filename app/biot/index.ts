@@ -1,6 +1,7 @@
 // The BioT client the engine uses: one HTTP pool, one token source, the file
 // API and entity attachment, wired together.
 import type { Dispatcher } from 'undici';
+import type { Net } from '../net/index.ts';
 import { Entities } from './entities.ts';
 import { FileApi } from './file-api.ts';
 import { HostHolds, type HoldEvent } from './host-holds.ts';
@@ -15,8 +16,10 @@ export type BiotClientOptions = {
   timeoutMs?: number;
   /** Renew tokens this long before they expire. Default 30 s. */
   refreshMarginMs?: number;
-  /** An undici dispatcher to use instead of the default keep-alive EnvHttpProxyAgent; not closed by close(). */
+  /** An undici dispatcher to use instead of the default keep-alive pool over app/net; not closed by close(). */
   dispatcher?: Dispatcher;
+  /** The engine's network (trust, proxy) for the default dispatcher. */
+  net?: Net;
   /** Injectable clock for token expiry, epoch ms. */
   now?: () => number;
   /** Token life-cycle events for the log (never carries secrets). */
@@ -47,6 +50,7 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
     baseUrl: options.baseUrl,
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.dispatcher !== undefined && { dispatcher: options.dispatcher }),
+    ...(options.net !== undefined && { net: options.net }),
   });
   const tokens = new TokenSource({
     http,

@@ -2,6 +2,7 @@
 // module and is imported only when chosen, so `--help` starts instantly and a
 // command's dependencies (SQLite, S3 SDK) load only when needed.
 import { readFileSync } from 'node:fs';
+import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 
 interface Command {
   summary: string;
@@ -17,7 +18,7 @@ const commands: Record<string, Command> = {
   },
   run: {
     summary: 'run the engine headless on a config file; --once uploads what is there and exits',
-    usage: 'device-uploader run --config FILE [--once]',
+    usage: 'device-uploader run --config FILE [--once [--settle-limit SECONDS]]',
     run: async (args) => (await import('./run.ts')).runCommand(args),
   },
   serve: {
@@ -29,6 +30,11 @@ const commands: Record<string, Command> = {
     summary: 'show the queue from the database (no BioT contact)',
     usage: 'device-uploader status --config FILE [--json] [--limit N] [--names]',
     run: async (args) => (await import('./status.ts')).statusCommand(args),
+  },
+  doctor: {
+    summary: 'test the path to BioT step by step (DNS, proxy, TLS, login, storage) and say what to fix',
+    usage: 'device-uploader doctor --config FILE',
+    run: async (args) => (await import('./doctor.ts')).doctorCommand(args),
   },
   repair: {
     summary: 'rebuild a damaged queue database from what can be read and the upload journal (stop the uploader first)',
@@ -65,6 +71,8 @@ function help(): string {
 
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // Output piped into something that stops reading (`| head -1`) ends the command quietly.
+  endQuietlyWhenOutputCloses();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { plainIssue } from './plain-issues.ts';
+import { CaFileError, readCaFile } from '../net/trust.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -76,6 +77,17 @@ export function parseConfig(raw: unknown, options: { baseDir: string; env?: Node
   }
   const at = (p: string) => (isAbsolute(p) ? p : resolve(options.baseDir, p));
   config.dataDir = at(config.dataDir);
+  checkNetwork(config, env, source);
+  if (config.network.caFile) {
+    config.network.caFile = at(config.network.caFile);
+    // Checked now, so a wrong path is a config mistake named by its key, not a failure at the first upload.
+    try {
+      readCaFile(config.network.caFile);
+    } catch (error) {
+      if (error instanceof CaFileError) throw new ConfigError(`${source}: ${error.message}`);
+      throw error;
+    }
+  }
   const seen = new Set<string>();
   config.folders.forEach((folder, index) => {
     folder.path = at(folder.path);
@@ -88,6 +100,22 @@ export function parseConfig(raw: unknown, options: { baseDir: string; env?: Node
   });
   refuseArchiveInsideWatched(config, source);
   return config;
+}
+
+/** The proxy password comes from the environment (or the file); a proxy URL never carries one. */
+function checkNetwork(config: Config, env: NodeJS.ProcessEnv, source: string): void {
+  const network = config.network;
+  network.proxyPassword = env.DEVICE_UPLOADER_PROXY_PASSWORD || network.proxyPassword;
+  const proxy = network.proxy;
+  if (proxy && proxy !== 'system' && proxy !== 'env' && proxy !== 'none') {
+    const url = new URL(proxy);
+    if (url.password) {
+      throw new ConfigError(
+        `${source}: network.proxy must not hold a password: set network.proxyUsername and DEVICE_UPLOADER_PROXY_PASSWORD instead`,
+      );
+    }
+    if (url.username && !network.proxyUsername) network.proxyUsername = decodeURIComponent(url.username);
+  }
 }
 
 /**

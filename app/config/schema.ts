@@ -89,6 +89,23 @@ const transfer = z.strictObject({
   requestTimeoutSeconds: z.number().min(1).max(3600).default(30),
 });
 
+/**
+ * How the engine reaches BioT and its storage (README "Hospital networks").
+ * proxy: "system" (the desktop app's default: the OS / PAC settings, asked per
+ * host), "env" (the headless default: HTTPS_PROXY / NO_PROXY), "none", or the
+ * proxy's URL. Left out, the host picks the default.
+ */
+export const networkSchema = z.strictObject({
+  proxy: z.union([z.enum(['system', 'env', 'none']), z.url({ protocol: /^https?$/ })]).optional(),
+  /** Hosts that skip the proxy (NO_PROXY's rules: a name covers its subdomains, `*` is everything). */
+  noProxy: z.array(z.string().min(1)).default([]),
+  proxyUsername: z.string().min(1).optional(),
+  /** May come from DEVICE_UPLOADER_PROXY_PASSWORD (headless) or the desktop app's safeStorage instead. */
+  proxyPassword: z.string().optional(),
+  /** A PEM bundle trusted besides the operating system's store and Node's bundled roots. */
+  caFile: z.string().min(1).optional(),
+});
+
 /** Auto-update of the desktop app (the headless CLI ignores it). */
 export const updatesSchema = z.strictObject({
   /** false on managed sites, where IT rolls out new versions itself. */
@@ -107,6 +124,7 @@ export const configSchema = z.strictObject({
   /** The duplicate policy of folders that do not set their own. */
   duplicates: z.enum(['skip', 'upload']).default('skip'),
   transfer: transfer.default(() => transfer.parse({})),
+  network: networkSchema.default(() => networkSchema.parse({})),
   updates: updatesSchema.default(() => updatesSchema.parse({})),
 });
 
@@ -114,6 +132,7 @@ export type Config = z.infer<typeof configSchema>;
 export type FolderConfig = Config['folders'][number];
 export type TransferConfig = Config['transfer'];
 export type UpdatesConfig = Config['updates'];
+export type NetworkConfig = Config['network'];
 export type AuthConfig = Config['server']['auth'];
 export type AttachRule = NonNullable<FolderConfig['attach']>;
 

@@ -1,7 +1,11 @@
 // What the engine knows about its link to BioT, learned from how calls end:
-// the banner staff see ("BioT unreachable", "account locked") and its advice.
+// the banner staff see ("BioT unreachable", "account locked", "the proxy
+// refused the sign-in") and its advice. A connection that could not be made
+// carries app/net's code (TLS_UNTRUSTED, PROXY_AUTH, DNS...), so the banner,
+// the tray and `run --once` say which, not "check the cable".
 import type { ConnectionStatus } from '../api.ts';
 import { LOCKOUT_CODES, type TokenEvent } from '../biot/index.ts';
+import { isNetCode, isSetupCode, netAdvice, type NetCode } from '../net/failure.ts';
 import type { TransferOutcome } from '../transfer/outcome.ts';
 
 const unreachableCodes = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED']);
@@ -40,10 +44,35 @@ export function connectionAfter(outcome: TransferOutcome, now: number): Connecti
   if ((outcome.kind === 'needs-attention' || outcome.kind === 'retry') && (outcome.signIn === true || refusedCodes.has(outcome.code))) {
     return signInRefusedConnection(false, now);
   }
-  if (outcome.kind === 'retry' && (unreachableCodes.has(outcome.code) || outcome.code.startsWith('STORAGE_5'))) {
-    return { state: 'unreachable', advice: "BioT cannot be reached. Check this PC's internet connection; uploads resume by themselves.", since: now };
+  // A part or link failure names the network code after its own prefix (LINKS_TLS_UNTRUSTED).
+  const net = outcome.kind === 'retry' ? netCodeIn(outcome.code) : undefined;
+  if (outcome.kind === 'retry' && net && net !== 'NETWORK') {
+    return { state: 'unreachable', code: net, advice: `${firstClause(outcome.message)}. ${netAdvice(net)}`, since: now };
+  }
+  if (outcome.kind === 'retry' && (unreachableCodes.has(outcome.code) || net || outcome.code.startsWith('STORAGE_5'))) {
+    return { state: 'unreachable', code: 'NETWORK', advice: netAdvice('NETWORK'), since: now };
   }
   return undefined;
+}
+
+/** Whether the banner has something new to say (a new state, or another reason for the same one). */
+export const connectionChanged = (before: ConnectionStatus, next: ConnectionStatus): boolean =>
+  next.state !== before.state || (next.code ?? null) !== (before.code ?? null);
+
+/** A network problem a person must fix (certificate, proxy, name): what `run --once` stops on. */
+export function setupProblem(connection: ConnectionStatus): string | undefined {
+  return connection.state === 'unreachable' && connection.code && isSetupCode(connection.code) ? connection.code : undefined;
+}
+
+function netCodeIn(code: string): NetCode | undefined {
+  const bare = code.replace(/^LINKS_/, '');
+  return isNetCode(bare) ? bare : undefined;
+}
+
+/** "ums.login failed: the proxy x refused ... (HTTP 407)" -> "The proxy x refused ... (HTTP 407)". */
+function firstClause(message: string): string {
+  const text = message.replace(/^[\w.]+ failed: /, '').replace(/; will try again$/, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export const unknownConnection = (now: number): ConnectionStatus => ({ state: 'unknown', advice: null, since: now });
@@ -67,12 +96,20 @@ export class ConnectionState {
   readonly #now: () => number;
   readonly #emit: (shown: ConnectionStatus) => void;
   readonly #override: () => ConnectionStatus | undefined;
+  readonly #changed: (next: ConnectionStatus) => void;
   #connection: ConnectionStatus;
 
-  constructor(now: () => number, emit: (shown: ConnectionStatus) => void, override: () => ConnectionStatus | undefined) {
+  /** `changed` hears every new state or reason (the log line with its code), shown or not. */
+  constructor(
+    now: () => number,
+    emit: (shown: ConnectionStatus) => void,
+    override: () => ConnectionStatus | undefined,
+    changed: (next: ConnectionStatus) => void = () => {},
+  ) {
     this.#now = now;
     this.#emit = emit;
     this.#override = override;
+    this.#changed = changed;
     this.#connection = unknownConnection(now());
   }
 
@@ -97,8 +134,9 @@ export class ConnectionState {
 
   /** A state learned other than from a transfer's outcome or a token (the login refused again on the engine's own try). */
   set(next: ConnectionStatus | undefined): void {
-    if (!next || next.state === this.#connection.state) return;
+    if (!next || !connectionChanged(this.#connection, next)) return;
     this.#connection = next;
+    this.#changed(next);
     // While the data folder holds uploads, that is what the banner says.
     if (!this.#override()) this.#emit(next);
   }

@@ -5,11 +5,11 @@
 // then app/transfer). engine.ts is what UIs and hosts call.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvHttpProxyAgent } from 'undici';
 import type { ConnectionStatus } from '../api.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
+import { openNet, type NetHostOptions } from '../net/index.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
 import type { BackoffOptions } from '../transfer/backoff.ts';
 import { defaultTransferSettings, type TransferSettings } from '../transfer/file-transfer.ts';
@@ -45,6 +45,8 @@ export interface EngineOptions {
   dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
   /** Waits between the engine's own tries of a login BioT refused (tests: short; default minutes). */
   signInRetry?: BackoffOptions;
+  /** The host's part of network.proxy: the desktop app's system resolver and default ("system"); headless: "env". */
+  network?: Omit<NetHostOptions, 'env'>;
 }
 
 /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
@@ -62,13 +64,18 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     lock.release();
     throw error;
   }
+  // A queue.db deleted beside its journal was given the finished uploads back before anything scans.
+  if (store.restoredFromJournal > 0) log.log('warn', 'queue-restored-from-journal', { uploads: store.restoredFromJournal });
   const recovered = store.recoverAtStartup();
   if (recovered.uploading + recovered.completing > 0) log.log('info', 'recovered', { ...recovered });
   // Said once per run by the window and the console: uploads a stop interrupted, taken up again from the parts BioT has.
   const resumed = recovered.uploading + recovered.completing;
   const t = config.transfer;
+  // Trust (the OS store, network.caFile) and the proxy, for BioT calls and storage PUTs alike.
+  const net = openNet(config.network, { env: options.env ?? process.env, defaultProxy: 'env', ...options.network });
   // Replaceable: Settings applies a new login at once (server-switch.ts). A token handed out means connected.
   const biot = new ServerSwitch(config, {
+    net,
     now,
     onTokenEvent: (e) => {
       log.log('info', 'token', { ...(e as unknown as Record<string, string>) });
@@ -79,10 +86,10 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
   });
   const connections = Math.max(8, t.parallelFiles * t.parallelParts * 2);
   // Part PUTs go to storage, not BioT: their own pool, sized for the parallelism,
-  // honouring the same proxy variables. Stalls are caught per part (stallSeconds)
+  // through the same trust and proxy choice. Stalls are caught per part (stallSeconds)
   // by putPart's own timer, which knows waiting for the bandwidth limit is not a
   // stall; undici's timers would count that wait (at a low limit, for ever), so off.
-  const storage = new EnvHttpProxyAgent({ connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+  const storage = net.dispatcher({ connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
   const throttle = new Throttle(t.maxBytesPerSecond);
   const folders = new Map(config.folders.map((f) => [f.id as string, f]));
   const dedup = new DedupPolicy(store, folders, config.duplicates);
@@ -109,7 +116,12 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     },
     ...options.dataFolder,
   });
-  const connection = new ConnectionState(now, emitConnection, () => health.status);
+  const connection = new ConnectionState(
+    now,
+    emitConnection,
+    () => health.status,
+    (next) => log.log(next.state === 'ok' ? 'info' : 'warn', 'connection', { state: next.state, code: next.code ?? null }),
+  );
   const settings: TransferSettings = {
     ...defaultTransferSettings,
     partSize: t.partSizeMiB * 1024 * 1024,
@@ -145,7 +157,7 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     });
   const watching = new Watching(newWatcher, config.folders, log);
   const { configFile, env } = options;
-  const parts = { config, configFile, env, log, now, lock, store, biot, storage, throttle, folders, dedup, scheduler, intake };
+  const parts = { config, configFile, env, log, now, lock, store, biot, net, storage, throttle, folders, dedup, scheduler, intake };
   const resumedNews = resumed > 0 ? { resumed: { count: resumed, since: now() } } : {};
   return new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching, ...resumedNews });
 }

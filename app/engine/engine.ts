@@ -4,7 +4,7 @@
 // create-engine.ts built and says what each command does to them.
 import { basename, relative, sep } from 'node:path';
 import type { Dispatcher } from 'undici';
-import type { EngineEvent, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
+import type { ConnectionTest, EngineEvent, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
 import type { HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from '../api.ts';
 import type { BiotClient } from '../biot/index.ts';
 import { applyServerSettings } from './apply-server.ts';
@@ -29,6 +29,8 @@ import type { ServerSwitch } from './server-switch.ts';
 import { restartNeeded, saveSettingsFile, settingsView } from './settings.ts';
 import { CLOSE_DEADLINE_MS, shutDown } from './shutdown.ts';
 import type { Watching } from './watching.ts';
+import { testConnection } from './connection-test.ts';
+import type { Net } from '../net/index.ts';
 
 /** The engine's parts, as create-engine.ts wires them. */
 export interface EngineParts {
@@ -42,6 +44,8 @@ export interface EngineParts {
   store: Store;
   /** The BioT client, replaced in place when Settings change the server or the login. */
   biot: ServerSwitch;
+  /** Trust and proxy choice (app/net), shared by the BioT client and the storage pool. */
+  net: Net;
   storage: Dispatcher;
   throttle: Throttle;
   /** The folders by id; the scheduler, intake and dedup hold this same map, so reconfigure changes it in place. */
@@ -130,9 +134,12 @@ export class Engine implements UploaderApi {
     this.#p.scheduler.pump();
   }
 
-  /** Whether any transfer is running. */
+  /**
+   * Whether any transfer, or any post-upload action, is running (the check
+   * before a move or delete may queue a rewritten source again: --once waits for it).
+   */
   get busy(): boolean {
-    return this.#p.scheduler.busy;
+    return this.#p.scheduler.busy || this.#p.watching.postActionsRunning > 0;
   }
 
   // ---- app/api.ts ----
@@ -190,6 +197,16 @@ export class Engine implements UploaderApi {
     if (this.biot.tokens.lockedBy) this.biot.tokens.reset();
     this.#p.holds.signInRetried();
     return n;
+  }
+
+  testConnection(): Promise<ConnectionTest> {
+    const p = this.#p;
+    return testConnection({ baseUrl: p.config.server.baseUrl, net: p.net, biot: p.biot, storage: p.storage });
+  }
+
+  /** The PC's network changed (the desktop shell says so): the next connections ask for proxies again. */
+  networkChanged(): void {
+    this.#p.net.proxies.forget();
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {

@@ -10,6 +10,7 @@ import { settlesWithin } from './deadline.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { monotonicClock } from '../common/monotonic-clock.ts';
 import { runFileJob, type FileJobDeps, type FileRun } from './file-job.ts';
+import { OneAtATime } from './one-at-a-time.ts';
 import { LONGEST_RETRY_MS, OutcomePolicy, type OutcomePolicyDeps } from './outcome-policy.ts';
 import { SpeedMeter } from './speed-meter.ts';
 
@@ -33,9 +34,10 @@ export class Scheduler {
   readonly #dueNow: () => number;
 
   constructor(deps: SchedulerDeps) {
-    this.#deps = deps;
+    // One set of attach turns per engine: its files never write one entity's attribute at once.
+    this.#deps = { ...deps, attachTurns: deps.attachTurns ?? new OneAtATime() };
     this.#dueNow = deps.dueNow ?? monotonicClock();
-    this.#outcomes = new OutcomePolicy({ ...deps, dueNow: this.#dueNow, lostUploadRetryMs: deps.settings.lostUploadRetryMs });
+    this.#outcomes = new OutcomePolicy({ ...this.#deps, dueNow: this.#dueNow, lostUploadRetryMs: deps.settings.lostUploadRetryMs });
   }
 
   /** Starts claiming; checks for due retries every second. */

@@ -7,6 +7,7 @@
 // in flight ended (a transfer that was using it fails that call and is retried).
 import { createBiotClient, HostHolds, type BiotClient, type HoldEvent, type TokenEvent } from '../biot/index.ts';
 import type { Config } from '../config/schema.ts';
+import type { Net } from '../net/index.ts';
 
 /** What a BioT client is built from: the server part of the config and the request timeout. */
 export type ServerSettings = Pick<Config, 'server'> & { transfer: Pick<Config['transfer'], 'requestTimeoutSeconds'> };
@@ -17,6 +18,8 @@ export interface ServerSwitchOptions {
   onTokenEvent?: (event: TokenEvent) => void;
   /** A host asked to be left alone a while (Retry-After), for the log. */
   onHold?: (event: HoldEvent) => void;
+  /** Trust and proxy (app/net), the same for every client this switch builds. */
+  net?: Net;
   /** Builds a client (tests); createBiotClient otherwise. */
   create?: typeof createBiotClient;
 }
@@ -85,6 +88,7 @@ export class ServerSwitch implements BiotClient {
           ? { type: 'user', username: a.username, password: a.password ?? '' }
           : { type: 'service', id: a.id, secretKey: a.secretKey ?? '' },
       timeoutMs: s.transfer.requestTimeoutSeconds * 1000,
+      ...(this.#options.net && { net: this.#options.net }),
       ...(this.#options.now && { now: this.#options.now }),
       ...(this.#options.onTokenEvent && { onTokenEvent: this.#options.onTokenEvent }),
       holds: this.holds,

@@ -43,6 +43,13 @@ export function settingsView(config: Config): SettingsView {
     },
     folders: config.folders.map((f) => ({ ...pick(f, FOLDER_KEYS), id: f.id ?? '', duplicates: f.duplicates ?? config.duplicates })),
     transfer: { ...config.transfer },
+    network: {
+      proxy: config.network.proxy ?? '',
+      noProxy: config.network.noProxy,
+      proxyUsername: config.network.proxyUsername ?? '',
+      caFile: config.network.caFile ?? '',
+      hasProxyPassword: !!config.network.proxyPassword,
+    },
   };
 }
 
@@ -74,7 +81,21 @@ export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInpu
     server: { ...oldServer, baseUrl: input.server.baseUrl, auth: dropUndefined(auth) },
     folders,
     transfer: { ...((rawFile.transfer ?? {}) as Raw), ...input.transfer },
+    ...(input.network && { network: networkRaw((rawFile.network ?? {}) as Raw, input.network) }),
   };
+}
+
+/** The network section: a saved proxy password is kept only for the same proxy and user (as the BioT secret is). */
+function networkRaw(old: Raw, n: NonNullable<SettingsInput['network']>): Raw {
+  const same = (old.proxy ?? '') === n.proxy && (old.proxyUsername ?? '') === n.proxyUsername;
+  return dropUndefined({
+    ...old,
+    proxy: n.proxy || undefined,
+    noProxy: n.noProxy,
+    proxyUsername: n.proxyUsername || undefined,
+    proxyPassword: n.proxyPassword || (same ? old.proxyPassword : undefined),
+    caFile: n.caFile || undefined,
+  });
 }
 
 function folderRaw(old: Raw, f: FolderSettings): Raw {
@@ -112,7 +133,7 @@ export async function checkSettings(
     // "settings: folders[1].id "x" is used twice" -> field folders[1].id
     const text = error.message.replace(/^settings: /, '');
     const field = /^[\w.[\]]+/.exec(text)?.[0] ?? '(top level)';
-    return { errors: [{ field, message: text.slice(field.length).trim() }] };
+    return { errors: [{ field, message: text.slice(field.length).replace(/^:/, '').trim() }] };
   }
   const errors: FieldError[] = [];
   const kinds = await Promise.all(config.folders.map((f) => folderKind(f.path)));
@@ -155,6 +176,8 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
 /** Config keys whose change needs a restart to apply (the pools are built once; the BioT client is replaced at once: server-switch.ts). */
 export function restartNeeded(before: Config, after: Config): string[] {
   const keys: string[] = [];
+  // Trust and proxy are read when the pools are built (app/net).
+  if (JSON.stringify(before.network) !== JSON.stringify(after.network)) keys.push('network');
   for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds'] as const) {
     if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
   }

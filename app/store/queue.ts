@@ -3,6 +3,7 @@
 import { writeAudit } from './audit.ts';
 import type { StoreContext } from './db.ts';
 import { StoreConflictError } from './errors.ts';
+import { STANDS_FOR_SOURCE } from './identity.ts';
 import { toFileRow } from './rows.ts';
 import { applyTransition, requireFile } from './transition.ts';
 import type { EnqueueInput, FileRow, RecoveryCounts } from './types.ts';
@@ -22,11 +23,12 @@ function enqueueOne(ctx: StoreContext, input: EnqueueInput): FileRow {
   const sha256 = normalizeSha(input.sha256);
   // Any live row for the same folder + path + size + mtime is this file: a
   // rescan at start-up must not re-queue what is in flight, re-send what is
-  // done, or undo a person's cancel. Only 'missing' rows are history.
+  // done, or undo a person's cancel. Only 'missing' rows (and done rows whose
+  // source was rewritten since, identity.ts) are history.
   const existing = ctx
     .stmt(
       `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND size = ? AND mtime_ms = ?
-         AND state <> 'missing'`,
+         AND ${STANDS_FOR_SOURCE}`,
     )
     .get(input.folderId, input.sourcePath, input.size, mtimeMs);
   if (existing !== undefined) {
@@ -236,7 +238,7 @@ export function findLive(ctx: StoreContext, folderId: string, sourcePath: string
   const raw = ctx
     .stmt(
       `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND size = ? AND mtime_ms = ?
-         AND state <> 'missing'`,
+         AND ${STANDS_FOR_SOURCE}`,
     )
     .get(folderId, sourcePath, size, Math.trunc(mtimeMs));
   return raw === undefined ? undefined : toFileRow(raw);

@@ -14,6 +14,7 @@ import { MIGRATIONS } from './migrations/index.ts';
 import * as parts from './parts.ts';
 import * as queue from './queue.ts';
 import * as reads from './reads.ts';
+import * as sent from './sent-content.ts';
 import * as sources from './sources.ts';
 import type { FileState } from './states.ts';
 import type {
@@ -36,6 +37,7 @@ import type {
   UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
+import { restoreIfEmpty } from './journal-restore.ts';
 import { journalFile, UploadJournal } from './upload-journal.ts';
 
 export interface OpenStoreOptions {
@@ -60,7 +62,10 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
   try {
     checkIntact(db, file);
     const result = migrate(db, options.migrations ?? MIGRATIONS);
-    return new Store(createContext(db, options.now), result, new UploadJournal(journalFile(file)));
+    const ctx = createContext(db, options.now);
+    // Before anyone scans: a queue.db deleted beside its journal must not send every export again.
+    const restored = restoreIfEmpty(ctx, journalFile(file));
+    return new Store(ctx, result, new UploadJournal(journalFile(file)), restored);
   } catch (e) {
     db.close();
     if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
@@ -74,11 +79,14 @@ export class Store {
   readonly #journal: UploadJournal;
   /** What opening did to the schema (from, to, applied versions). */
   readonly migration: MigrationResult;
+  /** Finished uploads opening restored from the upload journal into a new or empty queue (journal-restore.ts). */
+  readonly restoredFromJournal: number;
 
-  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal) {
+  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal, restoredFromJournal = 0) {
     this.#ctx = ctx;
     this.migration = migration;
     this.#journal = journal;
+    this.restoredFromJournal = restoredFromJournal;
   }
 
   /** Close the connection; the WAL is checkpointed by SQLite on the last close. */
@@ -103,6 +111,10 @@ export class Store {
   }
   recordHash(fileId: number, sha256: string): FileRow {
     return queue.recordHash(this.#ctx, fileId, sha256);
+  }
+  /** The hash of the bytes a transfer sent, replacing one taken before them (sent-content.ts). */
+  recordSentHash(fileId: number, sha256: string): FileRow {
+    return sent.recordSentHash(this.#ctx, fileId, sha256);
   }
   hasSizeCandidate(size: number): boolean {
     return queue.hasSizeCandidate(this.#ctx, size);
@@ -248,6 +260,10 @@ export class Store {
   recordPostAction(fileId: number, result: { action: PostAction; code?: string | null }): FileRow {
     return this.#ctx.durable(() => sources.recordPostAction(this.#ctx, fileId, result));
   }
+  /** A done row's source was rewritten in place (same size and mtime): keep it, queue its new bytes (sent-content.ts). */
+  keepRewrittenSource(fileId: number, sha256: string): FileRow {
+    return sent.keepRewrittenSource(this.#ctx, fileId, sha256);
+  }
 
   // reads
   snapshot(q?: ListQuery): Snapshot {
@@ -267,6 +283,9 @@ export class Store {
   }
   fileById(fileId: number): FileRow | undefined {
     return reads.fileById(this.#ctx, fileId);
+  }
+  fileIdOfBiotFile(biotFileId: string): number | undefined {
+    return reads.fileIdOfBiotFile(this.#ctx, biotFileId);
   }
   history(q?: hist.HistoryQuery): { entries: hist.HistoryEntry[]; total: number } {
     return hist.history(this.#ctx, q);

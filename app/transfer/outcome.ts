@@ -2,6 +2,7 @@
 // exception (Signal's JobManager habit). `outcomeOf` is the retry policy:
 // which failures wait and try again, and which need a person.
 import { BiotError } from '../biot/errors.ts';
+import { netFailureOf } from '../net/failure.ts';
 import { SourceReadError } from './source-read-error.ts';
 import { StopRequest, type StopReason } from './stop.ts';
 import { CodedError } from '../common/coded-error.ts';
@@ -76,6 +77,9 @@ export function outcomeOf(error: unknown): TransferOutcome {
   if (error instanceof Error && error.name === 'SourceNotAFile') {
     return { kind: 'needs-attention', code: 'NOT_A_FILE', message: 'the path is not a regular file', locked: false };
   }
+  // A connection that could not be made (a certificate, a proxy, a name): its own code, so the banner says which.
+  const net = netFailureOf(error);
+  if (net) return { kind: 'retry', code: net.code, message: `${net.message}; will try again` };
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof errno === 'string' && isSourceFailure(error)) {
     if (errno === 'ENOENT') return { kind: 'missing' };

@@ -27,6 +27,7 @@ import { SourceReadError } from './source-read-error.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { abandon } from './upload-end.ts';
 import { settleVerdict } from './upload-steps.ts';
+import { isSetupCode, netFailureOf } from '../net/failure.ts';
 
 type Source = { size: number; mtimeMs: number };
 
@@ -50,6 +51,7 @@ export async function transferSingle(
   const { settings } = deps;
   const name = basename(job.path);
   let lastCode = 'UNKNOWN';
+  let refusal: string | undefined;
   let current: { upload: UploadRow; url: string } | undefined;
   for (let attempt = 1; attempt <= settings.maxPartAttempts; attempt++) {
     job.signal.throwIfAborted();
@@ -112,9 +114,12 @@ export async function transferSingle(
       // Only the source's own read errors end the file here; a refused or reset connection is retried.
       if (job.signal.aborted || error instanceof PartRefused || error instanceof SourceReadError) throw error;
       // The answer was lost; the object may be stored. The next PUT goes to the same link and overwrites it.
-      lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
+      lastCode = error instanceof StalledError ? 'STALLED' : (netFailureOf(error)?.code ?? 'NETWORK');
+      refusal = netFailureOf(error)?.message;
     }
     job.onBytes?.(-sent);
+    // A certificate or proxy refusal is the same on every attempt: no backoff, the banner asks a person.
+    if (isSetupCode(lastCode)) throw new PartGaveUp(lastCode, `${refusal ?? lastCode}; will try again`);
     deps.log?.({ event: 'part-retry', fileId: job.fileId, uploadId: upload.id, part: 1, code: lastCode });
     await sleep(backoffDelay(attempt, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }), job.signal);
   }

@@ -123,6 +123,11 @@ export class FolderWatcher {
     return run;
   }
 
+  /** Post-upload actions in progress (a move, a delete, or the content check before them). */
+  get postActionsRunning(): number {
+    return this.#postActions.size;
+  }
+
   /** Files seen but not yet handed on. */
   get pending(): number {
     return this.#settler.pending;

@@ -79,6 +79,7 @@ export function createWebBridge(base = ''): UploaderApi & HostLink {
     settings: () => call('settings'),
     saveSettings: (input) => call('saveSettings', input),
     onLink: (listener) => link.onLink(listener),
+    testConnection: () => call('testConnection'),
     onEvent(listener) {
       listeners.add(listener);
       if (!source) open();

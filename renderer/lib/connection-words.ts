@@ -35,6 +35,23 @@ export const BANNER_TITLE: Record<ConnectionStatus['state'], string> = {
   'data-folder-unwritable': 'Uploads are held: the data folder cannot be written',
 };
 
+/** When BioT is unreachable for a reason app/net could name (ConnectionStatus.code): the banner's title and the pill's words. */
+const UNREACHABLE_BECAUSE: Record<string, { title: string; pill: string }> = {
+  TLS_UNTRUSTED: { title: 'A certificate on the way to BioT is not trusted', pill: 'Certificate not trusted' },
+  TLS_HOSTNAME: { title: "BioT's certificate does not match its address", pill: 'Certificate mismatch' },
+  PROXY_AUTH: { title: 'The proxy refused the sign-in', pill: 'Proxy sign-in refused' },
+  PROXY_REFUSED: { title: 'The proxy blocks BioT', pill: 'Proxy blocks BioT' },
+  PROXY_UNREACHABLE: { title: 'The proxy cannot be reached', pill: 'Proxy unreachable' },
+  DNS: { title: "BioT's address does not resolve", pill: 'BioT address unknown' },
+};
+
+const because = (c: ConnectionStatus) => (c.state === 'unreachable' && c.code ? UNREACHABLE_BECAUSE[c.code] : undefined);
+
+/** The banner's heading for a connection: which network problem when one is known, else the state's. */
+export function bannerTitle(c: ConnectionStatus): string {
+  return because(c)?.title ?? BANNER_TITLE[c.state] ?? 'Uploads are held';
+}
+
 /** Files that will move by themselves (a failed one is retried by itself). */
 function waiting(c: StateCounts): number {
   return c.queued + c.uploading + c.completing + c.failed;
@@ -48,6 +65,8 @@ export function pillFor({ connection, counts, link }: PillInput): { text: string
   const state = connection.state;
   // Before the first call to BioT there is nothing to say about it when nothing waits.
   if (state === 'unknown' && counts && waiting(counts) === 0) return { text: 'Waiting for files', kind: 'idle' };
+  const reason = because(connection);
+  if (reason) return { text: reason.pill, kind: 'bad' };
   // A state this window does not know yet (a newer engine): its advice still shows in the banner.
   return PILL[state] ?? { text: 'Needs attention', kind: 'bad' };
 }

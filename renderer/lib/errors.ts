@@ -14,8 +14,21 @@ const LOGIN = new Set([
 ]);
 const NETWORK = new Set(['NETWORK', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'STALLED', 'PARTS_MISSING']);
 
+// Why a connection could not be made (app/net's codes, also after a LINKS_ prefix): who can fix it, not "check the cable".
+const CONNECTION: Record<string, string> = {
+  TLS_UNTRUSTED:
+    'A certificate on the way to BioT is not trusted: a proxy on this network may inspect secure connections. Ask IT to install its certificate on this PC, or set network.caFile.',
+  TLS_HOSTNAME: "The certificate shown for BioT's address is for another name. Check the BioT address in Settings, or ask IT.",
+  PROXY_AUTH: 'The proxy refused the user name or password. Check the proxy sign-in in Settings, or ask IT.',
+  PROXY_REFUSED: "The proxy does not let this PC reach BioT. Ask IT to allow BioT's addresses.",
+  PROXY_UNREACHABLE: 'The proxy cannot be reached. Check the proxy setting, or ask IT whether it is running.',
+  DNS: "This PC cannot look up BioT's address. Check the BioT address in Settings, or the proxy setting.",
+};
+
 function byCode(code: string | null): string | undefined {
   if (code === null) return undefined;
+  const connection = CONNECTION[code.replace(/^LINKS_/, '')];
+  if (connection) return connection;
   if (code === 'NOT_A_FILE') return "This is not a regular file (perhaps a folder with a file's name), so it cannot be uploaded.";
   if (code.startsWith('SOURCE_')) return 'The file could not be read: another program may still have it open.';
   if (code.endsWith('_LOCKED'))

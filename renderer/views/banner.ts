@@ -5,7 +5,7 @@
 // same in a few words (lib/connection-words.ts).
 import type { ConnectionStatus, FolderStatus, StateCounts } from '../../app/api.ts';
 import type { LinkState } from '../bridge/host-link.ts';
-import { adviceAfter, BANNER_TITLE, pillFor } from '../lib/connection-words.ts';
+import { adviceAfter, bannerTitle, pillFor } from '../lib/connection-words.ts';
 import { h } from '../lib/dom.ts';
 
 export interface BannerState {
@@ -42,7 +42,7 @@ export function createBanner(onDismissResumed: () => void): { el: HTMLElement; p
       const items: HTMLElement[] = [];
       const c = s.connection.state;
       if (c !== 'ok' && c !== 'unknown') {
-        const title = BANNER_TITLE[c] ?? 'Uploads are held';
+        const title = bannerTitle(s.connection);
         items.push(banner(c, title, adviceAfter(title, s.connection.advice)));
       }
       for (const f of s.folders.filter((x) => x.state !== 'ok')) {

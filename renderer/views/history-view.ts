@@ -122,11 +122,15 @@ function createHistoryRow(): RowView<HistoryRow> {
       entity.title = row.entityId ? `${row.entityType ?? 'entity'} ${row.entityId}` : '';
       const verdict = verdictWords(row);
       const duplicate = row.state !== 'done';
-      setText(result, duplicate ? 'Same as an earlier upload' : verdict.short);
+      const rewritten = row.postActionError === 'SOURCE_REWRITTEN';
+      setText(result, (duplicate ? 'Same as an earlier upload' : verdict.short) + (rewritten ? '; rewritten since, sent again' : ''));
       result.title = [
         duplicate ? `The same content was uploaded before (queue #${row.duplicateOf}), so it was not sent again.` : '',
         verdict.long,
         row.postActionError === 'UNVERIFIED' ? 'The source file was kept because of this.' : '',
+        rewritten
+          ? 'The source file was kept: it was rewritten after it was sent (same size and time), so its new content was queued as a new upload.'
+          : '',
       ]
         .filter(Boolean)
         .join(' ');

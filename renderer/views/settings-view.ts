@@ -4,7 +4,9 @@
 // left empty keeps the saved one).
 import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferLimits, UploaderApi } from '../../app/api.ts';
 import { h, setText } from '../lib/dom.ts';
+import { createConnectionTest } from './connection-test-view.ts';
 import { blankFolder, folderEditor } from './folder-editor.ts';
+import { networkFields } from './network-fields.ts';
 import { numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
 import { fieldLabel, savedText } from './settings-words.ts';
 
@@ -109,6 +111,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       (secret.input as HTMLInputElement).placeholder = 'enter it for this login kind';
     });
 
+    const network = networkFields(view.network);
     const folderBox = h('div', { class: 'folders' });
     const folders: ReturnType<typeof folderEditor>[] = [];
     const addFolder = (f: FolderSettings) => {
@@ -151,6 +154,8 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
           ? [h('p', { class: 'hint secret-storage', 'data-storage': view.secretStorage }, SECRET_STORAGE_NOTE[view.secretStorage])]
           : []),
       ),
+      network.el,
+      createConnectionTest(api, onError),
       h(
         'fieldset',
         {},
@@ -177,7 +182,10 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
         : { type: 'service', id: who.input.value.trim(), ...(secretValue && { secretKey: secretValue }) };
       const folderValues = folders.map((e) => e.read());
       errors.push(...folderValues.flatMap((f) => f.errors));
-      return { input: { server: { baseUrl: baseUrl.input.value.trim(), auth }, folders: folderValues.map((f) => f.value), transfer }, errors };
+      const net = network.read();
+      errors.push(...net.errors);
+      const server = { baseUrl: baseUrl.input.value.trim(), auth };
+      return { input: { server, folders: folderValues.map((f) => f.value), transfer, network: net.value }, errors };
     };
   }
 

@@ -10,6 +10,7 @@ const OTHER: Record<string, string> = {
   'server.auth': 'Login',
   folders: 'Watched folders',
   transfer: 'Transfer limits',
+  network: 'Network (proxy and certificates)',
   '(config file)': 'Config file',
   '(top level)': 'Settings',
 };

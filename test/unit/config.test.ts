@@ -137,4 +137,15 @@ describe('config', () => {
     expect(() => loadConfigFile(join(dir, 'secret.json'))).toThrow(/line 2, column \d+/);
     expect(() => loadConfigFile(join(dir, 'secret.json'))).not.toThrow(/hunter2/);
   });
+  it('network: the proxy password from the environment, caFile resolved and checked, no password in a proxy URL', () => {
+    expect(parse(base).network).toEqual({ noProxy: [] });
+    const c = parse({ ...base, network: { proxy: 'http://svc@proxy.local:3128', noProxy: ['intranet'] } }, { DEVICE_UPLOADER_PROXY_PASSWORD: 'pw' });
+    expect(c.network).toMatchObject({ proxy: 'http://svc@proxy.local:3128', proxyUsername: 'svc', proxyPassword: 'pw', noProxy: ['intranet'] });
+    expect(() => parse({ ...base, network: { proxy: 'http://svc:secret@proxy.local:3128' } })).toThrow(/network\.proxy must not hold a password/);
+    expect(() => parse({ ...base, network: { proxy: 'socks5://p:1080' } })).toThrow(/network\.proxy/);
+    expect(() => parse({ ...base, network: { caFile: 'missing.pem' } })).toThrow(/network\.caFile: cannot read \/etc\/du\/missing\.pem \(ENOENT\)/);
+    const dir = mkdtempSync(join(tmpdir(), 'du-ca-'));
+    writeFileSync(join(dir, 'empty.pem'), 'not a certificate');
+    expect(() => parseConfig({ ...base, network: { caFile: 'empty.pem' } }, { baseDir: dir })).toThrow(/holds no PEM certificate/);
+  });
 });

@@ -134,4 +134,49 @@ describe('settings', () => {
     expect('config' in result && result.config.folders[0]!.growing).toBe(true);
     expect(loadConfigFile(file, {}).folders[0]!.growing).toBe(true);
   });
+  it('network: a proxy and its password; the password is kept only for the same proxy and user, and a change needs a restart', async () => {
+    const { dir, file, config } = setup();
+    const proxied = (i: SettingsInput) =>
+      void (i.network = { proxy: 'http://proxy.local:3128', noProxy: ['intranet'], proxyUsername: 'svc', proxyPassword: 'pp', caFile: '' });
+    const first = await saveSettingsFile(file, config, input(settingsView(config), proxied), {});
+    expect('config' in first && first.config.network).toMatchObject({ proxy: 'http://proxy.local:3128', proxyUsername: 'svc', proxyPassword: 'pp' });
+    const saved = loadConfigFile(file, {});
+    const view = settingsView(saved);
+    expect(view.network).toEqual({
+      proxy: 'http://proxy.local:3128',
+      noProxy: ['intranet'],
+      proxyUsername: 'svc',
+      caFile: '',
+      hasProxyPassword: true,
+    });
+    expect(JSON.stringify(view)).not.toContain('"pp"');
+    // Same proxy and user, no password sent: kept. Another proxy: dropped (it would go to that host).
+    const same = await saveSettingsFile(
+      file,
+      saved,
+      input(view, (i) => void (i.network = { ...view.network })),
+      {},
+    );
+    expect('config' in same && same.config.network.proxyPassword).toBe('pp');
+    const other = await saveSettingsFile(
+      file,
+      saved,
+      input(view, (i) => void (i.network = { ...view.network, proxy: 'http://evil.example:1' })),
+      {},
+    );
+    expect('config' in other && other.config.network.proxyPassword).toBeUndefined();
+    const { restartNeeded } = await import('../../app/engine/settings.ts');
+    expect('config' in first && restartNeeded(config, first.config)).toContain('network');
+    // A caFile that is not there is named by its key.
+    const bad = await saveSettingsFile(
+      file,
+      saved,
+      input(view, (i) => void (i.network = { ...view.network, caFile: join(dir, 'nope.pem') })),
+      {},
+    );
+    expect('errors' in bad && bad.errors[0]).toMatchObject({
+      field: 'network.caFile',
+      message: expect.stringMatching(/^cannot read .*nope\.pem \(ENOENT\)$/),
+    });
+  });
 });
