@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
 import { openNet, type NetHostOptions } from '../net/index.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
+import type { BackoffOptions } from '../transfer/backoff.ts';
 import { defaultTransferSettings, type TransferSettings } from '../transfer/file-transfer.ts';
 import { Throttle } from '../transfer/throttle.ts';
 import { FolderWatcher, type OpenCheck } from '../watch/index.ts';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   dataLock?: DataFolderLock;
   /** Data folder probing (tests: a short interval, or a check that stands in for a full disk). */
   dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
+  /** Waits between the engine's own tries of a login BioT refused (tests: short; default minutes). */
+  signInRetry?: BackoffOptions;
   /** The host's part of network.proxy: the desktop app's system resolver and default ("system"); headless: "env". */
   network?: Omit<NetHostOptions, 'env'>;
   /** Tests: the timetable's and timed pauses' clock and zone. */
@@ -81,6 +84,8 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
       log.log('info', 'token', { ...(e as unknown as Record<string, string>) });
       connection.noteToken(e);
     },
+    // BioT or its storage said 429/503 with Retry-After: every file leaves that host alone this long.
+    onHold: (e) => log.log('warn', 'retry-after', { seconds: Math.ceil(e.ms / 1000) }),
   });
   const connections = Math.max(8, t.parallelFiles * t.parallelParts * 2);
   // Part PUTs go to storage, not BioT: their own pool, sized for the parallelism,
@@ -137,7 +142,7 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     onStoreError: (error) => holds.noteStoreError(error),
     onDone: (row) => void watching.afterUpload(row),
   });
-  const holds = new Holds(health, scheduler, log);
+  const holds = new Holds({ health, scheduler, connection, biot, log, now, signInRetry: options.signInRetry });
   const view = new QueueView(store, scheduler, now);
   const intake = new Intake({ store, folders, dedup, log, touched: (id) => events.touch(id), queued: () => scheduler.pump() });
   const newWatcher = (list: Config['folders']) =>

@@ -5,7 +5,7 @@
 // its tokens, files and entities are the current client's, so each new call
 // goes out with the new settings, and the old client is closed once its calls
 // in flight ended (a transfer that was using it fails that call and is retried).
-import { createBiotClient, type BiotClient, type TokenEvent } from '../biot/index.ts';
+import { createBiotClient, HostHolds, type BiotClient, type HoldEvent, type TokenEvent } from '../biot/index.ts';
 import type { Config } from '../config/schema.ts';
 import type { Net } from '../net/index.ts';
 
@@ -16,6 +16,8 @@ export interface ServerSwitchOptions {
   now?: () => number;
   /** Token life-cycle events of whichever client is current (never carries secrets). */
   onTokenEvent?: (event: TokenEvent) => void;
+  /** A host asked to be left alone a while (Retry-After), for the log. */
+  onHold?: (event: HoldEvent) => void;
   /** Trust and proxy (app/net), the same for every client this switch builds. */
   net?: Net;
   /** Builds a client (tests); createBiotClient otherwise. */
@@ -31,6 +33,8 @@ export function serverSettingsChanged(before: ServerSettings, after: ServerSetti
 
 export class ServerSwitch implements BiotClient {
   readonly #options: ServerSwitchOptions;
+  /** One Retry-After book for every client: a new login does not make a loaded server's wait go away. */
+  readonly holds: HostHolds;
   #settings: ServerSettings;
   #current: BiotClient;
   /** Clients replaced while calls may still be in flight on them: closed in the background, awaited by close(). */
@@ -38,6 +42,7 @@ export class ServerSwitch implements BiotClient {
 
   constructor(settings: ServerSettings, options: ServerSwitchOptions = {}) {
     this.#options = options;
+    this.holds = new HostHolds({ ...(options.onHold && { onHold: options.onHold }) });
     this.#settings = settings;
     this.#current = this.#build(settings);
   }
@@ -86,6 +91,7 @@ export class ServerSwitch implements BiotClient {
       ...(this.#options.net && { net: this.#options.net }),
       ...(this.#options.now && { now: this.#options.now }),
       ...(this.#options.onTokenEvent && { onTokenEvent: this.#options.onTokenEvent }),
+      holds: this.holds,
     });
   }
 }

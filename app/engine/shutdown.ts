@@ -21,6 +21,7 @@ export interface ShutdownParts {
   health: SyncDisposable;
   /** The timetable's and timed pause's timers (the pause itself stays on disk for the next start). */
   limits: SyncDisposable;
+  holds: SyncDisposable;
   scheduler: Scheduler;
   watching: Watching;
   folderMonitor: SyncDisposable;
@@ -38,6 +39,7 @@ export async function shutDown(parts: ShutdownParts, deadlineMs: number): Promis
   const left = () => end - Date.now();
   parts.health.dispose();
   parts.limits.dispose();
+  parts.holds.dispose();
   const inFlight = await parts.scheduler.shutdown(left());
   // After the scheduler: no more 'done' can start a post-upload action.
   const watcherClosed = await settlesWithin(parts.watching.close(), left());

@@ -1,7 +1,8 @@
 // New server settings applied to a running engine (app/engine/apply-server.ts):
-// a file the old login stopped for good (the account locked: needs-attention,
-// never retried by itself) goes on once the login changes, with no restart and
-// no Retry; the connection the old login taught is forgotten. Disk sandbox.
+// a file the old login stopped (the account locked: held in the queue while
+// the engine's own tries of the login wait minutes, issue 16) goes on at once
+// when the login changes, with no restart and no Retry; the connection the old
+// login taught is forgotten. Disk sandbox.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -23,8 +24,9 @@ it('a locked-out file goes on after the login is changed in the running engine',
   writeFileSync(join(t.world.inbox, 'holter-0401.edf'), 'an export\n'.repeat(1000));
   const row = await engine.enqueue(join(t.world.inbox, 'holter-0401.edf'));
   const state = () => engine.store.fileById(row!.id)?.state;
-  await until('the file to need attention (account locked)', () => state() === 'needs-attention', { seen: state });
+  await until('the file to be held (account locked)', () => shown.includes('locked') && state() === 'queued', { seen: state });
   expect(engine.store.fileById(row!.id)?.lastErrorCode).toBe('USER_LOCKED');
+  expect(engine.heldBecause()).toMatch(/USER_LOCKED/);
 
   // An administrator unlocks the account and Settings are saved with a change to what the BioT client is built from.
   t.world.sandbox.unlock('user');
