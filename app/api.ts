@@ -39,6 +39,12 @@ export interface ConnectionStatus {
   state: 'ok' | 'unreachable' | 'credentials-refused' | 'locked' | 'data-folder-unwritable' | 'unknown';
   /** What staff should do about it, in plain words; null when ok. */
   advice: string | null;
+  /**
+   * Why BioT is unreachable, when known: TLS_UNTRUSTED (a certificate on the
+   * way is not trusted: a TLS-inspecting proxy), TLS_HOSTNAME, PROXY_AUTH,
+   * PROXY_REFUSED, PROXY_UNREACHABLE, DNS, or NETWORK (the rest).
+   */
+  code?: string | null;
   since: number;
 }
 
@@ -76,8 +82,32 @@ export interface LogStatus {
   since: number;
 }
 
+/** What holds uploads back on purpose: the bandwidth timetable, and a timed pause. */
+export interface Limits {
+  bandwidth: {
+    /** The limit in force now (0 = none). */
+    maxBytesPerSecond: number;
+    /** When it next changes (epoch ms); null: it does not. */
+    until: number | null;
+    /** The limit from `until` on. */
+    then: number;
+    /** A window of transfer.schedule is in force (not the plain limit). */
+    scheduled: boolean;
+  };
+  /** "Pause for 1 hour" / "Pause until tomorrow": when uploads go on by themselves (epoch ms); null when not paused so. */
+  pausedUntil: number | null;
+}
+
+/** A timed pause of every upload: an hour from now, or until the next local midnight. */
+export type PauseFor = 'hour' | 'tomorrow';
+
+/** Pause's target: one file, all files, or all files for a while (they resume by themselves). */
+export type PauseTarget = Target | { all: true; for: PauseFor };
+
 export interface Snapshot {
   at: number;
+  /** The bandwidth timetable and a timed pause (absent from hosts that have neither). */
+  limits?: Limits;
   totals: Totals;
   connection: ConnectionStatus;
   folders: FolderStatus[];
@@ -86,6 +116,12 @@ export interface Snapshot {
   rows: QueueRow[];
   /** How many rows match the query in all (for a virtual list's height). */
   matching: number;
+  /**
+   * Uploads that a stop (quit, crash, power cut) interrupted and this run took
+   * up again from the parts BioT already had, and when this run started (a UI
+   * says it once per run); absent when there were none.
+   */
+  resumed?: { count: number; since: number };
 }
 
 /** A command's target: one file or every file it applies to. */
@@ -97,7 +133,9 @@ export type EngineEventBody =
   | { type: 'changed'; at: number; fileIds: number[] }
   | { type: 'connection'; at: number; connection: ConnectionStatus }
   /** A watched folder went missing or came back (every folder's state). */
-  | { type: 'folders'; at: number; folders: FolderStatus[] };
+  | { type: 'folders'; at: number; folders: FolderStatus[] }
+  /** The bandwidth limit or a timed pause began, changed or ended. */
+  | { type: 'limits'; at: number; limits: Limits };
 
 /**
  * Pushed to UIs a few times a second at most, never per chunk. `seq` counts
@@ -167,6 +205,16 @@ export interface TransferLimits {
   requestTimeoutSeconds: number;
 }
 
+/** How the engine reaches BioT (README "Hospital networks"), as Settings edits it. */
+export interface NetworkSettings {
+  /** '' (the host's default: the PC's settings in the desktop app, HTTPS_PROXY headless), 'system', 'env', 'none', or a proxy URL. */
+  proxy: string;
+  noProxy: string[];
+  proxyUsername: string;
+  /** A PEM bundle trusted besides the PC's certificate store; '' for none. */
+  caFile: string;
+}
+
 /**
  * Where the desktop app keeps the BioT secret: `os-protected` (the OS keychain
  * / DPAPI / a Linux secret service), `obfuscated` (Linux `basic_text`: not
@@ -184,6 +232,10 @@ export interface SettingsView {
   };
   folders: FolderSettings[];
   transfer: TransferLimits;
+  /** The proxy password is write-only: only whether one is set. */
+  network: NetworkSettings & { hasProxyPassword: boolean };
+  /** Config keys the machine's managed settings set ("server", "folders", "transfer.maxBytesPerSecond"): shown, not editable. */
+  locked?: string[];
 }
 
 /** What Settings saves. An empty or absent secret keeps the one already stored. */
@@ -194,6 +246,8 @@ export interface SettingsInput {
   };
   folders: FolderSettings[];
   transfer: TransferLimits;
+  /** Left out: the network section stays as it is. An empty or absent proxyPassword keeps the saved one (same proxy and user). */
+  network?: NetworkSettings & { proxyPassword?: string };
 }
 
 /** `field` is the config key in error, e.g. "folders[0].path". */
@@ -204,6 +258,26 @@ export interface FieldError {
 
 /** On success, `restartNeeded` lists the keys that apply only after a restart (the BioT login, part size, pools). */
 export type SaveResult = { ok: true; restartNeeded: string[] } | { ok: false; errors: FieldError[] };
+
+/** One step of Test connection (Settings, `device-uploader doctor`). */
+export interface ConnectionTestStep {
+  step: 'dns' | 'tcp' | 'tls' | 'login' | 'storage';
+  /** What was tried: "BioT api.example.com", "storage bucket.s3.amazonaws.com:443". */
+  target: string;
+  ok: boolean;
+  /** What was found: an address, the proxy that opened the tunnel, the certificate's issuer, or why it failed. */
+  detail: string;
+  /** The failure's code (TLS_UNTRUSTED, PROXY_AUTH, LOGIN_FAILED...); null when ok. */
+  code: string | null;
+  /** What to do about the failure; null when ok. */
+  advice: string | null;
+}
+
+/** The path to BioT step by step, up to the first failure. No secret is in it. */
+export interface ConnectionTest {
+  ok: boolean;
+  steps: ConnectionTestStep[];
+}
 
 /**
  * Why a call failed, as it crosses a process or network boundary (never an
@@ -217,7 +291,8 @@ export type ApiErrorCode = 'bad-payload' | 'stale' | 'refused' | 'engine-stopped
 /** What every UI host implements (window.uploader in the renderer). */
 export interface UploaderApi {
   snapshot(query?: QueueQuery): Promise<Snapshot>;
-  pause(target: Target): Promise<number>;
+  /** With `for`, every upload pauses until then and resumes by itself (Resume all ends it early). */
+  pause(target: PauseTarget): Promise<number>;
   resume(target: Target): Promise<number>;
   cancel(target: Target): Promise<number>;
   retry(target: Target): Promise<number>;
@@ -226,6 +301,8 @@ export interface UploaderApi {
   settings(): Promise<SettingsView>;
   /** Validates, writes the config file and applies it to the running engine. */
   saveSettings(input: SettingsInput): Promise<SaveResult>;
+  /** Walks the path to BioT (DNS, TCP, TLS, login, one storage round trip) and says where it breaks. */
+  testConnection(): Promise<ConnectionTest>;
   /** Subscribes to the throttled event stream; returns the unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }

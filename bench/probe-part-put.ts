@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
+import { openNet } from '../app/net/index.ts';
 import { putPart } from '../app/transfer/part-put.ts';
 import { Throttle } from '../app/transfer/throttle.ts';
 import { startRadosgw } from '../test/support/radosgw.ts';
@@ -99,9 +100,9 @@ try {
     ['putPart-like, MD5 on a worker thread', viaWorkerMd5, () => new Agent({ connections: parallel })],
     ['bare undici, Agent', bare, () => new Agent({ connections: parallel })],
     [
-      'putPart, EnvHttpProxyAgent (as engine)',
+      'putPart, app/net dispatcher (as engine)',
       viaPartPut,
-      () => new EnvHttpProxyAgent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 }),
+      () => openNet({ proxy: 'none' }).dispatcher({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 }),
     ],
     ['putPart, Agent', viaPartPut, () => new Agent({ connections: parallel })],
   ];

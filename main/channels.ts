@@ -14,6 +14,7 @@ export const CALL_CHANNELS: Readonly<Record<CallableMethod, string>> = {
   history: 'uploader:history',
   settings: 'uploader:settings',
   saveSettings: 'uploader:save-settings',
+  testConnection: 'uploader:test-connection',
 };
 
 /** Main -> renderer: one EngineEvent per message. */

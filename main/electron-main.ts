@@ -20,10 +20,11 @@ import {
   shell as electronShell,
   Tray,
   ipcMain,
+  net,
   utilityProcess,
 } from 'electron';
 import { join } from 'node:path';
-import { defaultHome } from '../app/host/data-home.ts';
+import { desktopDataHome } from '../app/host/machine-home.ts';
 import { jsonLogger } from '../app/common/logger.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
 import { beforeReady, MAC_MENU } from './before-ready.ts';
@@ -31,7 +32,7 @@ import { ENGINE_SERVICE_NAME } from './cannot-start.ts';
 import { defaultAutostartDir } from './login-item.ts';
 import { filePrefs } from './prefs.ts';
 import { SecretVault } from './secrets.ts';
-import { configSource } from './config-source.ts';
+import { configSource } from '../app/host/config-source.ts';
 import { runShell, type Shell, type ShellPorts, type ShellWindow } from './shell.ts';
 import { updateSettings } from './update-settings.ts';
 import { startAutoUpdates } from './updates-electron.ts';
@@ -48,7 +49,8 @@ const ICONS_DIR = join(here, '..', 'icons');
 // ids and codes only (see the README's logging rule), one JSON line each; the engine keeps the log file.
 const logger = jsonLogger((line) => console.log(line));
 
-const dataHome = defaultHome();
+// Per machine on Windows: %ProgramData%\Device Uploader, a per-user folder from before moved in once (docs/MANAGED.md).
+const dataHome = desktopDataHome(app.getPath('exe'), process.env, process.platform).home;
 beforeReady({ app, protocol, setApplicationMenu: (menu) => Menu.setApplicationMenu(menu), platform: process.platform, dataHome });
 
 // Not `await app.whenReady()`: `ready` comes only after this module has been evaluated.
@@ -89,6 +91,7 @@ function start(): void {
         webPreferences: windowPreferences(PRELOAD),
       }) as unknown as ShellWindow,
     session: session.defaultSession,
+    isOnline: () => net.isOnline(),
     ipcMain,
     vault: new SecretVault(safeStorage, join(app.getPath('userData'), 'secrets.bin')),
     notify({ title, body }): ShownNotification {

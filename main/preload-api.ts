@@ -26,6 +26,7 @@ export function createPreloadApi(ipc: IpcRendererLike): UploaderApi {
     history: (query) => call(CALL_CHANNELS.history, query),
     settings: () => call(CALL_CHANNELS.settings),
     saveSettings: (input) => call(CALL_CHANNELS.saveSettings, input),
+    testConnection: () => call(CALL_CHANNELS.testConnection),
     onEvent(listener) {
       const relay = (_event: unknown, data: unknown) => listener(data as EngineEvent);
       ipc.on(EVENT_CHANNEL, relay);

@@ -1,15 +1,15 @@
-// Saving Settings from the desktop window: the secret goes to the OS key
-// store (secrets.ts), never into config.json. The engine is asked to save
+// Saving Settings from the desktop window: the secret (and the proxy
+// password) goes to the OS key store (secrets.ts), never into config.json. The engine is asked to save
 // the settings without it; should it refuse for want of a secret to check a
 // new login kind with, it is asked once more with the secret, which is then
 // scrubbed from the file it wrote.
 import type { SaveResult, SettingsInput } from '../app/api.ts';
-import { scrubSecrets, type SecretVault } from './secrets.ts';
+import { scrubSecrets, updateSecrets, type SecretVault } from './secrets.ts';
 
 export interface SecretSaveDeps {
   /** The engine's saveSettings. */
   save(input: SettingsInput): Promise<SaveResult>;
-  vault: Pick<SecretVault, 'protection' | 'write'>;
+  vault: Pick<SecretVault, 'protection' | 'read' | 'write'>;
   /** The config file the engine writes. */
   configFile: string;
   /** Restarts the engine, so a new secret is used. */
@@ -25,16 +25,19 @@ export async function saveKeepingSecrets(deps: SecretSaveDeps, input: SettingsIn
   const secret = auth.type === 'user' ? auth.password : auth.secretKey;
   if (auth.type === 'user') delete auth.password;
   else delete auth.secretKey;
-  let result = await deps.save({ ...input, server: { ...input.server, auth } });
+  // The proxy password goes to the vault too, never to the engine's file.
+  const { proxyPassword, ...network } = input.network ?? {};
+  let result = await deps.save({ ...input, server: { ...input.server, auth }, ...(input.network && { network: network as typeof input.network }) });
   // The engine checks a new login kind against the secrets it was started with; only a
   // switch to a kind it has no secret for fails so, and then it needs the new one to check.
   if (!result.ok && secret && result.errors.some((e) => e.field === secretField)) result = await deps.save(input);
   if (result.ok) {
-    if (secret) await deps.vault.write(auth.type === 'user' ? { password: secret } : { secretKey: secret });
+    if (secret || proxyPassword)
+      await updateSecrets(deps.vault, { ...(auth.type === 'user' ? { password: secret } : { secretKey: secret }), proxyPassword });
     // The engine writes the secret it runs with back into the file it saves: take it out again.
     scrubSecrets(deps.configFile);
-    // The login applies at the next start: restart now so a new secret is used.
-    if (secret) deps.restart();
+    // The login and the proxy apply at the next start: restart now so a new secret is used.
+    if (secret || proxyPassword) deps.restart();
   }
   return result;
 }

@@ -21,6 +21,8 @@ export interface SafeStorageLike {
 export interface Secrets {
   password?: string;
   secretKey?: string;
+  /** network.proxyPassword (a proxy asking for Basic sign-in). */
+  proxyPassword?: string;
 }
 
 export class SecretVault {
@@ -70,6 +72,8 @@ function writeRaw(file: string, bytes: Buffer): void {
   renameSync(temp, file);
 }
 
+type RawSecrets = { server?: { auth?: Record<string, unknown> }; network?: Record<string, unknown> };
+
 /**
  * The secrets to start the engine with: those in the vault, and any found in
  * the config file, which are moved into the vault and removed from the file
@@ -78,19 +82,32 @@ function writeRaw(file: string, bytes: Buffer): void {
 export async function takeSecrets(configFile: string, vault: SecretVault): Promise<{ secrets: Secrets; moved: boolean }> {
   const stored = await vault.read().catch(() => ({}) as Secrets);
   if (!existsSync(configFile)) return { secrets: stored, moved: false };
-  const raw = parseJsonText(readFileSync(configFile, 'utf8'), configFile) as { server?: { auth?: Record<string, unknown> } };
+  const raw = parseJsonText(readFileSync(configFile, 'utf8'), configFile) as RawSecrets;
   const auth = raw.server?.auth;
   const found: Secrets = {};
   if (typeof auth?.password === 'string' && auth.password) found.password = auth.password;
   if (typeof auth?.secretKey === 'string' && auth.secretKey) found.secretKey = auth.secretKey;
-  if (!found.password && !found.secretKey) return { secrets: stored, moved: false };
+  if (typeof raw.network?.proxyPassword === 'string' && raw.network.proxyPassword) found.proxyPassword = raw.network.proxyPassword;
+  if (!found.password && !found.secretKey && !found.proxyPassword) return { secrets: stored, moved: false };
   const secrets = { ...stored, ...found };
   if ((await vault.protection()) === 'config-file') return { secrets, moved: false };
   await vault.write(secrets);
-  delete auth!.password;
-  delete auth!.secretKey;
+  delete auth?.password;
+  delete auth?.secretKey;
+  delete raw.network?.proxyPassword;
   writeConfigFile(configFile, raw);
   return { secrets, moved: true };
+}
+
+/** Stores a new BioT secret and/or proxy password; what is not given stays as stored (a new BioT secret replaces the other kind). */
+export async function updateSecrets(vault: Pick<SecretVault, 'read' | 'write'>, update: Secrets): Promise<void> {
+  const stored = await vault.read().catch(() => ({}) as Secrets);
+  const biot =
+    update.password || update.secretKey
+      ? { password: update.password, secretKey: update.secretKey }
+      : { password: stored.password, secretKey: stored.secretKey };
+  // JSON drops the keys left undefined.
+  await vault.write({ ...biot, proxyPassword: update.proxyPassword || stored.proxyPassword });
 }
 
 /**
@@ -100,10 +117,11 @@ export async function takeSecrets(configFile: string, vault: SecretVault): Promi
  * the current one.
  */
 export function scrubSecrets(configFile: string): void {
-  const raw = parseJsonText(readFileSync(configFile, 'utf8'), configFile) as { server?: { auth?: Record<string, unknown> } };
+  const raw = parseJsonText(readFileSync(configFile, 'utf8'), configFile) as RawSecrets;
   const auth = raw.server?.auth;
-  if (!auth || (auth.password === undefined && auth.secretKey === undefined)) return;
-  delete auth.password;
-  delete auth.secretKey;
+  if (auth?.password === undefined && auth?.secretKey === undefined && raw.network?.proxyPassword === undefined) return;
+  delete auth?.password;
+  delete auth?.secretKey;
+  delete raw.network?.proxyPassword;
   writeConfigFile(configFile, raw);
 }

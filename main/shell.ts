@@ -9,12 +9,13 @@ import type { EngineClient } from '../app/host/engine-client.ts';
 import { APP_SCHEME } from './app-origin.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { EVENT_CHANNEL } from './channels.ts';
-import { configSource } from './config-source.ts';
+import { configSource } from '../app/host/config-source.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
 import { registerIpc, type IpcMainLike, type MainWindowLike } from './ipc.ts';
 import { setStartAtLogin, startedAtLogin, startsAtLogin, type LoginItemHost } from './login-item.ts';
 import { Notifier, notifyFromSnapshot, type ShowNotification } from './notifications.ts';
 import { SleepGuard, type PowerSaveBlockerLike } from './power.ts';
+import { watchNetwork } from './network-watch.ts';
 import { saveKeepingSecrets } from './secret-save.ts';
 import { takeSecrets, type SecretVault } from './secrets.ts';
 import { createTrayPresenter, trayView, type TrayLike } from './tray-state.ts';
@@ -44,7 +45,10 @@ export interface ShellPorts {
   protocolHandle(scheme: string, handler: (request: Request) => Promise<Response>): void;
   createTray(): TrayLike & { setContextMenu(items: MenuItemSpec[]): void; on(event: 'click', listener: () => void): void };
   createWindow(): ShellWindow;
-  session: SessionLike;
+  /** The default session: its permission handlers, and Chromium's proxy answer per URL (network.proxy "system"). */
+  session: SessionLike & { resolveProxy(url: string): Promise<string> };
+  /** Electron's net.isOnline(), for noticing a network change. */
+  isOnline(): boolean;
   ipcMain: IpcMainLike;
   vault: SecretVault;
   notify: ShowNotification;
@@ -79,7 +83,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   }
   let quitting = false;
   let stopped = false;
-  let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders'> | undefined;
+  let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders' | 'limits'> | undefined;
   let lastUploadAt: number | null = null;
   let engineState: 'running' | 'starting' | 'down' = 'starting';
   let lastEngineExit: ExitDetails | undefined;
@@ -92,17 +96,23 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   // What the shell holds until quit, let go in reverse order; the engine stops after them, explicitly.
   const held = new DisposableStore((error) => ports.log('dispose-failed', { error: error instanceof Error ? error.name : 'unknown' }));
   const sleep = held.add(new SleepGuard(() => supervisor.client, ports.powerSaveBlocker));
+  held.add(disposable(() => network.dispose()));
+  const network = watchNetwork({ isOnline: ports.isOnline, powerMonitor: ports.powerMonitor }, (why) => {
+    ports.log('network-changed', { why });
+    supervisor.client?.networkChanged();
+  });
 
   const supervisor: EngineSupervisor = new EngineSupervisor({
     spawn: ports.spawnEngine,
     request: async () => {
       const { secrets, moved } = await takeSecrets(source.file, ports.vault).catch(() => ({ secrets: {}, moved: false }));
       if (moved) ports.log('secret-moved-to-safe-storage');
-      return { configFile: source.file, secrets, ...(source.kind === 'demo' && { demo: true }) };
+      return { configFile: source.file, secrets, systemProxy: true, ...(source.kind === 'demo' && { demo: true }) };
     },
     onUp: (client) => {
       engineState = 'running';
       notifier.clear('engine-failing');
+      client.onResolveProxy((url) => ports.session.resolveProxy(url));
       client.onEvent((event) => {
         windows.current?.webContents.send(EVENT_CHANNEL, event);
         if (event.type === 'progress') noteTotals(event.totals);
@@ -172,12 +182,14 @@ export function runShell(ports: ShellPorts): Shell | undefined {
           status: view.status,
           pausable: counts ? counts.queued + counts.uploading + counts.failed : 0,
           paused: counts?.paused ?? 0,
+          pausedUntil: latest?.limits?.pausedUntil ? ports.formatTime(latest.limits.pausedUntil) : null,
           folders: latest?.folders ?? [],
           startAtLogin: startsAtLogin(ports.loginItem),
         },
         {
           open: showWindow,
           pauseAll: () => void supervisor.client?.pause({ all: true }).then(refresh, () => {}),
+          pauseFor: (choice) => void supervisor.client?.pause({ all: true, for: choice }).then(refresh, () => {}),
           resumeAll: () => void supervisor.client?.resume({ all: true }).then(refresh, () => {}),
           openFolder: (id) => {
             const folder = latest?.folders.find((f) => f.id === id);

@@ -44,6 +44,10 @@ export function trayView(input: TrayInput, formatTime: (at: number) => string): 
   } else if (attention > 0) {
     icon = 'attention';
     status = attention === 1 ? '1 file needs attention' : `${attention} files need attention`;
+  } else if (input.connection.state === 'unreachable' && input.connection.code && input.connection.code !== 'NETWORK') {
+    // A certificate or proxy refusal is not the cable: someone must act (the window says what).
+    icon = 'attention';
+    status = `BioT cannot be reached (${input.connection.code})`;
   } else if (input.connection.state === 'unreachable') {
     icon = 'offline';
     status = 'Offline: uploads resume when BioT is reachable';

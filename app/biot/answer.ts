@@ -1,6 +1,7 @@
 // Pure mapping from a raw HTTP answer (status + body text) or a transport
 // failure to either the parsed JSON body or a BiotError. No I/O here, so the
 // whole table of outcomes is unit-testable without a server.
+import { netFailureOf } from '../net/failure.ts';
 import { BiotError } from './errors.ts';
 
 /** The parsed JSON of a successful answer (undefined for an empty body), or throws BiotError. */
@@ -56,6 +57,9 @@ export function errorFromFailure(
     // The caller's reason is kept as `cause` so a pause sentinel survives.
     return new BiotError({ status: 0, code: 'ABORTED', operation, cause: signals.callerReason });
   }
+  // A connection that could not be made says why (TLS, proxy, DNS): its own code, decided at connect time.
+  const net = netFailureOf(failure);
+  if (net) return new BiotError({ status: 0, code: net.code, operation, message: `${operation} failed: ${net.message}`, cause: failure });
   const code = (failure as { code?: unknown } | null)?.code;
   if (signals.deadlinePassed || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
     return new BiotError({ status: 0, code: 'TIMEOUT', operation, cause: failure });

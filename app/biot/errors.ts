@@ -3,11 +3,12 @@
 // `message` and `details` can echo request data (names, attributes marked PHI),
 // so they never reach `message` and so never reach a log.
 import { CodedError } from '../common/coded-error.ts';
+import { isNetCode } from '../net/failure.ts';
 
 /** Codes the client itself produces when the server gave no BioT code. */
 export type ClientErrorCode =
   | 'TIMEOUT' // no answer (headers or body) within the call's timeout
-  | 'NETWORK' // connection refused, reset, DNS, TLS...
+  | 'NETWORK' // connection refused or reset (TLS, proxy and DNS failures have their own codes: app/net/failure.ts)
   | 'ABORTED' // the caller's AbortSignal fired; `cause` holds its reason
   | 'MALFORMED_RESPONSE' // not JSON, or the fields we read have the wrong shape
   | 'INVALID_REQUEST' // refused before sending (name too long, bad part range...)
@@ -56,7 +57,7 @@ export function isLockout(status: number, code: string): boolean {
 /**
  * Whether the same call may succeed if tried again later. Cases:
  * - lock-out codes: never (each try makes the lock-out worse);
- * - status 0: TIMEOUT and NETWORK yes; ABORTED, INVALID_REQUEST, MFA_REQUIRED no;
+ * - status 0: TIMEOUT, NETWORK and app/net's codes (TLS_UNTRUSTED, PROXY_AUTH...) yes; ABORTED, INVALID_REQUEST, MFA_REQUIRED no;
  * - 401 TOKEN_NOT_VALID: yes, with a fresh token (BiotHttp does it once itself);
  * - 408 and 429: yes (the server asked us to slow down or was too slow);
  * - other 4xx: no (the request itself is wrong, or the upload is gone);
@@ -68,7 +69,8 @@ export function isLockout(status: number, code: string): boolean {
 export function isRetryable(status: number, code: string): boolean {
   if (LOCKOUT_CODES.has(code)) return false;
   if (status >= 200 && status < 300 && code === 'MALFORMED_RESPONSE') return true;
-  if (status === 0) return code === 'TIMEOUT' || code === 'NETWORK';
+  // A proxy or certificate problem heals when IT fixes it: tried again, while the banner says which.
+  if (status === 0) return code === 'TIMEOUT' || isNetCode(code);
   if (status === 401) return code === 'TOKEN_NOT_VALID';
   if (status === 408 || status === 429) return true;
   if (status >= 500 && status <= 599) return true;

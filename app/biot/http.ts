@@ -1,10 +1,13 @@
 // BiotHttp: the one place that talks HTTP to BioT. JSON in and out over an
-// undici keep-alive pool that honours HTTP(S)_PROXY / NO_PROXY, a deadline on
+// undici keep-alive pool made by app/net (the OS trust store, the configured
+// proxy), a deadline on
 // every call, the caller's AbortSignal, bearer tokens, and every failure
 // turned into a BiotError (see answer.ts for the mapping).
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { openNet, type Net } from '../net/index.ts';
 import { errorFromFailure, parseAnswer } from './answer.ts';
 import { BiotError } from './errors.ts';
+import type { HostHolds } from './host-holds.ts';
 import type { AnswerContext } from './validate.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,18 +43,22 @@ export type BiotHttpOptions = {
   dispatcher?: Dispatcher;
   /** Answers longer than this are refused as MALFORMED_RESPONSE. Default 4 MiB. */
   maxResponseBytes?: number;
+  /** Retry-After holds (host-holds.ts): every call waits out BioT's, and a 429/503 that asks sets one. */
+  holds?: HostHolds;
+  /** The engine's network (trust, proxy) for the default dispatcher; default: system trust, proxy from the environment. */
+  net?: Net;
 };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-/** The default dispatcher: keep-alive pool, proxy from the standard environment variables. */
-export function createDefaultDispatcher(timeoutMs = DEFAULT_TIMEOUT_MS): Dispatcher {
-  return new EnvHttpProxyAgent({
+/** The default dispatcher: keep-alive pool over app/net's connections (trust and proxy). */
+export function createDefaultDispatcher(timeoutMs = DEFAULT_TIMEOUT_MS, net: Net = openNet()): Dispatcher {
+  return net.dispatcher({
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { timeout: Math.min(timeoutMs, 10_000) },
+    connectTimeoutMs: Math.min(timeoutMs, 10_000),
   });
 }
 
@@ -61,6 +68,7 @@ export class BiotHttp {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #maxResponseBytes: number;
+  readonly #holds: HostHolds | undefined;
 
   constructor(options: BiotHttpOptions) {
     const parsed = new URL(options.baseUrl);
@@ -70,8 +78,9 @@ export class BiotHttp {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher ?? createDefaultDispatcher(this.timeoutMs);
+    this.#dispatcher = options.dispatcher ?? createDefaultDispatcher(this.timeoutMs, options.net);
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#holds = options.holds;
   }
 
   /** Sends one call; with `auth`, a 401 TOKEN_NOT_VALID is retried once with a fresh token. */
@@ -100,6 +109,10 @@ export class BiotHttp {
   }
 
   async #send(call: BiotCall, token: string | undefined): Promise<BiotAnswer> {
+    // BioT asked (Retry-After) to be left alone a while: the wait is not part of the call's deadline.
+    await this.#holds?.wait(new URL(this.baseUrl).origin, call.signal).catch((reason: unknown) => {
+      throw errorFromFailure(reason, call.operation, { callerAborted: true, callerReason: call.signal?.reason, deadlinePassed: false });
+    });
     const timeoutMs = call.timeoutMs ?? this.timeoutMs;
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
@@ -122,6 +135,7 @@ export class BiotHttp {
       });
       status = response.statusCode;
       date = response.headers.date;
+      this.#holds?.noteAnswer(this.baseUrl, status, response.headers);
       text = await readLimited(response.body, this.#maxResponseBytes, status, call.operation);
     } catch (failure) {
       throw errorFromFailure(failure, call.operation, {

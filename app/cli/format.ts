@@ -1,8 +1,10 @@
 // Human-readable sizes, speeds and durations for the terminal views.
+// Sizes say KB / MB / GB, as the window and Windows Explorer do (counted in
+// 1024s, like both of them): staff compare the two, and "MiB" reads as a typo.
 
-/** 1536 -> "1.5 KiB". */
+/** 1536 -> "1.5 KB". */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
@@ -12,7 +14,7 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Bytes per second -> "12.3 MiB/s". */
+/** Bytes per second -> "12.3 MB/s". */
 export function formatSpeed(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }

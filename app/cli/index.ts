@@ -3,6 +3,7 @@
 // command's dependencies (SQLite, S3 SDK) load only when needed.
 import { readFileSync } from 'node:fs';
 import { keepYoungGenerationSmall } from '../common/young-generation.ts';
+import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 
 interface Command {
   summary: string;
@@ -18,7 +19,7 @@ const commands: Record<string, Command> = {
   },
   run: {
     summary: 'run the engine headless on a config file; --once uploads what is there and exits',
-    usage: 'device-uploader run --config FILE [--once]',
+    usage: 'device-uploader run --config FILE [--once [--settle-limit SECONDS]]',
     run: async (args) => (await import('./run.ts')).runCommand(args),
   },
   serve: {
@@ -31,10 +32,23 @@ const commands: Record<string, Command> = {
     usage: 'device-uploader status --config FILE [--json] [--limit N] [--names]',
     run: async (args) => (await import('./status.ts')).statusCommand(args),
   },
+  doctor: {
+    summary: 'test the path to BioT step by step (DNS, proxy, TLS, login, storage) and say what to fix',
+    usage: 'device-uploader doctor --config FILE',
+    run: async (args) => (await import('./doctor.ts')).doctorCommand(args),
+  },
   repair: {
     summary: 'rebuild a damaged queue database from what can be read and the upload journal (stop the uploader first)',
     usage: 'device-uploader repair --config FILE',
     run: async (args) => (await import('./repair.ts')).repairCommand(args),
+  },
+  service: {
+    summary: 'install, remove or show the engine as a service of this machine (systemd, launchd, Windows), started at boot',
+    usage:
+      'device-uploader service install --config FILE [--user NAME | --account NAME] [--node PATH] [--winsw PATH] [--dry-run]\n' +
+      '       device-uploader service uninstall [--dry-run]\n' +
+      '       device-uploader service status',
+    run: async (args) => (await import('./service.ts')).serviceCommand(args),
   },
   sandbox: {
     summary: 'run a local BioT-compatible service (login + file API) for demos and tests',
@@ -68,6 +82,8 @@ function help(): string {
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   keepYoungGenerationSmall();
+  // Output piped into something that stops reading (`| head -1`) ends the command quietly.
+  endQuietlyWhenOutputCloses();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());

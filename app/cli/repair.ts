@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { lockDataFolder } from '../engine/data-lock.ts';
 import { DATABASE_FILE } from '../store/index.ts';
+import { restoredLine } from '../store/journal-restore.ts';
 import { repairQueue } from '../store/repair.ts';
 import { parseFlags, UsageError } from './flags.ts';
 
@@ -18,6 +19,10 @@ export async function repairCommand(args: string[]): Promise<number> {
     const result = repairQueue(file);
     if (result.kind === 'healthy') {
       process.stdout.write(`${file} is sound; nothing to repair\n`);
+      return 0;
+    }
+    if (result.kind === 'restored') {
+      process.stdout.write(`${restoredLine(file, result.restoredFromJournal)}\n`);
       return 0;
     }
     const s = result.salvaged;

@@ -4,11 +4,14 @@
 // token appears nowhere else (logs carry only why a request was refused).
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
-import { startControlServer, type ControlServer } from '../control/server.ts';
+import type { ControlServer } from '../control/server.ts';
 import { createEngine, type EngineOptions } from '../engine/create-engine.ts';
 import type { Engine } from '../engine/engine.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { openEngineLog } from '../common/engine-log.ts';
+import { runningWindowText } from './already-running.ts';
+import { printLoginNews, printResumed } from './serve-console.ts';
+import { startOnSavedAddress } from './window-address.ts';
 import { errorFacts } from '../common/error-facts.ts';
 
 export interface Serving {
@@ -38,7 +41,8 @@ export async function startServe(
   }
   let control: ControlServer;
   try {
-    control = await startControlServer(engine, {
+    // The same port and token as last time, so a tab left open reconnects by itself.
+    control = await startOnSavedAddress(engine, config.dataDir, {
       ...(options.port !== undefined && { port: options.port }),
       ...(options.distDir !== undefined && { distDir: options.distDir }),
       onRefused: (status, reason) => logger.log('warn', 'control-refused', { status, reason }),
@@ -66,15 +70,27 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (!flags.config) throw new UsageError('--config FILE is required');
   const port = flags['ui-port'] === undefined ? 0 : Number(flags['ui-port']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--ui-port must be a port number (0-65535)');
-  const serving = await startServe(flags.config, { port });
+  let serving: Serving;
+  try {
+    serving = await startServe(flags.config, { port });
+  } catch (error) {
+    // Already running on this data folder: say where its window is; still a failure to start, for a service manager.
+    const running = await runningWindowText(error);
+    if (!running) throw error;
+    process.stderr.write(running);
+    return 1;
+  }
   process.stdout.write(
     `Device Uploader is running. Open this address in a browser on this PC:\n  ${serving.control.url}\n(Ctrl+C stops; uploads resume next time)\n`,
   );
+  const stopNews = printLoginNews(serving.engine, process.stdout);
+  await printResumed(serving.engine, process.stdout);
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
   process.stderr.write(`\n${signal}: stopping; uploads resume where they left off next time\n`);
+  stopNews();
   await serving.close();
   return signal === 'SIGINT' ? 130 : 143;
 }

@@ -16,8 +16,10 @@ export interface ControlOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   distDir?: string;
-  /** Fixed token for tests; a fresh random one otherwise. */
+  /** The token to ask for (kept across restarts by start and serve); a fresh random one otherwise. */
   token?: string;
+  /** The session cookie's name, kept with the token (an open tab still holds the old cookie); a fresh one otherwise. */
+  cookie?: string;
   /** Told about refused requests (reasons only: never the token or a path). */
   onRefused?: (status: number, reason: string) => void;
   /** Told about every request that failed inside (a 500): the operation and the error, for the log. */
@@ -27,7 +29,9 @@ export interface ControlOptions {
 export interface ControlServer {
   /** http://127.0.0.1:PORT */
   origin: string;
+  port: number;
   token: string;
+  cookie: string;
   /** The URL the person opens: origin with the token. */
   url: string;
   close(): Promise<void>;
@@ -38,7 +42,7 @@ const MAX_BODY = 1024 * 1024;
 /** Starts serving `api` on 127.0.0.1 only. */
 export async function startControlServer(api: UploaderApi, options: ControlOptions = {}): Promise<ControlServer> {
   const token = options.token ?? newToken();
-  const cookie = newCookieName();
+  const cookie = options.cookie ?? newCookieName();
   const distDir = options.distDir ?? defaultDistDir;
   const streams = new Set<() => void>();
   let origin = '';
@@ -112,7 +116,9 @@ export async function startControlServer(api: UploaderApi, options: ControlOptio
   origin = `http://127.0.0.1:${port}`;
   return {
     origin,
+    port,
     token,
+    cookie,
     url: `${origin}/?token=${token}`,
     async close() {
       for (const end of streams) end();

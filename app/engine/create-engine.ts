@@ -5,13 +5,13 @@
 // then app/transfer). engine.ts is what UIs and hosts call.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvHttpProxyAgent } from 'undici';
 import type { ConnectionStatus } from '../api.ts';
-import { createBiotClient } from '../biot/index.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
+import { openNet, type NetHostOptions } from '../net/index.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
+import type { BackoffOptions } from '../transfer/backoff.ts';
 import { defaultTransferSettings, type TransferSettings } from '../transfer/file-transfer.ts';
 import { Throttle } from '../transfer/throttle.ts';
 import { FolderWatcher, type OpenCheck } from '../watch/index.ts';
@@ -28,6 +28,8 @@ import { connectionsFor } from './lanes.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
 import { SendSlots } from './send-slots.ts';
+import { ServerSwitch } from './server-switch.ts';
+import { UploadLimits, type UploadLimitsDeps } from './upload-limits.ts';
 import { Watching } from './watching.ts';
 
 export interface EngineOptions {
@@ -44,6 +46,12 @@ export interface EngineOptions {
   dataLock?: DataFolderLock;
   /** Data folder probing (tests: a short interval, or a check that stands in for a full disk). */
   dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
+  /** Waits between the engine's own tries of a login BioT refused (tests: short; default minutes). */
+  signInRetry?: BackoffOptions;
+  /** The host's part of network.proxy: the desktop app's system resolver and default ("system"); headless: "env". */
+  network?: Omit<NetHostOptions, 'env'>;
+  /** Tests: the timetable's and timed pauses' clock and zone. */
+  limits?: Pick<UploadLimitsDeps, 'clock' | 'offsetAt'>;
 }
 
 /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
@@ -61,26 +69,32 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     lock.release();
     throw error;
   }
+  // A queue.db deleted beside its journal was given the finished uploads back before anything scans.
+  if (store.restoredFromJournal > 0) log.log('warn', 'queue-restored-from-journal', { uploads: store.restoredFromJournal });
   const recovered = store.recoverAtStartup();
   if (recovered.uploading + recovered.completing > 0) log.log('info', 'recovered', { ...recovered });
+  // Said once per run by the window and the console: uploads a stop interrupted, taken up again from the parts BioT has.
+  const resumed = recovered.uploading + recovered.completing;
   const t = config.transfer;
-  const auth = config.server.auth;
-  const biot = createBiotClient({
-    baseUrl: config.server.baseUrl,
-    auth:
-      auth.type === 'user'
-        ? { type: 'user', username: auth.username, password: auth.password ?? '' }
-        : { type: 'service', id: auth.id, secretKey: auth.secretKey ?? '' },
-    timeoutMs: t.requestTimeoutSeconds * 1000,
+  // Trust (the OS store, network.caFile) and the proxy, for BioT calls and storage PUTs alike.
+  const net = openNet(config.network, { env: options.env ?? process.env, defaultProxy: 'env', ...options.network });
+  // Replaceable: Settings applies a new login at once (server-switch.ts). A token handed out means connected.
+  const biot = new ServerSwitch(config, {
+    net,
     now,
-    onTokenEvent: (e) => log.log('info', 'token', { ...(e as unknown as Record<string, string>) }),
+    onTokenEvent: (e) => {
+      log.log('info', 'token', { ...(e as unknown as Record<string, string>) });
+      connection.noteToken(e);
+    },
+    // BioT or its storage said 429/503 with Retry-After: every file leaves that host alone this long.
+    onHold: (e) => log.log('warn', 'retry-after', { seconds: Math.ceil(e.ms / 1000) }),
   });
   const connections = Math.max(8, t.parallelFiles * t.parallelParts * 2);
   // Part PUTs go to storage, not BioT: their own pool, sized for the parallelism,
-  // honouring the same proxy variables. Stalls are caught per part (stallSeconds)
+  // through the same trust and proxy choice. Stalls are caught per part (stallSeconds)
   // by putPart's own timer, which knows waiting for the bandwidth limit is not a
   // stall; undici's timers would count that wait (at a low limit, for ever), so off.
-  const storage = new EnvHttpProxyAgent({ connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+  const storage = net.dispatcher({ connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
   const throttle = new Throttle(t.maxBytesPerSecond);
   const folders = new Map(config.folders.map((f) => [f.id as string, f]));
   const dedup = new DedupPolicy(store, folders, config.duplicates);
@@ -107,7 +121,12 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     },
     ...options.dataFolder,
   });
-  const connection = new ConnectionState(now, emitConnection, () => health.status);
+  const connection = new ConnectionState(
+    now,
+    emitConnection,
+    () => health.status,
+    (next) => log.log(next.state === 'ok' ? 'info' : 'warn', 'connection', { state: next.state, code: next.code ?? null }),
+  );
   const settings: TransferSettings = {
     ...defaultTransferSettings,
     partSize: t.partSizeMiB * 1024 * 1024,
@@ -132,7 +151,7 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
         (error: unknown) => log.log('error', 'done-not-synced', { fileId: row.id, ...errorFacts(error, 'store.whenDurable') }),
       ),
   });
-  const holds = new Holds(health, scheduler, log);
+  const holds = new Holds({ health, scheduler, connection, biot, log, now, signInRetry: options.signInRetry });
   const view = new QueueView(store, scheduler, now);
   const intake = new Intake({ store, folders, dedup, log, touched: (id) => events.touch(id), queued: () => scheduler.pump() });
   const newWatcher = (list: Config['folders']) =>
@@ -149,7 +168,10 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
       ...(options.openCheck && { openCheck: options.openCheck }),
     });
   const watching = new Watching(newWatcher, config.folders, log);
+  const limits = new UploadLimits({ ...world, dataDir: config.dataDir, transfer: t, scheduler, events, rows: () => engine, ...options.limits });
   const { configFile, env } = options;
-  const parts = { config, configFile, env, log, now, lock, store, biot, storage, throttle, folders, dedup, scheduler, intake };
-  return new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching });
+  const parts = { config, configFile, env, log, now, lock, store, biot, net, storage, throttle, folders, dedup, scheduler, intake };
+  const resumedNews = resumed > 0 ? { resumed: { count: resumed, since: now() } } : {};
+  const engine: Engine = new Engine({ ...parts, events, folderMonitor, health, holds, connection, view, watching, limits, ...resumedNews });
+  return engine;
 }

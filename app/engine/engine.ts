@@ -4,9 +4,10 @@
 // create-engine.ts built and says what each command does to them.
 import { basename, relative, sep } from 'node:path';
 import type { Dispatcher } from 'undici';
-import type { EngineEvent, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
+import type { ConnectionTest, EngineEvent, PauseTarget, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
 import type { HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from '../api.ts';
 import type { BiotClient } from '../biot/index.ts';
+import { applyServerSettings } from './apply-server.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Config, FolderConfig } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
@@ -24,9 +25,13 @@ import type { Holds } from './holds.ts';
 import type { Intake } from './intake.ts';
 import type { QueueView } from './queue-view.ts';
 import type { Scheduler } from './scheduler.ts';
+import type { ServerSwitch } from './server-switch.ts';
 import { restartNeeded, saveSettingsFile, settingsView } from './settings.ts';
 import { CLOSE_DEADLINE_MS, shutDown } from './shutdown.ts';
+import type { UploadLimits } from './upload-limits.ts';
 import type { Watching } from './watching.ts';
+import { testConnection } from './connection-test.ts';
+import type { Net } from '../net/index.ts';
 
 /** The engine's parts, as create-engine.ts wires them. */
 export interface EngineParts {
@@ -38,7 +43,10 @@ export interface EngineParts {
   now: () => number;
   lock: DataFolderLock;
   store: Store;
-  biot: BiotClient;
+  /** The BioT client, replaced in place when Settings change the server or the login. */
+  biot: ServerSwitch;
+  /** Trust and proxy choice (app/net), shared by the BioT client and the storage pool. */
+  net: Net;
   storage: Dispatcher;
   throttle: Throttle;
   /** The folders by id; the scheduler, intake and dedup hold this same map, so reconfigure changes it in place. */
@@ -53,6 +61,10 @@ export interface EngineParts {
   connection: ConnectionState;
   view: QueueView;
   watching: Watching;
+  /** Uploads a stop interrupted that this run resumed, and when it started; absent when none. */
+  resumed?: { count: number; since: number };
+  /** The bandwidth timetable and timed pauses. */
+  limits: UploadLimits;
 }
 
 export class Engine implements UploaderApi {
@@ -74,6 +86,8 @@ export class Engine implements UploaderApi {
 
   /** Starts uploading what the queue holds and (unless watch is false) watching the folders; see whenWatching. */
   start(options: { watch?: boolean } = {}): void {
+    // First: a timed pause kept from before a restart holds claims before any is made.
+    this.#p.limits.start();
     this.#p.scheduler.start();
     if (options.watch === false) return;
     this.#p.folderMonitor.start();
@@ -125,9 +139,12 @@ export class Engine implements UploaderApi {
     this.#p.scheduler.pump();
   }
 
-  /** Whether any transfer is running. */
+  /**
+   * Whether any transfer, or any post-upload action, is running (the check
+   * before a move or delete may queue a rewritten source again: --once waits for it).
+   */
   get busy(): boolean {
-    return this.#p.scheduler.busy;
+    return this.#p.scheduler.busy || this.#p.watching.postActionsRunning > 0;
   }
 
   // ---- app/api.ts ----
@@ -140,12 +157,16 @@ export class Engine implements UploaderApi {
       connection: this.#p.connection.shown,
       folders: await folderStatus(this.#p.folders.values()),
       logs: this.log.health?.() ?? { state: 'ok', code: null, dropped: 0, since: 0 },
+      limits: this.#p.limits.state,
       rows: page.files.map((f) => this.#p.view.row(f)),
       matching: page.total,
+      ...(this.#p.resumed && { resumed: this.#p.resumed }),
     };
   }
 
-  async pause(target: Target): Promise<number> {
+  async pause(target: PauseTarget): Promise<number> {
+    // Timed: Pause all, no new claims, and resumed by itself at the time (upload-limits.ts).
+    if ('for' in target) return this.#p.limits.pauseFor(target.for);
     return this.#command(
       target,
       (id) => this.store.pause(id),
@@ -155,6 +176,7 @@ export class Engine implements UploaderApi {
   }
 
   async resume(target: Target): Promise<number> {
+    if ('all' in target) this.#p.limits.endPause();
     const n = await this.#command(
       target,
       (id) => this.store.resume(id),
@@ -186,6 +208,16 @@ export class Engine implements UploaderApi {
     return n;
   }
 
+  testConnection(): Promise<ConnectionTest> {
+    const p = this.#p;
+    return testConnection({ baseUrl: p.config.server.baseUrl, net: p.net, biot: p.biot, storage: p.storage });
+  }
+
+  /** The PC's network changed (the desktop shell says so): the next connections ask for proxies again. */
+  networkChanged(): void {
+    this.#p.net.proxies.forget();
+  }
+
   onEvent(listener: (event: EngineEvent) => void): () => void {
     return this.#p.events.subscribe(listener);
   }
@@ -210,14 +242,15 @@ export class Engine implements UploaderApi {
     return { ok: true, restartNeeded: restart };
   }
 
-  /** Applies a new config now: folders and the bandwidth limit (the BioT login and pools at the next start). */
+  /** Applies a new config now: folders, the bandwidth limit, the BioT server and login (the pools at the next start). */
   reconfigure(config: Config): void {
     this.#p.config = config;
+    applyServerSettings(this.#p, config);
     // The scheduler, intake and dedup hold this same map, so attach rules and policies follow.
     this.#p.folders.clear();
     for (const f of config.folders) this.#p.folders.set(f.id as string, f);
     this.#p.dedup.fallback = config.duplicates;
-    this.#p.throttle.setRate(config.transfer.maxBytesPerSecond);
+    this.#p.limits.reconfigure(config.transfer);
     // The watcher keeps its own folder list: swap in one over the new folders.
     this.#p.watching.swap(config.folders);
     this.#p.scheduler.pump();

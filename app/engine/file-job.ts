@@ -15,7 +15,8 @@ import { stopReasonOf } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
 import type { DedupPort } from './dedup-policy.ts';
-import { sha256File } from '../common/hash-file.ts';
+import type { OneAtATime } from './one-at-a-time.ts';
+import { sha256CheckingRanges, sha256File } from '../common/hash-file.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { goesAsOnePut, sendUnits } from './lanes.ts';
 import { storeLedger } from './ledger.ts';
@@ -37,6 +38,8 @@ export interface FileJobDeps {
   dedup?: DedupPort;
   /** The storage connections every file in flight shares (send-slots.ts, lanes.ts); without it files never wait for one. */
   sendSlots?: SendSlots;
+  /** Attaches to one entity + attribute take turns across the whole engine (the scheduler makes one). */
+  attachTurns?: OneAtATime;
   now?: () => number;
 }
 
@@ -129,6 +132,7 @@ async function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | 
         settings: deps.settings,
         log: (e) => deps.log.log(e.event === 'transfer-failed' ? 'warn' : 'info', e.event, { ...e, event: undefined }),
         ...(deps.now && { now: deps.now }),
+        holds: deps.biot.holds,
         ...(slots && onePut && { sendSlot: (signal: AbortSignal) => slots.take(1, signal) }),
       },
       {
@@ -184,23 +188,24 @@ function targetOf(deps: FileJobDeps, row: FileRow): AttachTarget | null {
 }
 
 /**
- * Files sent while still growing, or re-queued after a change, have no hash
- * yet: record it now, for the audit and for dedup of later exports. It must
- * be the hash of the bytes sent: a single upload computed it in the same
- * read that sent them (`sent`); otherwise the file is hashed only while its
- * size and mtime are still those of the completed upload, before and after
- * the read, and the read stops when the transfer is stopped.
+ * Records the hash of the bytes BioT holds: the one thing a later move or
+ * delete of the source is checked against (app/watch/source-content.ts), and
+ * dedup's key. A transfer that read what it sent hashed it in that read
+ * (`sent`), and that wins over a hash taken earlier from the same path (the
+ * file was rewritten in between with the same size and mtime). Otherwise (a
+ * resumed upload, a completed one reused) the file is read now and its hash
+ * recorded only when every part's MD5 is still the one storage acknowledged:
+ * then it is the hash of BioT's bytes; if not, none is recorded. The read
+ * stops when the transfer is stopped.
  */
 async function hashIfMissing(deps: FileJobDeps, fileId: number, path: string, sent: string | undefined, signal: AbortSignal): Promise<void> {
   const { store } = deps;
   const row = store.fileById(fileId);
-  if (!row || row.sha256) {
-    if (row?.sha256 && sent && row.sha256 !== sent) deps.log.log('warn', 'hash-differs', { fileId });
-    return;
-  }
+  if (!row || (row.sha256 && (!sent || row.sha256 === sent))) return;
   try {
     if (sent) {
-      store.recordHash(fileId, sent);
+      if (row.sha256) deps.log.log('warn', 'hash-differs', { fileId });
+      store.recordSentHash(fileId, sent);
       return;
     }
     const upload = store
@@ -208,8 +213,9 @@ async function hashIfMissing(deps: FileJobDeps, fileId: number, path: string, se
       .filter((u) => u.state === 'completed')
       .at(-1);
     if (!upload) return;
-    const sha256 = await hashWhileUnchanged(path, { size: upload.fileSize, mtimeMs: upload.fileMtimeMs }, signal);
-    if (sha256) store.recordHash(fileId, sha256);
+    const { sha256, rangesMatch } = await sha256CheckingRanges(path, store.partsOf(upload.id), signal);
+    if (rangesMatch) store.recordHash(fileId, sha256);
+    else deps.log.log('warn', 'source-differs-from-sent', { fileId });
   } catch {
     // The upload is sound without it; a vanished or locked source must not undo it.
   }
@@ -255,7 +261,7 @@ async function attach(deps: FileJobDeps, row: FileRow, outcome: TransferOutcome 
   const rule = folder?.attach;
   if (!rule) return outcome;
   try {
-    const { entityId, genericEntityId } = await attachByRule(deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal);
+    const { entityId, genericEntityId } = await attachByRule(deps.biot.entities, rule, row.relPath, outcome.biotFileId, signal, deps.attachTurns);
     // The entity the path names is the row's target (dedup's key); a per-upload entity is logged by id.
     deps.store.recordAttached(row.id, { entityType: rule.entity, entityId });
     if (genericEntityId) deps.log.log('info', 'attached-per-upload', { fileId: row.id, genericEntityId });
@@ -268,10 +274,16 @@ async function attach(deps: FileJobDeps, row: FileRow, outcome: TransferOutcome 
     const retryable = (error as { retryable?: boolean }).retryable === true;
     const message =
       error instanceof AttachTargetOccupied
-        ? `uploaded to BioT, but ${error.message}: nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
+        ? `uploaded to BioT, but ${error.message} (${otherFile(deps.store, error.heldFileId)}): nothing was overwritten; clear it in BioT or give the folder a per-upload entity, then retry`
         : `uploaded to BioT, but attaching it failed (${code})`;
     return retryable ? { kind: 'retry', code, message } : { kind: 'needs-attention', code, message, locked: false };
   }
+}
+
+/** The file an attribute holds, as the queue window shows it (#id), with its BioT id; never by name. */
+function otherFile(store: Store, biotFileId: string): string {
+  const id = store.fileIdOfBiotFile(biotFileId);
+  return id === undefined ? `BioT file ${biotFileId}` : `#${id}, BioT file ${biotFileId}`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -9,8 +9,11 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '../api.ts';
 import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
+import { plainIssue } from '../config/plain-issues.ts';
 import { writeConfigFile } from '../config/save.ts';
+import { withManaged, type Managed } from '../config/managed.ts';
 import { configSchema, type Config } from '../config/schema.ts';
+import { keepOwnValues, lockedChanges } from './managed-settings.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -41,7 +44,16 @@ export function settingsView(config: Config): SettingsView {
         a.type === 'user' ? { type: 'user', username: a.username, hasSecret: !!a.password } : { type: 'service', id: a.id, hasSecret: !!a.secretKey },
     },
     folders: config.folders.map((f) => ({ ...pick(f, FOLDER_KEYS), id: f.id ?? '', duplicates: f.duplicates ?? config.duplicates })),
-    transfer: { ...config.transfer },
+    // The limits Settings edits, no more: the timetable is the config file's (a window echoing it back would be refused).
+    transfer: (({ schedule: _timetable, ...limits }) => limits)(config.transfer),
+    network: {
+      proxy: config.network.proxy ?? '',
+      noProxy: config.network.noProxy,
+      proxyUsername: config.network.proxyUsername ?? '',
+      caFile: config.network.caFile ?? '',
+      hasProxyPassword: !!config.network.proxyPassword,
+    },
+    ...(config.managed && { locked: config.managed.locked }),
   };
 }
 
@@ -73,7 +85,21 @@ export function mergeSettings(rawFile: Raw, current: Config, input: SettingsInpu
     server: { ...oldServer, baseUrl: input.server.baseUrl, auth: dropUndefined(auth) },
     folders,
     transfer: { ...((rawFile.transfer ?? {}) as Raw), ...input.transfer },
+    ...(input.network && { network: networkRaw((rawFile.network ?? {}) as Raw, input.network) }),
   };
+}
+
+/** The network section: a saved proxy password is kept only for the same proxy and user (as the BioT secret is). */
+function networkRaw(old: Raw, n: NonNullable<SettingsInput['network']>): Raw {
+  const same = (old.proxy ?? '') === n.proxy && (old.proxyUsername ?? '') === n.proxyUsername;
+  return dropUndefined({
+    ...old,
+    proxy: n.proxy || undefined,
+    noProxy: n.noProxy,
+    proxyUsername: n.proxyUsername || undefined,
+    proxyPassword: n.proxyPassword || (same ? old.proxyPassword : undefined),
+    caFile: n.caFile || undefined,
+  });
 }
 
 function folderRaw(old: Raw, f: FolderSettings): Raw {
@@ -92,9 +118,9 @@ function dropUndefined(o: Raw): Raw {
 /** Parses merged settings; answers the config or every field in error. */
 export async function checkSettings(
   raw: Raw,
-  options: { baseDir: string; env: NodeJS.ProcessEnv },
+  options: { baseDir: string; env: NodeJS.ProcessEnv; managed?: Managed | undefined },
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
-  const shape = configSchema.safeParse(raw);
+  const shape = configSchema.safeParse(withManaged(raw, options.managed), { error: plainIssue });
   if (!shape.success) {
     return {
       errors: shape.error.issues.map((issue) => ({
@@ -111,7 +137,7 @@ export async function checkSettings(
     // "settings: folders[1].id "x" is used twice" -> field folders[1].id
     const text = error.message.replace(/^settings: /, '');
     const field = /^[\w.[\]]+/.exec(text)?.[0] ?? '(top level)';
-    return { errors: [{ field, message: text.slice(field.length).trim() }] };
+    return { errors: [{ field, message: text.slice(field.length).replace(/^:/, '').trim() }] };
   }
   const errors: FieldError[] = [];
   const kinds = await Promise.all(config.folders.map((f) => folderKind(f.path)));
@@ -151,11 +177,12 @@ export async function folderKind(path: string, withinMs = FOLDER_CHECK_MS): Prom
   }
 }
 
-/** Config keys whose change needs a restart to apply (the BioT client and the pools are built once). */
+/** Config keys whose change needs a restart to apply (the pools are built once; the BioT client is replaced at once: server-switch.ts). */
 export function restartNeeded(before: Config, after: Config): string[] {
   const keys: string[] = [];
-  if (JSON.stringify(before.server) !== JSON.stringify(after.server)) keys.push('server');
-  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds', 'requestTimeoutSeconds'] as const) {
+  // Trust and proxy are read when the pools are built (app/net).
+  if (JSON.stringify(before.network) !== JSON.stringify(after.network)) keys.push('network');
+  for (const k of ['partSizeMiB', 'parallelParts', 'parallelFiles', 'stallSeconds'] as const) {
     if (before.transfer[k] !== after.transfer[k]) keys.push(`transfer.${k}`);
   }
   return keys;
@@ -168,9 +195,12 @@ export async function saveSettingsFile(
   input: SettingsInput,
   env: NodeJS.ProcessEnv,
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
+  // Keys the machine's managed settings lock are refused here too, not only greyed in the window.
+  const refused = lockedChanges(current.managed?.locked ?? [], settingsView(current), input);
+  if (refused.length > 0) return { errors: refused };
   const rawFile = parseJsonText(readFileSync(file, 'utf8'), file) as Raw;
-  const raw = mergeSettings(rawFile, current, input);
-  const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env });
+  const raw = keepOwnValues(mergeSettings(rawFile, current, input), rawFile, current, input);
+  const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env, managed: current.managed });
   if ('config' in checked) writeConfigFile(file, raw);
   return checked;
 }

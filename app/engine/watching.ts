@@ -48,6 +48,11 @@ export class Watching {
     return this.#watcher.afterUpload(row);
   }
 
+  /** Post-upload actions in progress. */
+  get postActionsRunning(): number {
+    return this.#watcher.postActionsRunning;
+  }
+
   close(): Promise<void> {
     return this.#watcher.close();
   }

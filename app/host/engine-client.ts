@@ -4,9 +4,11 @@
 // stop() is bounded and idempotent, and calls in flight when the process dies
 // are answered with 'engine-stopped' rather than left hanging.
 import type {
+  ConnectionTest,
   EngineEvent,
   HistoryPage,
   HistoryQuery,
+  PauseTarget,
   QueueQuery,
   SaveResult,
   SettingsInput,
@@ -16,7 +18,7 @@ import type {
   UploaderApi,
 } from '../api.ts';
 import { ApiError, type CallableMethod } from '../api-schemas.ts';
-import type { EngineProcess, FromEngine, StartFailure, StartRequest } from './protocol.ts';
+import type { EngineProcess, FromEngine, StartFailure, StartRequest, ToEngine } from './protocol.ts';
 
 export class EngineStartError extends Error {
   override name = 'EngineStartError';
@@ -48,6 +50,7 @@ export class EngineClient implements UploaderApi {
   readonly #stopBoundMs: number;
   readonly #killWaitMs: number;
   #nextId = 1;
+  #resolveProxy: ((url: string) => Promise<string>) | undefined;
   #exited = false;
   #stopping: Promise<void> | undefined;
   #exitedPromise: Promise<void>;
@@ -123,13 +126,24 @@ export class EngineClient implements UploaderApi {
 
   // ---- app/api.ts: checked again in the engine process; here only carried ----
   snapshot = (query?: QueueQuery) => this.#call('snapshot', query) as Promise<Snapshot>;
-  pause = (target: Target) => this.#call('pause', target) as Promise<number>;
+  pause = (target: PauseTarget) => this.#call('pause', target) as Promise<number>;
   resume = (target: Target) => this.#call('resume', target) as Promise<number>;
   cancel = (target: Target) => this.#call('cancel', target) as Promise<number>;
   retry = (target: Target) => this.#call('retry', target) as Promise<number>;
   history = (query?: HistoryQuery) => this.#call('history', query) as Promise<HistoryPage>;
   settings = () => this.#call('settings', undefined) as Promise<SettingsView>;
   saveSettings = (input: SettingsInput) => this.#call('saveSettings', input) as Promise<SaveResult>;
+  testConnection = () => this.#call('testConnection', undefined) as Promise<ConnectionTest>;
+
+  /** Answers the engine's resolve-proxy questions (the desktop shell: session.resolveProxy). */
+  onResolveProxy(resolve: (url: string) => Promise<string>): void {
+    this.#resolveProxy = resolve;
+  }
+
+  /** Tells the engine the network changed: its next connections ask for proxies again. */
+  networkChanged(): void {
+    if (!this.#exited && !this.#stopping) this.#process.send({ kind: 'network-changed' });
+  }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {
     this.#listeners.add(listener);
@@ -169,9 +183,22 @@ export class EngineClient implements UploaderApi {
         return this.#tell({ state: 'failed', reason: message.reason, message: message.message });
       case 'fatal':
         return this.#tell({ state: 'fatal', message: message.message });
+      case 'resolve-proxy': {
+        const { id } = message;
+        const asked = this.#resolveProxy?.(message.url) ?? Promise.reject(new Error('no resolver'));
+        asked.then(
+          (answer) => this.#send({ kind: 'proxy-answer', id, answer }),
+          () => this.#send({ kind: 'proxy-answer', id, answer: null }),
+        );
+        return;
+      }
       case 'stopped':
         return;
     }
+  }
+
+  #send(message: ToEngine): void {
+    if (!this.#exited) this.#process.send(message);
   }
 
   #tell(e: EngineLifecycle): void {

@@ -3,6 +3,7 @@
 // checked app/api.ts calls, forwards numbered events, and shuts down once,
 // within a bound, however many times it is asked. The entry file
 // (engine-entry.ts) gives it a port and exits when it says so.
+import { dirname } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { invoke, parseCall } from '../api-schemas.ts';
 import { openEngineLog } from '../common/engine-log.ts';
@@ -14,6 +15,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { DataFolderLock } from '../engine/data-lock.ts';
 import { errorCode, safeMessage, startFailure } from './errors.ts';
 import { isToEngine, type FromEngine, type ParentPort, type StartRequest } from './protocol.ts';
+import { askParentForProxies } from './proxy-port.ts';
 
 /** How long a shutdown may take before the service gives up waiting for transfers to stop. */
 export const SHUTDOWN_BOUND_MS = 10_000;
@@ -34,6 +36,7 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
   let stopping: Promise<void> | undefined;
   let unsubscribe = () => {};
   const post = (message: FromEngine) => port.postMessage(message);
+  const proxies = askParentForProxies(post);
 
   const start = async (request: StartRequest) => {
     if (starting || engine || stopping) return;
@@ -41,13 +44,16 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
     const env = { ...(options.env ?? process.env) };
     if (request.secrets?.password) env.DEVICE_UPLOADER_PASSWORD = request.secrets.password;
     if (request.secrets?.secretKey) env.DEVICE_UPLOADER_SECRET_KEY = request.secrets.secretKey;
+    if (request.secrets?.proxyPassword) env.DEVICE_UPLOADER_PROXY_PASSWORD = request.secrets.proxyPassword;
     try {
       let configFile = request.configFile;
       // The demo takes the data folder's lock before it starts its sandbox; otherwise the Engine takes it.
-      if (request.demo) ({ sandbox, configFile, dataLock: demoLock } = await prepareDemo(undefined));
+      // The demo's home is where the shell keeps its config (a per-machine install's, say), not this process's guess.
+      if (request.demo) ({ sandbox, configFile, dataLock: demoLock } = await prepareDemo(undefined, dirname(request.configFile)));
       const config = loadConfigFile(configFile, env);
       logger = await openEngineLog(config);
-      engine = createEngine(config, { logger, configFile, env, ...(demoLock && { dataLock: demoLock }) });
+      const network = request.systemProxy ? { defaultProxy: 'system' as const, system: proxies.resolver } : undefined;
+      engine = createEngine(config, { logger, configFile, env, ...(demoLock && { dataLock: demoLock }), ...(network && { network }) });
       unsubscribe = engine.onEvent((event) => post({ kind: 'event', event }));
       engine.start({ watch: request.watch !== false });
       post({ kind: 'ready', pid: process.pid });
@@ -104,6 +110,8 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
     if (!isToEngine(data)) return; // not ours: nothing to answer to
     if (data.kind === 'start') void start(data);
     else if (data.kind === 'call') void call(data.id, data.method, data.arg);
+    else if (data.kind === 'proxy-answer') proxies.answered(data.id, data.answer);
+    else if (data.kind === 'network-changed') engine?.networkChanged();
     else void shutdown();
   });
   return { shutdown: () => shutdown() };

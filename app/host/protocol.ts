@@ -11,8 +11,13 @@ export type StartFailure = 'bad-config' | 'locked-data-folder' | 'newer-database
 export interface StartRequest {
   kind: 'start';
   configFile: string;
-  /** The BioT password or service secret when it is kept outside the file (the desktop app's safeStorage). */
-  secrets?: { password?: string; secretKey?: string };
+  /** The BioT password or service secret (and the proxy password) when kept outside the file (the desktop app's safeStorage). */
+  secrets?: { password?: string; secretKey?: string; proxyPassword?: string };
+  /**
+   * The desktop app: network.proxy defaults to "system", answered per host by
+   * the parent (`resolve-proxy`, Chromium's session.resolveProxy).
+   */
+  systemProxy?: boolean;
   /**
    * First run with no config anywhere: the demo of `npm start` (a local BioT
    * sandbox in this process and an inbox folder); configFile is then the
@@ -23,7 +28,14 @@ export interface StartRequest {
   watch?: boolean;
 }
 
-export type ToEngine = StartRequest | { kind: 'call'; id: number; method: string; arg: unknown } | { kind: 'shutdown' };
+export type ToEngine =
+  | StartRequest
+  | { kind: 'call'; id: number; method: string; arg: unknown }
+  | { kind: 'shutdown' }
+  /** The answer to a resolve-proxy: Chromium's PAC-style string ("PROXY host:port; DIRECT"), or null when it failed. */
+  | { kind: 'proxy-answer'; id: number; answer: string | null }
+  /** The PC's network changed (or it woke): ask for proxies again. */
+  | { kind: 'network-changed' };
 
 export type FromEngine =
   | { kind: 'ready'; pid: number }
@@ -32,6 +44,8 @@ export type FromEngine =
   | { kind: 'answer'; id: number; ok: true; result: unknown }
   | { kind: 'answer'; id: number; ok: false; code: ApiErrorCode; message: string }
   | { kind: 'event'; event: EngineEvent }
+  /** Which proxy for this URL (an origin and "/"): the parent answers with proxy-answer. */
+  | { kind: 'resolve-proxy'; id: number; url: string }
   | { kind: 'stopped' };
 
 /** The child's end: Electron's `process.parentPort`, or the shim over a Node child's IPC channel. */
@@ -60,7 +74,10 @@ export function isToEngine(value: unknown): value is ToEngine {
     case 'call':
       return Number.isSafeInteger(m.id) && typeof m.method === 'string';
     case 'shutdown':
+    case 'network-changed':
       return true;
+    case 'proxy-answer':
+      return Number.isSafeInteger(m.id) && (typeof m.answer === 'string' || m.answer === null);
     default:
       return false;
   }

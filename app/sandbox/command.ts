@@ -1,12 +1,17 @@
 // `device-uploader sandbox ...`: starts a sandbox from command-line flags,
 // prints its URL (first line) and credentials (second line), and stops
 // cleanly on SIGINT/SIGTERM.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSandbox, type SandboxOptions } from './index.ts';
+import { makePrivateCa } from './private-ca.ts';
 
 const usage =
   'usage: device-uploader sandbox [--port N] [--data DIR] [--link-ttl S] [--token-ttl S] ' +
-  '[--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S [--s3-region R]] [--proxy-storage] [--verbose]';
+  '[--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S [--s3-region R]] [--proxy-storage] ' +
+  '[--https | --tls-cert FILE --tls-key FILE] [--host-name NAME] [--verbose]';
 
 /** A user-facing problem with the flags: printed as one line, exit code 2. */
 class FlagError extends Error {}
@@ -38,6 +43,10 @@ export function parseSandboxFlags(args: string[]): SandboxOptions {
         's3-secret-key': { type: 'string' },
         's3-region': { type: 'string' },
         'proxy-storage': { type: 'boolean' },
+        https: { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'host-name': { type: 'string' },
         verbose: { type: 'boolean' },
       },
     }));
@@ -58,6 +67,28 @@ export function parseSandboxFlags(args: string[]): SandboxOptions {
     proxyStorage: Boolean(values['proxy-storage']),
   };
   if (values.data !== undefined) options.dataDir = values.data;
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new FlagError('--tls-cert and --tls-key go together');
+  if (values.https && values['tls-cert']) throw new FlagError('--https makes its own certificate; leave out --tls-cert and --tls-key');
+  if (values['host-name'] !== undefined) {
+    if (!/^[A-Za-z0-9.-]{1,253}$/.test(values['host-name'])) throw new FlagError(`--host-name is not a host name: '${values['host-name']}'`);
+    options.hostName = values['host-name'];
+  }
+  if (values['tls-cert'] && values['tls-key']) {
+    try {
+      options.tls = { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') };
+    } catch (error) {
+      throw new FlagError(`cannot read the certificate or key (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (values.https) {
+    // A private CA made with openssl, in the data folder (kept) or a temp folder: the client must trust its ca.pem.
+    const dir = values.data !== undefined ? join(values.data, 'tls') : mkdtempSync(join(tmpdir(), 'du-sandbox-tls-'));
+    const names = [...new Set([options.hostName ?? 'localhost', 'localhost', '127.0.0.1'])];
+    const ca = makePrivateCa(dir, names);
+    options.tls = { cert: ca.cert, key: ca.key };
+    options.caFile = ca.caFile;
+    if (values.data === undefined) options.tlsTempDir = dir;
+  }
   if (values['s3-endpoint']) {
     try {
       new URL(values['s3-endpoint']);
@@ -97,11 +128,15 @@ export async function runSandboxCommand(args: string[]): Promise<void> {
   process.stdout.write(`BioT sandbox listening on ${sandbox.url}\n`);
   process.stdout.write(`user ${user.username} password ${user.password} | service user id ${service.id} secretKey ${service.secretKey}\n`);
   process.stdout.write(`store: ${sandbox.storeKind}, data: ${options.dataDir ? 'persistent' : 'temporary'}\n`);
+  if (options.caFile) process.stdout.write(`CA certificate (trust it, or set network.caFile to it): ${options.caFile}\n`);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void sandbox.close().then(done, done);
+      void sandbox
+        .close()
+        .finally(() => options.tlsTempDir && rmSync(options.tlsTempDir, { recursive: true, force: true }))
+        .then(done, done);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

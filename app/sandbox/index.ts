@@ -3,6 +3,7 @@
 // store, with knobs and fault injection for tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,14 @@ export interface SandboxOptions {
   strictEntities?: boolean;
   credentials?: { user?: Partial<SandboxCredentials['user']>; service?: Partial<SandboxCredentials['service']> };
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate and key (PEM), as a real BioT is (see private-ca.ts); storage links follow. */
+  tls?: { cert: string; key: string };
+  /** The CA file a client must trust (set by `sandbox --https`, printed; the sandbox itself does not read it). */
+  caFile?: string;
+  /** `sandbox --https` without --data: the CA's temp folder, removed when the command stops. */
+  tlsTempDir?: string;
+  /** The host name in the sandbox's URL and links (it still listens on 127.0.0.1 only); default 127.0.0.1. */
+  hostName?: string;
 }
 
 export type PrincipalKind = 'user' | 'service';
@@ -63,6 +72,8 @@ export interface Sandbox {
   lock(kind: PrincipalKind, forSeconds?: number): void;
   unlock(kind: PrincipalKind): void;
   calls(op: OperationName): number;
+  /** When each call to `op` arrived (epoch ms), oldest first (the last 10,000). */
+  callTimes(op: OperationName): number[];
   /**
    * Storage forgets a multipart upload while BioT still thinks it open, as a
    * bucket lifecycle rule (AbortIncompleteMultipartUpload) does: its part PUTs
@@ -142,12 +153,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return undefined;
     },
   };
-  const server = createServer((req, res) => void dispatch(dispatcher, req, res));
+  const handle = (req: Parameters<typeof dispatch>[1], res: Parameters<typeof dispatch>[2]) => void dispatch(dispatcher, req, res);
+  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handle) : createServer(handle);
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 0, '127.0.0.1', () => done());
   });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `${options.tls ? 'https' : 'http'}://${options.hostName ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   disk?.setBaseUrl(url);
   log(`sandbox listening store=${store.kind} proxy=${proxy}`);
 
@@ -165,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     unlock: (kind) => void (ctx.settings.lockedUntil[kind] = 0),
     calls: (op) => faults.calls(op),
+    callTimes: (op) => faults.times(op),
     async forgetStorageUpload(biotFileId) {
       const file = state.file(biotFileId);
       if (!file?.uploadId) throw new Error('no multipart upload with that BioT file id');

@@ -3,6 +3,7 @@
 import { writeAudit } from './audit.ts';
 import type { StoreContext } from './db.ts';
 import { StoreConflictError } from './errors.ts';
+import { STANDS_FOR_SOURCE } from './identity.ts';
 import { toFileRow } from './rows.ts';
 import { applyTransition, requireFile } from './transition.ts';
 import type { EnqueueInput, FileRow, RecoveryCounts } from './types.ts';
@@ -22,11 +23,12 @@ function enqueueOne(ctx: StoreContext, input: EnqueueInput): FileRow {
   const sha256 = normalizeSha(input.sha256);
   // Any live row for the same folder + path + size + mtime is this file: a
   // rescan at start-up must not re-queue what is in flight, re-send what is
-  // done, or undo a person's cancel. Only 'missing' rows are history.
+  // done, or undo a person's cancel. Only 'missing' rows (and done rows whose
+  // source was rewritten since, identity.ts) are history.
   const existing = ctx
     .stmt(
       `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND size = ? AND mtime_ms = ?
-         AND state <> 'missing'`,
+         AND ${STANDS_FOR_SOURCE}`,
     )
     .get(input.folderId, input.sourcePath, input.size, mtimeMs);
   if (existing !== undefined) {
@@ -208,6 +210,18 @@ export function claimNext(
 }
 
 /**
+ * Makes failed rows due further ahead than `longestMs` due `now`: no retry
+ * waits longer than the longest backoff, so such a due time was written while
+ * the PC clock was ahead, and the clock was set back since. How much of the
+ * wait was left cannot be known; one early try costs little, where keeping
+ * the due time would hold the file for as long as the clock moved (hours).
+ * Answers the count.
+ */
+export function clampDueTimes(ctx: StoreContext, now: number, longestMs: number): number {
+  return ctx.stmt(`UPDATE files SET next_attempt_at = ? WHERE state = 'failed' AND next_attempt_at > ?`).run(now, now + longestMs).changes;
+}
+
+/**
  * After a crash: rows left 'uploading' or 'completing' go back to 'queued'
  * keeping their upload and parts (and their place in line), so the transfer
  * resumes instead of starting over. Call once, before the scheduler starts.
@@ -232,7 +246,7 @@ export function findLive(ctx: StoreContext, folderId: string, sourcePath: string
   const raw = ctx
     .stmt(
       `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND size = ? AND mtime_ms = ?
-         AND state <> 'missing'`,
+         AND ${STANDS_FOR_SOURCE}`,
     )
     .get(folderId, sourcePath, size, Math.trunc(mtimeMs));
   return raw === undefined ? undefined : toFileRow(raw);

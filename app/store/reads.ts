@@ -13,6 +13,16 @@ export function fileById(ctx: StoreContext, fileId: number): FileRow | undefined
   return raw === undefined ? undefined : toFileRow(raw);
 }
 
+/**
+ * The queue id of the file a BioT file was uploaded from, if this queue made
+ * it (to name the file an entity's attribute holds). Scans uploads: asked
+ * only when an attach finds its attribute taken.
+ */
+export function fileIdOfBiotFile(ctx: StoreContext, biotFileId: string): number | undefined {
+  const raw = ctx.stmt('SELECT file_id FROM uploads WHERE biot_file_id = ? ORDER BY id LIMIT 1').get(biotFileId) as { file_id: number } | undefined;
+  return raw?.file_id;
+}
+
 /** How many rows are in each state (every state present, zeros included). */
 export function countByState(ctx: StoreContext): Record<FileState, number> {
   const counts = Object.fromEntries(FILE_STATES.map((s) => [s, 0])) as Record<FileState, number>;

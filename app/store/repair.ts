@@ -11,7 +11,8 @@ import { openDatabase, type Db } from './db.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { openStore } from './store.ts';
-import { journalFile, readJournal } from './upload-journal.ts';
+import { restoreFromJournal } from './journal-restore.ts';
+import { journalFile } from './upload-journal.ts';
 
 /** Tables in foreign-key order (a row's parent comes first). */
 const TABLES = ['files', 'uploads', 'parts', 'audit'] as const;
@@ -19,13 +20,16 @@ const CHUNK = 200;
 
 export type RepairResult =
   | { kind: 'healthy' }
+  /** Sound but new or empty (deleted by someone): the journal's finished uploads were put back (journal-restore.ts). */
+  | { kind: 'restored'; restoredFromJournal: number }
   | { kind: 'repaired'; damagedKeptAs: string; salvaged: Record<(typeof TABLES)[number], number>; unreadable: number; restoredFromJournal: number };
 
-/** Repairs `file` when it is damaged; a sound database is left as it is. */
+/** Repairs `file` when it is damaged; a sound database is left as it is, a new or empty one gets the journal back. */
 export function repairQueue(file: string, now: () => number = Date.now): RepairResult {
   try {
-    openStore(file).close();
-    return { kind: 'healthy' };
+    const store = openStore(file, { now });
+    store.close();
+    return store.restoredFromJournal > 0 ? { kind: 'restored', restoredFromJournal: store.restoredFromJournal } : { kind: 'healthy' };
   } catch (error) {
     if (!(error instanceof QueueDamagedError)) throw error;
   }
@@ -121,40 +125,4 @@ function copyTable(from: Db, to: Db, table: string): { copied: number; unreadabl
     }
   }
   return { copied, unreadable };
-}
-
-/** Journal entries whose file row did not come back become done rows with no name, so dedup still knows them. */
-function restoreFromJournal(db: Db, journal: string, at: number): number {
-  const has = db.prepare('SELECT 1 FROM files WHERE id = ?');
-  const insert = db.prepare(`
-    INSERT INTO files (id, folder_id, source_path, rel_path, size, mtime_ms, sha256, state, next_attempt_at, created_at, updated_at,
-                       completed_at, biot_file_id, attach_entity_type, attach_entity_id, post_action, post_action_error, post_action_at, post_action_intent)
-    VALUES (?, ?, ?, '(name lost in a repair)', ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, ?, 'skipped', 'REPAIRED', ?, 'leave')`);
-  const audit = db.prepare(`INSERT INTO audit (at, file_id, event, to_state, detail) VALUES (?, ?, 'restored', 'done', ?)`);
-  let restored = 0;
-  db.transaction(() => {
-    for (const e of readJournal(journal)) {
-      if (has.get(e.fileId)) continue;
-      // The source path is unknown: a unique placeholder keeps the identity index satisfied.
-      insert.run(
-        e.fileId,
-        e.folderId,
-        `(restored ${e.fileId})`,
-        e.size,
-        e.mtimeMs,
-        e.sha256,
-        at,
-        e.at,
-        at,
-        e.at,
-        e.biotFileId,
-        e.attachEntityType,
-        e.attachEntityId,
-        at,
-      );
-      audit.run(at, e.fileId, JSON.stringify({ from: 'upload-journal', biotFileId: e.biotFileId }));
-      restored++;
-    }
-  })();
-  return restored;
 }

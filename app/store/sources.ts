@@ -4,6 +4,7 @@
 import { writeAudit } from './audit.ts';
 import type { StoreContext } from './db.ts';
 import { StoreConflictError } from './errors.ts';
+import { STANDS_FOR_SOURCE } from './identity.ts';
 import { toFileRow } from './rows.ts';
 import type { FileState } from './states.ts';
 import { requireFile } from './transition.ts';
@@ -13,8 +14,8 @@ import type { FileRow, PostAction } from './types.ts';
 export function rowsForSource(ctx: StoreContext, folderId: string, sourcePath: string, states: readonly FileState[]): FileRow[] {
   return ctx
     .stmt(
-      // "state <> 'missing'" lets SQLite use the partial files_identity index.
-      `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND state <> 'missing'
+      // STANDS_FOR_SOURCE lets SQLite use the partial files_identity index.
+      `SELECT * FROM files WHERE folder_id = ? AND source_path = ? AND ${STANDS_FOR_SOURCE}
          AND state IN (SELECT value FROM json_each(?)) ORDER BY id`,
     )
     .all(folderId, sourcePath, JSON.stringify(states))
@@ -25,7 +26,7 @@ export function rowsForSource(ctx: StoreContext, folderId: string, sourcePath: s
 export function rowsInFolder(ctx: StoreContext, folderId: string, states: readonly FileState[]): FileRow[] {
   return ctx
     .stmt(
-      `SELECT * FROM files WHERE folder_id = ? AND state <> 'missing'
+      `SELECT * FROM files WHERE folder_id = ? AND ${STANDS_FOR_SOURCE}
          AND state IN (SELECT value FROM json_each(?)) ORDER BY id`,
     )
     .all(folderId, JSON.stringify(states))

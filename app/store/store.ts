@@ -7,11 +7,14 @@ import { createContext, openDatabase, type StoreContext } from './db.ts';
 import * as hist from './history.ts';
 import * as growing from './growing.ts';
 import * as life from './lifecycle.ts';
+import * as losses from './losses.ts';
+import type { CloseReason } from './losses.ts';
 import { migrate, type Migration, type MigrationResult } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import * as parts from './parts.ts';
 import * as queue from './queue.ts';
 import * as reads from './reads.ts';
+import * as sent from './sent-content.ts';
 import * as sources from './sources.ts';
 import type { FileState } from './states.ts';
 import type {
@@ -34,6 +37,7 @@ import type {
   UploadState,
 } from './types.ts';
 import * as uploads from './uploads.ts';
+import { restoreIfEmpty } from './journal-restore.ts';
 import { journalFile, UploadJournal } from './upload-journal.ts';
 import { syncIfPresent, WalSync } from './wal-sync.ts';
 
@@ -60,7 +64,10 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     checkIntact(db, file);
     const result = migrate(db, options.migrations ?? MIGRATIONS);
     for (const written of [`${file}-wal`, journalFile(file)]) syncIfPresent(written);
-    return new Store(createContext(db, options.now), result, new UploadJournal(journalFile(file)), `${file}-wal`);
+    const ctx = createContext(db, options.now);
+    // Before anyone scans: a queue.db deleted beside its journal must not send every export again.
+    const restored = restoreIfEmpty(ctx, journalFile(file));
+    return new Store(ctx, result, new UploadJournal(journalFile(file)), `${file}-wal`, restored);
   } catch (e) {
     db.close();
     if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
@@ -75,12 +82,15 @@ export class Store {
   readonly #sync: WalSync;
   /** What opening did to the schema (from, to, applied versions). */
   readonly migration: MigrationResult;
+  /** Finished uploads opening restored from the upload journal into a new or empty queue (journal-restore.ts). */
+  readonly restoredFromJournal: number;
 
-  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal, walFile: string) {
+  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal, walFile: string, restoredFromJournal = 0) {
     this.#ctx = ctx;
     this.migration = migration;
     this.#journal = journal;
     this.#sync = new WalSync(() => [walFile, ...(journal.written ? [journal.written] : [])]);
+    this.restoredFromJournal = restoredFromJournal;
   }
 
   /** Close the connection; the WAL is checkpointed (and synced) by SQLite on the last close, the journal synced. */
@@ -89,12 +99,7 @@ export class Store {
     this.#journal.close();
   }
 
-  /**
-   * Resolves once every commit so far, and the journal, are on disk (a group
-   * sync, wal-sync.ts). What a durable step allows waits for it: the bytes
-   * after startUpload, the complete after markCompleting (the engine's ledger
-   * awaits both), a move or delete after markDone.
-   */
+  /** Every commit so far and the journal on disk (a group sync, wal-sync.ts): bytes wait for it after startUpload, the complete after markCompleting, a move or delete after markDone. */
   whenDurable(): Promise<void> {
     return this.#sync.whenDurable();
   }
@@ -121,6 +126,10 @@ export class Store {
   recordHash(fileId: number, sha256: string): FileRow {
     return queue.recordHash(this.#ctx, fileId, sha256);
   }
+  /** The hash of the bytes a transfer sent, replacing one taken before them (sent-content.ts). */
+  recordSentHash(fileId: number, sha256: string): FileRow {
+    return sent.recordSentHash(this.#ctx, fileId, sha256);
+  }
   hasSizeCandidate(size: number): boolean {
     return queue.hasSizeCandidate(this.#ctx, size);
   }
@@ -138,6 +147,10 @@ export class Store {
   }
   recoverAtStartup(): RecoveryCounts {
     return queue.recoverAtStartup(this.#ctx);
+  }
+  /** Failed rows due further ahead than `longestMs` become due `now` (see queue.clampDueTimes). */
+  clampDueTimes(now: number, longestMs: number): number {
+    return queue.clampDueTimes(this.#ctx, now, longestMs);
   }
 
   // uploads
@@ -157,8 +170,12 @@ export class Store {
   finalizeUpload(uploadId: number, final: { partCount: number; fileSize: number; fileMtimeMs: number }): UploadRow {
     return growing.finalizeUpload(this.#ctx, uploadId, final);
   }
-  closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow {
-    return uploads.closeUpload(this.#ctx, uploadId, state);
+  closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>, reason?: CloseReason): UploadRow {
+    return uploads.closeUpload(this.#ctx, uploadId, state, reason);
+  }
+  /** The file's uploads lost in a row (see losses.ts). */
+  lostInARow(fileId: number): number {
+    return losses.lostInARow(this.#ctx, fileId);
   }
   recordVerification(uploadId: number, result: ReadBackResult): void {
     uploads.recordVerification(this.#ctx, uploadId, result);
@@ -183,24 +200,10 @@ export class Store {
   markCompleting(fileId: number, traceId?: string | null): FileRow {
     return this.#ctx.write(() => life.markCompleting(this.#ctx, fileId, traceId));
   }
-  /**
-   * Marks the row done, then records the upload in the journal `repair` falls
-   * back on (upload-journal.ts). Both are on disk once whenDurable() resolves:
-   * a move or delete of the source waits for it.
-   */
+  /** Marks the row done, then records the upload in the journal `repair` falls back on (upload-journal.ts); on disk once whenDurable() resolves. */
   markDone(fileId: number, result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload }): FileRow {
     const row = this.#ctx.write(() => life.markDone(this.#ctx, fileId, result));
-    this.#journal.append({
-      fileId: row.id,
-      folderId: row.folderId,
-      sha256: row.sha256,
-      size: row.size,
-      mtimeMs: row.mtimeMs,
-      biotFileId: result.biotFileId,
-      attachEntityType: row.attachEntityType,
-      attachEntityId: row.attachEntityId,
-      at: this.#ctx.now(),
-    });
+    this.#journal.appendDone(row, result.biotFileId, this.#ctx.now());
     return row;
   }
   holdForSignIn(fileId: number, f: AttentionInput): FileRow {
@@ -260,6 +263,10 @@ export class Store {
   recordPostAction(fileId: number, result: { action: PostAction; code?: string | null }): FileRow {
     return this.#ctx.durable(() => sources.recordPostAction(this.#ctx, fileId, result));
   }
+  /** A done row's source was rewritten in place (same size and mtime): keep it, queue its new bytes (sent-content.ts). */
+  keepRewrittenSource(fileId: number, sha256: string): FileRow {
+    return sent.keepRewrittenSource(this.#ctx, fileId, sha256);
+  }
 
   // reads
   snapshot(q?: ListQuery): Snapshot {
@@ -279,6 +286,9 @@ export class Store {
   }
   fileById(fileId: number): FileRow | undefined {
     return reads.fileById(this.#ctx, fileId);
+  }
+  fileIdOfBiotFile(biotFileId: string): number | undefined {
+    return reads.fileIdOfBiotFile(this.#ctx, biotFileId);
   }
   history(q?: hist.HistoryQuery): { entries: hist.HistoryEntry[]; total: number } {
     return hist.history(this.#ctx, q);

@@ -5,6 +5,7 @@
 // so the exports on disk are recognised as already uploaded instead of being
 // sent a second time. Lines hold ids, sizes and hashes only, never a name.
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { FileRow } from './types.ts';
 
 export const JOURNAL_SUFFIX = '.uploads.jsonl';
 
@@ -47,6 +48,12 @@ export class UploadJournal {
   append(entry: JournalEntry): void {
     this.#fd ??= openSync(this.#file, 'a', 0o600);
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
+  }
+
+  /** Appends the entry of a row just marked done. */
+  appendDone(row: FileRow, biotFileId: string, at: number): void {
+    const { id: fileId, folderId, sha256, size, mtimeMs, attachEntityType, attachEntityId } = row;
+    this.append({ fileId, folderId, sha256, size, mtimeMs, biotFileId, attachEntityType, attachEntityId, at });
   }
 
   close(): void {

@@ -3,6 +3,7 @@
 // the bytes sent, the ETag recorded the moment it lands, and retries with
 // backoff for what retrying can fix.
 import { BiotError } from '../biot/errors.ts';
+import { originOf } from '../biot/host-holds.ts';
 import type { PartRow, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { checkPartEtag } from './etag-check.ts';
@@ -14,6 +15,7 @@ import { sleep } from './sleep.ts';
 import { SourceReadError } from './source-read-error.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { StorageForgotUpload } from './upload-end.ts';
+import { isSetupCode, netFailureOf } from '../net/failure.ts';
 
 /** Sends parts of one upload: links, retries, ETag check, stall and stop handling. */
 export class PartSender {
@@ -36,12 +38,15 @@ export class PartSender {
   async send(part: PartRow, signal: AbortSignal): Promise<string> {
     const { settings, ledger } = this.#deps;
     let lastCode = 'UNKNOWN';
+    let refusal: string | undefined;
     for (let attempt = 1; attempt <= settings.maxPartAttempts; attempt++) {
       signal.throwIfAborted();
       let sent = 0;
       try {
         // Inside the try: a 5xx or timeout from BioT's partLinks is one failed attempt of this part, not the file's end.
-        const url = await this.#link(part.partNumber, signal);
+        let url = await this.#link(part.partNumber, signal);
+        // Storage asked (Retry-After) to be left alone: wait with every part aimed at it, then take a link still good.
+        if (await this.#deps.holds?.wait(originOf(url), signal)) url = await this.#link(part.partNumber, signal);
         const result = await putPart({
           url,
           path: this.#job.path,
@@ -52,6 +57,7 @@ export class PartSender {
           stallMs: settings.stallMs,
           signal,
           ...(this.#hasher && { hasher: this.#hasher }),
+          ...(this.#deps.holds && { holds: this.#deps.holds }),
           onBytes: (n) => {
             sent += n;
             this.#job.onBytes?.(n);
@@ -83,14 +89,18 @@ export class PartSender {
           // Lock-outs, refusals and a vanished upload are the file's business; outages are retried here.
           if (!error.retryable) throw error;
           lastCode = `LINKS_${error.code}`;
+          refusal = error.message;
         } else if (error instanceof PartRefused || error instanceof PartGaveUp || error instanceof StorageForgotUpload || isSourceError(error)) {
           throw error;
         } else {
-          lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
+          lastCode = error instanceof StalledError ? 'STALLED' : (netFailureOf(error)?.code ?? 'NETWORK');
+          refusal = netFailureOf(error)?.message;
           // The socket may have died with bytes in flight; the link may be fine.
         }
       }
       this.#job.onBytes?.(-sent);
+      // A certificate or proxy refusal is the same on every attempt: the file waits for a person (banner), not for backoff.
+      if (isSetupCode(lastCode.replace(/^LINKS_/, ''))) throw new PartGaveUp(lastCode, `${refusal ?? lastCode}; will try again`);
       this.#deps.log?.({ event: 'part-retry', fileId: this.#job.fileId, uploadId: this.#upload.id, part: part.partNumber, code: lastCode });
       if (lastCode.startsWith('STORAGE_403') && attempt === 1) continue; // a fresh link usually fixes it at once
       await sleep(backoffDelay(attempt, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }), signal);

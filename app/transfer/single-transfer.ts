@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { originOf } from '../biot/host-holds.ts';
 import type { ReadBackResult, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { checkPartEtag } from './etag-check.ts';
@@ -27,6 +28,7 @@ import { stopReasonOf } from './stop.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { abandon } from './upload-end.ts';
 import { settleVerdict } from './upload-steps.ts';
+import { isSetupCode, netFailureOf } from '../net/failure.ts';
 
 type Source = { size: number; mtimeMs: number };
 
@@ -50,6 +52,7 @@ export async function transferSingle(
   const { settings } = deps;
   const name = basename(job.path);
   let lastCode = 'UNKNOWN';
+  let refusal: string | undefined;
   let connection: (() => void) | undefined;
   try {
     let current: { upload: UploadRow; url: string } | undefined;
@@ -69,6 +72,8 @@ export async function transferSingle(
       const { upload, url } = current;
       // The BioT file was made while other files sent; its PUT waits for a connection (engine/lanes.ts).
       connection ??= await connectionFor(deps, job, upload);
+      // Storage asked (Retry-After) to be left alone: wait with every file aimed at it.
+      await deps.holds?.wait(originOf(url), job.signal);
       // A change before the first PUT shows in the check after it; a retry looks first.
       if (attempt > 1 && (await changedSince(job.path, source))) return changed(deps, job, upload);
       let sent = 0;
@@ -83,6 +88,7 @@ export async function transferSingle(
           stallMs: settings.stallMs,
           signal: job.signal,
           sha256: true,
+          ...(deps.holds && { holds: deps.holds }),
           onBytes: (n) => {
             sent += n;
             job.onBytes?.(n);
@@ -114,9 +120,12 @@ export async function transferSingle(
         // Only the source's own read errors end the file here; a refused or reset connection is retried.
         if (job.signal.aborted || error instanceof PartRefused || error instanceof SourceReadError) throw error;
         // The answer was lost; the object may be stored. The next PUT goes to the same link and overwrites it.
-        lastCode = error instanceof StalledError ? 'STALLED' : 'NETWORK';
+        lastCode = error instanceof StalledError ? 'STALLED' : (netFailureOf(error)?.code ?? 'NETWORK');
+        refusal = netFailureOf(error)?.message;
       }
       job.onBytes?.(-sent);
+      // A certificate or proxy refusal is the same on every attempt: no backoff, the banner asks a person.
+      if (isSetupCode(lastCode)) throw new PartGaveUp(lastCode, `${refusal ?? lastCode}; will try again`);
       deps.log?.({ event: 'part-retry', fileId: job.fileId, uploadId: upload.id, part: 1, code: lastCode });
       await sleep(backoffDelay(attempt, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }), job.signal);
     }

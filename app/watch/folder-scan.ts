@@ -49,19 +49,19 @@ export interface ScanProblem {
   code?: string | undefined;
 }
 
-/** One line for a person (ids and counts, no names). */
-export function describeProblem(p: ScanProblem): string {
+/** One line for a person (counts, no file names); `folder` is how the person knows the folder (the CLI passes its config label). */
+export function describeProblem(p: ScanProblem, folder = p.folderId): string {
   switch (p.kind) {
     case 'missing':
-      return `folder ${p.folderId}: the watched folder does not exist (or its drive or share is not connected)`;
+      return `folder ${folder}: the watched folder does not exist (or its drive or share is not connected)`;
     case 'not-a-folder':
-      return `folder ${p.folderId}: the watched path is a file, not a folder`;
+      return `folder ${folder}: the watched path is a file, not a folder`;
     case 'unreadable':
-      return `folder ${p.folderId}: the watched folder cannot be read (${p.code ?? 'error'})`;
+      return `folder ${folder}: the watched folder cannot be read (${p.code ?? 'error'})`;
     case 'unreadable-subfolders':
-      return `folder ${p.folderId}: ${p.count} subfolder(s) cannot be read (${p.code ?? 'error'}); their files are not uploaded`;
+      return `folder ${folder}: ${p.count} subfolder(s) cannot be read (${p.code ?? 'error'}); their files are not uploaded`;
     case 'names-not-utf8':
-      return `folder ${p.folderId}: ${p.count} file or folder name(s) are not valid UTF-8 and cannot be uploaded; rename them`;
+      return `folder ${folder}: ${p.count} file or folder name(s) are not valid UTF-8 and cannot be uploaded; rename them`;
   }
 }
 

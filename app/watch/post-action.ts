@@ -5,16 +5,18 @@
 // audit, by code only.
 import { rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FolderConfig } from '../config/schema.ts';
-import { sha256File } from '../common/hash-file.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow, PostAction } from '../store/types.ts';
 import { copyVerified, placeWithoutReplacing, type CopyHooks } from './archive-copy.ts';
 import { reserveArchivePath } from './archive-name.ts';
+import { sourceContent } from './source-content.ts';
 
 export interface PostActionResult {
   action: PostAction;
   code?: string;
+  /** SOURCE_REWRITTEN: the SHA-256 of what the source holds now (queued as a new row). */
+  rewritten?: string;
 }
 
 /**
@@ -45,27 +47,41 @@ export async function runPostAction(
       : !verifiedAtBiot && folder.afterUploadUnverified !== 'apply'
         ? // BioT's copy was not proven to be this file: the source is the only sure copy.
           { action: 'skipped', code: 'UNVERIFIED' }
-        : await attempt(folder, current, hooks);
-  store.recordPostAction(current.id, { action: result.action, code: result.code ?? null });
+        : await attempt(folder, current, store, hooks);
+  if (result.rewritten) {
+    const queued = store.keepRewrittenSource(current.id, result.rewritten);
+    log.log('warn', 'source-rewritten', { fileId: current.id, queuedAs: queued.id });
+  } else store.recordPostAction(current.id, { action: result.action, code: result.code ?? null });
   const level = result.action === 'failed' ? 'error' : result.action === 'skipped' ? 'warn' : 'info';
   log.log(level, 'post-action', { fileId: current.id, folderId: folder.id, action: result.action, code: result.code });
   return result;
 }
 
-async function attempt(folder: FolderConfig, row: FileRow, hooks: CopyHooks): Promise<PostActionResult> {
+async function attempt(folder: FolderConfig, row: FileRow, store: Store, hooks: CopyHooks): Promise<PostActionResult> {
+  let sha256: string;
   try {
-    const now = await stat(row.sourcePath);
     // A different size or mtime is a new version of the export, not yet sent: keep it.
-    if (now.size !== row.size || Math.trunc(now.mtimeMs) !== row.mtimeMs) return { action: 'skipped', code: 'SOURCE_CHANGED' };
+    if (!(await sameStat(row))) return { action: 'skipped', code: 'SOURCE_CHANGED' };
+    // The same size and mtime prove nothing (a header rewritten in place, a FAT32
+    // card's 2 s mtimes): the bytes are compared with those BioT holds.
+    const content = await sourceContent(row, store);
+    if (content === 'unknown') return { action: 'skipped', code: 'UNVERIFIED' };
+    if (content.rewritten) return { action: 'skipped', code: 'SOURCE_REWRITTEN', rewritten: content.sha256 };
+    // Written to while it was read: what it holds now was not checked.
+    if (!(await sameStat(row))) return { action: 'skipped', code: 'SOURCE_CHANGED' };
+    sha256 = content.sha256;
   } catch (error) {
     return { action: 'skipped', code: codeOf(error) === 'ENOENT' ? 'SOURCE_GONE' : codeOf(error) };
   }
+  // From here to the unlink or rename is the only window the check does not
+  // cover: a same-size, same-mtime rewrite within it is not seen. A crash in it
+  // leaves the row owing its action, and the next start checks again.
   try {
     if (folder.afterUpload === 'delete') {
       await unlink(row.sourcePath);
       return { action: 'deleted' };
     }
-    await moveToArchive(row, folder.archiveDir!, hooks);
+    await moveToArchive(row, folder.archiveDir!, sha256, hooks);
     return { action: 'moved' };
   } catch (error) {
     return { action: 'failed', code: codeOf(error) };
@@ -75,7 +91,7 @@ async function attempt(folder: FolderConfig, row: FileRow, hooks: CopyHooks): Pr
 // Same volume: one rename. Across volumes (EXDEV): a verified copy under a
 // temporary name, given its real name only when whole (archive-copy.ts), and
 // only then is the source deleted.
-async function moveToArchive(row: FileRow, archiveDir: string, hooks: CopyHooks): Promise<void> {
+async function moveToArchive(row: FileRow, archiveDir: string, expected: string, hooks: CopyHooks): Promise<void> {
   const target = await reserveArchivePath(archiveDir, row.relPath);
   try {
     await rename(row.sourcePath, target);
@@ -85,7 +101,6 @@ async function moveToArchive(row: FileRow, archiveDir: string, hooks: CopyHooks)
     await rm(target, { force: true });
     if (codeOf(error) !== 'EXDEV') throw error;
   }
-  const expected = row.sha256 ?? (await sha256File(row.sourcePath));
   const partial = await copyVerified(row.sourcePath, archiveDir, row.id, expected, hooks);
   try {
     await placeWithoutReplacing(partial, archiveDir, row.relPath, { sha256: expected, size: row.size });
@@ -94,6 +109,11 @@ async function moveToArchive(row: FileRow, archiveDir: string, hooks: CopyHooks)
     throw error;
   }
   await unlink(row.sourcePath);
+}
+
+async function sameStat(row: FileRow): Promise<boolean> {
+  const now = await stat(row.sourcePath);
+  return now.size === row.size && Math.trunc(now.mtimeMs) === row.mtimeMs;
 }
 
 function codeOf(error: unknown): string {

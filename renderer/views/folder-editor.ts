@@ -20,7 +20,7 @@ const text = (f: Field) => f.input.value.trim();
 const checked = (f: Field) => (f.input as HTMLInputElement).checked;
 
 const FIELDS: { [K in keyof FolderSettings]-?: FolderField<K> } = {
-  path: { blank: '', make: (k, v) => textField('Folder', k, v, { placeholder: 'D:\\Exports\\Holter' }), read: text },
+  path: { blank: '', make: (k, v) => textField('Folder path', k, v, { placeholder: 'D:\\Exports\\Holter' }), read: text },
   id: { blank: '', make: (k, v) => textField('Name in the queue', k, v, { placeholder: 'made from the folder when empty' }), read: text },
   quietSeconds: { blank: 5, make: (k, v) => numberField('Wait until unchanged for (s)', k, v), read: (f) => numberOf(f.input) },
   duplicates: {

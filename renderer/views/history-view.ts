@@ -4,7 +4,9 @@
 import type { HistoryRow, UploaderApi } from '../../app/api.ts';
 import { toCsv } from '../lib/csv.ts';
 import { h, searchInput, setText } from '../lib/dom.ts';
+import { folderNames } from '../lib/folder-names.ts';
 import { formatBytes, formatTime } from '../lib/format.ts';
+import { verdictWords } from '../lib/verdict-words.ts';
 import { VirtualList, type RowView } from './virtual-list.ts';
 
 const EXPORT_PAGE = 1_000;
@@ -110,22 +112,29 @@ function createHistoryRow(): RowView<HistoryRow> {
       }
       el.dataset.id = String(row.id);
       setText(when, formatTime(row.at));
-      setText(file, `${row.folderId} / ${row.relPath}`);
-      file.title = row.relPath;
+      setText(file, `${folderNames.label(row.folderId)} / ${row.relPath}`);
+      // The whole name on hover: the cell is cut to the column's width.
+      file.title = folderNames.fullPath(row.folderId, row.relPath);
       setText(size, formatBytes(row.size));
       setText(fileId, row.biotFileId ?? '');
+      fileId.title = row.biotFileId ?? '';
       setText(entity, row.entityId ? `${row.entityType ?? 'entity'} ${row.entityId}` : '—');
-      setText(result, `${row.state === 'done' ? 'Uploaded' : `Duplicate of #${row.duplicateOf}`}, ${verdictText(row)}`);
-      result.title = row.postActionError === 'UNVERIFIED' ? "The source was kept: BioT's copy could not be verified" : '';
+      entity.title = row.entityId ? `${row.entityType ?? 'entity'} ${row.entityId}` : '';
+      const verdict = verdictWords(row);
+      const duplicate = row.state !== 'done';
+      const rewritten = row.postActionError === 'SOURCE_REWRITTEN';
+      setText(result, (duplicate ? 'Same as an earlier upload' : verdict.short) + (rewritten ? '; rewritten since, sent again' : ''));
+      result.title = [
+        duplicate ? `The same content was uploaded before (queue #${row.duplicateOf}), so it was not sent again.` : '',
+        verdict.long,
+        row.postActionError === 'UNVERIFIED' ? 'The source file was kept because of this.' : '',
+        rewritten
+          ? 'The source file was kept: it was rewritten after it was sent (same size and time), so its new content was queued as a new upload.'
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
       result.className = row.state !== 'done' ? 'dup' : row.verification === 'verified' ? 'ok' : 'unverified';
     },
   };
-}
-
-/** The read-back verdict in words: what BioT's copy was proven to be. */
-export function verdictText(row: Pick<HistoryRow, 'verification' | 'verificationReason'>): string {
-  if (row.verification === 'verified') return row.verificationReason === 'PUT_ETAG' ? 'verified by storage' : 'verified at BioT';
-  if (row.verification === 'not-checkable') return `not verified (${row.verificationReason ?? 'unknown'})`;
-  if (row.verification === 'mismatch') return `BioT copy differs (${row.verificationReason ?? 'mismatch'})`;
-  return 'not checked';
 }

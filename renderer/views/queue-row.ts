@@ -5,6 +5,7 @@
 import type { QueueRow } from '../../app/api.ts';
 import { h, setText } from '../lib/dom.ts';
 import { plainError } from '../lib/errors.ts';
+import { folderNames } from '../lib/folder-names.ts';
 import { formatBytes, formatEta, formatSpeed, percent } from '../lib/format.ts';
 import { ACTION_LABEL, actionsFor, STATE_LABEL, type Action } from '../lib/states.ts';
 import type { RowView } from './virtual-list.ts';
@@ -53,7 +54,8 @@ export function createQueueRow(): RowView<QueueRow> {
         name.title = row.relPath;
       }
       el.dataset.state = row.state;
-      setText(folder, row.folderId);
+      setText(folder, folderNames.label(row.folderId));
+      folder.title = folderNames.path(row.folderId);
       setText(name, row.relPath);
       setText(size, formatBytes(row.size));
       setText(state, STATE_LABEL[row.state]);
@@ -64,11 +66,12 @@ export function createQueueRow(): RowView<QueueRow> {
       const p = row.state === 'done' || row.state === 'duplicate' ? 100 : percent(row.bytesDone, row.size);
       fill.style.width = `${p}%`;
       bar.setAttribute('aria-valuenow', String(p));
-      const still =
-        row.state === 'queued' || row.state === 'paused' || row.state === 'cancelled' || row.state === 'needs-attention' || row.state === 'missing';
+      // A paused row always shows how far it got: what BioT holds, where Resume goes on from.
+      const still = row.state === 'queued' || row.state === 'cancelled' || row.state === 'needs-attention' || row.state === 'missing';
       setText(pct, still && p === 0 ? '' : `${p}%`);
       const moving = row.state === 'uploading' || row.state === 'completing';
-      setText(rate, moving ? [formatSpeed(row.speed), formatEta(row.etaSeconds)].filter(Boolean).join(' · ') : '');
+      const paused = row.state === 'paused' && p > 0 ? 'resumes from here' : '';
+      setText(rate, moving ? [formatSpeed(row.speed), formatEta(row.etaSeconds)].filter(Boolean).join(' · ') : paused);
       const allowed = actionsFor(row.state);
       for (const a of ALL_ACTIONS) buttons[a].hidden = !allowed.includes(a);
     },

@@ -2,8 +2,9 @@
 // the virtualised list. Filtering and paging happen in the engine; progress
 // events patch the rows on screen in place, and a state change (or a file
 // never seen) refetches just the visible page, at most a few times a second.
-import type { EngineEvent, FileState, QueueRow, Snapshot, UploaderApi } from '../../app/api.ts';
+import type { EngineEvent, FileState, QueueRow, Snapshot, Totals, UploaderApi } from '../../app/api.ts';
 import { h, searchInput, setText } from '../lib/dom.ts';
+import { cancelQuestion } from '../lib/cancel-question.ts';
 import { FILTERS, type Action } from '../lib/states.ts';
 import { createQueueRow } from './queue-row.ts';
 import { createTotals } from './totals.ts';
@@ -14,14 +15,21 @@ export const QUEUE_ROW_HEIGHT = 56;
 export interface QueueView {
   el: HTMLElement;
   onEvent(event: EngineEvent): void;
-  /** Reloads what is on screen (the app calls it every few seconds as a safety net). */
+  /** Reloads what is on screen (when the window comes back into view, or after a gap in the events). */
   refresh(): Promise<void>;
+  /** false: the uploader went away, so no speed or time left shown is live any more (until the next refresh). */
+  setLive(live: boolean): void;
 }
 
 export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => void, onError: (e: unknown) => void): QueueView {
   let states: FileState[] | undefined;
   let search = '';
   const totals = createTotals();
+  let lastTotals: Totals | undefined;
+  const showTotals = (t: Totals) => {
+    lastTotals = t;
+    totals.update(t);
+  };
   const count = h('span', { class: 'count', 'aria-live': 'polite' });
   const empty = h('div', { class: 'empty', hidden: true });
 
@@ -29,7 +37,7 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
     rowHeight: QUEUE_ROW_HEIGHT,
     async fetchPage(offset, limit) {
       const snap = await api.snapshot({ ...(states && { states }), ...(search && { search }), limit, offset });
-      totals.update(snap.totals);
+      showTotals(snap.totals);
       onSnapshot(snap);
       return snap;
     },
@@ -83,6 +91,9 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
     const row = button?.closest<HTMLElement>('.q-row');
     const id = Number(row?.dataset.id);
     if (!button || !Number.isInteger(id) || id <= 0) return;
+    // Cancelling what is being sent throws those bytes away: asked once, here, and nowhere else.
+    const question = button.dataset.action === 'cancel' ? cancelQuestion([...list.cached()].find((r) => r.id === id)) : undefined;
+    if (question && !window.confirm(question)) return;
     button.disabled = true;
     void run(button.dataset.action as Action, { fileId: id }).finally(() => (button.disabled = false));
   });
@@ -90,37 +101,38 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
   const refreshSoon = throttle(() => void list.refresh(), 400);
   void list.reset();
 
-  return {
-    el: h(
-      'section',
-      { class: 'view view-queue', 'aria-label': 'Queue' },
-      totals.el,
-      h(
-        'div',
-        { class: 'toolbar' },
-        filter,
-        searchBox,
-        count,
-        h('span', { class: 'spacer' }),
-        bulk('pause', 'Pause all'),
-        bulk('resume', 'Resume all'),
-        bulk('retry', 'Retry all'),
-        bulk('cancel', 'Cancel all', 'Cancel every file that is not finished? You can retry them later.'),
-      ),
-      h(
-        'div',
-        { class: 'q-head', 'aria-hidden': 'true' },
-        h('span', {}, 'File'),
-        h('span', {}, 'Size'),
-        h('span', {}, 'State'),
-        h('span', {}, 'Progress'),
-        h('span', {}, ''),
-      ),
-      h('div', { class: 'list-wrap' }, list.element, empty),
+  const view = h(
+    'section',
+    { class: 'view view-queue', 'aria-label': 'Queue' },
+    totals.el,
+    h(
+      'div',
+      { class: 'toolbar' },
+      filter,
+      searchBox,
+      count,
+      h('span', { class: 'spacer' }),
+      bulk('pause', 'Pause all'),
+      bulk('resume', 'Resume all'),
+      bulk('retry', 'Retry all'),
+      bulk('cancel', 'Cancel all', 'Cancel every file that is not finished? You can retry them later.'),
     ),
+    h(
+      'div',
+      { class: 'q-head', 'aria-hidden': 'true' },
+      h('span', {}, 'File'),
+      h('span', {}, 'Size'),
+      h('span', {}, 'State'),
+      h('span', {}, 'Progress'),
+      h('span', {}, ''),
+    ),
+    h('div', { class: 'list-wrap' }, list.element, empty),
+  );
+  return {
+    el: view,
     onEvent(event) {
       if (event.type === 'progress') {
-        totals.update(event.totals);
+        showTotals(event.totals);
         const byId = new Map(event.rows.map((r) => [r.id, r]));
         let stale = false;
         for (const row of list.cached()) {
@@ -136,6 +148,13 @@ export function createQueueView(api: UploaderApi, onSnapshot: (s: Snapshot) => v
       } else if (event.type === 'changed') refreshSoon();
     },
     refresh: () => list.refresh(),
+    setLive(live) {
+      view.classList.toggle('stale', !live);
+      if (live) return;
+      for (const row of list.cached()) Object.assign(row, { speed: 0, etaSeconds: null });
+      list.redraw();
+      if (lastTotals) totals.update({ ...lastTotals, speed: 0, etaSeconds: null });
+    },
   };
 }
 

@@ -4,8 +4,12 @@
 // left empty keeps the saved one).
 import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferLimits, UploaderApi } from '../../app/api.ts';
 import { h, setText } from '../lib/dom.ts';
+import { createConnectionTest } from './connection-test-view.ts';
 import { blankFolder, folderEditor } from './folder-editor.ts';
+import { lockManaged } from './managed-lock.ts';
+import { networkFields } from './network-fields.ts';
 import { numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
+import { fieldLabel, savedText } from './settings-words.ts';
 
 const MiB = 1024 * 1024;
 
@@ -29,12 +33,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       const result = await api.saveSettings(input);
       if (!result.ok) return showErrors(result.errors);
       status.className = 'save-status ok';
-      setText(
-        status,
-        result.restartNeeded.length
-          ? `Saved. Folders and the speed limit apply now; ${result.restartNeeded.join(', ')} apply after Device Uploader restarts.`
-          : 'Saved. The changes apply now.',
-      );
+      setText(status, savedText(form, result.restartNeeded));
       await load(true);
     } catch (error) {
       onError(error);
@@ -53,7 +52,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
     status.className = 'save-status bad';
     status.replaceChildren(
       h('strong', {}, 'Not saved. Please correct:'),
-      h('ul', {}, ...errors.map((e) => h('li', {}, h('code', {}, e.field), `: ${e.message}`))),
+      h('ul', {}, ...errors.map((e) => h('li', { 'data-key': e.field }, h('strong', {}, fieldLabel(form, e.field)), `: ${e.message}`))),
     );
     let first: HTMLElement | undefined;
     for (const e of errors) {
@@ -113,6 +112,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       (secret.input as HTMLInputElement).placeholder = 'enter it for this login kind';
     });
 
+    const network = networkFields(view.network);
     const folderBox = h('div', { class: 'folders' });
     const folders: ReturnType<typeof folderEditor>[] = [];
     const addFolder = (f: FolderSettings) => {
@@ -155,6 +155,8 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
           ? [h('p', { class: 'hint secret-storage', 'data-storage': view.secretStorage }, SECRET_STORAGE_NOTE[view.secretStorage])]
           : []),
       ),
+      network.el,
+      createConnectionTest(api, onError),
       h(
         'fieldset',
         {},
@@ -165,6 +167,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       h('fieldset', { class: 'limits' }, h('legend', {}, 'Transfer limits'), ...limits.map(([, f]) => f.el)),
       h('div', { class: 'save-row' }, h('button', { type: 'submit', class: 'primary save' }, 'Save settings'), status),
     );
+    lockManaged(form, view.locked);
 
     return () => {
       const errors: FieldError[] = [];
@@ -181,7 +184,10 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
         : { type: 'service', id: who.input.value.trim(), ...(secretValue && { secretKey: secretValue }) };
       const folderValues = folders.map((e) => e.read());
       errors.push(...folderValues.flatMap((f) => f.errors));
-      return { input: { server: { baseUrl: baseUrl.input.value.trim(), auth }, folders: folderValues.map((f) => f.value), transfer }, errors };
+      const net = network.read();
+      errors.push(...net.errors);
+      const server = { baseUrl: baseUrl.input.value.trim(), auth };
+      return { input: { server, folders: folderValues.map((f) => f.value), transfer, network: net.value }, errors };
     };
   }
 

@@ -26,6 +26,8 @@ describeWithBrowser('the queue window over serve', (target) => {
   let page: Page;
   // Console errors include CSP violations: the page must run clean under its policy.
   let pageErrors: string[] = [];
+  // What the page asked (confirm dialogs), each accepted.
+  let asked: string[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -41,7 +43,11 @@ describeWithBrowser('the queue window over serve', (target) => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
     page = await context.newPage();
     pageErrors = [];
-    page.on('dialog', (d) => void d.accept());
+    asked = [];
+    page.on('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(serving.control.url);
@@ -113,6 +119,8 @@ describeWithBrowser('the queue window over serve', (target) => {
     await expect.poll(() => queueRow(page, 'ultrasound-0004.dcm').locator('.q-pct').textContent(), { timeout: 20_000 }).toMatch(/^[1-9]\d?%$/);
     await queueRow(page, 'ultrasound-0004.dcm').locator('button[data-action="cancel"]').click();
     await waitForState(page, 'ultrasound-0004.dcm', 'cancelled');
+    // Bytes already sent are thrown away: asked once, before.
+    expect(asked).toEqual([expect.stringMatching(/^Cancel the upload of ultrasound-0004\.dcm\?/)]);
     expect(fileRow('ultrasound-0004.dcm')?.state).toBe('cancelled');
     await expect.poll(() => world.sandbox.calls('file.cancel'), { timeout: 10_000 }).toBeGreaterThan(cancelsBefore);
   }, 90_000);
@@ -140,7 +148,12 @@ describeWithBrowser('the queue window over serve', (target) => {
     await page.locator('.tab[data-view="history"]').click();
     const rows = page.locator('.view-history .h-row[data-id]');
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.first().textContent()).toMatch(/holter-0008\.edf.*Uploaded, verified at BioT/);
+    expect(await rows.first().textContent()).toMatch(/holter-0008\.edf.*Uploaded, checked/);
+    // The whole name on hover (the cell is cut to its column), and a result column that is not.
+    expect(await rows.first().locator('span').nth(1).getAttribute('title')).toBe(join(world.inbox, 'holter-0008.edf'));
+    const result = rows.first().locator('span').nth(5);
+    expect(await result.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    expect(await result.getAttribute('title')).toMatch(/read back and matches/);
     await screenshot(page, 'history.png');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export').click()]);
     const chunks: Buffer[] = [];
@@ -162,7 +175,10 @@ describeWithBrowser('the queue window over serve', (target) => {
     await page.locator('[data-field="folders[0].quietSeconds"]').fill('-3');
     await page.locator('button.save').click();
     await page.locator('.save-status.bad').waitFor();
-    expect(await page.locator('.save-status').textContent()).toContain('folders[0].quietSeconds');
+    // The field's label and plain words, not the config key or zod's message.
+    const said = await page.locator('.save-status').textContent();
+    expect(said).toContain('Folder 1, Wait until unchanged for (s): must be at least 0');
+    expect(said).not.toMatch(/folders\[|Too small|>=/);
     await page.locator('[data-field="folders[0].quietSeconds"]').fill('0.3');
     await page.locator('button.save').click();
     await expect.poll(() => page.locator('[data-error-for="folders[0].path"]').textContent()).toMatch(/no such folder/);

@@ -106,7 +106,7 @@ it('starts the engine for real and the tray shows its state', async () => {
   });
   expect(called('new Tray')[0]!.detail).toEqual({ exists: true });
   expect((last('tray.setContextMenu')!.detail as string[])[0]).toBe('All uploaded');
-  expect(called('ipcMain.handle')).toHaveLength(8);
+  expect(called('ipcMain.handle')).toHaveLength(9);
 });
 
 it('opens a sandboxed window that every guard covers, served by the app protocol', async () => {

@@ -80,8 +80,10 @@ describe('run --once with a refused login', () => {
     // A 401 without BioT's body (a proxy in front of it, or a gateway's refusal).
     world.sandbox.faults.add({ op: 'ums.login', status: 401, code: 'HTTP_ERROR', times: Infinity });
     const result = await cli(['run', '--config', configFile(), '--once']);
-    // At most the plain progress lines (ids and states; how many depends on how long the sign-in took), never a summary.
-    expect(result.stdout).toMatch(/^(\S+ file \d+ [a-z-]+\n)*$/);
+    // At most the plain progress lines (ids and states; how many depends on how long the sign-in took), never a summary;
+    // and the login banner, whatever the refusal's code (issue 16).
+    expect(result.stdout).toMatch(/^(\S+ file \d+ [a-z-]+\n|connection credentials-refused: [^\n]*\n)*$/);
+    expect(result.stdout).toMatch(/^connection credentials-refused: BioT refused the login/m);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^device-uploader run: uploads held: BioT refused the login \(/)]);
   }, 60_000);

@@ -4,7 +4,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createBiotClient } from '../../app/biot/index.ts';
+import { openNet } from '../../app/net/index.ts';
 
 const entry = resolve(import.meta.dirname, '..', '..', 'app', 'sandbox', 'command-main.ts');
 
@@ -36,8 +39,49 @@ describe('sandbox command', () => {
     }
   });
 
+  it('--https: serves over TLS with a private CA made by openssl, names the CA file, and removes it when stopped', async () => {
+    const child = spawn(process.execPath, [entry, '--port', '0', '--https', '--host-name', 'localhost'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(child, 'exit');
+    try {
+      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      const url = /^BioT sandbox listening on (https:\/\/localhost:\d+)$/.exec((await lines.next()).value as string)?.[1];
+      expect(url).toBeDefined();
+      let caLine = '';
+      while (!caLine.startsWith('CA certificate')) caLine = (await lines.next()).value as string;
+      const caFile = caLine.split(': ').at(-1) as string;
+      const net = openNet({ proxy: 'none', caFile }, { env: {} });
+      const client = createBiotClient({
+        baseUrl: url as string,
+        auth: { type: 'user', username: 'clinic@sandbox.local', password: 'sandbox-password' },
+        net,
+      });
+      await expect(client.tokens.token()).resolves.toMatch(/\./);
+      await client.close();
+      // Without that CA the same server is refused, naming its issuer.
+      const untrusted = createBiotClient({
+        baseUrl: url as string,
+        auth: { type: 'user', username: 'x', password: 'y' },
+        net: openNet({ proxy: 'none' }, { env: {} }),
+      });
+      await expect(untrusted.tokens.token()).rejects.toThrow(/issued by "Device Uploader Sandbox CA"/);
+      await untrusted.close();
+      child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+      expect(existsSync(caFile)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('refuses bad flags with one clear line and a non-zero exit', async () => {
-    for (const args of [['--port', 'abc'], ['--bogus'], ['--s3-endpoint', 'http://127.0.0.1:1'], ['--link-ttl', '-3']]) {
+    for (const args of [
+      ['--port', 'abc'],
+      ['--bogus'],
+      ['--s3-endpoint', 'http://127.0.0.1:1'],
+      ['--link-ttl', '-3'],
+      ['--tls-cert', 'x'],
+      ['--host-name', 'a b'],
+    ]) {
       const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -2,7 +2,8 @@
 // folder from "leave" to "delete" acts on exports uploaded from then on, never
 // on the ones uploaded under "leave". Reconfiguring twice in a row starts the
 // newest watcher once, and one row's action never runs twice at a time.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,6 +89,9 @@ describe('folder watcher: one post-upload action per row at a time', () => {
         { biotFileId: 'biot-1', kind: 'single', partSize: s.size, partCount: 1, fileSize: s.size, fileMtimeMs: s.mtimeMs },
         [{ partNumber: 1, offset: 0, size: s.size }],
       );
+      // The PUT's MD5, as the transfer records it: what the source's bytes are checked against before the delete.
+      const md5 = createHash('md5').update(readFileSync(source)).digest('hex');
+      store.recordPartEtag(upload.id, 1, { etag: `"${md5}"`, md5 });
       store.recordVerification(upload.id, { verdict: 'verified' });
       const done = store.markDone(claimed!.id, { biotFileId: 'biot-1', afterUpload: 'delete' });
       const watcher = new FolderWatcher({ folders: config.folders, store, hand: async () => true, log: silentLogger });

@@ -14,6 +14,9 @@ export interface QueueFile {
   state: string;
   biotFileId: string | null;
   lastErrorCode: string | null;
+  attachEntityId: string | null;
+  postAction: string | null;
+  postActionError: string | null;
 }
 
 export interface QueueParts {
@@ -43,7 +46,8 @@ export function queueFiles(dataDir: string): QueueFile[] {
     return db
       .prepare(
         `SELECT id, folder_id AS folderId, source_path AS sourcePath, size, sha256, state,
-                biot_file_id AS biotFileId, last_error_code AS lastErrorCode FROM files ORDER BY id`,
+                biot_file_id AS biotFileId, last_error_code AS lastErrorCode, attach_entity_id AS attachEntityId,
+                post_action AS postAction, post_action_error AS postActionError FROM files ORDER BY id`,
       )
       .all() as QueueFile[];
   } finally {
@@ -60,6 +64,19 @@ export function etaggedParts(dataDir: string): Set<string> {
       .prepare('SELECT u.biot_file_id AS fileId, p.part_number AS part FROM parts p JOIN uploads u ON u.id = p.upload_id WHERE p.etag IS NOT NULL')
       .all() as { fileId: string; part: number }[];
     return new Set(rows.map((r) => `${r.fileId}:${r.part}`));
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether part `partNumber` of an upload of the file at `sourcePath` has its ETag on record (it landed at storage). */
+export function partLanded(dataDir: string, sourcePath: string, partNumber: number): boolean {
+  const db = open(dataDir);
+  if (!db) return false;
+  try {
+    const sql = `SELECT 1 FROM parts p JOIN uploads u ON u.id = p.upload_id JOIN files f ON f.id = u.file_id
+                  WHERE f.source_path = ? AND p.part_number = ? AND p.etag IS NOT NULL LIMIT 1`;
+    return db.prepare(sql).get(sourcePath, partNumber) !== undefined;
   } finally {
     db.close();
   }

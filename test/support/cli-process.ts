@@ -12,6 +12,8 @@ export interface CliProcess {
   waitForOutput(pattern: RegExp, what: string, timeoutMs?: number): Promise<string>;
   /** SIGINT, then waits (bounded) for the exit; returns the exit code. Safe to call twice. */
   stop(): Promise<number | null>;
+  /** Waits for the process to end by itself (a command that exits); returns the exit code. */
+  exited(): Promise<number | null>;
 }
 
 /** Starts `node bin/device-uploader.js ...args` in `repo`. */
@@ -30,6 +32,7 @@ export function startCli(repo: string, args: string[], env: NodeJS.ProcessEnv = 
       if (!match) throw new Error(`the process exited (${child.exitCode}) before printing ${what}:\n${text}`);
       return match[1] ?? match[0];
     },
+    exited: () => exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

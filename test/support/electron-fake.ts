@@ -167,8 +167,11 @@ export const session = {
     setPermissionRequestHandler: () => report('session.setPermissionRequestHandler'),
     setPermissionCheckHandler: () => {},
     protocol: { interceptFileProtocol: (scheme: string) => (report('session.interceptFileProtocol', scheme), true) },
+    // network.proxy "system": the engine asks per host; this PC has no proxy.
+    resolveProxy: async (url: string) => (report('session.resolveProxy', url), 'DIRECT'),
   },
 };
+export const net = { isOnline: () => true };
 export const safeStorage = { isAsyncEncryptionAvailable: async () => false };
 export const shell = { openPath: async () => '' };
 export const ipcMain = { handle: (channel: string) => report('ipcMain.handle', channel) };

@@ -87,17 +87,21 @@ export const LAYERS: Layer[] = [
     typesFrom: ['app/store/history.ts', 'app/store/states.ts'],
   },
   { owns: COMMON, may: [], typesFrom: ['app/api.ts'] },
-  { owns: 'app/config/', may: [COMMON] },
+  // The engine's connections (trust, proxies, why a connection failed): below the BioT client and the transfers.
+  { owns: 'app/net/', may: [] },
+  { owns: 'app/config/', may: [COMMON, 'app/net/'] },
   { owns: 'app/store/', may: [COMMON] },
-  { owns: 'app/biot/', may: [COMMON] },
+  { owns: 'app/biot/', may: [COMMON, 'app/net/'] },
   { owns: 'app/watch/', may: [COMMON, 'app/store/', 'app/config/'] },
   {
     owns: 'app/transfer/',
-    may: [COMMON, 'app/biot/'],
+    may: [COMMON, 'app/biot/', 'app/net/'],
     typesFrom: ['app/store/types.ts'],
   },
-  { owns: 'app/engine/', may: [...CONTRACT, COMMON, 'app/config/', 'app/store/', 'app/biot/', 'app/transfer/', 'app/watch/'] },
+  { owns: 'app/engine/', may: [...CONTRACT, COMMON, 'app/config/', 'app/store/', 'app/net/', 'app/biot/', 'app/transfer/', 'app/watch/'] },
   { owns: 'app/sandbox/', may: [COMMON, 'app/biot/'] },
+  // The OS service files and their install: they read the config's folders, nothing of the engine.
+  { owns: 'app/service/', may: [COMMON, 'app/config/'] },
   {
     owns: 'app/host/',
     may: [...CONTRACT, COMMON, 'app/engine/', 'app/config/'],

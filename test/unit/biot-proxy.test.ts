@@ -1,13 +1,14 @@
-// The default dispatcher honours HTTP_PROXY / NO_PROXY (and lower-case).
-// For http:// targets undici sends absolute-form requests to the proxy (no
-// CONNECT), so a plain loopback HTTP server can play the proxy and answer.
+// The default dispatcher honours HTTP_PROXY / NO_PROXY (and lower-case):
+// app/net tunnels every proxied connection with CONNECT (http:// targets too),
+// so a small CONNECT proxy on loopback records what went through it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBiotClient, type BiotClient } from '../../app/biot/index.ts';
+import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy.ts';
 import { startScriptedServer, type Script, type ScriptedServer } from '../support/scripted-server.ts';
 
 const VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'] as const;
 const saved: Partial<Record<(typeof VARS)[number], string>> = {};
-let proxy: ScriptedServer;
+let proxy: ConnectProxy;
 let target: ScriptedServer;
 let client: BiotClient | undefined;
 
@@ -25,7 +26,7 @@ beforeEach(async () => {
     saved[name] = process.env[name];
     delete process.env[name];
   }
-  proxy = await startScriptedServer(login);
+  proxy = await startConnectProxy();
   target = await startScriptedServer(login);
 });
 
@@ -49,15 +50,14 @@ describe('proxy from the environment', () => {
   it('no proxy variables: straight to the target', async () => {
     await newClient().tokens.token();
     expect(target.requests).toHaveLength(1);
-    expect(proxy.requests).toHaveLength(0);
+    expect(proxy.connects).toHaveLength(0);
   });
 
   it.each(['HTTP_PROXY', 'http_proxy'] as const)('%s routes http:// calls through the proxy', async (name) => {
     process.env[name] = proxy.url;
     await newClient().tokens.token();
-    expect(proxy.requests).toHaveLength(1);
-    expect(proxy.requests[0]!.url).toBe(`${target.url}/ums/v2/users/login`);
-    expect(target.requests).toHaveLength(0);
+    expect(proxy.connects.map((c) => c.target)).toEqual([new URL(target.url).host]);
+    expect(target.requests.map((r) => r.url)).toEqual(['/ums/v2/users/login']);
   });
 
   it.each(['NO_PROXY', 'no_proxy'] as const)('%s bypasses the proxy for a listed host', async (name) => {
@@ -66,14 +66,13 @@ describe('proxy from the environment', () => {
     await newClient().tokens.token();
     expect(target.requests).toHaveLength(1);
     expect(target.requests[0]!.url).toBe('/ums/v2/users/login');
-    expect(proxy.requests).toHaveLength(0);
+    expect(proxy.connects).toHaveLength(0);
   });
 
   it('NO_PROXY for another host still proxies', async () => {
     process.env.HTTP_PROXY = proxy.url;
     process.env.NO_PROXY = 'example.invalid';
     await newClient().tokens.token();
-    expect(proxy.requests).toHaveLength(1);
-    expect(target.requests).toHaveLength(0);
+    expect(proxy.connects).toHaveLength(1);
   });
 });

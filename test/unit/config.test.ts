@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { folderLabel, folderLabelById } from '../../app/config/folder-label.ts';
 import { ConfigError, loadConfigFile, parseConfig } from '../../app/config/load.ts';
 
 const base = {
@@ -38,6 +39,47 @@ describe('config', () => {
     expect(parse({ ...base, updates: { url: 'https://updates.clinic.example/du' } }).updates.url).toBe('https://updates.clinic.example/du');
     expect(() => parse({ ...base, updates: { url: 'file:///srv/updates' } })).toThrow(/updates\.url/);
     expect(() => parse({ ...base, updates: { enable: false } })).toThrow(/unknown key "updates\.enable"/);
+  });
+
+  it('says what is wrong with a value in plain words, after its key', () => {
+    const problems = (raw: unknown) => {
+      try {
+        parse(raw);
+      } catch (error) {
+        return (error as Error).message.replace(/^config: /, '').split('; ');
+      }
+      return [];
+    };
+    expect(problems({ ...base, transfer: { parallelParts: 0, parallelFiles: 1.5, partSizeMiB: '8', stallSeconds: 99_999 } })).toEqual([
+      'transfer.partSizeMiB: must be a number',
+      'transfer.parallelParts: must be at least 1',
+      'transfer.parallelFiles: must be a whole number',
+      'transfer.stallSeconds: must be at most 3600',
+    ]);
+    expect(
+      problems({
+        ...base,
+        dataDir: '',
+        server: { baseUrl: 'ftp://x', auth: { type: 'usr' } },
+        folders: [{ id: 'a b', path: 'x', afterUpload: 'later' }, {}],
+      }),
+    ).toEqual([
+      'dataDir: must not be empty',
+      'server.baseUrl: must be a web address starting with https:// (or http://)',
+      'server.auth.type: must be one of: "user", "service"',
+      'folders[0].id: may use only letters, digits, "-" and "_" (at most 64)',
+      'folders[0].afterUpload: must be one of: "leave", "move", "delete"',
+      'folders[1].path: is required',
+    ]);
+  });
+
+  it('names a folder for people as the config does: its own id when an IT person gave one, else its path', () => {
+    const c = parse({ ...base, folders: [{ path: 'holter' }, { path: 'ecg', id: 'ecg-room-2' }] });
+    expect(c.folders[0]!.id).toMatch(/^f-[0-9a-f]{12}$/);
+    expect(folderLabel(c.folders[0]!)).toBe('/etc/du/holter');
+    expect(folderLabel(c.folders[1]!)).toBe('ecg-room-2');
+    expect(folderLabelById(c.folders, c.folders[0]!.id!)).toBe('/etc/du/holter');
+    expect(folderLabelById(c.folders, 'f-000000000000')).toBe('f-000000000000'); // no longer in the config
   });
 
   it('refuses unknown keys, naming them', () => {
@@ -94,5 +136,16 @@ describe('config', () => {
     writeFileSync(join(dir, 'secret.json'), '{\n  "password": hunter2secret\n}');
     expect(() => loadConfigFile(join(dir, 'secret.json'))).toThrow(/line 2, column \d+/);
     expect(() => loadConfigFile(join(dir, 'secret.json'))).not.toThrow(/hunter2/);
+  });
+  it('network: the proxy password from the environment, caFile resolved and checked, no password in a proxy URL', () => {
+    expect(parse(base).network).toEqual({ noProxy: [] });
+    const c = parse({ ...base, network: { proxy: 'http://svc@proxy.local:3128', noProxy: ['intranet'] } }, { DEVICE_UPLOADER_PROXY_PASSWORD: 'pw' });
+    expect(c.network).toMatchObject({ proxy: 'http://svc@proxy.local:3128', proxyUsername: 'svc', proxyPassword: 'pw', noProxy: ['intranet'] });
+    expect(() => parse({ ...base, network: { proxy: 'http://svc:secret@proxy.local:3128' } })).toThrow(/network\.proxy must not hold a password/);
+    expect(() => parse({ ...base, network: { proxy: 'socks5://p:1080' } })).toThrow(/network\.proxy/);
+    expect(() => parse({ ...base, network: { caFile: 'missing.pem' } })).toThrow(/network\.caFile: cannot read \/etc\/du\/missing\.pem \(ENOENT\)/);
+    const dir = mkdtempSync(join(tmpdir(), 'du-ca-'));
+    writeFileSync(join(dir, 'empty.pem'), 'not a certificate');
+    expect(() => parseConfig({ ...base, network: { caFile: 'empty.pem' } }, { baseDir: dir })).toThrow(/holds no PEM certificate/);
   });
 });

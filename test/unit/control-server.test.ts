@@ -36,8 +36,10 @@ function fakeApi(calls: [string, unknown][]): UploaderApi & { push(e: EngineEven
       server: { baseUrl: 'http://x', auth: { type: 'user', username: 'u', hasSecret: true } },
       folders: [],
       transfer: {} as never,
+      network: { proxy: '', noProxy: [], proxyUsername: '', caFile: '', hasProxyPassword: false },
     }),
     saveSettings: async () => ({ ok: true, restartNeeded: [] }),
+    testConnection: async () => ({ ok: true, steps: [] }),
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);

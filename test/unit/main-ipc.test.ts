@@ -18,6 +18,7 @@ const GOOD: Record<CallableMethod, unknown> = {
   retry: { all: true },
   history: { search: 'x' },
   settings: undefined,
+  testConnection: undefined,
   saveSettings: {
     server: { baseUrl: 'https://b', auth: { type: 'user', username: 'u' } },
     folders: [],
@@ -32,6 +33,7 @@ const MALFORMED: Record<CallableMethod, unknown> = {
   retry: 'everything',
   history: { limit: 10_000_000 },
   settings: { sneaky: true },
+  testConnection: { sneaky: true },
   saveSettings: { server: { baseUrl: 'x', auth: { type: 'root' } }, folders: [], transfer: {} },
 };
 
@@ -59,7 +61,7 @@ describe('ipcMain handlers', () => {
   it('register one handler per UploaderApi call', () => {
     const s = setup();
     expect([...s.handlers.keys()].sort()).toEqual(Object.values(CALL_CHANNELS).sort());
-    expect(CALLABLE_METHODS.length).toBe(8);
+    expect(CALLABLE_METHODS.length).toBe(9);
   });
 
   describe.each(CALLABLE_METHODS)('%s', (method) => {

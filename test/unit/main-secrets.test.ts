@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { SecretVault, takeSecrets, type SafeStorageLike } from '../../main/secrets.ts';
+import { SecretVault, takeSecrets, updateSecrets, type SafeStorageLike } from '../../main/secrets.ts';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'du-secrets-'))));
@@ -77,4 +77,23 @@ it('re-encrypts when the OS asks (a rotated key)', async () => {
   await vault.write({ password: 'x' });
   expect(await vault.read()).toEqual({ password: 'x' });
   expect(storage.encrypts).toBe(2);
+});
+
+it('moves the proxy password too, and a new BioT secret saved later keeps it', async () => {
+  const file = join(dir, 'config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataDir: 'data',
+      server: { baseUrl: 'https://biot.example', auth: { type: 'user', username: 'u' } },
+      network: { proxyUsername: 'svc', proxyPassword: 'ward7' },
+    }),
+  );
+  const vault = new SecretVault(fakeSafeStorage(), join(dir, 'secrets.bin'), 'win32');
+  expect(await takeSecrets(file, vault)).toEqual({ secrets: { proxyPassword: 'ward7' }, moved: true });
+  expect(JSON.parse(readFileSync(file, 'utf8')).network).toEqual({ proxyUsername: 'svc' });
+  await updateSecrets(vault, { password: 'new' });
+  expect(await vault.read()).toEqual({ password: 'new', proxyPassword: 'ward7' });
+  await updateSecrets(vault, { proxyPassword: 'ward8' });
+  expect(await vault.read()).toEqual({ password: 'new', proxyPassword: 'ward8' });
 });

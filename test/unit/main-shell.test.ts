@@ -28,7 +28,15 @@ const counts = (over: Partial<Record<FileState, number>> = {}) =>
 
 function fakeEngine(configFile?: string, failStart = false) {
   const listeners = new Set<(e: EngineEvent) => void>();
-  const state = { started: 0, stopped: 0, saved: [] as SettingsInput[], startedWith: [] as unknown[], counts: counts() };
+  const state = {
+    started: 0,
+    stopped: 0,
+    saved: [] as SettingsInput[],
+    startedWith: [] as unknown[],
+    counts: counts(),
+    resolveProxy: undefined as ((url: string) => Promise<string>) | undefined,
+    networkChanges: 0,
+  };
   const client = {
     pid: 1,
     onLifecycle: () => () => {},
@@ -39,6 +47,8 @@ function fakeEngine(configFile?: string, failStart = false) {
     },
     stop: async () => void state.stopped++,
     onEvent: (l: (e: EngineEvent) => void) => (listeners.add(l), () => listeners.delete(l)),
+    onResolveProxy: (r: (url: string) => Promise<string>) => void (state.resolveProxy = r),
+    networkChanged: () => void state.networkChanges++,
     snapshot: async () =>
       ({
         at: 0,
@@ -121,7 +131,13 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string;
       windows.push(w as unknown as ShellWindow & { shown: number; loaded: string[] });
       return w as unknown as ShellWindow;
     },
-    session: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {}, protocol: { interceptFileProtocol: () => true } },
+    session: {
+      setPermissionRequestHandler: () => {},
+      setPermissionCheckHandler: () => {},
+      protocol: { interceptFileProtocol: () => true },
+      resolveProxy: async (url: string) => (url.includes('api.') ? 'PROXY ward-proxy:3128' : 'DIRECT'),
+    },
+    isOnline: () => true,
     ipcMain: { handle: (c, l) => void handlers.set(c, l) },
     vault,
     notify: (n) => (notices.push(n), { close: () => {} }),
@@ -200,6 +216,27 @@ it('Settings: a new password goes to the vault, never to the engine, and the eng
   expect(readFileSync(configFile, 'utf8')).not.toMatch(/secret/);
   await until('the engine to restart with the new secret', () => engine.state.started === 2);
   expect(engine.state.startedWith[1]).toMatchObject({ configFile, secrets: { password: 'new-secret' } });
+});
+
+it('Settings: a proxy password goes to the vault beside the BioT secret, never to the engine', async () => {
+  const configFile = join(home, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ server: { baseUrl: 'https://api.clinic.example', auth: { type: 'user', username: 'u' } } }));
+  const { p, engine, invoke, vault } = ports(['app', '--config', configFile], { configFile });
+  await vault.write({ password: 'biot-secret' });
+  runShell(p);
+  await until('the engine to start', () => engine.state.started === 1);
+  const input: SettingsInput = {
+    server: { baseUrl: 'https://api.clinic.example', auth: { type: 'user', username: 'u' } },
+    folders: [],
+    transfer: { partSizeMiB: 8, parallelParts: 4, parallelFiles: 2, maxBytesPerSecond: 0, stallSeconds: 60, requestTimeoutSeconds: 30 },
+    network: { proxy: 'http://proxy.local:3128', noProxy: [], proxyUsername: 'svc', proxyPassword: 'ward-7', caFile: '' },
+  };
+  expect(await invoke('saveSettings', input)).toMatchObject({ ok: true });
+  expect(JSON.stringify(engine.state.saved)).not.toContain('ward-7');
+  expect(engine.state.saved[0]?.network).toEqual({ proxy: 'http://proxy.local:3128', noProxy: [], proxyUsername: 'svc', caFile: '' });
+  expect(await vault.read()).toEqual({ password: 'biot-secret', proxyPassword: 'ward-7' });
+  await until('the engine to restart with it', () => engine.state.started === 2);
+  expect(engine.state.startedWith[1]).toMatchObject({ secrets: { password: 'biot-secret', proxyPassword: 'ward-7' } });
 });
 
 it('Quit stops the engine before the app ends; a quit from the OS is held until then', async () => {
@@ -295,4 +332,15 @@ it('"cannot start" says how the engine ended last time', async () => {
   } finally {
     vi.useRealTimers();
   }
+});
+
+it("network.proxy system: the engine's questions are answered by the session, per URL, and waking up asks again", async () => {
+  const { p, engine, powerMonitor } = ports(['app']);
+  runShell(p);
+  await until('the engine is up', () => engine.state.resolveProxy !== undefined);
+  expect(engine.state.startedWith[0]).toMatchObject({ systemProxy: true });
+  expect(await engine.state.resolveProxy!('https://api.clinic.example/')).toBe('PROXY ward-proxy:3128');
+  expect(await engine.state.resolveProxy!('https://bucket.s3.example/')).toBe('DIRECT');
+  powerMonitor.emit('resume');
+  expect(engine.state.networkChanges).toBe(1);
 });

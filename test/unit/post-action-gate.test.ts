@@ -3,6 +3,7 @@
 // by its own answer (its folder left sources when the upload began) is not
 // enough for a delete the folder was switched to meanwhile. Real queue file,
 // real source files, the real post-upload action.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,9 @@ function doneRow(name: string, verdict: ReadBackResult) {
   const path = join(dir, name);
   writeFileSync(path, 'ecg');
   const stats = statSync(path);
-  const row = store.enqueue({ folderId: 'inbox', sourcePath: path, relPath: name, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) });
+  // The hash of the bytes sent, as the transfer records it: what the source is checked against before it goes.
+  const sha256 = createHash('sha256').update('ecg').digest('hex');
+  const row = store.enqueue({ folderId: 'inbox', sourcePath: path, relPath: name, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), sha256 });
   store.claimNext(1);
   const upload = store.startUpload(row.id, { biotFileId: `b-${row.id}`, kind: 'single', partSize: 3, partCount: 1, fileSize: 3, fileMtimeMs: 1 }, [
     { partNumber: 1, offset: 0, size: 3 },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../app/api.ts';
 import { loadConfigFile } from '../../app/config/load.ts';
-import { saveSettingsFile, settingsView } from '../../app/engine/settings.ts';
+import { restartNeeded, saveSettingsFile, settingsView } from '../../app/engine/settings.ts';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'du-settings-'));
@@ -79,6 +79,8 @@ describe('settings', () => {
       {},
     );
     expect('errors' in bad && bad.errors.map((e) => e.field).sort()).toEqual(['folders[0].quietSeconds', 'transfer.partSizeMiB']);
+    // Plain words for staff, not zod's ("Too small: expected number to be >=5").
+    expect('errors' in bad && bad.errors.map((e) => e.message).sort()).toEqual(['must be at least 0', 'must be at least 5']);
     const missing = await saveSettingsFile(
       file,
       config,
@@ -94,6 +96,18 @@ describe('settings', () => {
     );
     expect('errors' in noSecret && noSecret.errors[0]!.field).toBe('server.auth.secretKey');
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('needs a restart only for the pools: a new server, login or request timeout applies at once', () => {
+    const { config } = setup();
+    const login = { ...config, server: { ...config.server, auth: { type: 'user' as const, username: 'nurse', password: 'fixed' } } };
+    expect(restartNeeded(config, login)).toEqual([]);
+    expect(restartNeeded(config, { ...config, server: { ...config.server, baseUrl: 'https://other.example' } })).toEqual([]);
+    expect(restartNeeded(config, { ...config, transfer: { ...config.transfer, requestTimeoutSeconds: 90 } })).toEqual([]);
+    expect(restartNeeded(config, { ...config, transfer: { ...config.transfer, partSizeMiB: 16, parallelFiles: 4 } })).toEqual([
+      'transfer.partSizeMiB',
+      'transfer.parallelFiles',
+    ]);
   });
 
   it('asks for the password again when the server or the user changes', async () => {
@@ -119,5 +133,50 @@ describe('settings', () => {
     );
     expect('config' in result && result.config.folders[0]!.growing).toBe(true);
     expect(loadConfigFile(file, {}).folders[0]!.growing).toBe(true);
+  });
+  it('network: a proxy and its password; the password is kept only for the same proxy and user, and a change needs a restart', async () => {
+    const { dir, file, config } = setup();
+    const proxied = (i: SettingsInput) =>
+      void (i.network = { proxy: 'http://proxy.local:3128', noProxy: ['intranet'], proxyUsername: 'svc', proxyPassword: 'pp', caFile: '' });
+    const first = await saveSettingsFile(file, config, input(settingsView(config), proxied), {});
+    expect('config' in first && first.config.network).toMatchObject({ proxy: 'http://proxy.local:3128', proxyUsername: 'svc', proxyPassword: 'pp' });
+    const saved = loadConfigFile(file, {});
+    const view = settingsView(saved);
+    expect(view.network).toEqual({
+      proxy: 'http://proxy.local:3128',
+      noProxy: ['intranet'],
+      proxyUsername: 'svc',
+      caFile: '',
+      hasProxyPassword: true,
+    });
+    expect(JSON.stringify(view)).not.toContain('"pp"');
+    // Same proxy and user, no password sent: kept. Another proxy: dropped (it would go to that host).
+    const same = await saveSettingsFile(
+      file,
+      saved,
+      input(view, (i) => void (i.network = { ...view.network })),
+      {},
+    );
+    expect('config' in same && same.config.network.proxyPassword).toBe('pp');
+    const other = await saveSettingsFile(
+      file,
+      saved,
+      input(view, (i) => void (i.network = { ...view.network, proxy: 'http://evil.example:1' })),
+      {},
+    );
+    expect('config' in other && other.config.network.proxyPassword).toBeUndefined();
+    const { restartNeeded } = await import('../../app/engine/settings.ts');
+    expect('config' in first && restartNeeded(config, first.config)).toContain('network');
+    // A caFile that is not there is named by its key.
+    const bad = await saveSettingsFile(
+      file,
+      saved,
+      input(view, (i) => void (i.network = { ...view.network, caFile: join(dir, 'nope.pem') })),
+      {},
+    );
+    expect('errors' in bad && bad.errors[0]).toMatchObject({
+      field: 'network.caFile',
+      message: expect.stringMatching(/^cannot read .*nope\.pem \(ENOENT\)$/),
+    });
   });
 });

@@ -69,3 +69,21 @@ describe('a damaged queue database', () => {
     }
   });
 });
+
+describe('a new or empty queue beside a journal', () => {
+  it('gets the journal back when it opens, once; a queue with rows is left as it is', () => {
+    const journal = new UploadJournal(journalFile(q.file));
+    for (const id of [1, 2, 3]) journal.append(entry(id));
+    journal.close();
+    const fresh = openStore(q.file);
+    expect(fresh.restoredFromJournal).toBe(3);
+    expect(fresh.countByState().done).toBe(3);
+    expect(fresh.findDoneBySha256('a'.repeat(64), 12)?.biotFileId).toBe('biot-2');
+    fresh.enqueue({ folderId: 'inbox', sourcePath: '/in/new.edf', relPath: 'new.edf', size: 99, mtimeMs: 1 });
+    fresh.close();
+    const again = openStore(q.file);
+    expect(again.restoredFromJournal).toBe(0);
+    expect(again.countByState()).toMatchObject({ done: 3, queued: 1 });
+    again.close();
+  });
+});

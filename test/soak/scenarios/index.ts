@@ -1,5 +1,6 @@
 // Every soak scenario, in the order `npm run soak` runs them.
 import type { SoakScenario } from '../types.ts';
+import { attachRace } from './attach-race.ts';
 import { canary } from './canary.ts';
 import { controlFuzz } from './control-fuzz.ts';
 import { clockSkew } from './clock-skew.ts';
@@ -9,6 +10,7 @@ import { frozenEngine } from './frozen-engine.ts';
 import { ipcFuzz } from './ipc-fuzz.ts';
 import { killNine } from './kill-nine.ts';
 import { networkFaults } from './network-faults.ts';
+import { sameMtimeRewrite } from './same-mtime-rewrite.ts';
 
 export const soakScenarios: SoakScenario[] = [
   networkFaults,
@@ -20,4 +22,6 @@ export const soakScenarios: SoakScenario[] = [
   canary,
   controlFuzz,
   ipcFuzz,
+  attachRace,
+  sameMtimeRewrite,
 ];
