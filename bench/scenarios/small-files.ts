@@ -42,14 +42,15 @@ function tools(
     name: 'Device Uploader run --once',
     device: true,
     setting,
-    inFlight: setting === 'same' ? `${IN_FLIGHT}` : 'default',
+    inFlight: setting === 'same' ? `${IN_FLIGHT}` : '8 (default: 2 files × 4 parts)',
     async run() {
       const { file } = writeCliConfig({
         dir: join(ctx.work, `small-run-${seq++}`),
         baseUrl,
         credentials,
         folder: { path: src },
-        ...(setting === 'same' && { transfer: { parallelFiles: IN_FLIGHT } }),
+        // 8 connections to storage, as the peers get: small files go one per connection (app/engine/lanes.ts).
+        ...(setting === 'same' && { transfer: { parallelFiles: IN_FLIGHT, parallelParts: 1 } }),
       });
       const m = await runCli({ config: file, once: true, timeoutMs: 30 * 60_000 });
       const done = doneCount(m.stdout);
@@ -134,7 +135,7 @@ function table(name: string, rttMs: number, count: number, size: number, runs: n
     }),
     notes: [
       `files/s = files / wall time of the whole process (start-up included), median of ${runs} interleaved run(s); CPU and peak RSS of the tool's own process (GNU time).`,
-      "Device Uploader: `device-uploader run --once --config FILE` as a person starts it, over a fresh data folder each run, default settings but parallelFiles where the row says 8; each file is a BioT create (the sandbox BioT, in the bench's process) and one PUT to storage, its ETag checked against the MD5, its SHA-256 recorded. aws s3 cp --recursive and rclone copy send the same folder straight to the bench bucket (one PUT per file, no BioT, no state).",
+      "Device Uploader: `device-uploader run --once --config FILE` as a person starts it, over a fresh data folder each run, default settings (2 files × 4 parts: 8 connections, one per small file, and 8 more small files making their BioT file ahead) but parallelFiles 8 × parallelParts 1 where the row says 8 (the same 8 connections); each file is a BioT create (the sandbox BioT, in the bench's process) and one PUT to storage, its ETag checked against the MD5, its SHA-256 recorded. aws s3 cp --recursive and rclone copy send the same folder straight to the bench bucket (one PUT per file, no BioT, no state).",
       "vs best peer = Device Uploader's files/s over the faster of the two peers in the same setting (8 in flight, or each at its own default).",
       ...(rttMs
         ? [
