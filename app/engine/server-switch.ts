@@ -5,7 +5,7 @@
 // its tokens, files and entities are the current client's, so each new call
 // goes out with the new settings, and the old client is closed once its calls
 // in flight ended (a transfer that was using it fails that call and is retried).
-import { createBiotClient, HostHolds, type BiotClient, type HoldEvent, type TokenEvent } from '../biot/index.ts';
+import { createBiotClient, HostHolds, type BiotClient, type BiotClientOptions, type HoldEvent, type TokenEvent } from '../biot/index.ts';
 import type { Config } from '../config/schema.ts';
 import type { Net } from '../net/index.ts';
 
@@ -22,6 +22,19 @@ export interface ServerSwitchOptions {
   net?: Net;
   /** Builds a client (tests); createBiotClient otherwise. */
   create?: typeof createBiotClient;
+}
+
+/** The address, login and request timeout of a client for these settings (an unset secret is sent empty and refused by BioT). */
+export function clientSettings(s: ServerSettings): Pick<BiotClientOptions, 'baseUrl' | 'auth' | 'timeoutMs'> {
+  const a = s.server.auth;
+  return {
+    baseUrl: s.server.baseUrl,
+    auth:
+      a.type === 'user'
+        ? { type: 'user', username: a.username, password: a.password ?? '' }
+        : { type: 'service', id: a.id, secretKey: a.secretKey ?? '' },
+    timeoutMs: s.transfer.requestTimeoutSeconds * 1000,
+  };
 }
 
 /** Whether `after` needs another BioT client than `before` (address, login, secret, request timeout). */
@@ -80,14 +93,8 @@ export class ServerSwitch implements BiotClient {
   }
 
   #build(s: ServerSettings): BiotClient {
-    const a = s.server.auth;
     return (this.#options.create ?? createBiotClient)({
-      baseUrl: s.server.baseUrl,
-      auth:
-        a.type === 'user'
-          ? { type: 'user', username: a.username, password: a.password ?? '' }
-          : { type: 'service', id: a.id, secretKey: a.secretKey ?? '' },
-      timeoutMs: s.transfer.requestTimeoutSeconds * 1000,
+      ...clientSettings(s),
       ...(this.#options.net && { net: this.#options.net }),
       ...(this.#options.now && { now: this.#options.now }),
       ...(this.#options.onTokenEvent && { onTokenEvent: this.#options.onTokenEvent }),

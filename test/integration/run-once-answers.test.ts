@@ -3,33 +3,14 @@
 // (missing, a file, names that are not UTF-8) are named by folder id and
 // count; a file stamped in the future (device clock ahead) is still uploaded.
 // Real CLI process, real sandbox on 127.0.0.1 (disk store), real folders.
-import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
-
-/** Runs the CLI without blocking this process (the sandbox answering it lives here). */
-function cli(args: string[], timeoutMs = 45_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`device-uploader ${args.join(' ')} did not end within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], timeoutMs = 45_000) => runCli(args, { timeoutMs });
 
 let world: World;
 beforeEach(async () => {
