@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { nextMidnight, systemOffset, type OffsetAt } from '../common/local-time.ts';
 import { writeConfigFile } from '../config/save.ts';
-import { realClock, type Clock } from '../watch/clock.ts';
+import { calendarClock, type Clock } from '../watch/clock.ts';
 
 export type PauseChoice = 'hour' | 'tomorrow';
 
@@ -36,7 +36,7 @@ export class TimedPause {
 
   constructor(deps: TimedPauseDeps) {
     this.#deps = deps;
-    this.#clock = deps.clock ?? realClock;
+    this.#clock = deps.clock ?? calendarClock;
     this.#file = join(deps.dataDir, PAUSE_FILE);
   }
 
