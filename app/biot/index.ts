@@ -25,10 +25,13 @@ export type BiotClientOptions = {
   onTokenEvent?: (event: TokenEvent) => void;
 };
 
+/** A class's public calls without its private fields, so a stand-in that forwards them (app/engine/server-switch.ts) fits too. */
+export type CallsOf<T> = Pick<T, keyof T>;
+
 export type BiotClient = {
   tokens: TokenSource;
-  files: FileApi;
-  entities: Entities;
+  files: CallsOf<FileApi>;
+  entities: CallsOf<Entities>;
   /** Closes the HTTP pool (if the client created it). */
   close(): Promise<void>;
   /** Closes now, failing calls in flight (when close() took too long). */

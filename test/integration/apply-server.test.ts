@@ -6,9 +6,13 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../app/api.ts';
+import { jsonLogger } from '../../app/common/logger.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
-import { worldPerTest } from '../support/engine-harness.ts';
+import { downloadedSha256, worldPerTest, writeRandomFile } from '../support/engine-harness.ts';
+import { describeWithS3 } from '../support/s3.ts';
 import { until } from '../support/wait.ts';
+
+const MiB = 1024 * 1024;
 
 const t = worldPerTest(undefined);
 
@@ -32,4 +36,34 @@ it('a locked-out file goes on after the login is changed in the running engine',
   await until('the file to be uploaded', () => state() === 'done', { seen: state });
   expect(shown).toEqual(['locked', 'unknown', 'ok']);
   expect((await engine.snapshot({ limit: 0 })).connection.state).toBe('ok');
+});
+
+// Settings saved while a file uploads (only the request timeout changed, as a
+// person tuning it would): running transfers must not fail a call on the
+// client being replaced, and the window must not say BioT cannot be reached.
+describeWithS3('settings saved while a file uploads', (target) => {
+  const s3 = worldPerTest(target);
+
+  it('a new BioT client mid-upload fails no call: no failed attempt, no "unreachable"', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const config = s3.world.config({ transfer: { partSizeMiB: 5, parallelParts: 2, parallelFiles: 1, maxBytesPerSecond: 3 * MiB } });
+    const engine = createEngine(config, { logger: jsonLogger((line) => lines.push(JSON.parse(line) as Record<string, unknown>)) });
+    s3.engine = engine;
+    const shown: ConnectionStatus['state'][] = [];
+    engine.onEvent((e) => e.type === 'connection' && shown.push(e.connection.state));
+    engine.start({ watch: false });
+    const path = join(s3.world.inbox, 'holter-0402.edf');
+    const sha256 = writeRandomFile(path, 12 * MiB);
+    const row = await engine.enqueue(path);
+    const file = () => engine.store.fileById(row!.id);
+    await until('the upload to be created at BioT', () => lines.some((l) => l.event === 'upload-created'), { seen: () => file()?.state });
+    // Parts are on their way to storage; every BioT call after this one (ETags, complete, read-back) comes after the switch.
+    engine.reconfigure({ ...config, transfer: { ...config.transfer, requestTimeoutSeconds: 45 } });
+    await until('the file to be uploaded', () => file()?.state === 'done', { seen: () => file()?.state });
+
+    expect(lines.filter((l) => ['etag-save-failed', 'transfer-failed', 'part-retry', 'read-back-retry'].includes(l.event as string))).toEqual([]);
+    expect(file()?.attempts).toBe(0); // no failed attempt
+    expect(shown).not.toContain('unreachable');
+    expect(await downloadedSha256(s3.world.biot, file()!.biotFileId!)).toEqual({ sha256, size: 12 * MiB });
+  });
 });
