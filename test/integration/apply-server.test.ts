@@ -1,7 +1,10 @@
 // New server settings applied to a running engine (app/engine/apply-server.ts):
 // a file the old login stopped for good (the account locked: needs-attention,
 // never retried by itself) goes on once the login changes, with no restart and
-// no Retry; the connection the old login taught is forgotten. Disk sandbox.
+// no Retry; the connection the old login taught is forgotten; the rows it lets
+// go are vetted under the folder rules saved with it; a data folder that
+// refuses the retry leaves the whole config applied. Disk sandbox; the upload
+// in flight while Settings are saved goes over radosgw.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -36,6 +39,53 @@ it('a locked-out file goes on after the login is changed in the running engine',
   await until('the file to be uploaded', () => state() === 'done', { seen: state });
   expect(shown).toEqual(['locked', 'unknown', 'ok']);
   expect((await engine.snapshot({ limit: 0 })).connection.state).toBe('ok');
+});
+
+it('the rows a new login lets go are vetted under the folder rules saved with it', async () => {
+  // Duplicates were sent until now; the same Save turns skipping on and fixes the password.
+  const good = t.world.config({ folders: [{ id: 'inbox', path: t.world.inbox, quietSeconds: 0, duplicates: 'upload' }] });
+  const content = 'the same export\n'.repeat(1000);
+  writeFileSync(join(t.world.inbox, 'holter-0501.edf'), content);
+  const before = createEngine(good);
+  before.start({ watch: false });
+  const first = await before.enqueue(join(t.world.inbox, 'holter-0501.edf'));
+  await until('the first copy to be uploaded', () => before.store.fileById(first!.id)?.state === 'done');
+  await before.close();
+
+  const wrong = { ...good, server: { ...good.server, auth: { ...good.server.auth, password: 'not-the-password' } } } as typeof good;
+  const engine = createEngine(wrong);
+  t.engine = engine;
+  engine.start({ watch: false });
+  writeFileSync(join(t.world.inbox, 'holter-0501-copy.edf'), content);
+  const copy = await engine.enqueue(join(t.world.inbox, 'holter-0501-copy.edf'));
+  const state = () => engine.store.fileById(copy!.id)?.state;
+  await until('uploads to be held (login refused)', () => engine.heldBecause() !== undefined, { seen: state });
+
+  engine.reconfigure({ ...good, folders: [{ ...good.folders[0]!, duplicates: 'skip' }] });
+  await until('the copy to be settled', () => state() === 'duplicate' || state() === 'done', { seen: state });
+  // Vetted before a byte went: no upload was made at BioT for it.
+  expect({ state: state(), uploads: engine.store.uploadsFor(copy!.id).length }).toEqual({ state: 'duplicate', uploads: 0 });
+});
+
+it('a data folder that refuses the retry still leaves the whole new config applied, and says why uploads wait', async () => {
+  const config = t.world.config();
+  const engine = createEngine(config, { dataFolder: { probeMs: 60_000 } });
+  t.engine = engine;
+  t.world.sandbox.lock('user');
+  engine.start({ watch: false });
+  writeFileSync(join(t.world.inbox, 'holter-0601.edf'), 'an export\n'.repeat(1000));
+  const row = await engine.enqueue(join(t.world.inbox, 'holter-0601.edf'));
+  await until('the file to need attention', () => engine.store.fileById(row!.id)?.state === 'needs-attention');
+  engine.store.retry = () => {
+    throw Object.assign(new Error('injected SQLITE_FULL'), { name: 'SqliteError', code: 'SQLITE_FULL' });
+  };
+
+  const next = { ...config, folders: [{ ...config.folders[0]!, quietSeconds: 7 }], transfer: { ...config.transfer, requestTimeoutSeconds: 45 } };
+  engine.reconfigure(next);
+  expect((await engine.settings()).folders.map((f) => f.quietSeconds)).toEqual([7]);
+  expect(engine.folders().map((f) => f.quietSeconds)).toEqual([7]);
+  expect(engine.heldBecause()).toMatch(/full/);
+  expect(engine.store.fileById(row!.id)?.state).toBe('needs-attention'); // waits for Retry once there is space
 });
 
 // Settings saved while a file uploads (only the request timeout changed, as a
