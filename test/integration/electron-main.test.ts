@@ -117,7 +117,8 @@ it('opens a sandboxed window that every guard covers, served by the app protocol
   expect(window!.detail.preloadExists).toBe(true);
   expect(last('webContents.loadURL')!.detail).toEqual({ url: 'app://uploader/index.html', status: 200, type: 'text/html; charset=utf-8' });
   expect(last('webContents.guarded')!.detail).toEqual({ windowOpen: { action: 'deny' }, navigationPrevented: true });
-  expect(called('session.interceptFileProtocol').map((c) => c.detail)).toEqual(expect.arrayContaining(['http', 'https', 'file']));
+  expect(called('session.protocol.handle').map((c) => c.detail)).toEqual(['http', 'https', 'file']);
+  expect(called('session.interceptFileProtocol').map((c) => c.detail)).toEqual(expect.arrayContaining(['ws', 'wss', 'data']));
   expect(called('session.setPermissionRequestHandler')).toHaveLength(1);
 });
 

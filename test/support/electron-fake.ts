@@ -166,7 +166,10 @@ export const session = {
   defaultSession: {
     setPermissionRequestHandler: () => report('session.setPermissionRequestHandler'),
     setPermissionCheckHandler: () => {},
-    protocol: { interceptFileProtocol: (scheme: string) => (report('session.interceptFileProtocol', scheme), true) },
+    protocol: {
+      handle: (scheme: string) => report('session.protocol.handle', scheme),
+      interceptFileProtocol: (scheme: string) => (report('session.interceptFileProtocol', scheme), true),
+    },
     // network.proxy "system": the engine asks per host; this PC has no proxy.
     resolveProxy: async (url: string) => (report('session.resolveProxy', url), 'DIRECT'),
   },

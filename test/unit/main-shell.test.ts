@@ -155,7 +155,7 @@ function ports(argv: string[], options: { locked?: boolean; configFile?: string;
     session: {
       setPermissionRequestHandler: () => {},
       setPermissionCheckHandler: () => {},
-      protocol: { interceptFileProtocol: () => true },
+      protocol: { handle: () => {}, interceptFileProtocol: () => true },
       resolveProxy: async (url: string) => (url.includes('api.') ? 'PROXY ward-proxy:3128' : 'DIRECT'),
     },
     isOnline: () => true,
@@ -330,7 +330,10 @@ it('a window whose page died is replaced by a new one, not left showing a dead p
 it('every webContents the app creates is locked down, and the session refuses the schemes it never needs', () => {
   const { p, app } = ports(['app', HIDDEN_FLAG]);
   const intercepted: string[] = [];
-  p.session = { ...p.session, protocol: { interceptFileProtocol: (scheme) => intercepted.push(scheme) > 0 } };
+  p.session = {
+    ...p.session,
+    protocol: { handle: (scheme) => void intercepted.push(scheme), interceptFileProtocol: (scheme) => intercepted.push(scheme) > 0 },
+  };
   runShell(p);
   let deny: unknown;
   app.emit('web-contents-created', {}, Object.assign(new EventEmitter(), { setWindowOpenHandler: (h: () => unknown) => (deny = h()) }));
