@@ -25,11 +25,11 @@ import {
 } from 'electron';
 import { join } from 'node:path';
 import { defaultHome } from '../app/host/data-home.ts';
-import { jsonLogger } from '../app/common/logger.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
 import { beforeReady, MAC_MENU } from './before-ready.ts';
 import { ENGINE_SERVICE_NAME } from './cannot-start.ts';
 import { defaultAutostartDir } from './login-item.ts';
+import { closeLogBeforeQuit, openMainLog } from './main-log.ts';
 import { filePrefs } from './prefs.ts';
 import { SecretVault } from './secrets.ts';
 import { configSource } from './config-source.ts';
@@ -46,11 +46,12 @@ const ENGINE_ENTRY = join(here, '..', 'host', 'engine-entry.js');
 const PRELOAD = join(here, '..', 'preload', 'preload.cjs');
 // Copied beside the bundles by scripts/build-main.ts.
 const ICONS_DIR = join(here, '..', 'icons');
-// ids and codes only (see the README's logging rule), one JSON line each; the engine keeps the log file.
-const logger = jsonLogger((line) => console.log(line));
 
 const dataHome = defaultHome();
 beforeReady({ app, protocol, setApplicationMenu: (menu) => Menu.setApplicationMenu(menu), platform: process.platform, dataHome });
+// The shell's own log file beside the engine's (main-log.ts); ids and codes only. Echoed to the terminal in development.
+const logger = openMainLog(join(dataHome, 'logs'), { ...(!app.isPackaged && { echo: (line: string) => console.log(line) }) });
+closeLogBeforeQuit(app, logger);
 
 // Not `await app.whenReady()`: `ready` comes only after this module has been evaluated.
 let shell: Shell | undefined;
@@ -59,7 +60,7 @@ app
   .then(start)
   .catch((error: unknown) => {
     logger.log('error', 'start-failed', { error: error instanceof Error ? error.name : 'unknown' });
-    app.exit(70);
+    void logger.close().finally(() => app.exit(70));
   });
 
 function start(): void {

@@ -104,6 +104,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
 
   const supervisor: EngineSupervisor = new EngineSupervisor({
     spawn: ports.spawnEngine,
+    log: ports.log,
     request: async () => {
       const { secrets, moved } = await takeSecrets(source.file, ports.vault).catch(() => ({ secrets: {}, moved: false }));
       if (moved) ports.log('secret-moved-to-safe-storage');
@@ -244,6 +245,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     async quit() {
       if (quitting) return;
       quitting = true;
+      ports.log('quit');
       await held.dispose();
       await supervisor.stop();
       stopped = true;
@@ -270,7 +272,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     void shell.quit();
   };
   onSessionEnd(ports, sessionEnds, () => stopped);
-  ports.app.on('second-instance', () => showWindow());
+  ports.app.on('second-instance', () => (ports.log('second-instance'), showWindow()));
   // macOS: a click on the Dock icon (or opening the app again from Finder).
   ports.app.on('activate', () => showWindow());
   // Quit from anywhere (Cmd+Q, the Dock; Windows' log off comes as session-end): hold it until the engine stopped, then quit again.

@@ -205,6 +205,7 @@ it("a person's start opens the window on app://; a login start stays in the tray
   login.app.emit('second-instance');
   expect(login.windows).toHaveLength(1);
   expect(login.windows[0]!.shown).toBe(1);
+  expect(login.logged).toContainEqual(['second-instance', undefined]);
 });
 
 it('the tray follows the engine: attention when a file needs a person', async () => {
@@ -221,7 +222,7 @@ it('the tray follows the engine: attention when a file needs a person', async ()
 it('Settings: a new password goes to the vault, never to the engine, and the engine restarts to use it', async () => {
   const configFile = join(home, 'config.json');
   writeFileSync(configFile, JSON.stringify({ server: { baseUrl: 'https://api.clinic.example', auth: { type: 'user', username: 'u' } } }));
-  const { p, engine, invoke, vault } = ports(['app', '--config', configFile], { configFile });
+  const { p, engine, invoke, vault, logged } = ports(['app', '--config', configFile], { configFile });
   runShell(p);
   await until('the engine to start', () => engine.state.started === 1);
   const view = await invoke('settings');
@@ -237,6 +238,9 @@ it('Settings: a new password goes to the vault, never to the engine, and the eng
   expect(readFileSync(configFile, 'utf8')).not.toMatch(/secret/);
   await until('the engine to restart with the new secret', () => engine.state.started === 2);
   expect(engine.state.startedWith[1]).toMatchObject({ configFile, secrets: { password: 'new-secret' } });
+  // Why the engine restarted is in the shell's log (the password is not).
+  expect(logged.map(([event]) => event)).toEqual(expect.arrayContaining(['engine-up', 'engine-restart-asked']));
+  expect(JSON.stringify(logged)).not.toContain('new-secret');
 });
 
 it('Settings: a proxy password goes to the vault beside the BioT secret, never to the engine', async () => {
@@ -261,7 +265,7 @@ it('Settings: a proxy password goes to the vault beside the BioT secret, never t
 });
 
 it('Quit stops the engine before the app ends; a quit from the OS is held until then', async () => {
-  const { p, engine, app } = ports(['app', HIDDEN_FLAG]);
+  const { p, engine, app, logged } = ports(['app', HIDDEN_FLAG]);
   runShell(p);
   await until('the engine to start', () => engine.state.started === 1);
   let prevented = false;
@@ -271,6 +275,7 @@ it('Quit stops the engine before the app ends; a quit from the OS is held until 
   let again = false;
   app.emit('before-quit', { preventDefault: () => (again = true) });
   expect(again).toBe(false);
+  expect(logged.filter(([event]) => event === 'quit')).toHaveLength(1);
 });
 
 it('a stream of progress events that changes nothing the menu shows rebuilds it no more (an open menu stays open)', async () => {
