@@ -6,7 +6,7 @@
 // the checks at the bottom make a drift between them a compile error.
 import { z } from 'zod';
 import { CodedError } from './common/coded-error.ts';
-import type { ApiErrorCode, FileState, HistoryQuery, HistoryRow, QueueQuery, SettingsInput, Target, UploaderApi } from './api.ts';
+import type { ApiErrorCode, FileState, HistoryQuery, HistoryRow, PauseTarget, QueueQuery, SettingsInput, Target, UploaderApi } from './api.ts';
 import type { HistoryEntry } from './store/history.ts';
 import type { FileState as StoreFileState } from './store/states.ts';
 
@@ -28,6 +28,8 @@ const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const text = (max: number) => z.string().max(max);
 
 export const targetSchema = z.union([z.strictObject({ fileId: id }), z.strictObject({ all: z.literal(true) })]);
+/** Pause alone may be timed ("for an hour", "until tomorrow"). */
+export const pauseTargetSchema = z.union([targetSchema, z.strictObject({ all: z.literal(true), for: z.enum(['hour', 'tomorrow']) })]);
 
 export const queueQuerySchema = z.strictObject({
   states: z.array(z.enum(API_FILE_STATES)).max(API_FILE_STATES.length).optional(),
@@ -99,7 +101,7 @@ interface MethodEntry {
 /** Keyed by the contract's own names: a method added to api.ts without a line here is a compile error. */
 export const apiMethods: Record<CallableMethod, MethodEntry> = {
   snapshot: { payload: queueQuerySchema, optional: true },
-  pause: { payload: targetSchema, optional: false },
+  pause: { payload: pauseTargetSchema, optional: false },
   resume: { payload: targetSchema, optional: false },
   cancel: { payload: targetSchema, optional: false },
   retry: { payload: targetSchema, optional: false },
@@ -154,6 +156,7 @@ type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<_T extends true> = true;
 export type SchemasMatchApi = [
   Assignable<Target, z.output<typeof targetSchema>>,
+  Assignable<PauseTarget, z.output<typeof pauseTargetSchema>>,
   Assignable<QueueQuery, z.output<typeof queueQuerySchema>>,
   Assignable<HistoryQuery, z.output<typeof historyQuerySchema>>,
   Assignable<SettingsInput, z.output<typeof settingsInputSchema>>,

@@ -24,7 +24,7 @@ import {
   utilityProcess,
 } from 'electron';
 import { join } from 'node:path';
-import { defaultHome } from '../app/host/data-home.ts';
+import { desktopDataHome } from '../app/host/machine-home.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
 import { beforeReady, MAC_MENU } from './before-ready.ts';
 import { ENGINE_SERVICE_NAME } from './cannot-start.ts';
@@ -32,7 +32,7 @@ import { defaultAutostartDir } from './login-item.ts';
 import { closeLogBeforeQuit, openMainLog } from './main-log.ts';
 import { filePrefs } from './prefs.ts';
 import { SecretVault } from './secrets.ts';
-import { configSource } from './config-source.ts';
+import { configSource } from '../app/host/config-source.ts';
 import { runShell, type Shell, type ShellPorts, type ShellWindow } from './shell.ts';
 import { updateSettings } from './update-settings.ts';
 import { startAutoUpdates } from './updates-electron.ts';
@@ -47,11 +47,13 @@ const PRELOAD = join(here, '..', 'preload', 'preload.cjs');
 // Copied beside the bundles by scripts/build-main.ts.
 const ICONS_DIR = join(here, '..', 'icons');
 
-const dataHome = defaultHome();
+// Per machine on Windows: %ProgramData%\Device Uploader, a per-user folder from before moved in once (docs/MANAGED.md).
+const { home: dataHome, migration } = desktopDataHome(app.getPath('exe'), process.env, process.platform);
 beforeReady({ app, protocol, setApplicationMenu: (menu) => Menu.setApplicationMenu(menu), platform: process.platform, dataHome });
 // The shell's own log file beside the engine's (main-log.ts); ids and codes only. Echoed to the terminal in development.
 const logger = openMainLog(join(dataHome, 'logs'), { ...(!app.isPackaged && { echo: (line: string) => console.log(line) }) });
 closeLogBeforeQuit(app, logger);
+if (migration) logger.log('info', 'data-folder-migration', { result: migration });
 
 // Not `await app.whenReady()`: `ready` comes only after this module has been evaluated.
 let shell: Shell | undefined;

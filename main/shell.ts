@@ -8,7 +8,7 @@ import type { SettingsInput, Snapshot, Totals } from '../app/api.ts';
 import type { EngineClient } from '../app/host/engine-client.ts';
 import { APP_SCHEME } from './app-origin.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
-import { configSource } from './config-source.ts';
+import { configSource } from '../app/host/config-source.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
 import { registerIpc, type IpcMainLike, type MainWindowLike } from './ipc.ts';
 import { setStartAtLogin, startedAtLogin, startsAtLogin, type LoginItemHost } from './login-item.ts';
@@ -83,7 +83,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   }
   let quitting = false;
   let stopped = false;
-  let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders'> | undefined;
+  let latest: Pick<Snapshot, 'totals' | 'connection' | 'folders' | 'limits'> | undefined;
   let lastUploadAt: number | null = null;
   let engineState: 'running' | 'starting' | 'down' = 'starting';
   let lastEngineExit: ExitDetails | undefined;
@@ -186,12 +186,14 @@ export function runShell(ports: ShellPorts): Shell | undefined {
           status: view.status,
           pausable: counts ? counts.queued + counts.uploading + counts.failed : 0,
           paused: counts?.paused ?? 0,
+          pausedUntil: latest?.limits?.pausedUntil ? ports.formatTime(latest.limits.pausedUntil) : null,
           folders: latest?.folders ?? [],
           startAtLogin: startsAtLogin(ports.loginItem),
         },
         {
           open: showWindow,
           pauseAll: () => void supervisor.client?.pause({ all: true }).then(refresh, () => {}),
+          pauseFor: (choice) => void supervisor.client?.pause({ all: true, for: choice }).then(refresh, () => {}),
           resumeAll: () => void supervisor.client?.resume({ all: true }).then(refresh, () => {}),
           openFolder: (id) => {
             const folder = latest?.folders.find((f) => f.id === id);

@@ -1,7 +1,7 @@
 // The tray menu as plain data (Electron's MenuItemConstructorOptions shape).
 // Every action is here, on every platform: some Linux desktops deliver no
 // click on the tray icon, so the menu is the only way in there.
-import type { FolderStatus } from '../app/api.ts';
+import type { FolderStatus, PauseFor } from '../app/api.ts';
 
 export interface MenuItemSpec {
   id?: string;
@@ -16,6 +16,8 @@ export interface MenuItemSpec {
 export interface MenuActions {
   open(): void;
   pauseAll(): void;
+  /** Pause every upload for an hour, or until midnight; they resume by themselves. */
+  pauseFor(choice: PauseFor): void;
   resumeAll(): void;
   openFolder(folderId: string): void;
   settings(): void;
@@ -28,6 +30,8 @@ export interface MenuState {
   /** Files that Pause all would pause / Resume all would resume. */
   pausable: number;
   paused: number;
+  /** When a timed pause ends, as the person reads a clock ("15:30"); null when there is none. */
+  pausedUntil?: string | null;
   folders: FolderStatus[];
   startAtLogin: boolean;
 }
@@ -40,11 +44,14 @@ export function folderLabel(folder: FolderStatus): string {
 
 export function trayMenu(state: MenuState, actions: MenuActions): MenuItemSpec[] {
   return [
-    { id: 'status', label: state.status, enabled: false },
+    { id: 'status', label: state.pausedUntil ? `Paused until ${state.pausedUntil}` : state.status, enabled: false },
     { type: 'separator' },
     { id: 'open', label: 'Open Device Uploader', click: actions.open },
     { id: 'pause-all', label: 'Pause all', enabled: state.pausable > 0, click: actions.pauseAll },
-    { id: 'resume-all', label: 'Resume all', enabled: state.paused > 0, click: actions.resumeAll },
+    // As OneDrive offers: a pause that ends by itself, so nobody has to remember to resume.
+    { id: 'pause-hour', label: 'Pause for 1 hour', enabled: !state.pausedUntil, click: () => actions.pauseFor('hour') },
+    { id: 'pause-tomorrow', label: 'Pause until tomorrow', enabled: !state.pausedUntil, click: () => actions.pauseFor('tomorrow') },
+    { id: 'resume-all', label: 'Resume all', enabled: state.paused > 0 || !!state.pausedUntil, click: actions.resumeAll },
     { type: 'separator' },
     ...state.folders.map((f): MenuItemSpec => ({
       id: `folder:${f.id}`,

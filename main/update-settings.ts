@@ -5,7 +5,7 @@
 // unreadable one: the defaults (on, from the URL built into the app).
 import { readFileSync } from 'node:fs';
 import { updatesSchema, type UpdatesConfig } from '../app/config/schema.ts';
-import type { ConfigSource } from './config-source.ts';
+import type { ConfigSource } from '../app/host/config-source.ts';
 
 export function updateSettings(source: ConfigSource): UpdatesConfig {
   const fallback = updatesSchema.parse({});

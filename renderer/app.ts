@@ -9,6 +9,7 @@ import { folderNames } from './lib/folder-names.ts';
 import { createResumedNews } from './lib/resumed-news.ts';
 import { createBanner } from './views/banner.ts';
 import { createHistoryView } from './views/history-view.ts';
+import { createLimitsBar } from './views/limits-bar.ts';
 import { createQueueView } from './views/queue-view.ts';
 import { createSettingsView } from './views/settings-view.ts';
 
@@ -35,6 +36,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
     callLink = status === 401 ? 'expired' : 'lost';
     redrawBanner();
   };
+  const limits = createLimitsBar(api, onError, () => void queue.refresh());
   const onSnapshot = (snap: Snapshot) => {
     connection = snap.connection;
     folders = snap.folders;
@@ -43,6 +45,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
     resumed.heard(snap.resumed);
     callLink = 'open';
     redrawBanner();
+    limits.update(snap.limits);
   };
   const queue = createQueueView(api, onSnapshot, onError);
   const history = createHistoryView(api, onError);
@@ -74,6 +77,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
       banner.pill,
     ),
     banner.el,
+    limits.el,
     h('main', {}, queue.el, history.el, settings.el),
   );
   // The desktop tray's "Settings…" opens the window at #settings.
@@ -96,7 +100,7 @@ export function mountApp(root: HTMLElement, api: UploaderApi): void {
       const changed = counts === null || Object.entries(event.totals.counts).some(([k, n]) => counts![k as keyof StateCounts] !== n);
       counts = event.totals.counts;
       if (changed) redrawBanner();
-    }
+    } else if (event.type === 'limits') limits.update(event.limits);
     if (missed(event.seq) && current === 'queue') void queue.refresh();
     queue.onEvent(event);
   });

@@ -7,6 +7,7 @@ import { request, type Dispatcher } from 'undici';
 import { openNet, type Net } from '../net/index.ts';
 import { errorFromFailure, parseAnswer } from './answer.ts';
 import { BiotError } from './errors.ts';
+import type { HostHolds } from './host-holds.ts';
 import type { AnswerContext } from './validate.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -42,6 +43,8 @@ export type BiotHttpOptions = {
   dispatcher?: Dispatcher;
   /** Answers longer than this are refused as MALFORMED_RESPONSE. Default 4 MiB. */
   maxResponseBytes?: number;
+  /** Retry-After holds (host-holds.ts): every call waits out BioT's, and a 429/503 that asks sets one. */
+  holds?: HostHolds;
   /** The engine's network (trust, proxy) for the default dispatcher; default: system trust, proxy from the environment. */
   net?: Net;
 };
@@ -65,6 +68,7 @@ export class BiotHttp {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #maxResponseBytes: number;
+  readonly #holds: HostHolds | undefined;
 
   constructor(options: BiotHttpOptions) {
     const parsed = new URL(options.baseUrl);
@@ -76,6 +80,7 @@ export class BiotHttp {
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? createDefaultDispatcher(this.timeoutMs, options.net);
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#holds = options.holds;
   }
 
   /** Sends one call; with `auth`, a 401 TOKEN_NOT_VALID is retried once with a fresh token. */
@@ -104,6 +109,10 @@ export class BiotHttp {
   }
 
   async #send(call: BiotCall, token: string | undefined): Promise<BiotAnswer> {
+    // BioT asked (Retry-After) to be left alone a while: the wait is not part of the call's deadline.
+    await this.#holds?.wait(new URL(this.baseUrl).origin, call.signal).catch((reason: unknown) => {
+      throw errorFromFailure(reason, call.operation, { callerAborted: true, callerReason: call.signal?.reason, deadlinePassed: false });
+    });
     const timeoutMs = call.timeoutMs ?? this.timeoutMs;
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
@@ -126,6 +135,7 @@ export class BiotHttp {
       });
       status = response.statusCode;
       date = response.headers.date;
+      this.#holds?.noteAnswer(this.baseUrl, status, response.headers);
       text = await readLimited(response.body, this.#maxResponseBytes, status, call.operation);
     } catch (failure) {
       throw errorFromFailure(failure, call.operation, {

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Net } from '../net/index.ts';
 import { Entities } from './entities.ts';
 import { FileApi } from './file-api.ts';
+import { HostHolds, type HoldEvent } from './host-holds.ts';
 import { BiotHttp } from './http.ts';
 import { TokenSource, type BiotAuth, type TokenEvent } from './token-source.ts';
 
@@ -23,6 +24,10 @@ export type BiotClientOptions = {
   now?: () => number;
   /** Token life-cycle events for the log (never carries secrets). */
   onTokenEvent?: (event: TokenEvent) => void;
+  /** A host asked to be left alone a while (Retry-After): for the log. */
+  onHold?: (event: HoldEvent) => void;
+  /** The Retry-After book to use instead of a new one (a client replacing another keeps its holds). */
+  holds?: HostHolds;
 };
 
 /** A class's public calls without its private fields, so a stand-in that forwards them (app/engine/server-switch.ts) fits too. */
@@ -32,6 +37,8 @@ export type BiotClient = {
   tokens: TokenSource;
   files: CallsOf<FileApi>;
   entities: CallsOf<Entities>;
+  /** Retry-After holds by host, BioT's and (for the transfers' part PUTs) storage's. */
+  holds: HostHolds;
   /** Closes the HTTP pool (if the client created it). */
   close(): Promise<void>;
   /** Closes now, failing calls in flight (when close() took too long). */
@@ -40,7 +47,9 @@ export type BiotClient = {
 
 /** Builds a BioT client over one keep-alive pool and one token source. */
 export function createBiotClient(options: BiotClientOptions): BiotClient {
+  const holds = options.holds ?? new HostHolds({ ...(options.onHold && { onHold: options.onHold }) });
   const http = new BiotHttp({
+    holds,
     baseUrl: options.baseUrl,
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.dispatcher !== undefined && { dispatcher: options.dispatcher }),
@@ -57,6 +66,7 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
     tokens,
     files: new FileApi(http, tokens),
     entities: new Entities(http, tokens),
+    holds,
     close: () => http.close(),
     destroy: () => http.destroy(),
   };
@@ -64,6 +74,7 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
 
 export { BiotError, isRetryable, isLockout, LOCKOUT_CODES } from './errors.ts';
 export type { BiotAuth, TokenEvent } from './token-source.ts';
+export { HostHolds, type HoldEvent } from './host-holds.ts';
 export type { AttachFileRequest } from './entities.ts';
 export type { CallOptions } from './file-api.ts';
 export type * from './types.ts';

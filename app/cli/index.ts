@@ -41,6 +41,14 @@ const commands: Record<string, Command> = {
     usage: 'device-uploader repair --config FILE',
     run: async (args) => (await import('./repair.ts')).repairCommand(args),
   },
+  service: {
+    summary: 'install, remove or show the engine as a service of this machine (systemd, launchd, Windows), started at boot',
+    usage:
+      'device-uploader service install --config FILE [--user NAME | --account NAME] [--node PATH] [--winsw PATH] [--dry-run]\n' +
+      '       device-uploader service uninstall [--dry-run]\n' +
+      '       device-uploader service status',
+    run: async (args) => (await import('./service.ts')).serviceCommand(args),
+  },
   sandbox: {
     summary: 'run a local BioT-compatible service (login + file API) for demos and tests',
     usage:

@@ -1,9 +1,12 @@
 // `device-uploader start`: the engine with the queue window served on
 // 127.0.0.1, what `npm start` runs where the Electron binary is not
-// installed. With --config, on that config; with none, the demo
+// installed. On the config the desktop app would take (app/host/config-source.ts:
+// --config, DEVICE_UPLOADER_CONFIG, the data folder's own); with none, the demo
 // (app/host/demo.ts): a local BioT sandbox and an inbox folder it creates and
 // names, so a file dropped there shows it uploading.
 import type { DataFolderLock } from '../engine/data-lock.ts';
+import { configSource } from '../host/config-source.ts';
+import { defaultHome } from '../host/data-home.ts';
 import { prepareDemo } from '../host/demo.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
@@ -16,7 +19,12 @@ export async function startCommand(args: string[]): Promise<number> {
   const port = flags['ui-port'] === undefined ? 0 : Number(flags['ui-port']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--ui-port must be a port number (0-65535)');
   let sandbox: Sandbox | undefined;
-  let configFile = flags.config;
+  const source = configSource(flags.config ? ['--config', flags.config] : [], process.env, defaultHome());
+  if (flags.inbox && source.kind === 'file') {
+    // The demo would point that config at its sandbox: a person's tenant is never overwritten.
+    throw new UsageError(`--inbox starts the demo, but ${source.file} is a config of its own; set DEVICE_UPLOADER_HOME for a demo apart`);
+  }
+  let configFile = source.kind === 'file' ? source.file : undefined;
   let dataLock: DataFolderLock | undefined;
   let serving: Serving;
   try {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { folderLabelById } from '../config/folder-label.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { checkDataFolder, dataFolderStatus } from '../engine/data-folder-health.ts';
+import { readPausedUntil } from '../engine/timed-pause.ts';
 import { DATABASE_FILE, openStore } from '../store/index.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { formatBytes, screenText } from './format.ts';
@@ -13,7 +14,8 @@ import { formatBytes, screenText } from './format.ts';
 export async function statusCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { config: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, names: { type: 'boolean' } });
   if (!flags.config) throw new UsageError('--config FILE is required');
-  const config = loadConfigFile(flags.config);
+  // Only the data folder matters here: the secret may be elsewhere (a service's environment, the key store).
+  const config = loadConfigFile(flags.config, process.env, { requireSecret: false });
   const store = openStore(join(config.dataDir, DATABASE_FILE));
   // A full or read-only data folder holds every upload: the first thing to say.
   const dataFolder = await checkDataFolder(config.dataDir).catch(() => undefined);
@@ -26,10 +28,16 @@ export async function statusCommand(args: string[]): Promise<number> {
         ...f,
         ...(names && { relPath, lastError }),
       }));
-      process.stdout.write(`${JSON.stringify({ dataFolder: dataFolder ?? 'ok', counts: snap.counts, total: snap.total, files }, null, 2)}\n`);
+      const pausedUntil = readPausedUntil(config.dataDir);
+      process.stdout.write(
+        `${JSON.stringify({ dataFolder: dataFolder ?? 'ok', pausedUntil, counts: snap.counts, total: snap.total, files }, null, 2)}\n`,
+      );
       return 0;
     }
     if (dataFolder) process.stdout.write(`uploads held: ${dataFolderStatus(dataFolder, Date.now()).advice}\n`);
+    const pausedUntil = readPausedUntil(config.dataDir);
+    if (pausedUntil !== null && pausedUntil > Date.now())
+      process.stdout.write(`uploads paused until ${new Date(pausedUntil).toLocaleString()}; they go on by themselves\n`);
     const counts = Object.entries(snap.counts)
       .filter(([, n]) => n > 0)
       .map(([s, n]) => `${s} ${n}`)

@@ -7,14 +7,25 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { plainIssue } from './plain-issues.ts';
 import { CaFileError, readCaFile } from '../net/trust.ts';
+import { ConfigError, configKey, parseJsonText } from './config-text.ts';
+import { loadManaged, managedConfigFile, withManaged, type Managed } from './managed.ts';
 import { configSchema, type Config } from './schema.ts';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError, configKey, parseJsonText };
 
-/** Loads, validates and normalises a config file; throws ConfigError. */
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Loads, validates and normalises a config file, with the machine's managed
+ * settings (app/config/managed.ts) laid over it; throws ConfigError. With
+ * `requireSecret: false` a missing password or secret key is let through: for
+ * what reads only the file's folders (`status`, `service install`), whose
+ * secret may live elsewhere (the environment of the service, the key store).
+ * `managed: null` reads no managed settings.
+ */
+export function loadConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { requireSecret?: boolean; managed?: Managed | null } = {},
+): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -22,56 +33,30 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(`cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`);
   }
-  return parseConfig(parseJsonText(text, file), { baseDir: dirname(resolve(file)), env, source: file });
-}
-
-/**
- * JSON.parse with an error that says where, never what: Node's own message
- * quotes the text around the mistake, which may be a password.
- */
-export function parseJsonText(text: string, file: string): unknown {
-  // Windows Notepad saves UTF-8 with a byte order mark; JSON.parse refuses it.
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  try {
-    return JSON.parse(body);
-  } catch (error) {
-    const at = errorPosition(body, (error as Error).message);
-    const where = at === undefined ? '' : ` near ${lineAndColumn(body, at)}`;
-    throw new ConfigError(`config file ${file} is not valid JSON${where}`);
-  }
-}
-
-// Node gives either "at position N" or a quoted snippet around the mistake; the
-// snippet is only used to find the place, it never reaches the message.
-function errorPosition(text: string, message: string): number | undefined {
-  const position = /position (\d+)/.exec(message)?.[1];
-  if (position !== undefined) return Number(position);
-  const snippet = /, (?:\.\.\.)?"(.+)"(?:\.\.\.)? is not valid JSON$/.exec(message)?.[1];
-  const found = snippet ? text.indexOf(snippet) : -1;
-  return found >= 0 ? found + Math.floor((snippet as string).length / 2) : undefined;
-}
-
-function lineAndColumn(text: string, position: number): string {
-  const before = text.slice(0, position).split('\n');
-  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+  const managed = options.managed === undefined ? loadManaged(managedConfigFile(env)) : (options.managed ?? undefined);
+  return parseConfig(parseJsonText(text, file), { baseDir: dirname(resolve(file)), env, source: file, ...options, managed });
 }
 
 /** Validates an already-parsed config object (from a file, the UI or a test). */
-export function parseConfig(raw: unknown, options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string }): Config {
+export function parseConfig(
+  raw: unknown,
+  options: { baseDir: string; env?: NodeJS.ProcessEnv; source?: string; requireSecret?: boolean; managed?: Managed | null | undefined },
+): Config {
   const source = options.source ?? 'config';
-  const parsed = configSchema.safeParse(raw, { error: plainIssue });
+  const managed = options.managed ?? undefined;
+  const parsed = configSchema.safeParse(managed ? withManaged(raw as Record<string, unknown>, managed) : raw, { error: plainIssue });
   if (!parsed.success) throw new ConfigError(`${source}: ${describeIssues(parsed.error)}`);
-  const config = parsed.data;
+  const config: Config = managed ? { ...parsed.data, managed } : parsed.data;
   const env = options.env ?? {};
   const auth = config.server.auth;
   if (auth.type === 'user') {
     auth.password = env.DEVICE_UPLOADER_PASSWORD || auth.password;
-    if (!auth.password) {
+    if (!auth.password && options.requireSecret !== false) {
       throw new ConfigError(`${source}: server.auth.password is missing (or set DEVICE_UPLOADER_PASSWORD)`);
     }
   } else {
     auth.secretKey = env.DEVICE_UPLOADER_SECRET_KEY || auth.secretKey;
-    if (!auth.secretKey) {
+    if (!auth.secretKey && options.requireSecret !== false) {
       throw new ConfigError(`${source}: server.auth.secretKey is missing (or set DEVICE_UPLOADER_SECRET_KEY)`);
     }
   }
@@ -140,14 +125,6 @@ function isSameOrInside(folder: string, path: string): boolean {
 /** A stable id for a folder path, so the database and logs never carry the path. */
 export function folderIdFor(path: string): string {
   return `f-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`;
-}
-
-/** A zod issue path as the config file's key: `folders[0].path`, '' for the top level. */
-export function configKey(path: readonly PropertyKey[]): string {
-  return path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-    .join('')
-    .replace(/^\./, '');
 }
 
 function describeIssues(error: z.ZodError): string {

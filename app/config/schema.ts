@@ -2,6 +2,8 @@
 // from it, and its errors name the exact key that is wrong (zod's issue path),
 // which a hand-written validator would have to re-implement for every field.
 import { z } from 'zod';
+import { parseDays, parseTime } from '../common/local-time.ts';
+import type { Managed } from './managed.ts';
 
 const auth = z.discriminatedUnion('type', [
   z.strictObject({
@@ -77,12 +79,27 @@ const folder = z
     path: ['archiveDir'],
   });
 
+/** One window of the bandwidth timetable, in local time (app/transfer/bandwidth-schedule.ts). */
+const bandwidthWindow = z
+  .strictObject({
+    days: z.string().refine((d) => parseDays(d) !== undefined, { message: 'days as "mon-fri", "sat,sun", "fri-mon" or "daily"' }),
+    from: z.string().refine((t) => (parseTime(t) ?? 24 * 60) < 24 * 60, { message: 'a time of day as HH:MM, e.g. "07:30"' }),
+    to: z.string().refine((t) => parseTime(t) !== undefined, { message: 'a time of day as HH:MM, e.g. "18:00" ("24:00" for midnight)' }),
+    maxBytesPerSecond: z.number().int().min(0),
+  })
+  .refine((w) => parseTime(w.from) !== parseTime(w.to) && !(w.from === '00:00' && w.to === '00:00'), {
+    message: 'from and to are the same time (a whole day is "00:00" to "24:00")',
+    path: ['to'],
+  });
+
 const transfer = z.strictObject({
   partSizeMiB: z.number().int().min(5).max(5120).default(8),
   parallelParts: z.number().int().min(1).max(64).default(4),
   parallelFiles: z.number().int().min(1).max(16).default(2),
   /** 0 = unlimited; shared by all transfers. */
   maxBytesPerSecond: z.number().int().min(0).default(0),
+  /** Other limits at set times of the week (local time); outside them maxBytesPerSecond holds. */
+  schedule: z.array(bandwidthWindow).max(50).default([]),
   /** A request with no progress for this long is aborted and retried. */
   stallSeconds: z.number().min(1).max(3600).default(60),
   /** Timeout of each BioT API call (not of part PUTs, which use stallSeconds). */
@@ -128,7 +145,8 @@ export const configSchema = z.strictObject({
   updates: updatesSchema.default(() => updatesSchema.parse({})),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** A loaded config; `managed` when the machine's managed settings were laid over it (and which keys they lock). */
+export type Config = z.infer<typeof configSchema> & { managed?: Managed };
 export type FolderConfig = Config['folders'][number];
 export type TransferConfig = Config['transfer'];
 export type UpdatesConfig = Config['updates'];

@@ -17,18 +17,32 @@ export function isLoginCode(code: string | null): boolean {
   return code !== null && (refusedCodes.has(code) || LOCKOUT_CODES.has(code));
 }
 
+/**
+ * The banner while BioT refuses the login: a lock-out, or any other refusal
+ * (401 or 403 to the login, whatever its code). Uploads wait; the engine
+ * tries the login again by itself (sign-in-recovery.ts).
+ */
+export function signInRefusedConnection(locked: boolean, now: number): ConnectionStatus {
+  return locked
+    ? {
+        state: 'locked',
+        advice: 'The BioT account is locked. Ask your BioT administrator to unlock it; uploads go on by themselves once it is.',
+        since: now,
+      }
+    : {
+        state: 'credentials-refused',
+        advice:
+          'BioT refused the login. Check the user name and password (or service key) in Settings; uploads go on by themselves once BioT accepts it.',
+        since: now,
+      };
+}
+
 /** The connection state an outcome implies, or undefined when it says nothing new. */
 export function connectionAfter(outcome: TransferOutcome, now: number): ConnectionStatus | undefined {
   if (outcome.kind === 'done') return { state: 'ok', advice: null, since: now };
-  if (outcome.kind === 'needs-attention' && outcome.locked) {
-    return { state: 'locked', advice: 'The BioT account is locked. Ask your BioT administrator to unlock it, then press Retry.', since: now };
-  }
-  if ((outcome.kind === 'needs-attention' || outcome.kind === 'retry') && refusedCodes.has(outcome.code)) {
-    return {
-      state: 'credentials-refused',
-      advice: 'BioT refused the login. Check the user name and password (or service key) in Settings.',
-      since: now,
-    };
+  if (outcome.kind === 'needs-attention' && outcome.locked) return signInRefusedConnection(true, now);
+  if ((outcome.kind === 'needs-attention' || outcome.kind === 'retry') && (outcome.signIn === true || refusedCodes.has(outcome.code))) {
+    return signInRefusedConnection(false, now);
   }
   // A part or link failure names the network code after its own prefix (LINKS_TLS_UNTRUSTED).
   const net = outcome.kind === 'retry' ? netCodeIn(outcome.code) : undefined;
@@ -105,20 +119,21 @@ export class ConnectionState {
   }
 
   noteOutcome(outcome: TransferOutcome): void {
-    this.#set(connectionAfter(outcome, this.#now()));
+    this.set(connectionAfter(outcome, this.#now()));
   }
 
   /** BioT handed out a token: connected (connectionAfterToken). */
   noteToken(event: TokenEvent): void {
-    this.#set(connectionAfterToken(event, this.#now()));
+    this.set(connectionAfterToken(event, this.#now()));
   }
 
   /** New server settings: what the old login taught says nothing about the new one (the banner asking to fix it goes). */
   forget(): void {
-    this.#set(unknownConnection(this.#now()));
+    this.set(unknownConnection(this.#now()));
   }
 
-  #set(next: ConnectionStatus | undefined): void {
+  /** A state learned other than from a transfer's outcome or a token (the login refused again on the engine's own try). */
+  set(next: ConnectionStatus | undefined): void {
     if (!next || !connectionChanged(this.#connection, next)) return;
     this.#connection = next;
     this.#changed(next);

@@ -4,7 +4,7 @@
 // create-engine.ts built and says what each command does to them.
 import { basename, relative, sep } from 'node:path';
 import type { Dispatcher } from 'undici';
-import type { ConnectionTest, EngineEvent, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
+import type { ConnectionTest, EngineEvent, PauseTarget, QueueQuery, Snapshot, Target, UploaderApi } from '../api.ts';
 import type { HistoryPage, HistoryQuery, SaveResult, SettingsInput, SettingsView } from '../api.ts';
 import type { BiotClient } from '../biot/index.ts';
 import { applyServerSettings } from './apply-server.ts';
@@ -28,6 +28,7 @@ import type { Scheduler } from './scheduler.ts';
 import type { ServerSwitch } from './server-switch.ts';
 import { restartNeeded, saveSettingsFile, settingsView } from './settings.ts';
 import { CLOSE_DEADLINE_MS, shutDown } from './shutdown.ts';
+import type { UploadLimits } from './upload-limits.ts';
 import type { Watching } from './watching.ts';
 import { testConnection } from './connection-test.ts';
 import type { Net } from '../net/index.ts';
@@ -62,6 +63,8 @@ export interface EngineParts {
   watching: Watching;
   /** Uploads a stop interrupted that this run resumed, and when it started; absent when none. */
   resumed?: { count: number; since: number };
+  /** The bandwidth timetable and timed pauses. */
+  limits: UploadLimits;
 }
 
 export class Engine implements UploaderApi {
@@ -83,6 +86,8 @@ export class Engine implements UploaderApi {
 
   /** Starts uploading what the queue holds and (unless watch is false) watching the folders; see whenWatching. */
   start(options: { watch?: boolean } = {}): void {
+    // First: a timed pause kept from before a restart holds claims before any is made.
+    this.#p.limits.start();
     this.#p.scheduler.start();
     if (options.watch === false) return;
     this.#p.folderMonitor.start();
@@ -152,13 +157,16 @@ export class Engine implements UploaderApi {
       connection: this.#p.connection.shown,
       folders: await folderStatus(this.#p.folders.values()),
       logs: this.log.health?.() ?? { state: 'ok', code: null, dropped: 0, since: 0 },
+      limits: this.#p.limits.state,
       rows: page.files.map((f) => this.#p.view.row(f)),
       matching: page.total,
       ...(this.#p.resumed && { resumed: this.#p.resumed }),
     };
   }
 
-  async pause(target: Target): Promise<number> {
+  async pause(target: PauseTarget): Promise<number> {
+    // Timed: Pause all, no new claims, and resumed by itself at the time (upload-limits.ts).
+    if ('for' in target) return this.#p.limits.pauseFor(target.for);
     return this.#command(
       target,
       (id) => this.store.pause(id),
@@ -168,6 +176,7 @@ export class Engine implements UploaderApi {
   }
 
   async resume(target: Target): Promise<number> {
+    if ('all' in target) this.#p.limits.endPause();
     const n = await this.#command(
       target,
       (id) => this.store.resume(id),
@@ -240,7 +249,7 @@ export class Engine implements UploaderApi {
     this.#p.folders.clear();
     for (const f of config.folders) this.#p.folders.set(f.id as string, f);
     this.#p.dedup.fallback = config.duplicates;
-    this.#p.throttle.setRate(config.transfer.maxBytesPerSecond);
+    this.#p.limits.reconfigure(config.transfer);
     // The watcher keeps its own folder list: swap in one over the new folders.
     this.#p.watching.swap(config.folders);
     // Last: the rows it lets go are claimed at once, under the folder rules above.

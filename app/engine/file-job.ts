@@ -114,6 +114,7 @@ function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefi
       settings: deps.settings,
       log: (e) => deps.log.log(e.event === 'transfer-failed' ? 'warn' : 'info', e.event, { ...e, event: undefined }),
       ...(deps.now && { now: deps.now }),
+      holds: deps.biot.holds,
     },
     {
       fileId: row.id,

@@ -14,7 +14,8 @@ export function storeLedger(store: Store): TransferLedger {
     finalizeUpload: (uploadId, final) => store.finalizeUpload(uploadId, final),
     recordPartEtag: (uploadId, partNumber, etag, md5) => store.recordPartEtag(uploadId, partNumber, { etag, md5 }),
     markEtagsSaved: (uploadId, partNumbers) => void store.markEtagsSaved(uploadId, partNumbers),
-    closeUpload: (uploadId, state) => void store.closeUpload(uploadId, state),
+    closeUpload: (uploadId, state, reason) => void store.closeUpload(uploadId, state, reason),
+    lostInARow: (fileId) => store.lostInARow(fileId),
     markCompleting: (fileId) => void store.markCompleting(fileId),
     recordVerification: (uploadId, result) => store.recordVerification(uploadId, result),
   };

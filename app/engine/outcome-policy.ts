@@ -19,9 +19,10 @@ export interface OutcomePolicyDeps {
   log: Logger;
   changed: (fileId: number) => void;
   /**
-   * Called when signing in to BioT stopped for good: a lock-out (`locked`), or
+   * Called when signing in to BioT stopped: a lock-out (`locked`), or
    * credentials refused (wrong password or key, MFA). Nothing more is claimed
-   * until release(); the rows that met a refused login go back to the queue.
+   * until the login is accepted again (sign-in-recovery.ts); the rows that met
+   * the refusal go back to the queue.
    */
   signInStopped: (code: string, locked: boolean) => void;
   /** Every outcome, for the connection banner; told after the row was written. */
@@ -31,10 +32,20 @@ export interface OutcomePolicyDeps {
   /** Called once a row is marked done: BioT holds it and its attach rule succeeded (post-upload actions). */
   onDone?: (row: FileRow) => void;
   now?: () => number;
+  /** The clock retry due times are set on (the scheduler's monotonic one; see monotonic-clock.ts). */
+  dueNow?: () => number;
+  /** The first wait before a fresh upload of a file whose uploads keep getting lost (TransferSettings.lostUploadRetryMs). */
+  lostUploadRetryMs?: number;
 }
 
 /** Retry delays for whole files: clinic internet can be down for hours, so keep trying, slowly. */
 const fileBackoff = { baseMs: 2_000, maxMs: 10 * 60_000 };
+
+/** No retry is set further ahead than this; a stored due time beyond it is brought in at start (scheduler). */
+export const LONGEST_RETRY_MS = fileBackoff.maxMs;
+
+/** Uploads of one file lost in a row (storage answering NoSuchUpload) before a person is asked to look. */
+export const LOST_UPLOADS_LIMIT = 3;
 
 export class OutcomePolicy {
   readonly #deps: OutcomePolicyDeps;
@@ -102,16 +113,10 @@ export class OutcomePolicy {
         log.log('info', 'file-done', { fileId, biotFileId: outcome.biotFileId });
         break;
       case 'retry':
-        store.markFailed(fileId, {
-          error: outcome.message,
-          code: outcome.code,
-          retryAt: (this.#deps.now ?? Date.now)() + backoffDelay(row.attempts + 1, fileBackoff),
-          traceId: outcome.traceId ?? null,
-        });
+        this.#retry(row, outcome);
         break;
       case 'needs-attention':
         store.markNeedsAttention(fileId, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
-        if (outcome.locked) this.#deps.signInStopped(outcome.code, true);
         break;
       case 'missing':
         store.markMissing(fileId);
@@ -134,17 +139,46 @@ export class OutcomePolicy {
   }
 
   /**
-   * Signing in was refused for good (wrong password or key: the token source
-   * stopped, see TokenSource.lockedBy) and this row failed meanwhile: it did
-   * nothing wrong, so it goes back to the queue and the scheduler holds, rather
-   * than every claimed file landing in needs-attention. A lock-out keeps its
-   * own path (needs-attention, locked) in the switch.
+   * A retryable failure waits its backoff. When storage or BioT lost the
+   * file's upload, the wait grows with the uploads lost in a row, and after
+   * LOST_UPLOADS_LIMIT the file waits for a person instead: a bucket rule
+   * that aborts every upload would otherwise get a new BioT upload (each a
+   * cancelled BioT file) for ever.
+   */
+  #retry(row: FileRow, outcome: TransferOutcome & { kind: 'retry' }): void {
+    const { store, log } = this.#deps;
+    const lost = outcome.code === 'UPLOAD_LOST' ? store.lostInARow(row.id) : 0;
+    if (lost >= LOST_UPLOADS_LIMIT) {
+      store.markNeedsAttention(row.id, {
+        error: `BioT's storage lost this file's upload ${lost} times in a row (a storage rule that removes unfinished uploads?); ask your BioT administrator, then press Retry`,
+        code: 'UPLOAD_LOST_REPEATEDLY',
+        traceId: outcome.traceId ?? null,
+      });
+      log.log('warn', 'uploads-lost', { fileId: row.id, lost });
+      return;
+    }
+    const lostWait = lost > 0 ? backoffDelay(lost, { baseMs: this.#deps.lostUploadRetryMs ?? 30_000, maxMs: LONGEST_RETRY_MS }) : 0;
+    store.markFailed(row.id, {
+      error: outcome.message,
+      code: outcome.code,
+      retryAt: (this.#deps.dueNow ?? this.#deps.now ?? Date.now)() + Math.max(backoffDelay(row.attempts + 1, fileBackoff), lostWait),
+      traceId: outcome.traceId ?? null,
+    });
+  }
+
+  /**
+   * Signing in was refused (wrong password or key: the token source stopped,
+   * see TokenSource.lockedBy) or the account is locked (on the login or on any
+   * call), and this row failed meanwhile: it did nothing wrong, so it goes back
+   * to the queue and the scheduler holds until the login is accepted again,
+   * rather than every claimed file landing in needs-attention.
    */
   #signInStopped(row: FileRow, outcome: TransferOutcome & { kind: 'retry' | 'needs-attention' }): boolean {
     const stop = this.#deps.biot.tokens.lockedBy;
-    if (!stop || stop.locked) return false;
+    const locked = outcome.kind === 'needs-attention' && outcome.locked;
+    if (!stop && !locked) return false;
     this.#deps.store.holdForSignIn(row.id, { error: outcome.message, code: outcome.code, traceId: outcome.traceId ?? null });
-    this.#deps.signInStopped(stop.code, false);
+    this.#deps.signInStopped(stop?.code ?? outcome.code, stop?.locked ?? locked);
     return true;
   }
 }

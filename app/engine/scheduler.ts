@@ -8,9 +8,10 @@ import { StopRequest, type StopReason } from '../transfer/stop.ts';
 import { every, type SyncDisposable } from '../common/disposable.ts';
 import { settlesWithin } from './deadline.ts';
 import { errorFacts } from '../common/error-facts.ts';
+import { monotonicClock } from '../common/monotonic-clock.ts';
 import { runFileJob, type FileJobDeps, type FileRun } from './file-job.ts';
 import { OneAtATime } from './one-at-a-time.ts';
-import { OutcomePolicy, type OutcomePolicyDeps } from './outcome-policy.ts';
+import { LONGEST_RETRY_MS, OutcomePolicy, type OutcomePolicyDeps } from './outcome-policy.ts';
 import { SpeedMeter } from './speed-meter.ts';
 
 // Kept here for the callers (and tests) that know it from the scheduler.
@@ -29,16 +30,21 @@ export class Scheduler {
   #running = false;
   #held = false;
   #storeHeld = false;
+  #claimsHeld = false;
+  /** Retry due times are on this clock (monotonic-clock.ts): a PC clock set back does not delay them. */
+  readonly #dueNow: () => number;
 
   constructor(deps: SchedulerDeps) {
     // One set of attach turns per engine: its files never write one entity's attribute at once.
     this.#deps = { ...deps, attachTurns: deps.attachTurns ?? new OneAtATime() };
-    this.#outcomes = new OutcomePolicy(this.#deps);
+    this.#dueNow = deps.dueNow ?? monotonicClock();
+    this.#outcomes = new OutcomePolicy({ ...this.#deps, dueNow: this.#dueNow, lostUploadRetryMs: deps.settings.lostUploadRetryMs });
   }
 
   /** Starts claiming; checks for due retries every second. */
   start(): void {
     this.#running = true;
+    this.#clampDueTimes();
     this.#timer = every(1_000, () => this.pump());
     this.pump();
   }
@@ -63,6 +69,12 @@ export class Scheduler {
     this.pump();
   }
 
+  /** A timed pause (upload-limits.ts): nothing new is claimed until it ends. */
+  holdClaims(on: boolean): void {
+    this.#claimsHeld = on;
+    if (!on) this.pump();
+  }
+
   /** Why nothing is being claimed: a refused sign-in, the data folder, or nothing. */
   get heldFor(): 'sign-in' | 'store' | undefined {
     return this.#held ? 'sign-in' : this.#storeHeld ? 'store' : undefined;
@@ -74,7 +86,7 @@ export class Scheduler {
    * process; the failure is logged and told to onStoreError, and the next tick tries again.
    */
   pump(): void {
-    if (!this.#running || this.#held || this.#storeHeld) return;
+    if (!this.#running || this.#held || this.#storeHeld || this.#claimsHeld) return;
     if (this.#outcomes.unwritten > 0) this.writeHeld();
     const room = this.#deps.parallelFiles - this.#active.size;
     if (room <= 0) return;
@@ -82,7 +94,7 @@ export class Scheduler {
     // stays queued until that run is gone: one file never has two runs.
     const running = new Set(this.#active.keys());
     try {
-      for (const row of this.#deps.store.claimNext(room, this.#now(), running)) this.#start(row);
+      for (const row of this.#deps.store.claimNext(room, this.#dueNow(), running)) this.#start(row);
     } catch (error) {
       this.#deps.log.log('error', 'pump-failed', errorFacts(error, 'scheduler.pump'));
       this.#deps.onStoreError?.(error);
@@ -164,7 +176,14 @@ export class Scheduler {
     return this.#outcomes.writeHeld();
   }
 
-  #now(): number {
-    return (this.#deps.now ?? Date.now)();
+  /** A retry due further ahead than any backoff was written under a clock since set back: due now (queue.clampDueTimes). */
+  #clampDueTimes(): void {
+    try {
+      const rows = this.#deps.store.clampDueTimes(this.#dueNow(), LONGEST_RETRY_MS);
+      if (rows > 0) this.#deps.log.log('warn', 'due-times-clamped', { rows });
+    } catch (error) {
+      // Not worth stopping for: those rows are tried later than they should be.
+      this.#deps.log.log('error', 'clamp-failed', errorFacts(error, 'scheduler.clamp'));
+    }
   }
 }

@@ -7,7 +7,7 @@
 // call and fails none. A replaced client is closed once the last call that
 // started on it has ended (closing it earlier makes undici refuse that call's
 // next request: a NETWORK failure, a lost attempt and "BioT unreachable").
-import { createBiotClient, type BiotClient, type TokenEvent } from '../biot/index.ts';
+import { createBiotClient, HostHolds, type BiotClient, type BiotClientOptions, type HoldEvent, type TokenEvent } from '../biot/index.ts';
 import type { Config } from '../config/schema.ts';
 import type { Net } from '../net/index.ts';
 
@@ -18,10 +18,25 @@ export interface ServerSwitchOptions {
   now?: () => number;
   /** Token life-cycle events of whichever client is current (never carries secrets). */
   onTokenEvent?: (event: TokenEvent) => void;
+  /** A host asked to be left alone a while (Retry-After), for the log. */
+  onHold?: (event: HoldEvent) => void;
   /** Trust and proxy (app/net), the same for every client this switch builds. */
   net?: Net;
   /** Builds a client (tests); createBiotClient otherwise. */
   create?: typeof createBiotClient;
+}
+
+/** The address, login and request timeout of a client for these settings (an unset secret is sent empty and refused by BioT). */
+export function clientSettings(s: ServerSettings): Pick<BiotClientOptions, 'baseUrl' | 'auth' | 'timeoutMs'> {
+  const a = s.server.auth;
+  return {
+    baseUrl: s.server.baseUrl,
+    auth:
+      a.type === 'user'
+        ? { type: 'user', username: a.username, password: a.password ?? '' }
+        : { type: 'service', id: a.id, secretKey: a.secretKey ?? '' },
+    timeoutMs: s.transfer.requestTimeoutSeconds * 1000,
+  };
 }
 
 /** Whether `after` needs another BioT client than `before` (address, login, secret, request timeout). */
@@ -40,6 +55,8 @@ interface Held {
 
 export class ServerSwitch implements BiotClient {
   readonly #options: ServerSwitchOptions;
+  /** One Retry-After book for every client: a new login does not make a loaded server's wait go away. */
+  readonly holds: HostHolds;
   #settings: ServerSettings;
   #current: Held;
   /** Replaced clients, kept until closed so destroy() can still cut a call that hangs on one. */
@@ -47,6 +64,7 @@ export class ServerSwitch implements BiotClient {
 
   constructor(settings: ServerSettings, options: ServerSwitchOptions = {}) {
     this.#options = options;
+    this.holds = new HostHolds({ ...(options.onHold && { onHold: options.onHold }) });
     this.#settings = settings;
     this.#current = { client: this.#build(settings), calls: 0 };
   }
@@ -113,17 +131,12 @@ export class ServerSwitch implements BiotClient {
   }
 
   #build(s: ServerSettings): BiotClient {
-    const a = s.server.auth;
     return (this.#options.create ?? createBiotClient)({
-      baseUrl: s.server.baseUrl,
-      auth:
-        a.type === 'user'
-          ? { type: 'user', username: a.username, password: a.password ?? '' }
-          : { type: 'service', id: a.id, secretKey: a.secretKey ?? '' },
-      timeoutMs: s.transfer.requestTimeoutSeconds * 1000,
+      ...clientSettings(s),
       ...(this.#options.net && { net: this.#options.net }),
       ...(this.#options.now && { now: this.#options.now }),
       ...(this.#options.onTokenEvent && { onTokenEvent: this.#options.onTokenEvent }),
+      holds: this.holds,
     });
   }
 }

@@ -11,7 +11,9 @@ import type { FieldError, FolderSettings, SettingsInput, SettingsView } from '..
 import { ConfigError, configKey, parseConfig, parseJsonText } from '../config/load.ts';
 import { plainIssue } from '../config/plain-issues.ts';
 import { writeConfigFile } from '../config/save.ts';
+import { withManaged, type Managed } from '../config/managed.ts';
 import { configSchema, type Config } from '../config/schema.ts';
+import { keepOwnValues, lockedChanges } from './managed-settings.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -42,7 +44,8 @@ export function settingsView(config: Config): SettingsView {
         a.type === 'user' ? { type: 'user', username: a.username, hasSecret: !!a.password } : { type: 'service', id: a.id, hasSecret: !!a.secretKey },
     },
     folders: config.folders.map((f) => ({ ...pick(f, FOLDER_KEYS), id: f.id ?? '', duplicates: f.duplicates ?? config.duplicates })),
-    transfer: { ...config.transfer },
+    // The limits Settings edits, no more: the timetable is the config file's (a window echoing it back would be refused).
+    transfer: (({ schedule: _timetable, ...limits }) => limits)(config.transfer),
     network: {
       proxy: config.network.proxy ?? '',
       noProxy: config.network.noProxy,
@@ -50,6 +53,7 @@ export function settingsView(config: Config): SettingsView {
       caFile: config.network.caFile ?? '',
       hasProxyPassword: !!config.network.proxyPassword,
     },
+    ...(config.managed && { locked: config.managed.locked }),
   };
 }
 
@@ -114,9 +118,9 @@ function dropUndefined(o: Raw): Raw {
 /** Parses merged settings; answers the config or every field in error. */
 export async function checkSettings(
   raw: Raw,
-  options: { baseDir: string; env: NodeJS.ProcessEnv },
+  options: { baseDir: string; env: NodeJS.ProcessEnv; managed?: Managed | undefined },
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
-  const shape = configSchema.safeParse(raw, { error: plainIssue });
+  const shape = configSchema.safeParse(withManaged(raw, options.managed), { error: plainIssue });
   if (!shape.success) {
     return {
       errors: shape.error.issues.map((issue) => ({
@@ -191,9 +195,12 @@ export async function saveSettingsFile(
   input: SettingsInput,
   env: NodeJS.ProcessEnv,
 ): Promise<{ config: Config } | { errors: FieldError[] }> {
+  // Keys the machine's managed settings lock are refused here too, not only greyed in the window.
+  const refused = lockedChanges(current.managed?.locked ?? [], settingsView(current), input);
+  if (refused.length > 0) return { errors: refused };
   const rawFile = parseJsonText(readFileSync(file, 'utf8'), file) as Raw;
-  const raw = mergeSettings(rawFile, current, input);
-  const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env });
+  const raw = keepOwnValues(mergeSettings(rawFile, current, input), rawFile, current, input);
+  const checked = await checkSettings(raw, { baseDir: dirname(resolve(file)), env, managed: current.managed });
   if ('config' in checked) writeConfigFile(file, raw);
   return checked;
 }

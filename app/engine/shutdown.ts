@@ -19,6 +19,9 @@ export const CLOSE_DEADLINE_MS = 10_000;
 /** What shutDown closes, in its order. */
 export interface ShutdownParts {
   health: SyncDisposable;
+  /** The timetable's and timed pause's timers (the pause itself stays on disk for the next start). */
+  limits: SyncDisposable;
+  holds: SyncDisposable;
   scheduler: Scheduler;
   watching: Watching;
   folderMonitor: SyncDisposable;
@@ -35,6 +38,8 @@ export async function shutDown(parts: ShutdownParts, deadlineMs: number): Promis
   const end = Date.now() + deadlineMs;
   const left = () => end - Date.now();
   parts.health.dispose();
+  parts.limits.dispose();
+  parts.holds.dispose();
   const inFlight = await parts.scheduler.shutdown(left());
   // After the scheduler: no more 'done' can start a post-upload action.
   const watcherClosed = await settlesWithin(parts.watching.close(), left());

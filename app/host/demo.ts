@@ -16,12 +16,15 @@ import { defaultHome } from './data-home.ts';
  * Settings window may have changed it); only the sandbox's URL, new each run,
  * is written into it.
  */
-export async function prepareDemo(inboxFlag: string | undefined): Promise<{ sandbox: Sandbox; configFile: string; dataLock: DataFolderLock }> {
-  const home = defaultHome();
+export async function prepareDemo(
+  inboxFlag: string | undefined,
+  home: string = defaultHome(),
+): Promise<{ sandbox: Sandbox; configFile: string; dataLock: DataFolderLock }> {
   mkdirSync(home, { recursive: true });
   const configFile = join(home, 'config.json');
   const saved = existsSync(configFile) ? (parseJsonText(readFileSync(configFile, 'utf8'), configFile) as Record<string, unknown>) : undefined;
-  const inbox = inboxFlag ?? join(homedir(), 'Device Uploader Inbox');
+  // A home of its own (DEVICE_UPLOADER_HOME: a second instance, a test) holds its inbox too.
+  const inbox = inboxFlag ?? join(process.env.DEVICE_UPLOADER_HOME ? home : homedir(), 'Device Uploader Inbox');
   const raw = saved ?? { dataDir: join(home, 'data'), folders: [{ id: 'inbox', path: inbox, quietSeconds: 2 }] };
   // A demo already running owns this folder: stop before starting a sandbox on
   // its files or rewriting its config (DataFolderInUse names the folder).

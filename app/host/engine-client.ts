@@ -8,6 +8,7 @@ import type {
   EngineEvent,
   HistoryPage,
   HistoryQuery,
+  PauseTarget,
   QueueQuery,
   SaveResult,
   SettingsInput,
@@ -125,7 +126,7 @@ export class EngineClient implements UploaderApi {
 
   // ---- app/api.ts: checked again in the engine process; here only carried ----
   snapshot = (query?: QueueQuery) => this.#call('snapshot', query) as Promise<Snapshot>;
-  pause = (target: Target) => this.#call('pause', target) as Promise<number>;
+  pause = (target: PauseTarget) => this.#call('pause', target) as Promise<number>;
   resume = (target: Target) => this.#call('resume', target) as Promise<number>;
   cancel = (target: Target) => this.#call('cancel', target) as Promise<number>;
   retry = (target: Target) => this.#call('retry', target) as Promise<number>;

@@ -3,6 +3,7 @@
 // checked app/api.ts calls, forwards numbered events, and shuts down once,
 // within a bound, however many times it is asked. The entry file
 // (engine-entry.ts) gives it a port and exits when it says so.
+import { dirname } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import { invoke, parseCall } from '../api-schemas.ts';
 import { openEngineLog } from '../common/engine-log.ts';
@@ -47,7 +48,8 @@ export function serveEngine(port: ParentPort, options: ServiceOptions): { shutdo
     try {
       let configFile = request.configFile;
       // The demo takes the data folder's lock before it starts its sandbox; otherwise the Engine takes it.
-      if (request.demo) ({ sandbox, configFile, dataLock: demoLock } = await prepareDemo(undefined));
+      // The demo's home is where the shell keeps its config (a per-machine install's, say), not this process's guess.
+      if (request.demo) ({ sandbox, configFile, dataLock: demoLock } = await prepareDemo(undefined, dirname(request.configFile)));
       const config = loadConfigFile(configFile, env);
       logger = await openEngineLog(config);
       const network = request.systemProxy ? { defaultProxy: 'system' as const, system: proxies.resolver } : undefined;

@@ -50,7 +50,7 @@ export interface FaultRule {
   message?: string;
   stallAfterBytes?: number;
   corruptEtag?: boolean;
-  /** With `status`: a Retry-After header in seconds (429/503 from a loaded BioT). */
+  /** With `status`: a Retry-After header in seconds (429/503 from a loaded BioT or storage). */
   retryAfterSeconds?: number;
   dropAnswer?: boolean;
   holdAnswer?: boolean;
@@ -63,9 +63,13 @@ interface ActiveRule {
   base: number;
 }
 
-/** The fault rules in force and the call counters. */
+/** Arrival times kept per operation: enough for any test, bounded for a demo sandbox that runs for days. */
+const maxTimes = 10_000;
+
+/** The fault rules in force, the call counters and when the calls came. */
 export class FaultBook {
   readonly #counts = new Map<OperationName, number>();
+  readonly #times = new Map<OperationName, number[]>();
   #rules: ActiveRule[] = [];
 
   /** Adds a rule (validated, so a typo in a test fails loudly). */
@@ -86,10 +90,19 @@ export class FaultBook {
     return this.#counts.get(op) ?? 0;
   }
 
+  /** When the calls to `op` arrived (epoch ms), oldest first; the last 10,000. */
+  times(op: OperationName): number[] {
+    return [...(this.#times.get(op) ?? [])];
+  }
+
   /** Counts one call to `op` and returns the fault to apply to it, if any (rules merge, first wins per field). */
   record(op: OperationName): FaultRule | undefined {
     const count = this.calls(op) + 1;
     this.#counts.set(op, count);
+    const times = this.#times.get(op) ?? [];
+    times.push(Date.now());
+    if (times.length > maxTimes) times.shift();
+    this.#times.set(op, times);
     let hit: FaultRule | undefined;
     for (const { rule, base } of this.#rules) {
       if (rule.op !== op) continue;

@@ -72,6 +72,8 @@ export interface Sandbox {
   lock(kind: PrincipalKind, forSeconds?: number): void;
   unlock(kind: PrincipalKind): void;
   calls(op: OperationName): number;
+  /** When each call to `op` arrived (epoch ms), oldest first (the last 10,000). */
+  callTimes(op: OperationName): number[];
   /**
    * Storage forgets a multipart upload while BioT still thinks it open, as a
    * bucket lifecycle rule (AbortIncompleteMultipartUpload) does: its part PUTs
@@ -175,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     unlock: (kind) => void (ctx.settings.lockedUntil[kind] = 0),
     calls: (op) => faults.calls(op),
+    callTimes: (op) => faults.times(op),
     async forgetStorageUpload(biotFileId) {
       const file = state.file(biotFileId);
       if (!file?.uploadId) throw new Error('no multipart upload with that BioT file id');

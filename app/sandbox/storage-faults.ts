@@ -15,6 +15,7 @@ export async function applyStorageFault(fault: FaultRule | undefined, req: Incom
   }
   if (fault.status !== undefined) {
     req.resume();
+    if (fault.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(fault.retryAfterSeconds));
     sendS3Error(
       res,
       fault.status,

@@ -202,6 +202,18 @@ export function claimNext(ctx: StoreContext, limit: number, now: number = ctx.no
 }
 
 /**
+ * Makes failed rows due further ahead than `longestMs` due `now`: no retry
+ * waits longer than the longest backoff, so such a due time was written while
+ * the PC clock was ahead, and the clock was set back since. How much of the
+ * wait was left cannot be known; one early try costs little, where keeping
+ * the due time would hold the file for as long as the clock moved (hours).
+ * Answers the count.
+ */
+export function clampDueTimes(ctx: StoreContext, now: number, longestMs: number): number {
+  return ctx.stmt(`UPDATE files SET next_attempt_at = ? WHERE state = 'failed' AND next_attempt_at > ?`).run(now, now + longestMs).changes;
+}
+
+/**
  * After a crash: rows left 'uploading' or 'completing' go back to 'queued'
  * keeping their upload and parts (and their place in line), so the transfer
  * resumes instead of starting over. Call once, before the scheduler starts.

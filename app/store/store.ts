@@ -7,6 +7,8 @@ import { createContext, openDatabase, type StoreContext } from './db.ts';
 import * as hist from './history.ts';
 import * as growing from './growing.ts';
 import * as life from './lifecycle.ts';
+import * as losses from './losses.ts';
+import type { CloseReason } from './losses.ts';
 import { migrate, type Migration, type MigrationResult } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import * as parts from './parts.ts';
@@ -132,6 +134,10 @@ export class Store {
   recoverAtStartup(): RecoveryCounts {
     return queue.recoverAtStartup(this.#ctx);
   }
+  /** Failed rows due further ahead than `longestMs` become due `now` (see queue.clampDueTimes). */
+  clampDueTimes(now: number, longestMs: number): number {
+    return queue.clampDueTimes(this.#ctx, now, longestMs);
+  }
 
   // uploads
   currentUpload(fileId: number): UploadRow | undefined {
@@ -150,8 +156,12 @@ export class Store {
   finalizeUpload(uploadId: number, final: { partCount: number; fileSize: number; fileMtimeMs: number }): UploadRow {
     return growing.finalizeUpload(this.#ctx, uploadId, final);
   }
-  closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow {
-    return uploads.closeUpload(this.#ctx, uploadId, state);
+  closeUpload(uploadId: number, state: Exclude<UploadState, 'open'>, reason?: CloseReason): UploadRow {
+    return uploads.closeUpload(this.#ctx, uploadId, state, reason);
+  }
+  /** The file's uploads lost in a row (see losses.ts). */
+  lostInARow(fileId: number): number {
+    return losses.lostInARow(this.#ctx, fileId);
   }
   recordVerification(uploadId: number, result: ReadBackResult): void {
     uploads.recordVerification(this.#ctx, uploadId, result);

@@ -5,6 +5,7 @@ import { writeAudit } from './audit.ts';
 import type { StoreContext } from './db.ts';
 import { NotFoundError, StoreConflictError } from './errors.ts';
 import { toPartRow, toUploadRow } from './rows.ts';
+import type { CloseReason } from './losses.ts';
 import { requireFile } from './transition.ts';
 import type { NewUpload, PartRow, PlannedPart, ReadBackResult, UploadRow, UploadState } from './types.ts';
 
@@ -15,14 +16,14 @@ export function requireUpload(ctx: StoreContext, uploadId: number): UploadRow {
   return toUploadRow(raw);
 }
 
-// Inside ctx.write: close an open upload and audit it.
-function close(ctx: StoreContext, upload: UploadRow, state: Exclude<UploadState, 'open'>): UploadRow {
+// Inside ctx.write: close an open upload and audit it (with why, when the caller says: see losses.ts).
+function close(ctx: StoreContext, upload: UploadRow, state: Exclude<UploadState, 'open'>, reason?: CloseReason): UploadRow {
   const raw = ctx.stmt(`UPDATE uploads SET state = ?, closed_at = ? WHERE id = ? AND state = 'open' RETURNING *`).get(state, ctx.now(), upload.id);
   writeAudit(ctx, {
     fileId: upload.fileId,
     uploadId: upload.id,
     event: 'upload-closed',
-    detail: { state, biotFileId: upload.biotFileId },
+    detail: { state, biotFileId: upload.biotFileId, ...(reason && { reason }) },
   });
   return toUploadRow(raw);
 }
@@ -70,14 +71,14 @@ export function uploadsFor(ctx: StoreContext, fileId: number): UploadRow[] {
 }
 
 /** Close an open upload (audit 'upload-closed'); closing it again in the same state is a no-op. */
-export function closeUpload(ctx: StoreContext, uploadId: number, state: Exclude<UploadState, 'open'>): UploadRow {
+export function closeUpload(ctx: StoreContext, uploadId: number, state: Exclude<UploadState, 'open'>, reason?: CloseReason): UploadRow {
   return ctx.write(() => {
     const upload = requireUpload(ctx, uploadId);
     if (upload.state === state) return upload;
     if (upload.state !== 'open') {
       throw new StoreConflictError(`upload ${uploadId} is already '${upload.state}'`);
     }
-    return close(ctx, upload, state);
+    return close(ctx, upload, state, reason);
   });
 }
 

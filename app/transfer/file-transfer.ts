@@ -21,13 +21,18 @@ export { defaultTransferSettings, type TransferDeps, type TransferJob, type Tran
 export async function transferFile(deps: TransferDeps, job: TransferJob): Promise<TransferOutcome> {
   let upload: UploadRow | undefined;
   try {
-    // A file whose BioT upload vanished (404, cancelled elsewhere) starts once more.
+    // A file whose BioT upload vanished (404, cancelled elsewhere) starts once
+    // more at once, when that was the first upload lost in a row. A storage
+    // that keeps losing them (NoSuchUpload for every part) gets no fresh BioT
+    // upload a second: the file is tried again later (the outcome policy
+    // backs off, then stops in needs-attention).
     for (let restart = 0; ; restart++) {
       upload = undefined;
       const run = job.growing ? transferGrowing : runUpload;
       const result = await run(deps, job, (u) => (upload = u));
-      if (result !== 'restart' || restart >= 1) {
-        return result === 'restart' ? { kind: 'retry', code: 'UPLOAD_LOST', message: 'BioT no longer knows this upload; will start again' } : result;
+      if (result !== 'restart') return result;
+      if (restart >= 1 || (deps.ledger.lostInARow?.(job.fileId) ?? 1) > 1) {
+        return { kind: 'retry', code: 'UPLOAD_LOST', message: 'BioT no longer knows this upload; will start again' };
       }
     }
   } catch (error) {

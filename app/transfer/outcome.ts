@@ -10,10 +10,10 @@ import { CodedError } from '../common/coded-error.ts';
 export type TransferOutcome =
   /** sha256: of the bytes sent, when the transfer computed it in the same read (single uploads). */
   | { kind: 'done'; biotFileId: string; traceId?: string | undefined; sha256?: string | undefined }
-  /** Try the whole file again later (the scheduler backs off). */
-  | { kind: 'retry'; code: string; message: string; traceId?: string | undefined }
+  /** Try the whole file again later (the scheduler backs off). `signIn`: BioT refused the login itself (see signInRefused). */
+  | { kind: 'retry'; code: string; message: string; traceId?: string | undefined; signIn?: boolean }
   /** Will not succeed without a person: wrong permissions, locked account, refused file. */
-  | { kind: 'needs-attention'; code: string; message: string; traceId?: string | undefined; locked: boolean }
+  | { kind: 'needs-attention'; code: string; message: string; traceId?: string | undefined; locked: boolean; signIn?: boolean }
   /** The source vanished. */
   | { kind: 'missing' }
   /** The source's size or mtime changed: queue it again from its new content. */
@@ -36,6 +36,11 @@ export class PartRefused extends CodedError {
 }
 
 const lockedSourceCodes = new Set(['EBUSY', 'EPERM', 'EACCES', 'EAGAIN']);
+
+/** BioT answered the login itself (password or service key) with 401 or 403, whatever its code: the login was refused. */
+export function signInRefused(error: BiotError): boolean {
+  return (error.operation === 'ums.login' || error.operation === 'ums.serviceToken') && (error.status === 401 || error.status === 403);
+}
 
 /**
  * Whether an errno error came from the source file: a SourceReadError (its
@@ -64,9 +69,10 @@ function isSourceFailure(error: unknown): boolean {
 export function outcomeOf(error: unknown): TransferOutcome {
   if (error instanceof StopRequest) return { kind: 'stopped', reason: error.reason };
   if (error instanceof BiotError) {
-    if (error.locked) return { kind: 'needs-attention', code: error.code, message: error.message, traceId: error.traceId, locked: true };
-    if (error.retryable) return { kind: 'retry', code: error.code, message: error.message, traceId: error.traceId };
-    return { kind: 'needs-attention', code: error.code, message: error.message, traceId: error.traceId, locked: false };
+    const signIn = signInRefused(error) && { signIn: true };
+    if (error.locked) return { kind: 'needs-attention', code: error.code, message: error.message, traceId: error.traceId, locked: true, ...signIn };
+    if (error.retryable) return { kind: 'retry', code: error.code, message: error.message, traceId: error.traceId, ...signIn };
+    return { kind: 'needs-attention', code: error.code, message: error.message, traceId: error.traceId, locked: false, ...signIn };
   }
   if (error instanceof Error && error.name === 'SourceNotAFile') {
     return { kind: 'needs-attention', code: 'NOT_A_FILE', message: 'the path is not a regular file', locked: false };

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
+import type { HostHolds } from '../biot/host-holds.ts';
 import type { OrderedHasher } from './ordered-hash.ts';
 import type { Throttle } from './throttle.ts';
 import { SourceReadError } from './source-read-error.ts';
@@ -25,6 +26,8 @@ export interface PartPutInput {
   sha256?: boolean;
   /** The whole file's running SHA-256 (multipart): every chunk read is offered to it with its offset. */
   hasher?: OrderedHasher;
+  /** Told of a 429 / 503 whose Retry-After asks storage's host to be left alone a while. */
+  holds?: HostHolds;
 }
 
 export type PartPutResult = { ok: true; etag: string; md5: string; sha256?: string } | { ok: false; status: number; storageCode: string | undefined };
@@ -110,6 +113,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
       body: (body ?? '') as unknown as Readable,
     });
     touch();
+    input.holds?.noteAnswer(input.url, response.statusCode, response.headers);
     const text = await response.body.text();
     if (response.statusCode >= 200 && response.statusCode < 300) {
       const etag = response.headers.etag;

@@ -3,6 +3,7 @@
 // the bytes sent, the ETag recorded the moment it lands, and retries with
 // backoff for what retrying can fix.
 import { BiotError } from '../biot/errors.ts';
+import { originOf } from '../biot/host-holds.ts';
 import type { PartRow, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { checkPartEtag } from './etag-check.ts';
@@ -43,7 +44,9 @@ export class PartSender {
       let sent = 0;
       try {
         // Inside the try: a 5xx or timeout from BioT's partLinks is one failed attempt of this part, not the file's end.
-        const url = await this.#link(part.partNumber, signal);
+        let url = await this.#link(part.partNumber, signal);
+        // Storage asked (Retry-After) to be left alone: wait with every part aimed at it, then take a link still good.
+        if (await this.#deps.holds?.wait(originOf(url), signal)) url = await this.#link(part.partNumber, signal);
         const result = await putPart({
           url,
           path: this.#job.path,
@@ -54,6 +57,7 @@ export class PartSender {
           stallMs: settings.stallMs,
           signal,
           ...(this.#hasher && { hasher: this.#hasher }),
+          ...(this.#deps.holds && { holds: this.#deps.holds }),
           onBytes: (n) => {
             sent += n;
             this.#job.onBytes?.(n);

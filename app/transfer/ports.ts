@@ -22,7 +22,10 @@ export interface TransferLedger {
   /** Saved the moment a part lands, before anything else happens. */
   recordPartEtag(uploadId: number, partNumber: number, etag: string, md5: string): void;
   markEtagsSaved(uploadId: number, partNumbers: readonly number[]): void;
-  closeUpload(uploadId: number, state: 'completed' | 'cancelled' | 'abandoned'): void;
+  /** `reason` 'UPLOAD_LOST': storage or BioT no longer knew the upload (counted by lostInARow). */
+  closeUpload(uploadId: number, state: 'completed' | 'cancelled' | 'abandoned', reason?: 'UPLOAD_LOST'): void;
+  /** How many of the file's uploads were lost in a row, this one included; without it, every loss is taken as the first. */
+  lostInARow?(fileId: number): number;
   markCompleting(fileId: number): void;
   /** What reading the object back at BioT proved, on the file and in the audit. */
   recordVerification(uploadId: number, result: ReadBackResult): void;

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { originOf } from '../biot/host-holds.ts';
 import type { ReadBackResult, UploadRow } from '../store/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { checkPartEtag } from './etag-check.ts';
@@ -66,6 +67,8 @@ export async function transferSingle(
       current = { upload, url: created.signedUrl };
     }
     const { upload, url } = current;
+    // Storage asked (Retry-After) to be left alone: wait with every file aimed at it.
+    await deps.holds?.wait(originOf(url), job.signal);
     if (await changedSince(job.path, source)) return changed(deps, job, upload);
     let sent = 0;
     try {
@@ -79,6 +82,7 @@ export async function transferSingle(
         stallMs: settings.stallMs,
         signal: job.signal,
         sha256: true,
+        ...(deps.holds && { holds: deps.holds }),
         onBytes: (n) => {
           sent += n;
           job.onBytes?.(n);

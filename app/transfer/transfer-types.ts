@@ -1,6 +1,7 @@
 // The settings, dependencies and job shape shared by the plain and the growing
 // transfer and by the part sender.
 import type { Dispatcher } from 'undici';
+import type { HostHolds } from '../biot/host-holds.ts';
 import type { MultipartApi, TransferLedger } from './ports.ts';
 import type { Throttle } from './throttle.ts';
 
@@ -21,6 +22,8 @@ export interface TransferSettings {
   retryMaxMs: number;
   /** Tries at reading a completed object back (size and ETag) before it is recorded not-checkable. */
   readBackAttempts: number;
+  /** The first wait before a fresh upload of a file whose uploads storage keeps losing (doubles per loss). */
+  lostUploadRetryMs: number;
 }
 
 export const defaultTransferSettings: TransferSettings = {
@@ -35,6 +38,7 @@ export const defaultTransferSettings: TransferSettings = {
   retryBaseMs: 500,
   retryMaxMs: 15_000,
   readBackAttempts: 4,
+  lostUploadRetryMs: 30_000,
 };
 
 /** Name-free facts for the log: ids, part numbers, codes, traceIds. */
@@ -48,6 +52,8 @@ export interface TransferDeps {
   settings: TransferSettings;
   log?: (event: TransferLogEvent) => void;
   now?: () => number;
+  /** Retry-After holds by host (the BioT client's book): part PUTs wait out storage's and set them. */
+  holds?: HostHolds;
 }
 
 export interface TransferJob {

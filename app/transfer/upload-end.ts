@@ -70,7 +70,7 @@ export class StorageForgotUpload extends CodedError<'NO_SUCH_UPLOAD'> {
  * it is not left behind, and never reused by a Retry.
  */
 export async function restartFrom(deps: TransferDeps, job: TransferJob, upload: UploadRow, cause?: unknown): Promise<'restart'> {
-  deps.ledger.closeUpload(upload.id, 'abandoned');
+  deps.ledger.closeUpload(upload.id, 'abandoned', 'UPLOAD_LOST');
   deps.log?.({ event: 'upload-lost', fileId: job.fileId, uploadId: upload.id, ...(cause instanceof StorageForgotUpload && { code: cause.code }) });
   if (cause instanceof StorageForgotUpload) await bestEffortCancel(deps, job.fileId, upload);
   return 'restart';

@@ -6,9 +6,13 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
-/** The wall clock and Node's timers; timers are unref'd so a watcher never keeps a CLI alive by itself. */
+/**
+ * The monotonic clock and Node's timers: quiet periods are durations, so a
+ * PC clock stepped back must not stretch them. Timers are unref'd so a
+ * watcher never keeps a CLI alive by itself.
+ */
 export const realClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

@@ -1,8 +1,10 @@
 // The folder watcher the engine owns: one chokidar watcher per configured
 // folder (native events, or stat polling on network shares), the settler that
 // decides when a file is finished, start-up reconcile, and the post-upload
-// actions. Logs carry folder ids and file ids, never names or paths.
-import { relative, sep } from 'node:path';
+// actions. A folder whose volume went away and came back (or was replaced:
+// another device or inode) gets a new chokidar watcher and its files are
+// looked at again. Logs carry folder ids and file ids, never names or paths.
+import { basename, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
 import type { FolderConfig } from '../config/schema.ts';
@@ -15,7 +17,8 @@ import { isOnNetworkShare } from './network-fs.ts';
 import { openForReading, type OpenCheck } from './open-check.ts';
 import { removeLeftoverCopies } from './archive-copy.ts';
 import { runPostAction } from './post-action.ts';
-import { markGone, reconcileFolder, WAITING } from './reconcile.ts';
+import { folderIdentity, MISSING, type FolderIdentity } from './folder-identity.ts';
+import { handUnknownFiles, markGone, reconcileFolder, WAITING } from './reconcile.ts';
 import { Settler, type Hand } from './settler.ts';
 import { inHiddenDirectory } from './temporary.ts';
 import { errorFacts } from '../common/error-facts.ts';
@@ -33,13 +36,31 @@ export interface FolderWatcherDeps {
   isNetworkShare?: (path: string) => Promise<boolean>;
   /** Files hashed and queued at once. */
   concurrency?: number;
+  /** How often each folder's identity is checked for an unmount and mount (default 3 s). */
+  mountCheckMs?: number;
 }
+
+export const MOUNT_CHECK_MS = 3_000;
+
+/**
+ * What a folder's identity is set to when there are signs its watch died (the
+ * root itself reported renamed, files unlinked while the folder is away): it
+ * differs from every real identity, so the next check starts a new watch once
+ * the folder is there. A volume mounted again often has the very same dev and
+ * ino (the same device, the same root inode), so comparing those alone would
+ * miss a drive plugged out and in between two checks.
+ */
+const SUSPECT: FolderIdentity = 'suspect';
 
 export class FolderWatcher {
   readonly #deps: FolderWatcherDeps;
   readonly #folders: Map<string, FolderConfig>;
   readonly #settler: Settler;
-  readonly #watchers: FSWatcher[] = [];
+  readonly #watchers = new Map<string, FSWatcher>();
+  /** What each folder's path named when its watcher started (folder-identity.ts). */
+  readonly #identities = new Map<string, FolderIdentity>();
+  #mountTimer: NodeJS.Timeout | undefined;
+  #mountCheck: Promise<void> | undefined;
   /** Post-upload actions in progress, by file id: one at a time per row. */
   readonly #postActions = new Map<number, Promise<void>>();
   #closed = false;
@@ -74,6 +95,12 @@ export class FolderWatcher {
       await reconcileFolder(folder, this.#deps.store, this.#settler, this.#deps.log);
       this.#settlePostActions(folder);
     }
+    if (this.#closed) return;
+    this.#mountTimer = setInterval(() => {
+      this.#mountCheck ??= this.#checkMounts().finally(() => (this.#mountCheck = undefined));
+    }, this.#deps.mountCheckMs ?? MOUNT_CHECK_MS);
+    // A tray app runs for weeks; this timer must never keep a finished process alive.
+    this.#mountTimer.unref();
   }
 
   /**
@@ -109,13 +136,16 @@ export class FolderWatcher {
   /** Disposes every chokidar watcher and timer; waits for hands and post-upload actions in progress. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.allSettled(this.#watchers.map((w) => w.close()));
-    this.#watchers.length = 0;
+    clearInterval(this.#mountTimer);
+    await this.#mountCheck;
+    await Promise.allSettled([...this.#watchers.values()].map((w) => w.close()));
+    this.#watchers.clear();
     await this.#settler.close();
     await Promise.allSettled([...this.#postActions.values()]);
   }
 
   async #watch(folder: FolderConfig): Promise<void> {
+    this.#identities.set(folder.id as string, await folderIdentity(folder.path));
     const poll = folder.poll === 'auto' ? await (this.#deps.isNetworkShare ?? isOnNetworkShare)(folder.path) : folder.poll;
     const matches = folderFilter(folder);
     const rel = (p: string) => relative(folder.path, p).split(sep).join('/');
@@ -126,7 +156,7 @@ export class FolderWatcher {
       ignorePermissionErrors: true,
       ignored: (p: string, stats?: Stats) => ignoredBy(rel(p), stats, matches),
     });
-    this.#watchers.push(watcher);
+    this.#watchers.set(folder.id as string, watcher);
     // A growing folder's files go to the queue at once: the growing transfer
     // itself waits for the quiet period before it completes.
     const quietMs = folder.growing ? 0 : folder.quietSeconds * 1000;
@@ -138,6 +168,12 @@ export class FolderWatcher {
     watcher.on('add', seen);
     watcher.on('change', seen);
     watcher.on('unlink', (p) => this.#vanished(id, p));
+    // The watched folder itself renamed, deleted or unmounted (Linux reports it on the root's own watch).
+    watcher.on('raw', (_event, name, details) => {
+      if ((details as { watchedPath?: string } | undefined)?.watchedPath === folder.path && name === basename(folder.path)) {
+        this.#identities.set(id, SUSPECT);
+      }
+    });
     watcher.on('error', (error) =>
       this.#deps.log.log('warn', 'watch-error', { folderId: id, code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN' }),
     );
@@ -147,7 +183,58 @@ export class FolderWatcher {
 
   #vanished(folderId: string, path: string): void {
     this.#settler.forget(path);
-    for (const row of this.#deps.store.rowsForSource(folderId, path, WAITING)) markGone(this.#deps.store, row.id, this.#deps.log, 'gone');
+    // An unmounted volume takes every file with it and chokidar reports each
+    // one unlinked: those files are not gone, their folder is away. Only a
+    // file gone from a folder still there (the same one) is marked missing.
+    void this.#stillThere(folderId)
+      .then((there) => {
+        if (!there || this.#closed) return;
+        for (const row of this.#deps.store.rowsForSource(folderId, path, WAITING)) markGone(this.#deps.store, row.id, this.#deps.log, 'gone');
+      })
+      .catch((error: unknown) => this.#deps.log.log('warn', 'watch-vanished-failed', { folderId, ...errorFacts(error, 'watch.vanished') }));
+  }
+
+  async #stillThere(folderId: string): Promise<boolean> {
+    const folder = this.#folders.get(folderId);
+    if (!folder) return false;
+    const now = await folderIdentity(folder.path);
+    const same = now !== MISSING && now === this.#identities.get(folderId);
+    if (!same) this.#identities.set(folderId, SUSPECT);
+    return same;
+  }
+
+  /**
+   * Compares each folder's identity with the one its watcher started on. A
+   * folder that went away is noted; one that is back, or is another folder
+   * now (a volume mounted again: a new device or inode), gets a new watcher,
+   * and its files are looked at again: the old watcher's handles died with
+   * the old mount, so nothing written since would ever be seen.
+   */
+  async #checkMounts(): Promise<void> {
+    for (const folder of this.#folders.values()) {
+      const id = folder.id as string;
+      const now = await folderIdentity(folder.path);
+      const was = this.#identities.get(id);
+      if (this.#closed) return;
+      if (now === was) continue;
+      this.#identities.set(id, now);
+      if (now === MISSING) {
+        this.#deps.log.log('warn', 'watch-folder-away', { folderId: id });
+        continue;
+      }
+      try {
+        await this.#watchers.get(id)?.close();
+        this.#watchers.delete(id);
+        if (this.#closed) return;
+        await this.#watch(folder);
+        const counts = await handUnknownFiles(folder, this.#deps.store, this.#settler, this.#deps.log);
+        this.#deps.log.log('info', 'watch-restarted', { folderId: id, why: was === MISSING || was === SUSPECT ? 'back' : 'replaced', ...counts });
+      } catch (error) {
+        // Tried again at the next check: the identity is forgotten so it differs.
+        this.#identities.delete(id);
+        this.#deps.log.log('warn', 'watch-restart-failed', { folderId: id, ...errorFacts(error, 'watch.restart') });
+      }
+    }
   }
 
   // Rows done under 'move' or 'delete' whose action the app did not get to

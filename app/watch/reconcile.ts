@@ -39,6 +39,24 @@ export async function reconcileFolder(folder: FolderConfig, store: Store, settle
     if (fate === 'same') continue;
     if (markGone(store, row.id, log, fate)) counts[fate === 'gone' ? 'vanished' : 'superseded']++;
   }
+  Object.assign(counts, await handUnknownFiles(folder, store, settler, log));
+  log.log('info', 'watch-reconciled', { folderId: folder.id, ...counts });
+  return counts;
+}
+
+/**
+ * Hands every file of the folder the queue does not hold yet (this version)
+ * to the settler. Alone, it is what a folder that came back (a drive plugged
+ * in again) needs: rows whose source is not there are left to their transfer,
+ * which tells a vanished file from a folder still away.
+ */
+export async function handUnknownFiles(
+  folder: FolderConfig,
+  store: Store,
+  settler: Settler,
+  log: Logger,
+): Promise<Pick<ReconcileCounts, 'seen' | 'candidates'>> {
+  const counts = { seen: 0, candidates: 0 };
   // Unreadable subfolders and names that are not UTF-8 are reported, never passed over in silence.
   const problem = (p: ScanProblem) => log.log('warn', 'folder-scan-problem', { ...p });
   for (const found of await scanFolder(folder, problem)) {
@@ -48,7 +66,6 @@ export async function reconcileFolder(folder: FolderConfig, store: Store, settle
     counts.candidates++;
     settler.touch(found.folderId, folder.quietSeconds * 1000, found.path, found.relPath);
   }
-  log.log('info', 'watch-reconciled', { folderId: folder.id, ...counts });
   return counts;
 }
 

@@ -31,8 +31,10 @@ function byCode(code: string | null): string | undefined {
   if (connection) return connection;
   if (code === 'NOT_A_FILE') return "This is not a regular file (perhaps a folder with a file's name), so it cannot be uploaded.";
   if (code.startsWith('SOURCE_')) return 'The file could not be read: another program may still have it open.';
-  if (code.endsWith('_LOCKED')) return 'The BioT account is locked. Ask your BioT administrator to unlock it, then press Retry.';
-  if (LOGIN.has(code)) return 'BioT refused the login. Check the user name and password in Settings, then press Retry.';
+  if (code.endsWith('_LOCKED'))
+    return 'The BioT account is locked. Ask your BioT administrator to unlock it; uploads go on by themselves once it is.';
+  if (LOGIN.has(code))
+    return 'BioT refused the login. Check the user name and password in Settings; uploads go on by themselves once BioT accepts it.';
   if (NETWORK.has(code)) return 'The connection to BioT dropped during the upload.';
   if (code === 'ETAG_MISMATCH') return "Part of the file arrived damaged at BioT's storage.";
   if (code === 'LINKS_UNUSABLE') return "BioT's upload links expire too soon. Check that this PC's clock is right.";
@@ -42,6 +44,8 @@ function byCode(code: string | null): string | undefined {
   if (code === 'FOLDER_UNREACHABLE')
     return 'Its folder cannot be reached right now (a network share offline?). It will be uploaded once the folder is back.';
   if (code === 'UPLOAD_LOST') return 'BioT no longer knows this upload; it will start again.';
+  if (code === 'UPLOAD_LOST_REPEATEDLY')
+    return "BioT's storage keeps losing this upload (a storage rule that removes unfinished uploads?). Ask your BioT administrator, then press Retry.";
   return undefined;
 }
 

@@ -6,6 +6,7 @@ import type { FieldError, FolderSettings, SettingsInput, SettingsView, TransferL
 import { h, setText } from '../lib/dom.ts';
 import { createConnectionTest } from './connection-test-view.ts';
 import { blankFolder, folderEditor } from './folder-editor.ts';
+import { lockManaged } from './managed-lock.ts';
 import { networkFields } from './network-fields.ts';
 import { numberField, numberOf, selectField, textField, type Field } from './settings-fields.ts';
 import { fieldLabel, savedText } from './settings-words.ts';
@@ -166,6 +167,7 @@ export function createSettingsView(api: UploaderApi, onError: (e: unknown) => vo
       h('fieldset', { class: 'limits' }, h('legend', {}, 'Transfer limits'), ...limits.map(([, f]) => f.el)),
       h('div', { class: 'save-row' }, h('button', { type: 'submit', class: 'primary save' }, 'Save settings'), status),
     );
+    lockManaged(form, view.locked);
 
     return () => {
       const errors: FieldError[] = [];

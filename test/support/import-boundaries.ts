@@ -68,8 +68,8 @@ export function targetOf(relPath: string, specifier: string): string {
   return specifier.startsWith('.') ? posix.normalize(posix.join(posix.dirname(relPath), specifier)) : '';
 }
 
-/** The engine's contract: api.ts and its payload schemas beside it. */
-const CONTRACT = ['app/api.ts', 'app/api-schemas.ts'];
+/** The engine's contract: api.ts (with its Settings half) and its payload schemas beside it. */
+const CONTRACT = ['app/api.ts', 'app/api-settings.ts', 'app/api-schemas.ts'];
 const COMMON = 'app/common/';
 
 export interface Layer {
@@ -85,10 +85,11 @@ export interface Layer {
 
 /** One row per place, most specific first (a file before its folder). Keep in step with docs/ARCHITECTURE.md. */
 export const LAYERS: Layer[] = [
-  { owns: 'app/api.ts', may: [] },
+  { owns: 'app/api.ts', may: [], typesFrom: ['app/api-settings.ts'] },
+  { owns: 'app/api-settings.ts', may: [] },
   {
     owns: 'app/api-schemas.ts',
-    may: ['app/api.ts', COMMON],
+    may: ['app/api.ts', 'app/api-settings.ts', COMMON],
     typesFrom: ['app/store/history.ts', 'app/store/states.ts'],
   },
   { owns: COMMON, may: [], typesFrom: ['app/api.ts'] },
@@ -105,6 +106,8 @@ export const LAYERS: Layer[] = [
   },
   { owns: 'app/engine/', may: [...CONTRACT, COMMON, 'app/config/', 'app/store/', 'app/net/', 'app/biot/', 'app/transfer/', 'app/watch/'] },
   { owns: 'app/sandbox/', may: [COMMON, 'app/biot/'] },
+  // The OS service files and their install: they read the config's folders, nothing of the engine.
+  { owns: 'app/service/', may: [COMMON, 'app/config/'] },
   {
     owns: 'app/host/',
     may: [...CONTRACT, COMMON, 'app/engine/', 'app/config/'],
@@ -153,7 +156,8 @@ export function boundaryViolations(relPath: string, text: string): string[] {
       continue;
     }
     const where = `${relPath}:${use.line} imports "${use.specifier}"`;
-    if (relPath === 'app/api.ts' && !use.typeOnly) problems.push(`${where}: api.ts is the contract and imports nothing but types`);
+    if ((relPath === 'app/api.ts' || relPath === 'app/api-settings.ts') && !use.typeOnly)
+      problems.push(`${where}: ${posix.basename(relPath)} is the contract and imports nothing but types`);
     if (isElectron(use.specifier) && (relPath.startsWith('app/') || relPath.startsWith('renderer/'))) {
       problems.push(
         `${where}: ${relPath.startsWith('app/') ? 'the engine (app/) must run without Electron' : 'the renderer talks only to window.uploader'}`,

@@ -62,6 +62,7 @@ describe('tray menu', () => {
   const actions: MenuActions = {
     open: () => clicked.push('open'),
     pauseAll: () => clicked.push('pause'),
+    pauseFor: (choice) => clicked.push(`pause-for:${choice}`),
     resumeAll: () => clicked.push('resume'),
     openFolder: (id) => clicked.push(`folder:${id}`),
     settings: () => clicked.push('settings'),
@@ -81,13 +82,43 @@ describe('tray menu', () => {
       actions,
     );
     const ids = menu.map((m) => m.id).filter(Boolean);
-    expect(ids).toEqual(['status', 'open', 'pause-all', 'resume-all', 'folder:holter', 'folder:ecg', 'settings', 'start-at-login', 'quit']);
+    expect(ids).toEqual([
+      'status',
+      'open',
+      'pause-all',
+      'pause-hour',
+      'pause-tomorrow',
+      'resume-all',
+      'folder:holter',
+      'folder:ecg',
+      'settings',
+      'start-at-login',
+      'quit',
+    ]);
     expect(menu[0]).toMatchObject({ label: 'All uploaded', enabled: false });
     expect(menu.find((m) => m.id === 'folder:holter')!.label).toBe('Open folder: Holter Export');
     expect(menu.find((m) => m.id === 'folder:ecg')).toMatchObject({ label: 'Open folder: ECG (missing)', enabled: false });
     expect(menu.find((m) => m.id === 'start-at-login')).toMatchObject({ type: 'checkbox', checked: true });
     for (const item of menu) item.click?.();
-    expect(clicked).toEqual(['open', 'pause', 'resume', 'folder:holter', 'folder:ecg', 'settings', 'login:false', 'quit']);
+    expect(clicked).toEqual([
+      'open',
+      'pause',
+      'pause-for:hour',
+      'pause-for:tomorrow',
+      'resume',
+      'folder:holter',
+      'folder:ecg',
+      'settings',
+      'login:false',
+      'quit',
+    ]);
+  });
+
+  it('while a timed pause lasts: the status says until when, Resume all ends it, no second timed pause is offered', () => {
+    const menu = trayMenu({ status: 'All uploaded', pausable: 0, paused: 0, pausedUntil: '15:30', folders: [], startAtLogin: false }, actions);
+    expect(menu[0]!.label).toBe('Paused until 15:30');
+    expect(menu.find((m) => m.id === 'resume-all')!.enabled).toBe(true);
+    expect(menu.filter((m) => m.id?.startsWith('pause-') && m.id !== 'pause-all').map((m) => m.enabled)).toEqual([false, false]);
   });
 
   it('disables Pause all / Resume all when there is nothing to pause or resume', () => {

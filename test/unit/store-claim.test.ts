@@ -109,6 +109,19 @@ describe('claimNext', () => {
     s.close();
   });
 
+  it('brings in failed rows due further ahead than the longest backoff (a clock set back since)', () => {
+    const s = openStore(q.file, { now: () => 1_000 });
+    const [near, far] = [1, 2].map((i) => s.enqueue(input(i)).id);
+    s.claimNext(2, 1_000);
+    s.markFailed(near!, { error: 'e', code: 'c', retryAt: 1_000 + 600 });
+    s.markFailed(far!, { error: 'e', code: 'c', retryAt: 1_000 + 7_200_000 });
+    expect(s.clampDueTimes(1_000, 600)).toBe(1);
+    expect(s.fileById(near!)!.nextAttemptAt).toBe(1_600);
+    expect(s.fileById(far!)!.nextAttemptAt).toBe(1_000);
+    expect(s.claimNext(5, 1_000).map((r) => r.id)).toEqual([far]);
+    s.close();
+  });
+
   it('does not claim paused, cancelled or needs-attention rows', () => {
     const s = openStore(q.file);
     const ids = [1, 2, 3].map((i) => s.enqueue(input(i)).id);

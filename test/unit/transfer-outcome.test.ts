@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BiotError } from '../../app/biot/errors.ts';
+import { connectionAfter } from '../../app/engine/connection.ts';
 import { outcomeOf, PartGaveUp, PartRefused } from '../../app/transfer/outcome.ts';
 import { SourceReadError } from '../../app/transfer/source-read-error.ts';
 import { StopRequest } from '../../app/transfer/stop.ts';
@@ -26,5 +27,25 @@ describe('retry policy (outcomeOf)', () => {
     ['a bug', new TypeError('boom'), { kind: 'retry', code: 'UNEXPECTED' }],
   ])('%s', (_name, error, expected) => {
     expect(outcomeOf(error)).toMatchObject(expected);
+  });
+
+  it('marks any 401 or 403 to the login itself as a refused sign-in, whatever its code', () => {
+    const login = (status: number, code: string, operation = 'ums.login') => outcomeOf(new BiotError({ status, code, operation }));
+    expect(login(403, 'SOMETHING_NEW')).toMatchObject({ kind: 'needs-attention', signIn: true });
+    expect(login(401, 'TOKEN_NOT_VALID', 'ums.serviceToken')).toMatchObject({ kind: 'retry', signIn: true });
+    expect(login(401, 'USER_LOCKED')).toMatchObject({ locked: true, signIn: true });
+    expect(login(503, 'SERVICE_UNAVAILABLE')).not.toHaveProperty('signIn');
+    expect(outcomeOf(biot(403, 'ACCESS_DENIED'))).not.toHaveProperty('signIn');
+  });
+});
+
+describe('the banner (connectionAfter)', () => {
+  it('shows the login banner for a refused sign-in outside the known codes, and the lock-out banner for a lock-out', () => {
+    expect(connectionAfter({ kind: 'needs-attention', code: 'SOMETHING_NEW', message: 'm', locked: false, signIn: true }, 5)).toMatchObject({
+      state: 'credentials-refused',
+      since: 5,
+    });
+    expect(connectionAfter({ kind: 'needs-attention', code: 'USER_LOCKED', message: 'm', locked: true }, 5)?.state).toBe('locked');
+    expect(connectionAfter({ kind: 'needs-attention', code: 'SOMETHING_NEW', message: 'm', locked: false }, 5)).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
-// Which config the desktop app runs on: --config, then DEVICE_UPLOADER_CONFIG, then the data folder's, else the demo.
+// Which config a start runs on (desktop app, `start`): --config, then DEVICE_UPLOADER_CONFIG, then the data folder's, else the demo.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { configSource } from '../../main/config-source.ts';
+import { configSource } from '../../app/host/config-source.ts';
 
 let home: string;
 beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'du-home-'))));

@@ -1,9 +1,9 @@
-// Which config the desktop app runs on: `--config FILE`, then
-// DEVICE_UPLOADER_CONFIG, then config.json in the data folder; with none of
-// them (a first run), the demo, the same one the headless `start` runs
-// without --config. A data-folder config whose server is on loopback is the
-// demo's own (it points at the local sandbox, whose address changes each
-// run), so the demo runs again on it.
+// Which config a start runs on, the desktop app and `device-uploader start`
+// alike: `--config FILE`, then DEVICE_UPLOADER_CONFIG, then config.json in the
+// data folder; with none of them (a first run), the demo. A data-folder config
+// whose server is on loopback is the demo's own (it points at the local
+// sandbox, whose address changes each run), so the demo runs again on it; one
+// a person pointed at a real tenant in Settings is theirs, and kept.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 

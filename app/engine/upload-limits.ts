@@ -1,0 +1,96 @@
+// What holds uploads back on purpose, in one place for the engine: the
+// bandwidth timetable on the shared throttle (bandwidth-plan.ts) and a timed
+// pause (timed-pause.ts). A timed pause is Pause all plus no new claims, so
+// an export arriving meanwhile waits too; at its end (or on Resume all) the
+// rows resume and claims go on. The window and the tray hear of every change.
+import type { Limits, PauseFor } from '../api.ts';
+import { errorFacts } from '../common/error-facts.ts';
+import type { OffsetAt } from '../common/local-time.ts';
+import type { Logger } from '../common/logger.ts';
+import type { Config } from '../config/schema.ts';
+import type { Throttle } from '../transfer/throttle.ts';
+import type { Clock } from '../watch/clock.ts';
+import { BandwidthPlan } from './bandwidth-plan.ts';
+import { TimedPause } from './timed-pause.ts';
+
+export interface UploadLimitsDeps {
+  dataDir: string;
+  throttle: Throttle;
+  transfer: Config['transfer'];
+  /** Its holdClaims: claims stop (true) or go on (false). */
+  scheduler: { holdClaims(on: boolean): void };
+  /** The engine's Pause all and Resume all (the engine is built after this, hence a function). */
+  rows: () => { pause(target: { all: true }): Promise<number>; resume(target: { all: true }): Promise<number> };
+  /** Where a pause or resume of the rows that failed (the queue could not be written) is said: not thrown from a timer. */
+  log: Logger;
+  /** Where the window and the tray hear of a change (a 'limits' event). */
+  events: { emit(event: { type: 'limits'; at: number; limits: Limits }): void };
+  now: () => number;
+  /** Tests: a clock and a zone of their own. */
+  clock?: Clock | undefined;
+  offsetAt?: OffsetAt | undefined;
+}
+
+export class UploadLimits {
+  readonly #plan: BandwidthPlan;
+  readonly #pause: TimedPause;
+  #started = false;
+  #pausing: Promise<number> = Promise.resolve(0);
+
+  constructor(deps: UploadLimitsDeps) {
+    const tell = () => {
+      if (this.#started) deps.events.emit({ type: 'limits', at: deps.now(), limits: this.state });
+    };
+    const failed = (error: unknown) => deps.log.log('error', 'timed-pause-failed', errorFacts(error, 'limits'));
+    const clock = deps.clock && { clock: deps.clock };
+    const zone = deps.offsetAt && { offsetAt: deps.offsetAt };
+    this.#plan = new BandwidthPlan(deps.throttle, deps.transfer, { ...clock, ...zone, changed: tell });
+    this.#pause = new TimedPause({
+      dataDir: deps.dataDir,
+      ...clock,
+      ...zone,
+      begin: () => {
+        deps.scheduler.holdClaims(true);
+        this.#pausing = deps.rows().pause({ all: true });
+        this.#pausing.catch(failed);
+      },
+      end: () => {
+        deps.rows().resume({ all: true }).catch(failed);
+        deps.scheduler.holdClaims(false);
+      },
+      changed: tell,
+    });
+  }
+
+  /** Sets the limit in force and takes up a timed pause kept from before a restart. */
+  start(): void {
+    this.#plan.start();
+    this.#pause.restore();
+    this.#started = true;
+  }
+
+  get state(): Limits {
+    return { bandwidth: this.#plan.state, pausedUntil: this.#pause.until };
+  }
+
+  /** Pauses every upload for an hour or until midnight; answers how many rows it paused. */
+  pauseFor(choice: PauseFor): Promise<number> {
+    this.#pause.pause(choice);
+    return this.#pausing;
+  }
+
+  /** Resume all: a timed pause ends now. */
+  endPause(): void {
+    this.#pause.clear();
+  }
+
+  /** New transfer settings: the timetable and limit apply at once. */
+  reconfigure(transfer: Config['transfer']): void {
+    this.#plan.reconfigure(transfer);
+  }
+
+  dispose(): void {
+    this.#plan.dispose();
+    this.#pause.dispose();
+  }
+}
