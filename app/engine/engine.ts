@@ -245,7 +245,6 @@ export class Engine implements UploaderApi {
   /** Applies a new config now: folders, the bandwidth limit, the BioT server and login (the pools at the next start). */
   reconfigure(config: Config): void {
     this.#p.config = config;
-    applyServerSettings(this.#p, config);
     // The scheduler, intake and dedup hold this same map, so attach rules and policies follow.
     this.#p.folders.clear();
     for (const f of config.folders) this.#p.folders.set(f.id as string, f);
@@ -253,6 +252,8 @@ export class Engine implements UploaderApi {
     this.#p.limits.reconfigure(config.transfer);
     // The watcher keeps its own folder list: swap in one over the new folders.
     this.#p.watching.swap(config.folders);
+    // Last: the rows it lets go are claimed at once, under the folder rules above.
+    applyServerSettings(this.#p, config);
     this.#p.scheduler.pump();
   }
 
