@@ -3,7 +3,8 @@
 // kept in the data folder (paused-until.json), so a restart meanwhile, or a
 // crash, keeps the pause and still ends it on time. Resume all ends it early.
 // Rows a person paused one by one (before or during it) are kept in the same
-// file and stay paused when it ends: only a person's Resume sends them.
+// file and stay paused when it ends, and after a Pause all pressed during it
+// every paused row does: only a person's Resume sends them.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { nextMidnight, systemOffset, type OffsetAt } from '../common/local-time.ts';
@@ -11,6 +12,8 @@ import { writeConfigFile } from '../config/save.ts';
 import { calendarClock, type Clock } from '../watch/clock.ts';
 
 export type PauseChoice = 'hour' | 'tomorrow';
+/** The paused rows a pause's end leaves paused: those a person paused, or all of them after a person's Pause all. */
+export type Kept = readonly number[] | 'all';
 
 export const PAUSE_FILE = 'paused-until.json';
 const HOUR = 60 * 60_000;
@@ -22,7 +25,7 @@ export interface TimedPauseDeps {
   /** Stops everything (pause all, and no new claims) while the pause lasts. */
   begin(): void;
   /** Lets everything go on (resume all but `keep`, claims again); `keep` undefined: a file from before it was kept, resume all. */
-  end(keep: readonly number[] | undefined): void;
+  end(keep: Kept | undefined): void;
   /** The pause began, moved or ended (null). */
   changed?: (until: number | null) => void;
   clock?: Clock;
@@ -34,7 +37,7 @@ export class TimedPause {
   readonly #clock: Clock;
   readonly #file: string;
   #until: number | null = null;
-  #keep: number[] | undefined;
+  #keep: Kept | undefined;
   #timer: unknown;
 
   constructor(deps: TimedPauseDeps) {
@@ -74,8 +77,15 @@ export class TimedPause {
 
   /** A person paused this row while the pause lasts: it stays paused when the pause ends. */
   keep(fileId: number): void {
-    if (this.#until === null || this.#keep?.includes(fileId)) return;
+    if (this.#until === null || this.#keep === 'all' || this.#keep?.includes(fileId)) return;
     this.#keep = [...(this.#keep ?? []), fileId];
+    this.#save(this.#until);
+  }
+
+  /** A person pressed Pause all while the pause lasts: every paused row stays paused when it ends. */
+  keepAll(): void {
+    if (this.#until === null || this.#keep === 'all') return;
+    this.#keep = 'all';
     this.#save(this.#until);
   }
 
@@ -124,11 +134,11 @@ export function readPausedUntil(dataDir: string): number | null {
 }
 
 /** The saved pause: its end, and the rows a person paused (undefined in a file written before they were kept). */
-function readPauseFile(dataDir: string): { until: number; keep: number[] | undefined } | null {
+function readPauseFile(dataDir: string): { until: number; keep: Kept | undefined } | null {
   try {
     const saved = JSON.parse(readFileSync(join(dataDir, PAUSE_FILE), 'utf8')) as { until?: unknown; keep?: unknown };
     if (typeof saved.until !== 'number' || !Number.isFinite(saved.until)) return null;
-    const keep = Array.isArray(saved.keep) ? saved.keep.filter((id): id is number => Number.isInteger(id)) : undefined;
+    const keep = saved.keep === 'all' ? 'all' : Array.isArray(saved.keep) ? saved.keep.filter((id): id is number => Number.isInteger(id)) : undefined;
     return { until: saved.until, keep };
   } catch {
     return null;

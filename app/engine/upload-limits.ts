@@ -2,8 +2,8 @@
 // bandwidth timetable on the shared throttle (bandwidth-plan.ts) and a timed
 // pause (timed-pause.ts). A timed pause is Pause all plus no new claims, so
 // an export arriving meanwhile waits too; at its end (or on Resume all) the
-// rows resume and claims go on, but for those a person paused one by one (they
-// wait for that person's Resume). The window and the tray hear of every change.
+// rows resume and claims go on, but for those a person paused (one by one, or
+// with Pause all during it: they wait for that person's Resume). The window and the tray hear of every change.
 import type { Limits, PauseFor } from '../api.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import type { OffsetAt } from '../common/local-time.ts';
@@ -39,6 +39,7 @@ export class UploadLimits {
   readonly #pause: TimedPause;
   readonly #pausedIds: () => number[];
   #started = false;
+  #beginning = false;
   #pausing: Promise<number> = Promise.resolve(0);
 
   constructor(deps: UploadLimitsDeps) {
@@ -56,12 +57,18 @@ export class UploadLimits {
       ...zone,
       begin: () => {
         deps.scheduler.holdClaims(true);
-        this.#pausing = deps.rows().pause({ all: true });
+        // Its own Pause all, not a person's: keepPaused ignores it (the engine tells it synchronously).
+        this.#beginning = true;
+        try {
+          this.#pausing = deps.rows().pause({ all: true });
+        } finally {
+          this.#beginning = false;
+        }
         this.#pausing.catch(failed);
       },
       end: (keep) => {
         try {
-          if (deps.store.resumeAll(keep) > 0) deps.events.emit({ type: 'changed', at: deps.now(), fileIds: [] });
+          if (keep !== 'all' && deps.store.resumeAll(keep) > 0) deps.events.emit({ type: 'changed', at: deps.now(), fileIds: [] });
         } catch (error) {
           failed(error);
         }
@@ -88,9 +95,11 @@ export class UploadLimits {
     return this.#pausing;
   }
 
-  /** A person paused one row: a timed pause in force leaves it paused when it ends. */
-  keepPaused(fileId: number): void {
-    this.#pause.keep(fileId);
+  /** A person paused one row, or all: a timed pause in force leaves them paused when it ends. */
+  keepPaused(target: { fileId: number } | { all: true }): void {
+    if (this.#beginning) return;
+    if ('all' in target) this.#pause.keepAll();
+    else this.#pause.keep(target.fileId);
   }
 
   /** Resume all: a timed pause ends now. */

@@ -23,7 +23,10 @@ function paused(clock: ManualClock) {
     clock,
     offsetAt: zoneOffset('Europe/Berlin'),
     begin: () => calls.push('begin'),
-    end: (keep) => calls.push(keep === undefined ? 'end (resume all)' : keep.length > 0 ? `end (keep ${keep.join(',')})` : 'end'),
+    end: (keep) =>
+      calls.push(
+        keep === undefined ? 'end (resume all)' : keep === 'all' ? 'end (keep all)' : keep.length > 0 ? `end (keep ${keep.join(',')})` : 'end',
+      ),
     changed: (until) => calls.push(until === null ? 'changed: none' : `changed: ${new Date(until).toISOString()}`),
   });
   return { pause, calls };
@@ -100,5 +103,14 @@ describe('TimedPause', () => {
     const third = paused(clock);
     third.pause.restore();
     expect(third.calls[0]).toBe('end (resume all)');
+    const fourth = paused(clock);
+    fourth.pause.pause('hour', [3]);
+    fourth.pause.keepAll(); // a person's Pause all during it
+    fourth.pause.keep(8);
+    fourth.pause.dispose();
+    const fifth = paused(clock);
+    fifth.pause.restore();
+    clock.advance(60 * MIN);
+    expect(fifth.calls.at(-2)).toBe('end (keep all)');
   });
 });
