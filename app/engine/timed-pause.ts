@@ -26,6 +26,8 @@ export interface TimedPauseDeps {
   begin(): void;
   /** Lets everything go on (resume all but `keep`, claims again); `keep` undefined: a file from before it was kept, resume all. */
   end(keep: Kept | undefined): void;
+  /** The pause file could not be removed at the end (a data folder turned read-only): the pause ends all the same. */
+  failed?: (error: unknown) => void;
   /** The pause began, moved or ended (null). */
   changed?: (until: number | null) => void;
   clock?: Clock;
@@ -119,7 +121,13 @@ export class TimedPause {
   #release(): void {
     this.#clock.clearTimeout(this.#timer);
     // Off the disk first: a crash between the two must not pause everything again at the next start.
-    rmSync(this.#file, { force: true });
+    // A folder that cannot be written must not keep everything paused (nor throw from a timer:
+    // that ends the engine): it ends here; the next start finds its time passed and ends it again.
+    try {
+      rmSync(this.#file, { force: true });
+    } catch (error) {
+      this.#deps.failed?.(error);
+    }
     const keep = this.#keep;
     this.#until = null;
     this.#keep = undefined;

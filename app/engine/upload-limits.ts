@@ -74,6 +74,7 @@ export class UploadLimits {
         }
         deps.scheduler.holdClaims(false);
       },
+      failed,
       changed: tell,
     });
   }

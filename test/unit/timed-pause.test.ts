@@ -3,6 +3,7 @@
 // TimedPause on the same folder), resumes at start when its time passed while
 // the uploader was off, ends early on Resume all, and notices a sleep.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -113,4 +114,34 @@ describe('TimedPause', () => {
     clock.advance(60 * MIN);
     expect(fifth.calls.at(-2)).toBe('end (keep all)');
   });
+
+  it.skipIf(!canMount())(
+    'ends on time in a data folder that turned read-only, and a later start goes on there (skipped: bind mounts need root)',
+    () => {
+      const clock = manualClock(Date.parse('2026-06-10T08:00:00Z'));
+      const first = paused(clock);
+      first.pause.pause('hour');
+      readOnly(dataDir);
+      try {
+        clock.advance(60 * MIN); // the timer that ends it must not throw (in the engine: a crash)
+        expect(first.calls.slice(-2)).toEqual(['end', 'changed: none']);
+        expect(first.pause.until).toBeNull();
+        const next = paused(clock);
+        next.pause.restore(); // the file could not go: the next start ends it again, without throwing
+        expect(next.calls).toEqual(['end', 'changed: none']);
+      } finally {
+        execFileSync('umount', [dataDir]);
+      }
+    },
+  );
 });
+
+function canMount(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** Makes `dir` read-only where it is (a bind mount over itself), as a share or a failing disk turns. */
+function readOnly(dir: string): void {
+  execFileSync('mount', ['--bind', dir, dir]);
+  execFileSync('mount', ['-o', 'remount,bind,ro', dir, dir]);
+}
