@@ -89,6 +89,12 @@ function cappedTimetable(transfer: Raw, managed: unknown): Raw {
   return { ...transfer, schedule };
 }
 
+/** Whether IT's managed.json holds the server's secret itself (then no other source replaces it). */
+export function setsSecret(managed: Managed | undefined): boolean {
+  const auth = isObject(managed?.raw.server) ? managed.raw.server.auth : undefined;
+  return isObject(auth) && (auth.type === 'user' ? auth.password : auth.secretKey) !== undefined;
+}
+
 /** The managed server, with the person's secret when IT left it out and the login is the same. */
 function managedServer(own: unknown, managed: Raw): Raw {
   const auth = managed.auth as Raw;

@@ -74,6 +74,15 @@ describe('managed settings', () => {
     expect(at('2026-06-10T02:00:00Z')).toBe(1_000_000); // outside every window
   });
 
+  it("a secret IT put in managed.json wins over one from the environment (the desktop app's key store: maybe another login's)", () => {
+    writeFileSync(managedFile, JSON.stringify({ server: { ...itServer, auth: { ...itServer.auth, id: 'svc-it', secretKey: 'it-secret' } } }));
+    const stale = { ...env(), DEVICE_UPLOADER_SECRET_KEY: 'key-of-an-earlier-login' };
+    expect(loadConfigFile(configFile, stale).server.auth).toMatchObject({ id: 'svc-it', secretKey: 'it-secret' });
+    // Without a secret from IT, the environment's is the person's own, as before.
+    writeFileSync(managedFile, JSON.stringify({ server: itServer }));
+    expect(loadConfigFile(configFile, stale).server.auth).toMatchObject({ id: 'svc-1', secretKey: 'key-of-an-earlier-login' });
+  });
+
   it("a managed login without its secret takes the person's own for the same login, and no other's", () => {
     writeFileSync(managedFile, JSON.stringify({ server: itServer }));
     expect(loadConfigFile(configFile, env()).server.auth).toMatchObject({ id: 'svc-1', secretKey: 'own-secret' });
