@@ -167,6 +167,7 @@ export class Engine implements UploaderApi {
   async pause(target: PauseTarget): Promise<number> {
     // Timed: Pause all, no new claims, and resumed by itself at the time (upload-limits.ts).
     if ('for' in target) return this.#p.limits.pauseFor(target.for);
+    this.#p.limits.keepPaused(target);
     return this.#command(
       target,
       (id) => this.store.pause(id),

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
+import { PAUSE_FILE } from '../../app/engine/timed-pause.ts';
 
 const cli = (args: string[], timeoutMs = 45_000) => runCli(args, { timeoutMs });
 
@@ -67,6 +68,23 @@ describe('run --once with a refused login', () => {
     expect(result.stdout).toMatch(/^connection credentials-refused: BioT refused the login/m);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^device-uploader run: uploads held: BioT refused the login \(/)]);
+  }, 60_000);
+});
+
+describe('run --once during a timed pause', () => {
+  it('says until when uploads are paused and exits non-zero at once, instead of waiting for the pause to end', async () => {
+    writeFileSync(join(world.inbox, 'p.dat'), 'p'.repeat(1000));
+    mkdirSync(join(world.root, 'data'), { recursive: true });
+    // "Pause until tomorrow" pressed in the window before the scheduled run.
+    writeFileSync(join(world.root, 'data', PAUSE_FILE), JSON.stringify({ until: Date.now() + 3_600_000 }));
+    const result = await cli(['run', '--config', configFile(), '--once'], 20_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^device-uploader run: uploads paused until .+; the next run after that sends them$/),
+    ]);
+    expect(world.sandbox.calls('file.createSingle')).toBe(0);
+    const status = await cli(['status', '--config', configFile(), '--json']);
+    expect(JSON.parse(status.stdout).counts).toMatchObject({ queued: 1 });
   }, 60_000);
 });
 
