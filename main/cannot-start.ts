@@ -13,24 +13,27 @@ export interface ExitDetails {
   exitCode: number;
 }
 
+/** Plain words for every reason Electron 45 gives (its `reason` union), and for one it may add later. */
 export function exitInWords({ reason, exitCode }: ExitDetails): string {
   switch (reason) {
-    case 'oom':
-      return 'it ran out of memory';
+    case 'clean-exit':
+      return `it ended by itself without an error (code ${exitCode})`;
+    case 'abnormal-exit':
+      return `it stopped with an error (code ${exitCode})`;
     case 'killed':
       return 'it was ended by another program or by the system';
     case 'crashed':
       return `it crashed (code ${exitCode})`;
+    case 'oom':
+      return 'it ran out of memory';
     case 'launch-failed':
       return `it could not be launched (code ${exitCode})`;
     case 'integrity-failure':
       return "the app's files failed their integrity check: reinstall Device Uploader";
     case 'memory-eviction':
       return 'the system took back its memory';
-    case 'abnormal-exit':
-      return `it stopped with an error (code ${exitCode})`;
     default:
-      return `${reason} (code ${exitCode})`;
+      return `it stopped (code ${exitCode})`;
   }
 }
 

@@ -25,11 +25,11 @@ import {
 } from 'electron';
 import { join } from 'node:path';
 import { desktopDataHome } from '../app/host/machine-home.ts';
-import { jsonLogger } from '../app/common/logger.ts';
 import { EngineClient } from '../app/host/engine-client.ts';
 import { beforeReady, MAC_MENU } from './before-ready.ts';
 import { ENGINE_SERVICE_NAME } from './cannot-start.ts';
 import { defaultAutostartDir } from './login-item.ts';
+import { closeLogBeforeQuit, openMainLog } from './main-log.ts';
 import { filePrefs } from './prefs.ts';
 import { SecretVault } from './secrets.ts';
 import { configSource } from '../app/host/config-source.ts';
@@ -46,12 +46,14 @@ const ENGINE_ENTRY = join(here, '..', 'host', 'engine-entry.js');
 const PRELOAD = join(here, '..', 'preload', 'preload.cjs');
 // Copied beside the bundles by scripts/build-main.ts.
 const ICONS_DIR = join(here, '..', 'icons');
-// ids and codes only (see the README's logging rule), one JSON line each; the engine keeps the log file.
-const logger = jsonLogger((line) => console.log(line));
 
 // Per machine on Windows: %ProgramData%\Device Uploader, a per-user folder from before moved in once (docs/MANAGED.md).
-const dataHome = desktopDataHome(app.getPath('exe'), process.env, process.platform).home;
+const { home: dataHome, migration } = desktopDataHome(app.getPath('exe'), process.env, process.platform);
 beforeReady({ app, protocol, setApplicationMenu: (menu) => Menu.setApplicationMenu(menu), platform: process.platform, dataHome });
+// The shell's own log file beside the engine's (main-log.ts); ids and codes only. Echoed to the terminal in development.
+const logger = openMainLog(join(dataHome, 'logs'), { ...(!app.isPackaged && { echo: (line: string) => console.log(line) }) });
+closeLogBeforeQuit(app, logger);
+if (migration) logger.log('info', 'data-folder-migration', { result: migration });
 
 // Not `await app.whenReady()`: `ready` comes only after this module has been evaluated.
 let shell: Shell | undefined;
@@ -60,7 +62,7 @@ app
   .then(start)
   .catch((error: unknown) => {
     logger.log('error', 'start-failed', { error: error instanceof Error ? error.name : 'unknown' });
-    app.exit(70);
+    void logger.close().finally(() => app.exit(70));
   });
 
 function start(): void {

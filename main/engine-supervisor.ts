@@ -16,6 +16,8 @@ export interface SupervisorOptions {
   onDown(): void;
   /** Called once per run of failures, when they reach `notifyAfter`. */
   onRepeatedFailure(failures: number, reason: StartFailure | 'crashed'): void;
+  /** The desktop app's log: each start, failure (with the restart's delay) and asked-for restart. */
+  log?(event: string, facts?: Record<string, string | number>): void;
   baseDelayMs?: number;
   maxDelayMs?: number;
   notifyAfter?: number;
@@ -27,7 +29,7 @@ export interface SupervisorOptions {
 }
 
 export class EngineSupervisor {
-  readonly #o: Required<Omit<SupervisorOptions, 'spawn' | 'request' | 'onUp' | 'onDown' | 'onRepeatedFailure'>> & SupervisorOptions;
+  readonly #o: Required<Omit<SupervisorOptions, 'spawn' | 'request' | 'onUp' | 'onDown' | 'onRepeatedFailure' | 'log'>> & SupervisorOptions;
   #client: EngineClient | undefined;
   #failures = 0;
   #upSince: number | undefined;
@@ -72,6 +74,7 @@ export class EngineSupervisor {
         () => {
           if (this.#client !== client) return;
           this.#upSince = this.#o.now();
+          this.#o.log?.('engine-up', { recentFailures: this.#failures });
           this.#o.onUp(client);
         },
         (error: unknown) => {
@@ -85,6 +88,7 @@ export class EngineSupervisor {
   async restart(): Promise<void> {
     const old = this.#client;
     this.#client = undefined;
+    this.#o.log?.('engine-restart-asked');
     this.#o.onDown();
     await old?.stop();
     this.start();
@@ -120,6 +124,7 @@ export class EngineSupervisor {
       this.#told = true;
       this.#o.onRepeatedFailure(this.#failures, reason);
     }
+    this.#o.log?.('engine-failed', { reason, failures: this.#failures, ...(!this.#stopped && { retryInMs: this.delayFor(this.#failures) }) });
     if (this.#stopped) return;
     this.#timer = this.#o.setTimer(() => this.start(), this.delayFor(this.#failures));
   }

@@ -8,7 +8,6 @@ import type { SettingsInput, Snapshot, Totals } from '../app/api.ts';
 import type { EngineClient } from '../app/host/engine-client.ts';
 import { APP_SCHEME } from './app-origin.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
-import { EVENT_CHANNEL } from './channels.ts';
 import { configSource } from '../app/host/config-source.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
 import { registerIpc, type IpcMainLike, type MainWindowLike } from './ipc.ts';
@@ -25,10 +24,11 @@ import { guardEveryWebContents, lockDownSession, type SessionLike, type WebConte
 import { watchGoneProcesses, type GoneEventsLike } from './process-gone.ts';
 import { onSessionEnd, type SessionEndSources } from './session-end.ts';
 import { cannotStartNotice, type ExitDetails } from './cannot-start.ts';
+import { windowFeed, type FeedWindowLike } from './window-feed.ts';
 import { disposable, DisposableStore } from '../app/common/disposable.ts';
 
-export interface ShellWindow extends QueueWindowLike, MainWindowLike {
-  readonly webContents: MainWindowLike['webContents'] & { send(channel: string, data: unknown): void };
+export interface ShellWindow extends QueueWindowLike, MainWindowLike, FeedWindowLike {
+  readonly webContents: FeedWindowLike['webContents'] & { on(event: 'did-finish-load', listener: () => void): void };
 }
 
 export interface ShellPorts {
@@ -104,6 +104,7 @@ export function runShell(ports: ShellPorts): Shell | undefined {
 
   const supervisor: EngineSupervisor = new EngineSupervisor({
     spawn: ports.spawnEngine,
+    log: ports.log,
     request: async () => {
       const { secrets, moved } = await takeSecrets(source.file, ports.vault).catch(() => ({ secrets: {}, moved: false }));
       if (moved) ports.log('secret-moved-to-safe-storage');
@@ -111,17 +112,20 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     },
     onUp: (client) => {
       engineState = 'running';
+      lastEngineExit = undefined; // a later "cannot start" tells of a later exit, not this old one
       notifier.clear('engine-failing');
       client.onResolveProxy((url) => ports.session.resolveProxy(url));
       client.onEvent((event) => {
-        windows.current?.webContents.send(EVENT_CHANNEL, event);
+        feed.event(event);
         if (event.type === 'progress') noteTotals(event.totals);
         refreshSoon();
       });
+      feed.link('open');
       refreshSoon();
     },
     onDown: () => {
       engineState = 'starting';
+      feed.link('lost');
       sleep.uploading(0);
       redraw();
     },
@@ -218,7 +222,13 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     );
   };
 
-  const windows = new QueueWindow(ports.createWindow, {
+  // A page that (re)loads hears whether the engine is there (window-feed.ts).
+  const createWindow = () => {
+    const window = ports.createWindow();
+    window.webContents.on('did-finish-load', () => feed.loaded());
+    return window;
+  };
+  const windows = new QueueWindow(createWindow, {
     quitting: () => quitting,
     noticeShown: () => ports.prefs.get('closeNoticeShown'),
     markNoticeShown: () => ports.prefs.set('closeNoticeShown', true),
@@ -230,12 +240,14 @@ export function runShell(ports: ShellPorts): Shell | undefined {
       }),
   });
   const showWindow = (hash = '') => windows.show(hash);
+  const feed = windowFeed(() => windows.current);
 
   const shell: Shell = {
     showWindow,
     async quit() {
       if (quitting) return;
       quitting = true;
+      ports.log('quit');
       await held.dispose();
       await supervisor.stop();
       stopped = true;
@@ -257,11 +269,12 @@ export function runShell(ports: ShellPorts): Shell | undefined {
     onEngineGone: (exit) => (lastEngineExit = exit),
     onRendererGone: (id) => windows.rendererGone(id),
   });
-  onSessionEnd(ports, (why) => {
+  const sessionEnds = (why: string) => {
     ports.log('session-end', { why });
     void shell.quit();
-  });
-  ports.app.on('second-instance', () => showWindow());
+  };
+  onSessionEnd(ports, sessionEnds, () => stopped);
+  ports.app.on('second-instance', () => (ports.log('second-instance'), showWindow()));
   // macOS: a click on the Dock icon (or opening the app again from Finder).
   ports.app.on('activate', () => showWindow());
   // Quit from anywhere (Cmd+Q, the Dock; Windows' log off comes as session-end): hold it until the engine stopped, then quit again.
@@ -273,8 +286,10 @@ export function runShell(ports: ShellPorts): Shell | undefined {
   // The window hides rather than closes; should it go anyway, the tray app stays.
   ports.app.on('window-all-closed', () => {});
   tray.on('click', () => showWindow());
-  ports.powerMonitor.on('suspend', () => void sleep.suspend().then((n) => ports.log('suspend', { paused: n })));
-  ports.powerMonitor.on('resume', () => void sleep.resume().then((n) => ports.log('resume', { resumed: n })));
+  // The engine may be restarting (its snapshot refused): said in the log, never an unhandled rejection.
+  const failed = (event: string) => (error: unknown) => ports.log(event, { error: error instanceof Error ? error.name : 'unknown' });
+  ports.powerMonitor.on('suspend', () => void sleep.suspend().then((n) => ports.log('suspend', { paused: n }), failed('suspend-failed')));
+  ports.powerMonitor.on('resume', () => void sleep.resume().then((n) => ports.log('resume', { resumed: n }), failed('resume-failed')));
   supervisor.start();
   redraw();
   if (!startedAtLogin(ports.argv, ports.loginItem)) showWindow();

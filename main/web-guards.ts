@@ -2,8 +2,8 @@
 // not only the window it means to open: a catch-all on `web-contents-created`
 // refuses new windows, navigation and <webview> to each webContents as it is
 // born (DevTools, a window opened by a bug); the session refuses every
-// permission, and the URL schemes the window never needs answer "access
-// denied" (as Signal-Desktop does). The window is served from app:// alone and
+// permission, and the URL schemes the window never needs are refused (as
+// Signal-Desktop does). The window is served from app:// alone and
 // talks to the engine over IPC, so http(s), ws(s), file and the rest are
 // never its business. The engine's own HTTP runs in its utility process,
 // and the updater uses its own session: neither goes through this one.
@@ -27,8 +27,20 @@ type Refusal = (request: unknown, callback: (response: { error: number }) => voi
 export interface SessionLike {
   setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
   setPermissionCheckHandler(handler: (...args: unknown[]) => boolean): void;
-  readonly protocol: { interceptFileProtocol(scheme: string, handler: Refusal): boolean };
+  readonly protocol: {
+    /** Throws when the scheme cannot be taken over. */
+    handle(scheme: string, handler: (request: Request) => Response): void;
+    interceptFileProtocol(scheme: string, handler: Refusal): boolean;
+  };
 }
+
+/**
+ * The schemes `protocol.handle` intercepts in Electron 45 (lib/browser/api/
+ * protocol.ts, isBuiltInScheme). For any other scheme it registers a new
+ * handler of that name instead of intercepting Chromium's own, so those keep
+ * the deprecated interceptFileProtocol, which intercepts (Signal-Desktop's way).
+ */
+export const HANDLED_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'file']);
 
 /**
  * Schemes the window never loads (Signal-Desktop's list, http(s) and file
@@ -91,11 +103,25 @@ export function lockDownSession(session: SessionLike, onRefused: (what: string) 
   });
   session.setPermissionCheckHandler(() => false);
   for (const scheme of REFUSED_SCHEMES) {
-    const refuse: Refusal = (_request, callback) => {
-      onRefused(`scheme:${scheme}`);
+    // Not taken over in this Electron: said, not fatal (the CSP still holds).
+    if (!refuseScheme(session, scheme, () => onRefused(`scheme:${scheme}`))) onRefused(`scheme-not-intercepted:${scheme}`);
+  }
+}
+
+function refuseScheme(session: SessionLike, scheme: string, refused: () => void): boolean {
+  if (!HANDLED_SCHEMES.has(scheme)) {
+    return session.protocol.interceptFileProtocol(scheme, (_request, callback) => {
+      refused();
       callback({ error: ACCESS_DENIED });
-    };
-    // false: the scheme cannot be intercepted in this Electron; said, not fatal (the CSP still holds).
-    if (!session.protocol.interceptFileProtocol(scheme, refuse)) onRefused(`scheme-not-intercepted:${scheme}`);
+    });
+  }
+  try {
+    session.protocol.handle(scheme, () => {
+      refused();
+      return Response.error();
+    });
+    return true;
+  } catch {
+    return false;
   }
 }

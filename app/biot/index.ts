@@ -30,10 +30,13 @@ export type BiotClientOptions = {
   holds?: HostHolds;
 };
 
+/** A class's public calls without its private fields, so a stand-in that forwards them (app/engine/server-switch.ts) fits too. */
+export type CallsOf<T> = Pick<T, keyof T>;
+
 export type BiotClient = {
   tokens: TokenSource;
-  files: FileApi;
-  entities: Entities;
+  files: CallsOf<FileApi>;
+  entities: CallsOf<Entities>;
   /** Retry-After holds by host, BioT's and (for the transfers' part PUTs) storage's. */
   holds: HostHolds;
   /** Closes the HTTP pool (if the client created it). */

@@ -6,6 +6,7 @@
 import { createBiotClient } from '../biot/index.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { testConnection } from '../engine/connection-test.ts';
+import { clientSettings } from '../engine/server-switch.ts';
 import { openNet } from '../net/index.ts';
 import type { ConnectionTest } from '../api.ts';
 import { parseFlags, UsageError } from './flags.ts';
@@ -15,14 +16,8 @@ export async function doctorCommand(args: string[], out: NodeJS.WritableStream =
   if (!flags.config) throw new UsageError('--config FILE is required');
   const config = loadConfigFile(flags.config);
   const net = openNet(config.network, { env: process.env, defaultProxy: 'env' });
-  const a = config.server.auth;
   const biot = createBiotClient({
-    baseUrl: config.server.baseUrl,
-    auth:
-      a.type === 'user'
-        ? { type: 'user', username: a.username, password: a.password ?? '' }
-        : { type: 'service', id: a.id, secretKey: a.secretKey ?? '' },
-    timeoutMs: config.transfer.requestTimeoutSeconds * 1000,
+    ...clientSettings(config),
     net,
   });
   const storage = net.dispatcher({ connections: 2 });

@@ -54,7 +54,8 @@ const commands: Record<string, Command> = {
     summary: 'run a local BioT-compatible service (login + file API) for demos and tests',
     usage:
       'device-uploader sandbox [--port N] [--data DIR] [--link-ttl S] [--token-ttl S]\n' +
-      '    [--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S] [--proxy-storage]',
+      '    [--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S] [--proxy-storage]\n' +
+      '    [--https | --tls-cert FILE --tls-key FILE] [--host-name NAME] [--verbose]',
     run: async (args) => (await import('../sandbox/command.ts')).runSandboxCommand(args),
   },
 };

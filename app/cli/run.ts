@@ -10,6 +10,7 @@ import type { ConnectionStatus } from '../api.ts';
 import { setupProblem } from '../engine/connection.ts';
 import { createEngine } from '../engine/create-engine.ts';
 import type { Engine } from '../engine/engine.ts';
+import { readPausedUntil } from '../engine/timed-pause.ts';
 import { DATABASE_FILE } from '../store/index.ts';
 import { restoredLine } from '../store/journal-restore.ts';
 import { describeProblem, type FoundFile, type ScanProblem } from '../watch/folder-scan.ts';
@@ -79,6 +80,16 @@ export async function runEngine(
         // A full or read-only data folder: said as such below, like any other hold.
         if (!engine.heldBecause()) throw error;
       }
+    }
+    // A timed pause (the window's "Pause until tomorrow") ends by itself, maybe hours
+    // from now: say until when rather than wait for it (what it scanned stays queued).
+    const pausedUntil = options.once ? readPausedUntil(config.dataDir) : null;
+    if (pausedUntil !== null) {
+      stopView();
+      process.stderr.write(
+        `device-uploader run: uploads paused until ${new Date(pausedUntil).toLocaleString()}; the next run after that sends them\n`,
+      );
+      return 1;
     }
     if (!options.once) {
       await engine.whenWatching();

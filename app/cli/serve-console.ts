@@ -5,11 +5,12 @@
 // Plain words and the time, never the user name, the password or file names.
 import type { ConnectionStatus, UploaderApi } from '../api.ts';
 
-const LOGIN_TROUBLE = new Set<ConnectionStatus['state']>(['credentials-refused', 'locked']);
-
 /** Prints login refusals and their end until the returned function is called. */
 export function printLoginNews(api: Pick<UploaderApi, 'onEvent'>, out: Pick<NodeJS.WritableStream, 'write'>): () => void {
   let last: ConnectionStatus['state'] | undefined;
+  // Only BioT accepting a login ends the trouble: new settings pass through
+  // 'unknown' first (refused -> unknown -> ok), and BioT may be unreachable a while.
+  let loginTrouble = false;
   return api.onEvent((event) => {
     if (event.type !== 'connection') return;
     const { state, advice } = event.connection;
@@ -19,7 +20,9 @@ export function printLoginNews(api: Pick<UploaderApi, 'onEvent'>, out: Pick<Node
     const at = new Date(event.at).toLocaleTimeString();
     if (state === 'credentials-refused') out.write(`${at} BioT refused the login: uploads wait. ${advice ?? ''}`.trimEnd() + '\n');
     else if (state === 'locked') out.write(`${at} BioT locked the account: uploads wait. ${advice ?? ''}`.trimEnd() + '\n');
-    else if (was && LOGIN_TROUBLE.has(was) && state === 'ok') out.write(`${at} BioT accepted the login again: uploads go on.\n`);
+    else if (state === 'ok' && loginTrouble) out.write(`${at} BioT accepted the login again: uploads go on.\n`);
+    if (state === 'credentials-refused' || state === 'locked') loginTrouble = true;
+    else if (state === 'ok') loginTrouble = false;
   });
 }
 

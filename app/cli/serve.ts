@@ -80,17 +80,21 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.stderr.write(running);
     return 1;
   }
-  process.stdout.write(
-    `Device Uploader is running. Open this address in a browser on this PC:\n  ${serving.control.url}\n(Ctrl+C stops; uploads resume next time)\n`,
-  );
   const stopNews = printLoginNews(serving.engine, process.stdout);
-  await printResumed(serving.engine, process.stdout);
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  process.stderr.write(`\n${signal}: stopping; uploads resume where they left off next time\n`);
-  stopNews();
-  await serving.close();
-  return signal === 'SIGINT' ? 130 : 143;
+  // Whatever ends this (a signal, a console that throws), the engine and the window close.
+  try {
+    process.stdout.write(
+      `Device Uploader is running. Open this address in a browser on this PC:\n  ${serving.control.url}\n(Ctrl+C stops; uploads resume next time)\n`,
+    );
+    await printResumed(serving.engine, process.stdout);
+    const signal = await new Promise<NodeJS.Signals>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    process.stderr.write(`\n${signal}: stopping; uploads resume where they left off next time\n`);
+    return signal === 'SIGINT' ? 130 : 143;
+  } finally {
+    stopNews();
+    await serving.close();
+  }
 }

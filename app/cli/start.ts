@@ -44,19 +44,20 @@ export async function startCommand(args: string[]): Promise<number> {
     process.stdout.write(running);
     return 0;
   }
+  const stopNews = printLoginNews(serving.engine, process.stdout);
+  // Whatever ends this (a signal, a console that throws), the engine, the window and the demo's sandbox close.
   try {
     process.stdout.write(`Queue window: ${serving.control.url}\n(Ctrl+C stops; uploads resume where they left off next time)\n`);
-    const stopNews = printLoginNews(serving.engine, process.stdout);
     await printResumed(serving.engine, process.stdout);
     const signal = await new Promise<NodeJS.Signals>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
     });
     process.stderr.write(`\n${signal}: stopping\n`);
-    stopNews();
-    await serving.close();
     return signal === 'SIGINT' ? 130 : 143;
   } finally {
+    stopNews();
+    await serving.close();
     await sandbox?.close();
   }
 }

@@ -18,6 +18,8 @@ export interface LogFileOptions {
   files?: number;
   /** Lines held in memory while the disk refuses them, in bytes; past it lines are dropped (and counted). Default 8 MiB. */
   maxBufferedBytes?: number;
+  /** The files' base name: BASE.N.log. Default LOG_BASE (the engine's); the desktop app's main process uses its own. */
+  base?: string;
   now?: () => number;
 }
 
@@ -28,7 +30,7 @@ export interface FileLogger extends Logger {
   close(): Promise<void>;
 }
 
-/** The files' base name inside the log folder: engine.N.log. */
+/** The engine's files' base name inside the log folder: engine.N.log. */
 export const LOG_BASE = 'engine';
 export const LOG_EXTENSION = '.log';
 
@@ -65,7 +67,7 @@ export async function openLogFile(dir: string, options: LogFileOptions = {}): Pr
   try {
     await mkdir(dir, { recursive: true });
     stream = await roll({
-      file: join(dir, LOG_BASE),
+      file: join(dir, options.base ?? LOG_BASE),
       extension: LOG_EXTENSION,
       size: `${options.maxBytes ?? 10 * 1024 * 1024}b`,
       // removeOtherLogFiles also deletes the files of earlier runs (else each

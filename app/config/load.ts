@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { plainIssue } from './plain-issues.ts';
 import { CaFileError, readCaFile } from '../net/trust.ts';
 import { ConfigError, configKey, parseJsonText } from './config-text.ts';
-import { loadManaged, managedConfigFile, withManaged, type Managed } from './managed.ts';
+import { loadManaged, managedConfigFile, setsSecret, withManaged, type Managed } from './managed.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export { ConfigError, configKey, parseJsonText };
@@ -47,7 +47,8 @@ export function parseConfig(
   const parsed = configSchema.safeParse(managed ? withManaged(raw as Record<string, unknown>, managed) : raw, { error: plainIssue });
   if (!parsed.success) throw new ConfigError(`${source}: ${describeIssues(parsed.error)}`);
   const config: Config = managed ? { ...parsed.data, managed } : parsed.data;
-  const env = options.env ?? {};
+  // A secret IT put in managed.json wins over the environment's (the desktop app hands its key store's there: maybe another login's).
+  const env = setsSecret(managed) ? { ...options.env, DEVICE_UPLOADER_PASSWORD: '', DEVICE_UPLOADER_SECRET_KEY: '' } : (options.env ?? {});
   const auth = config.server.auth;
   if (auth.type === 'user') {
     auth.password = env.DEVICE_UPLOADER_PASSWORD || auth.password;

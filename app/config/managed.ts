@@ -69,7 +69,30 @@ export function withManaged(raw: Raw, managed: Managed | undefined): Raw {
     else if (isObject(value)) merged[key] = { ...(isObject(raw[key]) ? raw[key] : {}), ...value };
     else merged[key] = value;
   }
+  if (isObject(merged.transfer)) merged.transfer = cappedTimetable(merged.transfer, managed.raw.transfer);
   return merged;
+}
+
+/**
+ * A speed limit IT locks (and no timetable of IT's) is a ceiling: the
+ * person's own timetable windows may go slower, never faster (a window of
+ * theirs with no limit, or a higher one, runs at IT's limit).
+ */
+function cappedTimetable(transfer: Raw, managed: unknown): Raw {
+  const cap = isObject(managed) ? managed.maxBytesPerSecond : undefined;
+  if (typeof cap !== 'number' || cap <= 0 || !isObject(managed) || managed.schedule !== undefined || !Array.isArray(transfer.schedule))
+    return transfer;
+  const schedule = (transfer.schedule as unknown[]).map((w) => {
+    if (!isObject(w) || typeof w.maxBytesPerSecond !== 'number') return w;
+    return { ...w, maxBytesPerSecond: w.maxBytesPerSecond > 0 ? Math.min(w.maxBytesPerSecond, cap) : cap };
+  });
+  return { ...transfer, schedule };
+}
+
+/** Whether IT's managed.json holds the server's secret itself (then no other source replaces it). */
+export function setsSecret(managed: Managed | undefined): boolean {
+  const auth = isObject(managed?.raw.server) ? managed.raw.server.auth : undefined;
+  return isObject(auth) && (auth.type === 'user' ? auth.password : auth.secretKey) !== undefined;
 }
 
 /** The managed server, with the person's secret when IT left it out and the login is the same. */

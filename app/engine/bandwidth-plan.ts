@@ -4,7 +4,7 @@
 // minute, so a PC that slept or had its clock set finds the right limit soon.
 import type { OffsetAt } from '../common/local-time.ts';
 import { bandwidthAt, type BandwidthNow, type BandwidthWindow } from '../transfer/bandwidth-schedule.ts';
-import { realClock, type Clock } from '../watch/clock.ts';
+import { calendarClock, type Clock } from '../watch/clock.ts';
 
 const RECHECK_MS = 60_000;
 
@@ -34,7 +34,7 @@ export class BandwidthPlan {
     this.#throttle = throttle;
     this.#settings = settings;
     this.#options = options;
-    this.#clock = options.clock ?? realClock;
+    this.#clock = options.clock ?? calendarClock;
   }
 
   /** Sets the limit in force now and follows the timetable from here on. */

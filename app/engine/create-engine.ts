@@ -3,78 +3,39 @@
 // --once`'s scan (app/cli/once-scan.ts), through the intake into the queue
 // (app/store). The scheduler runs each claimed row as a file job (dedup,
 // then app/transfer). engine.ts is what UIs and hosts call.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ConnectionStatus } from '../api.ts';
 import { errorFacts } from '../common/error-facts.ts';
-import { silentLogger, type Logger } from '../common/logger.ts';
+import { silentLogger } from '../common/logger.ts';
 import type { Config } from '../config/schema.ts';
-import { openNet, type NetHostOptions } from '../net/index.ts';
-import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
-import type { BackoffOptions } from '../transfer/backoff.ts';
-import { defaultTransferSettings, type TransferSettings } from '../transfer/file-transfer.ts';
+import { openNet } from '../net/index.ts';
 import { Throttle } from '../transfer/throttle.ts';
-import { FolderWatcher, type OpenCheck } from '../watch/index.ts';
+import { FolderWatcher } from '../watch/index.ts';
 import { ConnectionState } from './connection.ts';
 import { DataFolderHealth } from './data-folder-health.ts';
-import { lockDataFolder, type DataFolderLock } from './data-lock.ts';
 import { DedupPolicy } from './dedup-policy.ts';
+import type { EngineOptions } from './engine-options.ts';
 import { Engine } from './engine.ts';
 import { EventPump } from './event-pump.ts';
 import { FolderMonitor, folderStatus } from './folder-monitor.ts';
 import { Holds } from './holds.ts';
 import { Intake } from './intake.ts';
 import { connectionsFor } from './lanes.ts';
+import { openQueue } from './open-queue.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
 import { SendSlots } from './send-slots.ts';
 import { ServerSwitch } from './server-switch.ts';
-import { UploadLimits, type UploadLimitsDeps } from './upload-limits.ts';
+import { transferSettings } from './transfer-settings.ts';
+import { UploadLimits } from './upload-limits.ts';
 import { Watching } from './watching.ts';
 
-export interface EngineOptions {
-  logger?: Logger;
-  now?: () => number;
-  /** Overrides for tests and benchmarks (retry pacing, link windows). */
-  transfer?: Partial<TransferSettings>;
-  /** Replaces the watcher's open-for-reading check (tests simulate a locked file). */
-  openCheck?: OpenCheck;
-  /** The file Settings saves to (and the env its secrets may come from); without it Settings is read-only. */
-  configFile?: string;
-  env?: NodeJS.ProcessEnv;
-  /** The data folder's lock, when the caller took it earlier (the demo, before it rewrites its config); the engine releases it on close. */
-  dataLock?: DataFolderLock;
-  /** Data folder probing (tests: a short interval, or a check that stands in for a full disk). */
-  dataFolder?: { probeMs?: number; check?: (dir: string) => Promise<'full' | 'read-only' | undefined> };
-  /** Waits between the engine's own tries of a login BioT refused (tests: short; default minutes). */
-  signInRetry?: BackoffOptions;
-  /** The host's part of network.proxy: the desktop app's system resolver and default ("system"); headless: "env". */
-  network?: Omit<NetHostOptions, 'env'>;
-  /** Tests: the timetable's and timed pauses' clock and zone. */
-  limits?: Pick<UploadLimitsDeps, 'clock' | 'offsetAt'>;
-}
+export type { EngineOptions } from './engine-options.ts';
 
 /** Opens the queue (recovering rows a crash left in flight) and builds everything; call start() to begin. */
 export function createEngine(config: Config, options: EngineOptions = {}): Engine {
   const log = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
-  mkdirSync(config.dataDir, { recursive: true });
-  // Before anything reads or changes the queue: a second engine on this
-  // folder must stop here (DataFolderInUse), not recover the first one's rows.
-  const lock = options.dataLock ?? lockDataFolder(config.dataDir);
-  let store: Store;
-  try {
-    store = openStore(join(config.dataDir, DATABASE_FILE), { now });
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-  // A queue.db deleted beside its journal was given the finished uploads back before anything scans.
-  if (store.restoredFromJournal > 0) log.log('warn', 'queue-restored-from-journal', { uploads: store.restoredFromJournal });
-  const recovered = store.recoverAtStartup();
-  if (recovered.uploading + recovered.completing > 0) log.log('info', 'recovered', { ...recovered });
-  // Said once per run by the window and the console: uploads a stop interrupted, taken up again from the parts BioT has.
-  const resumed = recovered.uploading + recovered.completing;
+  const { lock, store, resumed } = openQueue(config.dataDir, { log, now, dataLock: options.dataLock });
   const t = config.transfer;
   // Trust (the OS store, network.caFile) and the proxy, for BioT calls and storage PUTs alike.
   const net = openNet(config.network, { env: options.env ?? process.env, defaultProxy: 'env', ...options.network });
@@ -127,13 +88,7 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     () => health.status,
     (next) => log.log(next.state === 'ok' ? 'info' : 'warn', 'connection', { state: next.state, code: next.code ?? null }),
   );
-  const settings: TransferSettings = {
-    ...defaultTransferSettings,
-    partSize: t.partSizeMiB * 1024 * 1024,
-    parallelParts: t.parallelParts,
-    stallMs: t.stallSeconds * 1000,
-    ...options.transfer,
-  };
+  const settings = transferSettings(t, options.transfer);
   // The storage connections every file in flight shares: small files go more at once, and ahead (lanes.ts).
   const sendSlots = new SendSlots(connectionsFor(t.parallelFiles, settings));
   const world = { store, biot, storage, throttle, settings, folders, log, dedup, now, sendSlots };

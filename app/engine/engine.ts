@@ -167,6 +167,7 @@ export class Engine implements UploaderApi {
   async pause(target: PauseTarget): Promise<number> {
     // Timed: Pause all, no new claims, and resumed by itself at the time (upload-limits.ts).
     if ('for' in target) return this.#p.limits.pauseFor(target.for);
+    this.#p.limits.keepPaused(target);
     return this.#command(
       target,
       (id) => this.store.pause(id),
@@ -245,7 +246,6 @@ export class Engine implements UploaderApi {
   /** Applies a new config now: folders, the bandwidth limit, the BioT server and login (the pools at the next start). */
   reconfigure(config: Config): void {
     this.#p.config = config;
-    applyServerSettings(this.#p, config);
     // The scheduler, intake and dedup hold this same map, so attach rules and policies follow.
     this.#p.folders.clear();
     for (const f of config.folders) this.#p.folders.set(f.id as string, f);
@@ -253,6 +253,8 @@ export class Engine implements UploaderApi {
     this.#p.limits.reconfigure(config.transfer);
     // The watcher keeps its own folder list: swap in one over the new folders.
     this.#p.watching.swap(config.folders);
+    // Last: the rows it lets go are claimed at once, under the folder rules above.
+    applyServerSettings(this.#p, config);
     this.#p.scheduler.pump();
   }
 

@@ -34,9 +34,10 @@ export interface ShutdownParts {
 }
 
 export async function shutDown(parts: ShutdownParts, deadlineMs: number): Promise<void> {
-  // Real time, not the engine's clock (tests pin that clock).
-  const end = Date.now() + deadlineMs;
-  const left = () => end - Date.now();
+  // Real time, not the engine's clock (tests pin that clock), and monotonic: a PC
+  // clock set back while closing must not stretch the deadline by the step.
+  const end = performance.now() + deadlineMs;
+  const left = () => end - performance.now();
   parts.health.dispose();
   parts.limits.dispose();
   parts.holds.dispose();

@@ -22,8 +22,14 @@ function one(ctx: StoreContext, fileId: number, spec: TransitionSpec): FileRow {
  * audit rows go first, while each row's old state can still be read. Only
  * constant `set` columns: a bulk verb has no per-row values.
  */
-function many(ctx: StoreContext, from: readonly FileState[], spec: TransitionSpec & { set?: Partial<Record<SettableColumn, SqlValue>> }): number {
+function many(
+  ctx: StoreContext,
+  from: readonly FileState[],
+  spec: TransitionSpec & { set?: Partial<Record<SettableColumn, SqlValue>> },
+  except: readonly number[] = [],
+): number {
   const states = JSON.stringify(from.filter((state) => canTransition(state, spec.to)));
+  const left = JSON.stringify(except);
   const set = spec.set ?? {};
   const cols = (Object.keys(set) as SettableColumn[]).sort();
   return ctx.write(() => {
@@ -32,12 +38,14 @@ function many(ctx: StoreContext, from: readonly FileState[], spec: TransitionSpe
       .stmt(
         `INSERT INTO audit (at, file_id, upload_id, event, from_state, to_state, biot_trace_id, detail)
          SELECT ?, f.id, (SELECT u.id FROM uploads u WHERE u.file_id = f.id AND u.state = 'open'), ?, f.state, ?, NULL, NULL
-         FROM files f WHERE f.state IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
+         FROM files f WHERE f.state IN (SELECT value FROM json_each(?)) AND f.id NOT IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
       )
-      .run(now, spec.event, spec.to, states);
+      .run(now, spec.event, spec.to, states, left);
     const moved = ctx
-      .stmt(`UPDATE files SET state = ?, updated_at = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE state IN (SELECT value FROM json_each(?))`)
-      .run(spec.to, now, ...cols.map((c) => set[c] ?? null), states);
+      .stmt(
+        `UPDATE files SET state = ?, updated_at = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE state IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .run(spec.to, now, ...cols.map((c) => set[c] ?? null), states, left);
     return moved.changes;
   });
 }
@@ -200,9 +208,9 @@ export function cancelAll(ctx: StoreContext): number {
   return many(ctx, CANCELLABLE, cancelSpec);
 }
 
-/** Resume every paused row in one transaction; returns how many. */
-export function resumeAll(ctx: StoreContext): number {
-  return many(ctx, ['paused'], resumeSpec(ctx));
+/** Resume every paused row but those in `keep` (a timed pause's end keeps what a person paused) in one transaction; returns how many. */
+export function resumeAll(ctx: StoreContext, keep: readonly number[] = []): number {
+  return many(ctx, ['paused'], resumeSpec(ctx), keep);
 }
 
 /** Retry every failed and needs-attention row (not cancelled ones) in one transaction. */

@@ -23,6 +23,11 @@ export function fileIdOfBiotFile(ctx: StoreContext, biotFileId: string): number 
   return raw?.file_id;
 }
 
+/** The rows paused now (a timed pause keeps these paused when it ends: a person paused them). */
+export function pausedIds(ctx: StoreContext): number[] {
+  return (ctx.stmt(`SELECT id FROM files WHERE state = 'paused' ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
+}
+
 /** How many rows are in each state (every state present, zeros included). */
 export function countByState(ctx: StoreContext): Record<FileState, number> {
   const counts = Object.fromEntries(FILE_STATES.map((s) => [s, 0])) as Record<FileState, number>;

@@ -239,8 +239,11 @@ export class Store {
   cancelAll(): number {
     return this.#ctx.durable(() => life.cancelAll(this.#ctx));
   }
-  resumeAll(): number {
-    return life.resumeAll(this.#ctx);
+  resumeAll(keep?: readonly number[]): number {
+    return life.resumeAll(this.#ctx, keep);
+  }
+  pausedIds(): number[] {
+    return reads.pausedIds(this.#ctx);
   }
   retryAllFailed(): number {
     return life.retryAllFailed(this.#ctx);

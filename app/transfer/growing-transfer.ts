@@ -34,7 +34,9 @@ export async function transferGrowing(
   started: (upload: UploadRow) => void,
 ): Promise<TransferOutcome | 'restart'> {
   const growing = job.growing ?? { quietMs: 2_000 };
-  const now = deps.now ?? Date.now;
+  // The quiet period is a duration: on the monotonic clock, so a PC clock stepped
+  // forward mid-recording does not end it early (a truncated file marked done).
+  const now = () => performance.now();
   const links = new LinkBook(deps.now);
   let seen = await observe(job.path, undefined, now);
   let upload = deps.ledger.currentUpload(job.fileId);

@@ -1,8 +1,10 @@
 // Whether this window is in touch with the uploader at all. The event stream
 // is the heartbeat: when it ends (the uploader stopped, the PC's service was
 // restarted) the window must say so at once, not show the last speeds it
-// heard as if they were live. A host that cannot tell (Electron's preload,
-// whose shell restarts the engine by itself) simply offers no onLink.
+// heard as if they were live. Both hosts offer onLink: the web bridge from its
+// event stream, Electron's preload from the shell, which sees its engine
+// process go and come back (main/window-feed.ts). A host without it is
+// taken to be always `open`.
 
 /** `open`: events flow. `lost`: the stream ended; the bridge keeps trying. `expired`: the uploader answered but refused this window's access. */
 export type LinkState = 'open' | 'lost' | 'expired';

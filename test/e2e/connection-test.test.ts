@@ -6,37 +6,37 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../app/cli/serve.ts';
 import { makePrivateCa, type PrivateCa } from '../../app/sandbox/private-ca.ts';
-import { describeWithBrowser, launchChromium } from '../support/browser.ts';
+import { describeWithBrowser } from '../support/browser.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 import { screenshot } from '../support/serve-harness.ts';
 import { missingBinary } from '../support/proxies.ts';
+import { expectCleanPage, useWindowPages } from '../support/window-page.ts';
 
 const noOpenssl = missingBinary('openssl', 'openssl');
 
 describeWithBrowser(`Test connection in Settings${noOpenssl ? ` [skipped: ${noOpenssl}]` : ''}`, (target) => {
   let world: World;
   let ca: PrivateCa;
-  let browser: Browser;
   let serving: Serving | undefined;
-  let page: Page | undefined;
+  const ui = useWindowPages({ viewport: { width: 1280, height: 720 } });
 
   beforeAll(async () => {
     if (noOpenssl) return;
     ca = makePrivateCa(mkdtempSync(join(tmpdir(), 'du-e2e-ca-')), ['localhost', '127.0.0.1']);
     world = await createWorld(target, { tls: { cert: ca.cert, key: ca.key }, hostName: 'localhost', proxyStorage: true });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
     await world?.dispose();
   });
   afterEach(async () => {
-    await page?.context().close();
+    const errors = await ui.close();
     await serving?.close();
+    serving = undefined;
+    expectCleanPage(errors);
   });
 
   async function open(name: string, network: Record<string, unknown>): Promise<Page> {
@@ -51,8 +51,7 @@ describeWithBrowser(`Test connection in Settings${noOpenssl ? ` [skipped: ${noOp
       }),
     );
     serving = await startServe(configFile, { env: {} });
-    page = await (await browser.newContext()).newPage();
-    await page.goto(serving.control.url);
+    const page = await ui.open(serving.control.url);
     await page.locator('.tab[data-view="settings"]').click();
     await page.locator('button.test-connection').click();
     await page.locator('.connection-test-result .hint').waitFor();

@@ -6,12 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../app/cli/serve.ts';
-import { describeWithBrowser, launchChromium } from '../support/browser.ts';
+import { describeWithBrowser } from '../support/browser.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
 import { screenshot } from '../support/serve-harness.ts';
+import { expectCleanPage, useWindowPages } from '../support/window-page.ts';
 
 const MIN = 60_000;
 const repo = join(import.meta.dirname, '..', '..');
@@ -21,20 +22,13 @@ const hhmm = (at: number) => `${String(new Date(at).getHours()).padStart(2, '0')
 describeWithBrowser('the window: timetable, timed pause, managed settings', (target) => {
   let world: World;
   let serving: Serving | undefined;
-  let browser: Browser;
   let page: Page;
   let configFile: string;
   let env: NodeJS.ProcessEnv;
-  let pageErrors: string[] = [];
+  const ui = useWindowPages({ viewport: { width: 1360, height: 820 } });
   // A window of the timetable around now: limited now, until an hour and a half from now.
   const windowEnd = Math.ceil((Date.now() + 90 * MIN) / MIN) * MIN;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     world = await createWorld(target);
     configFile = join(world.root, 'config.json');
@@ -51,19 +45,13 @@ describeWithBrowser('the window: timetable, timed pause, managed settings', (tar
     );
     env = { DEVICE_UPLOADER_MANAGED_CONFIG: managed, DEVICE_UPLOADER_PASSWORD: world.sandbox.credentials.user.password };
     serving = await startServe(configFile, { env });
-    page = await (await browser.newContext({ viewport: { width: 1360, height: 820 } })).newPage();
-    pageErrors = [];
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(serving.control.url);
-    await page.locator('.tab[data-view="queue"]').waitFor();
+    page = await ui.open(serving.control.url);
   });
   afterEach(async () => {
-    const errors = [...pageErrors];
-    await page?.context().close();
+    const errors = await ui.close();
     await serving?.close();
     await world?.dispose();
-    expect(errors, 'script errors or CSP violations in the page').toEqual([]);
+    expectCleanPage(errors);
   });
 
   const limitsText = () => page.locator('[data-test="limits-text"]');

@@ -9,57 +9,34 @@
 // without a script error or CSP violation.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Serving } from '../../app/cli/serve.ts';
-import { describeWithBrowser, launchChromium } from '../support/browser.ts';
+import { describeWithBrowser } from '../support/browser.ts';
 import { createWorld, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { queueRow, screenshot, serveWorld, waitForState } from '../support/serve-harness.ts';
 import { holdsFor } from '../support/wait.ts';
+import { expectCleanPage, useWindowPages } from '../support/window-page.ts';
 
 const MiB = 1024 * 1024;
 
 describeWithBrowser('the queue window over serve', (target) => {
   let world: World;
   let serving: Serving;
-  let browser: Browser;
   let page: Page;
-  // Console errors include CSP violations: the page must run clean under its policy.
-  let pageErrors: string[] = [];
-  // What the page asked (confirm dialogs), each accepted.
-  let asked: string[] = [];
+  const ui = useWindowPages({ viewport: { width: 1360, height: 820 } });
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     world = await createWorld(target);
     // 6 MiB/s shared: big files take long enough to watch, pause and cancel.
     ({ serving } = await serveWorld(world, { maxBytesPerSecond: 6 * MiB }));
-    // A context of its own: no cookie or storage left by another test.
-    const context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
-    page = await context.newPage();
-    pageErrors = [];
-    asked = [];
-    page.on('dialog', (d) => {
-      asked.push(d.message());
-      void d.accept();
-    });
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(serving.control.url);
-    await page.locator('.tab[data-view="queue"]').waitFor();
+    page = await ui.open(serving.control.url);
   });
   afterEach(async () => {
-    // Read before anything closes: a closing server could make the page log its own errors.
-    const errors = [...pageErrors];
-    await page?.context().close();
+    const errors = await ui.close();
     await serving?.close();
     await world?.dispose();
-    expect(errors, 'script errors or CSP violations in the page').toEqual([]);
+    expectCleanPage(errors);
   });
 
   const fileRow = (name: string) => serving.engine.store.listFiles({ search: name }).files.find((f) => f.relPath === name);
@@ -120,7 +97,7 @@ describeWithBrowser('the queue window over serve', (target) => {
     await queueRow(page, 'ultrasound-0004.dcm').locator('button[data-action="cancel"]').click();
     await waitForState(page, 'ultrasound-0004.dcm', 'cancelled');
     // Bytes already sent are thrown away: asked once, before.
-    expect(asked).toEqual([expect.stringMatching(/^Cancel the upload of ultrasound-0004\.dcm\?/)]);
+    expect(ui.asked).toEqual([expect.stringMatching(/^Cancel the upload of ultrasound-0004\.dcm\?/)]);
     expect(fileRow('ultrasound-0004.dcm')?.state).toBe('cancelled');
     await expect.poll(() => world.sandbox.calls('file.cancel'), { timeout: 10_000 }).toBeGreaterThan(cancelsBefore);
   }, 90_000);

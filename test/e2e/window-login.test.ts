@@ -4,45 +4,32 @@
 // The right password saved in Settings builds a new BioT client in the
 // running engine: the banner goes, the held upload goes on, no restart.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Serving } from '../../app/cli/serve.ts';
-import { describeWithBrowser, launchChromium } from '../support/browser.ts';
+import { describeWithBrowser } from '../support/browser.ts';
 import { createWorld, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { screenshot, serveWorld, waitForState } from '../support/serve-harness.ts';
+import { expectCleanPage, useWindowPages } from '../support/window-page.ts';
 
 const MiB = 1024 * 1024;
 
 describeWithBrowser('the login fixed in Settings', (target) => {
   let world: World;
   let serving: Serving;
-  let browser: Browser;
   let page: Page;
-  let pageErrors: string[] = [];
+  const ui = useWindowPages();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     world = await createWorld(target);
     ({ serving } = await serveWorld(world, {}, { password: 'an-old-password' }));
-    const context = await browser.newContext({ viewport: { width: 1180, height: 600 } });
-    page = await context.newPage();
-    pageErrors = [];
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(serving.control.url);
-    await page.locator('.tab[data-view="queue"]').waitFor();
+    page = await ui.open(serving.control.url);
   });
   afterEach(async () => {
-    const errors = [...pageErrors];
-    await page?.context().close();
+    const errors = await ui.close();
     await serving?.close();
     await world?.dispose();
-    expect(errors, 'script errors or CSP violations in the page').toEqual([]);
+    expectCleanPage(errors);
   });
 
   it('applies the new password at once: the banner goes and the held upload goes on, without a restart', async () => {

@@ -6,55 +6,36 @@
 // row keeps its progress bar, and the pill says everything is paused.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Serving } from '../../app/cli/serve.ts';
 import { ADDRESS_FILE } from '../../app/cli/window-address.ts';
-import { describeWithBrowser, launchChromium } from '../support/browser.ts';
+import { describeWithBrowser } from '../support/browser.ts';
 import { createWorld, writeRandomFile, type World } from '../support/engine-harness.ts';
 import { queueRow, screenshot, serveConfig, serveWorld, waitForState } from '../support/serve-harness.ts';
+import { expectCleanPage, useWindowPages } from '../support/window-page.ts';
 
 const MiB = 1024 * 1024;
 
 describeWithBrowser('the window never lies', (target) => {
   let world: World;
   let serving: Serving | undefined;
-  let browser: Browser;
   let page: Page;
-  let pageErrors: string[] = [];
+  // A stream that ends and a reconnect refused while the uploader is down are expected console noise, nothing else.
+  const ui = useWindowPages({ expectedConsoleErrors: /ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING/ });
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     world = await createWorld(target);
-    pageErrors = [];
   });
   afterEach(async () => {
-    const errors = [...pageErrors];
-    await page?.context().close();
+    const errors = await ui.close();
     await serving?.close();
     serving = undefined;
     await world?.dispose();
-    expect(errors, 'script errors or CSP violations in the page').toEqual([]);
+    expectCleanPage(errors);
   });
 
-  async function open(url: string): Promise<void> {
-    const context = await browser.newContext({ viewport: { width: 1180, height: 600 } });
-    page = await context.newPage();
-    page.on('dialog', (d) => void d.accept());
-    // A stream that ends and a reconnect refused while the uploader is down are expected console noise, nothing else.
-    page.on(
-      'console',
-      (m) => m.type() === 'error' && !/ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING/.test(m.text()) && pageErrors.push(m.text()),
-    );
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url);
-    await page.locator('.tab[data-view="queue"]').waitFor();
-  }
+  const open = async (url: string) => void (page = await ui.open(url));
   const pill = () => page.locator('[data-test="pill"]');
 
   it('says at once when the uploader stops, and reconnects by itself when it is back on the same address', async () => {

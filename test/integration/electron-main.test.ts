@@ -5,11 +5,12 @@
 // `ready` at its top level hangs there, and the run says so. Past that: what
 // must precede ready did, the engine runs for real in its "utility process"
 // (a Node child, the demo), the tray shows its state, the window is guarded
-// and served by the app's protocol, update logs reach the log, and the tray's
+// and served by the app's protocol, the main process's lines reach its own
+// log file (none on stdout: an installed app has no console), and the tray's
 // Quit stops the engine and ends the app. The logic behind each is tested on
 // plain modules (test/unit/main-*.test.ts); this is the wiring.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,13 @@ afterAll(() => {
 });
 
 const called = (what: string) => calls.filter((c) => c.what === what);
+/** The main process's log files (<data folder>/logs/main.N.log, beside the engine's), oldest first. */
+const mainLog = () => {
+  const dir = join(work, 'home', 'logs');
+  if (!existsSync(dir)) return '';
+  const files = readdirSync(dir).filter((f) => /^main\.\d+\.log$/.test(f));
+  return files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+};
 const last = (what: string) => called(what).at(-1);
 /** Each test first: an entry that never got to `ready` fails here, at once and saying why. */
 const entryEvaluated = () => {
@@ -117,13 +125,18 @@ it('opens a sandboxed window that every guard covers, served by the app protocol
   expect(window!.detail.preloadExists).toBe(true);
   expect(last('webContents.loadURL')!.detail).toEqual({ url: 'app://uploader/index.html', status: 200, type: 'text/html; charset=utf-8' });
   expect(last('webContents.guarded')!.detail).toEqual({ windowOpen: { action: 'deny' }, navigationPrevented: true });
-  expect(called('session.interceptFileProtocol').map((c) => c.detail)).toEqual(expect.arrayContaining(['http', 'https', 'file']));
+  expect(called('session.protocol.handle').map((c) => c.detail)).toEqual(['http', 'https', 'file']);
+  expect(called('session.interceptFileProtocol').map((c) => c.detail)).toEqual(expect.arrayContaining(['ws', 'wss', 'data']));
   expect(called('session.setPermissionRequestHandler')).toHaveLength(1);
 });
 
-it("writes the updater's outcome to the log", async () => {
+it("writes the main process's lines (the updater's outcome, refused web requests) to its own log file", async () => {
   entryEvaluated();
-  await until('an update line in the log', () => /"event":"update\.(inactive|none|failed)"/.test(stdout), { seen: () => stdout.slice(-500) });
+  await until('an update line in the main log', () => /"event":"update\.(inactive|none|failed)"/.test(mainLog()), {
+    seen: () => mainLog().slice(-500),
+  });
+  expect(mainLog()).toContain('"what":"will-navigate","event":"web-refused"');
+  expect(mainLog()).toContain('"event":"engine-up"');
 });
 
 it('Quit in the tray stops the engine and ends the app', async () => {
@@ -132,4 +145,8 @@ it('Quit in the tray stops the engine and ends the app', async () => {
   await until('the app to end', () => exit !== undefined, 30_000);
   expect(exit).toEqual({ code: 0 });
   expect(last('engine.exit')?.detail).toEqual({ code: 0, signal: null });
+  // The installed app has no console: every line is in the file, none on stdout.
+  expect(mainLog()).toMatch(/"event":"update\./);
+  expect(mainLog()).toContain('"event":"quit"');
+  expect(stdout).not.toMatch(/"event":/);
 });

@@ -113,4 +113,43 @@ describeWithS3('growing files', (target) => {
     expect(uploads).toContain('abandoned');
     expect(uploads.at(-1)).toBe('completed');
   }, 120_000);
+
+  it('a PC clock stepped forward while the device writes does not end the recording early', async () => {
+    let step = 0;
+    t.engine = createEngine(t.world.config({ folders: [{ id: 'rec', path: t.world.inbox, growing: true, quietSeconds: 5 }] }), {
+      now: () => Date.now() + step,
+    });
+    t.engine.start();
+    await t.engine.whenWatching();
+    const e = t.engine;
+    const path = join(t.world.inbox, 'stepped.edf');
+    const fd = openSync(path, 'w');
+    const hash = createHash('sha256');
+    const write = () => {
+      const chunk = randomBytes(64 * 1024);
+      writeSync(fd, chunk);
+      hash.update(chunk);
+    };
+    write();
+    const row = await rowFor(e, 'stepped.edf');
+    await until('its upload under way', () => e.store.currentUpload(row.id) !== undefined, { everyMs: 20 });
+    // NTP corrects the clock by a minute; the device goes on writing a block a second, well within its quiet period.
+    step = 60_000;
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      write();
+    }
+    closeSync(fd);
+    const sha256 = hash.digest('hex');
+    await until('the recording done', () => e.store.listFiles().files.some((f) => f.state === 'done'), {
+      timeoutMs: 30_000,
+      seen: () => e.store.listFiles().files.map((f) => [f.id, f.state, f.lastErrorCode]),
+    });
+    const done = e.store.listFiles().files.filter((f) => f.state === 'done');
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ id: row.id, size: 5 * 64 * 1024 });
+    expect(await downloadedSha256(t.world.biot, done[0]!.biotFileId!)).toEqual({ sha256, size: 5 * 64 * 1024 });
+    // One upload, never abandoned and begun again.
+    expect(e.store.uploadsFor(row.id).map((u) => u.state)).toEqual(['completed']);
+  }, 90_000);
 });

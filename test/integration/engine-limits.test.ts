@@ -55,6 +55,41 @@ describeWithS3('engine: timed pause and bandwidth timetable', (target) => {
     expect((await t.engine.snapshot()).limits?.pausedUntil).toBeNull();
   }, 60_000);
 
+  it('a file a person paused stays paused when a timed pause ends by itself, after a restart too', async () => {
+    const clock = manualClock(Date.parse('2026-06-10T08:00:00Z'));
+    const config = t.world.config();
+    const before = createEngine(config, { limits: { clock } });
+    // Held back on purpose (not started yet, so it is not claimed first): only this person's Resume sends it.
+    const held = (await before.enqueue(writeRandomFileIn(t.world.inbox, 'held.edf')))!;
+    await before.pause({ fileId: held.id });
+    before.start({ watch: false });
+    await before.pause({ all: true, for: 'hour' });
+    const other = (await before.enqueue(writeRandomFileIn(t.world.inbox, 'other.edf')))!;
+    await before.close();
+
+    t.engine = createEngine(config, { limits: { clock } });
+    t.engine.start({ watch: false });
+    clock.advance(60 * MIN);
+    await until('the file that arrived during the pause done', () => t.engine!.store.fileById(other.id)!.state === 'done');
+    await holdsFor('the file the person paused to stay paused', 1_000, () => t.engine!.store.fileById(held.id)!.state === 'paused');
+    await t.engine.resume({ all: true });
+    await until('Resume all sends it', () => t.engine!.store.fileById(held.id)!.state === 'done');
+  }, 60_000);
+
+  it('Pause all pressed during a timed pause still holds when the timed pause ends: only Resume all sends', async () => {
+    const clock = manualClock(Date.parse('2026-06-10T08:00:00Z'));
+    t.engine = createEngine(t.world.config(), { limits: { clock } });
+    t.engine.start({ watch: false });
+    await t.engine.pause({ all: true, for: 'hour' });
+    const row = (await t.engine.enqueue(writeRandomFileIn(t.world.inbox, 'd.edf')))!;
+    expect(await t.engine.pause({ all: true })).toBe(1);
+    clock.advance(60 * MIN);
+    expect((await t.engine.snapshot()).limits?.pausedUntil).toBeNull();
+    await holdsFor('the file to stay paused after the timed pause ended', 1_000, () => t.engine!.store.fileById(row.id)!.state === 'paused');
+    await t.engine.resume({ all: true });
+    await until('Resume all sends it', () => t.engine!.store.fileById(row.id)!.state === 'done');
+  }, 60_000);
+
   it('the timetable says its limit and until when, tells the window when it changes, and follows a new timetable at once', async () => {
     const clock = manualClock(Date.parse('2026-06-10T15:58:00Z')); // Wednesday 17:58 in Berlin
     const schedule = [{ days: 'mon-fri', from: '07:30', to: '18:00', maxBytesPerSecond: 2_000_000 }];

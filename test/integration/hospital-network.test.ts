@@ -8,13 +8,13 @@
 //   whole, every request goes through the proxy, nothing is duplicated;
 // - a wrong proxy password, an untrusted certificate, a wrong host name:
 //   `run --once` ends non-zero within 15 s, naming the cause by its code.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../support/cli-process.ts';
 import type { BiotClient } from '../../app/biot/index.ts';
 import { makePrivateCa, type PrivateCa } from '../../app/sandbox/private-ca.ts';
 import { createWorld, writeRandomFile, type World } from '../support/engine-harness.ts';
@@ -22,37 +22,15 @@ import { missingBinary, startMitmdump, startSquid, type Mitmdump, type Squid } f
 import type { S3Target } from '../support/radosgw.ts';
 import { describeWithS3 } from '../support/s3.ts';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
 const missing = missingBinary('squid', 'squid') ?? missingBinary('mitmdump', 'mitmproxy') ?? missingBinary('openssl', 'openssl');
 const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS'];
 
-interface Ran {
-  code: number | null;
-  out: string;
-}
-
 /** Runs the CLI with this trust (the "OS store": SSL_CERT_FILE alone) and environment; killed (and failed) after `timeoutMs`. */
-function cli(args: string[], env: { certFile: string; extra?: Record<string, string> }, timeoutMs: number): Promise<Ran> {
+function cli(args: string[], env: { certFile: string; extra?: Record<string, string> }, timeoutMs: number): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !PROXY_VARS.includes(k)));
   const emptyDir = join(env.certFile, '..', 'empty-cert-dir');
   mkdirSync(emptyDir, { recursive: true });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...base, SSL_CERT_FILE: env.certFile, SSL_CERT_DIR: emptyDir, ...env.extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`device-uploader ${args[0]} did not end within ${timeoutMs} ms:\n${out}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runCli(args, { timeoutMs, env: { ...base, SSL_CERT_FILE: env.certFile, SSL_CERT_DIR: emptyDir, ...env.extra } });
 }
 
 function writeConfig(world: World, name: string, baseUrl: string, network: Record<string, unknown>): string {

@@ -3,33 +3,15 @@
 // (missing, a file, names that are not UTF-8) are named by folder id and
 // count; a file stamped in the future (device clock ahead) is still uploaded.
 // Real CLI process, real sandbox on 127.0.0.1 (disk store), real folders.
-import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
 import { createWorld, type World } from '../support/engine-harness.ts';
+import { PAUSE_FILE } from '../../app/engine/timed-pause.ts';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
-
-/** Runs the CLI without blocking this process (the sandbox answering it lives here). */
-function cli(args: string[], timeoutMs = 45_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`device-uploader ${args.join(' ')} did not end within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], timeoutMs = 45_000) => runCli(args, { timeoutMs });
 
 let world: World;
 beforeEach(async () => {
@@ -86,6 +68,23 @@ describe('run --once with a refused login', () => {
     expect(result.stdout).toMatch(/^connection credentials-refused: BioT refused the login/m);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^device-uploader run: uploads held: BioT refused the login \(/)]);
+  }, 60_000);
+});
+
+describe('run --once during a timed pause', () => {
+  it('says until when uploads are paused and exits non-zero at once, instead of waiting for the pause to end', async () => {
+    writeFileSync(join(world.inbox, 'p.dat'), 'p'.repeat(1000));
+    mkdirSync(join(world.root, 'data'), { recursive: true });
+    // "Pause until tomorrow" pressed in the window before the scheduled run.
+    writeFileSync(join(world.root, 'data', PAUSE_FILE), JSON.stringify({ until: Date.now() + 3_600_000 }));
+    const result = await cli(['run', '--config', configFile(), '--once'], 20_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^device-uploader run: uploads paused until .+; the next run after that sends them$/),
+    ]);
+    expect(world.sandbox.calls('file.createSingle')).toBe(0);
+    const status = await cli(['status', '--config', configFile(), '--json']);
+    expect(JSON.parse(status.stdout).counts).toMatchObject({ queued: 1 });
   }, 60_000);
 });
 

@@ -53,3 +53,36 @@ export async function fetchWindow(address: string): Promise<{ status: number; ty
   const page = await fetch(new URL('/', address), { headers: cookie ? { cookie } : {} });
   return { status: page.status, type: page.headers.get('content-type') ?? '', body: await page.text() };
 }
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout then stderr. */
+  out: string;
+}
+
+/**
+ * Runs `node bin/device-uploader.js ...args` to its end without blocking this
+ * process (a sandbox answering it may live here); killed, and the promise
+ * rejected with what it printed, after `timeoutMs`.
+ */
+export function runCli(args: string[], o: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`device-uploader ${args.join(' ')} did not end within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, out: stdout + stderr });
+    });
+  });
+}

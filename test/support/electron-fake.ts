@@ -40,13 +40,14 @@ class FakeApp extends EventEmitter {
   getLoginItemSettings = () => ({ openAtLogin: false });
   relaunch = () => {};
   exit = (code = 0) => void (report('app.exit', code), process.exit(code));
-  /** As Electron: before-quit may be prevented; otherwise will-quit, quit, and the process ends. */
+  /** As Electron: before-quit and will-quit may be prevented; otherwise quit, and the process ends. */
   quit = () => {
     report('app.quit');
     let prevented = false;
     this.emit('before-quit', { preventDefault: () => (prevented = true) });
     if (prevented) return;
-    this.emit('will-quit', { preventDefault: () => {} });
+    this.emit('will-quit', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
     this.emit('quit', {}, 0);
     setImmediate(() => process.exit(0));
   };
@@ -166,7 +167,10 @@ export const session = {
   defaultSession: {
     setPermissionRequestHandler: () => report('session.setPermissionRequestHandler'),
     setPermissionCheckHandler: () => {},
-    protocol: { interceptFileProtocol: (scheme: string) => (report('session.interceptFileProtocol', scheme), true) },
+    protocol: {
+      handle: (scheme: string) => report('session.protocol.handle', scheme),
+      interceptFileProtocol: (scheme: string) => (report('session.interceptFileProtocol', scheme), true),
+    },
     // network.proxy "system": the engine asks per host; this PC has no proxy.
     resolveProxy: async (url: string) => (report('session.resolveProxy', url), 'DIRECT'),
   },

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { DATABASE_FILE } from '../../app/store/index.ts';
+import { DATABASE_FILE, openStore, type Store } from '../../app/store/index.ts';
 
 export interface TempQueue {
   /** This test's folder. */
@@ -23,4 +23,32 @@ export function tempQueue(prefix: string): TempQueue {
   });
   afterEach(() => rmSync(place.dir, { recursive: true, force: true }));
   return place;
+}
+
+export interface TempStore extends TempQueue {
+  /** The store opened on `file` before each test, closed after it. */
+  readonly store: Store;
+}
+
+/** tempQueue with the store already open: for tests of one queue's behaviour. */
+export function tempStore(prefix: string): TempStore {
+  const queue = tempQueue(prefix);
+  let store: Store | undefined;
+  beforeEach(() => {
+    store = openStore(queue.file);
+  });
+  // Registered after tempQueue's: vitest runs afterEach hooks in reverse, so the store closes before its folder goes.
+  afterEach(() => store?.close());
+  return {
+    get dir() {
+      return queue.dir;
+    },
+    get file() {
+      return queue.file;
+    },
+    get store() {
+      if (!store) throw new Error('tempStore: the store opens in beforeEach');
+      return store;
+    },
+  };
 }

@@ -6,16 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { boundaryViolations, LAYERS } from '../support/import-boundaries.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
-/** Built or generated output, not sources. */
+/** Built or generated output, not sources (anywhere). */
 const SKIP = new Set(['node_modules', 'dist', 'out', 'results', 'screenshots']);
+/** Not sources either, at these places (.gitignore's folders, and git's own). */
+const SKIP_PATHS = new Set(['.git', 'test-results', '.ci/cache', '.device-uploader']);
 
+/** Every source file under `dir`, as repo-relative posix paths. */
 function sourcesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const full = join(dir, name);
+    const rel = relative(repo, full).split(sep).join('/');
     if (statSync(full).isDirectory()) {
-      if (!SKIP.has(name)) out.push(...sourcesUnder(full));
-    } else if (/\.(m|c)?[tj]sx?$/.test(name)) out.push(full);
+      if (!SKIP.has(name) && !SKIP_PATHS.has(rel)) out.push(...sourcesUnder(full));
+    } else if (/\.(m|c)?[tj]sx?$/.test(name)) out.push(rel);
   }
   return out;
 }
@@ -23,10 +27,12 @@ function sourcesUnder(dir: string): string[] {
 const violations = (file: string, line: string) => boundaryViolations(file, line);
 
 describe('import boundaries', () => {
-  it('hold for every source file of the repo, each in a row of the table', () => {
-    const files = ['app', 'main', 'renderer', 'scripts', 'bench', 'test', 'bin'].flatMap((d) => sourcesUnder(join(repo, d)));
+  it('hold for every source file of the repo, each in a row of the table, the root and every folder included', () => {
+    const files = sourcesUnder(repo);
     expect(files.length).toBeGreaterThan(300);
-    const problems = files.flatMap((f) => boundaryViolations(relative(repo, f).split(sep).join('/'), readFileSync(f, 'utf8')));
+    // The walk starts at the root: its tool configs and a source file in any folder (docs/, build/...) are checked too.
+    expect(files).toEqual(expect.arrayContaining(['vitest.config.ts', 'eslint.config.js', 'bin/device-uploader.js']));
+    const problems = files.flatMap((f) => boundaryViolations(f, readFileSync(join(repo, f), 'utf8')));
     expect(problems).toEqual([]);
   });
 
@@ -39,6 +45,23 @@ describe('import boundaries', () => {
   it('refuse a file in a place with no row', () => {
     expect(violations('app/reports/weekly.ts', `import { x } from './y.ts';`)).toHaveLength(1);
     expect(violations('tools/x.ts', ``)).toHaveLength(1);
+    expect(violations('docs/x.ts', ``)).toHaveLength(1);
+    expect(violations('playwright.config.ts', ``)).toHaveLength(1); // a new root file is placed in the table first
+  });
+
+  it("keep the root's tool configs out of the repo's code", () => {
+    expect(violations('vitest.config.ts', `import { defineConfig } from 'vitest/config';`)).toEqual([]);
+    expect(violations('vitest.config.ts', `import { startS3 } from './test/support/radosgw.ts';`)).toHaveLength(1);
+    expect(violations('eslint.config.js', `import { LAYERS } from './test/support/import-boundaries.ts';`)).toHaveLength(1);
+    expect(violations('eslint.config.js', `const { main } = await import('./app/cli/index.ts');`)).toHaveLength(1);
+  });
+
+  it('refuse an import of a computed name outside the tests (it could land anywhere)', () => {
+    expect(violations('scripts/start.ts', `const cli = await import(join(root, 'app/cli/index.ts'));`)).toHaveLength(1);
+    expect(violations('vitest.config.ts', `const x = require(name);`)).toHaveLength(1);
+    expect(violations('main/shell.ts', `const m = await import(\`../app/\${which}.ts\`);`)).toHaveLength(1);
+    expect(violations('main/shell.ts', `const m = await import(\`../app/host/x.ts\`);`)).toEqual([]); // a plain template is a name
+    expect(violations('test/support/electron-run.ts', `await import(pathToFileURL(entry).href);`)).toEqual([]);
   });
 
   it('catch the crossings found in review', () => {

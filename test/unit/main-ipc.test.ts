@@ -2,13 +2,15 @@
 // sub-frame, a page from another origin, no window) and a malformed payload
 // are refused before anything reaches the engine; a good call from the main
 // window's top frame goes through. Then the preload's window.uploader over the
-// same handlers, end to end (Electron's ipc replaced by a direct relay).
+// same handlers, end to end (Electron's ipc replaced by a direct relay), and
+// its host link (the shell's word on whether the engine is there).
 import { describe, expect, it } from 'vitest';
 import type { CallableMethod } from '../../app/api-schemas.ts';
 import { CALLABLE_METHODS } from '../../app/api-schemas.ts';
-import { CALL_CHANNELS, EVENT_CHANNEL, type IpcAnswer } from '../../main/channels.ts';
+import { CALL_CHANNELS, EVENT_CHANNEL, LINK_CHANNEL, type IpcAnswer } from '../../main/channels.ts';
 import { registerIpc, type FrameLike, type InvokeEventLike, type IpcMainLike, type MainWindowLike } from '../../main/ipc.ts';
 import { createPreloadApi } from '../../main/preload-api.ts';
+import { hostLinkOf } from '../../renderer/bridge/host-link.ts';
 
 const GOOD: Record<CallableMethod, unknown> = {
   snapshot: { limit: 10 },
@@ -128,9 +130,9 @@ describe('the preload window.uploader', () => {
     return { s, api, listeners };
   }
 
-  it('implements UploaderApi and nothing else', () => {
+  it('implements UploaderApi and the host link, and nothing else', () => {
     const { api } = wired();
-    expect(Object.keys(api).sort()).toEqual([...CALLABLE_METHODS, 'onEvent'].sort());
+    expect(Object.keys(api).sort()).toEqual([...CALLABLE_METHODS, 'onEvent', 'onLink'].sort());
   });
 
   it('relays calls, and a refusal arrives as its code', async () => {
@@ -152,5 +154,17 @@ describe('the preload window.uploader', () => {
     off();
     expect(listeners.get(EVENT_CHANNEL)!.size).toBe(0);
     expect(seen).toEqual([4]);
+  });
+
+  it('tells the window whether the engine is there, as the shell says it, until unsubscribed; anything else is dropped', () => {
+    const { api, listeners } = wired();
+    const seen: string[] = [];
+    const off = api.onLink((state) => seen.push(state));
+    for (const data of ['lost', 'open', 'expired', { state: 'open' }, null]) for (const l of listeners.get(LINK_CHANNEL)!) l({}, data);
+    off();
+    expect(listeners.get(LINK_CHANNEL)!.size).toBe(0);
+    expect(seen).toEqual(['lost', 'open']);
+    // The renderer finds it as it finds the web bridge's (renderer/bridge/host-link.ts).
+    expect(hostLinkOf(api)).toBe(api);
   });
 });

@@ -42,5 +42,10 @@ it('says how the engine ended last time where the reason alone is "it keeps stop
   // A reason that says it all already is not repeated in codes.
   expect(cannotStartNotice('bad-config', oom).body).toBe('The configuration has a mistake. Open Settings or ask IT to check the config file.');
   expect(exitInWords({ reason: 'crashed', exitCode: 139 })).toBe('it crashed (code 139)');
-  expect(exitInWords({ reason: 'something-new', exitCode: 3 })).toBe('something-new (code 3)');
+  // Plain words for every reason Electron gives, and for one it may add.
+  for (const reason of ['clean-exit', 'abnormal-exit', 'killed', 'crashed', 'oom', 'launch-failed', 'integrity-failure', 'memory-eviction', 'new']) {
+    expect(exitInWords({ reason, exitCode: 0 }), reason).not.toMatch(/[a-z]-[a-z]|\boom\b|\bnew\b/); // no code from Electron's list
+  }
+  expect(exitInWords({ reason: 'clean-exit', exitCode: 0 })).toBe('it ended by itself without an error (code 0)');
+  expect(exitInWords({ reason: 'something-new', exitCode: 3 })).toBe('it stopped (code 3)');
 });

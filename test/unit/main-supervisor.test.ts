@@ -23,6 +23,7 @@ function harness() {
   let now = 0;
   const told: [number, string][] = [];
   const up: number[] = [];
+  const logged: [string, Record<string, string | number> | undefined][] = [];
   const spawn = () => {
     const lifecycle = new Set<(e: EngineLifecycle) => void>();
     let settle!: { resolve: () => void; reject: (e: Error) => void };
@@ -46,12 +47,13 @@ function harness() {
     onUp: () => up.push(clients.length),
     onDown: () => {},
     onRepeatedFailure: (n, reason) => told.push([n, reason]),
+    log: (event, facts) => void logged.push([event, facts]),
     now: () => now,
     setTimer: (fn, ms) => timers.push({ fn, ms }),
     clearTimer: () => {},
   });
   const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { supervisor, clients, timers, told, up, flush, advance: (ms: number) => (now += ms) };
+  return { supervisor, clients, timers, told, up, logged, flush, advance: (ms: number) => (now += ms) };
 }
 
 it('restarts a failing engine after 1, 2, 4, 8... seconds, capped at a minute, and tells the person once at the third failure', async () => {
@@ -92,6 +94,15 @@ it('restarts an engine that crashed after it was up, and starts the count over a
   h.advance(120_000); // a healthy run
   h.clients[2]!.crash();
   expect(h.timers.at(-1)!.ms).toBe(1_000);
+  // The log says each start and each failure, why, and when the next start comes: codes and numbers only.
+  expect(h.logged).toEqual([
+    ['engine-up', { recentFailures: 0 }],
+    ['engine-failed', { reason: 'crashed', failures: 1, retryInMs: 1_000 }],
+    ['engine-up', { recentFailures: 1 }],
+    ['engine-failed', { reason: 'crashed', failures: 2, retryInMs: 2_000 }],
+    ['engine-up', { recentFailures: 2 }],
+    ['engine-failed', { reason: 'crashed', failures: 1, retryInMs: 1_000 }],
+  ]);
 });
 
 it('stop() stops the engine and schedules nothing more', async () => {
@@ -104,6 +115,7 @@ it('stop() stops the engine and schedules nothing more', async () => {
   expect(h.clients[0]!.stopped).toBe(true);
   h.clients[0]!.crash(); // its exit arrives after stop
   expect(h.timers).toEqual([]);
+  expect(h.logged.map(([event]) => event)).toEqual(['engine-up']);
   h.supervisor.start();
   expect(h.clients).toHaveLength(1);
 });

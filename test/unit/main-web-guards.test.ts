@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { expect, it } from 'vitest';
 import {
   guardEveryWebContents,
+  HANDLED_SCHEMES,
   lockDownContents,
   lockDownSession,
   REFUSED_SCHEMES,
@@ -62,15 +63,23 @@ it('guards every webContents the app creates, not only the window it means to op
   }
 });
 
-it('refuses every permission, and answers "access denied" for the schemes the window never needs', () => {
+it('refuses every permission, and the schemes the window never needs: protocol.handle where it intercepts, else interceptFileProtocol', async () => {
   let permissionHandler: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | undefined;
   let checkHandler: (() => boolean) | undefined;
+  const handled = new Map<string, (request: Request) => Response>();
   const intercepted = new Map<string, (request: unknown, callback: (r: { error: number }) => void) => void>();
   const session: SessionLike = {
     setPermissionRequestHandler: (h) => void (permissionHandler = h),
     setPermissionCheckHandler: (h) => void (checkHandler = h as () => boolean),
-    // As Electron: false for a scheme that cannot be intercepted.
-    protocol: { interceptFileProtocol: (scheme, handler) => scheme !== 'gopher' && !!intercepted.set(scheme, handler) },
+    protocol: {
+      // As Electron 45: handle() intercepts http, https and file (for another scheme it would register a new one).
+      handle: (scheme, handler) => {
+        if (!['http', 'https', 'file'].includes(scheme)) throw new Error(`handle() would register ${scheme}, not intercept it`);
+        handled.set(scheme, handler);
+      },
+      // false for a scheme that cannot be intercepted.
+      interceptFileProtocol: (scheme, handler) => scheme !== 'gopher' && !!intercepted.set(scheme, handler),
+    },
   };
   const refused: string[] = [];
   lockDownSession(session, (w) => refused.push(w));
@@ -80,8 +89,11 @@ it('refuses every permission, and answers "access denied" for the schemes the wi
     expect(granted, permission).toBe(false);
   }
   expect(checkHandler!()).toBe(false);
-  expect([...intercepted.keys()]).toEqual(expect.arrayContaining(['http', 'https', 'ws', 'wss', 'file', 'data', 'javascript']));
+  expect([...handled.keys()].sort()).toEqual(['file', 'http', 'https']);
+  expect([...handled.keys()].every((s) => HANDLED_SCHEMES.has(s))).toBe(true);
+  expect([...intercepted.keys()]).toEqual(expect.arrayContaining(['ws', 'wss', 'data', 'javascript', 'about']));
   expect(REFUSED_SCHEMES).not.toContain('blob'); // the history's CSV export is a blob: download
+  for (const [scheme, handler] of handled) expect(handler(new Request(`${scheme}://x/`)).type, scheme).toBe('error');
   for (const [scheme, handler] of intercepted) {
     let answer: { error: number } | undefined;
     handler({ url: `${scheme}://x` }, (r) => (answer = r));
@@ -89,5 +101,7 @@ it('refuses every permission, and answers "access denied" for the schemes the wi
   }
   expect(refused).toContain('permission:media');
   expect(refused).toContain('scheme:https');
+  expect(refused).toContain('scheme:ws');
   expect(refused).toContain('scheme-not-intercepted:gopher');
+  expect(refused).not.toContain('scheme-not-intercepted:http');
 });

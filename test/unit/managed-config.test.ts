@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../app/config/load.ts';
 import { isLocked, loadManaged, managedConfigFile } from '../../app/config/managed.ts';
+import { zoneOffset } from '../../app/common/local-time.ts';
+import { bandwidthAt } from '../../app/transfer/bandwidth-schedule.ts';
 
 let dir: string;
 let configFile: string;
@@ -44,6 +46,41 @@ describe('managed settings', () => {
     expect(config.transfer).toMatchObject({ maxBytesPerSecond: 1_000_000, parallelFiles: 3 });
     expect(config.managed?.locked).toEqual(['server', 'folders', 'transfer.maxBytesPerSecond']);
     expect(config.managed?.file).toBe(managedFile);
+  });
+
+  it("IT's locked speed limit is not beaten by the person's own timetable: its windows are capped at it", () => {
+    const day = { days: 'mon-sun', from: '07:30', to: '18:00' };
+    const night = { days: 'mon-sun', from: '18:00', to: '23:00' };
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        ...own,
+        transfer: {
+          schedule: [
+            { ...day, maxBytesPerSecond: 5_000_000 },
+            { ...night, maxBytesPerSecond: 0 },
+            { days: 'sat', from: '00:00', to: '07:00', maxBytesPerSecond: 500_000 },
+          ],
+        },
+      }),
+    );
+    writeFileSync(managedFile, JSON.stringify({ transfer: { maxBytesPerSecond: 1_000_000 } }));
+    const config = loadConfigFile(configFile, env());
+    const at = (iso: string) =>
+      bandwidthAt(config.transfer.schedule, config.transfer.maxBytesPerSecond, Date.parse(iso), zoneOffset('UTC')).maxBytesPerSecond;
+    expect(at('2026-06-10T12:00:00Z')).toBe(1_000_000); // the person's 5 MB/s daytime window
+    expect(at('2026-06-10T20:00:00Z')).toBe(1_000_000); // the person's "no limit" evening
+    expect(at('2026-06-13T03:00:00Z')).toBe(500_000); // lower than IT's: the clinic may go slower
+    expect(at('2026-06-10T02:00:00Z')).toBe(1_000_000); // outside every window
+  });
+
+  it("a secret IT put in managed.json wins over one from the environment (the desktop app's key store: maybe another login's)", () => {
+    writeFileSync(managedFile, JSON.stringify({ server: { ...itServer, auth: { ...itServer.auth, id: 'svc-it', secretKey: 'it-secret' } } }));
+    const stale = { ...env(), DEVICE_UPLOADER_SECRET_KEY: 'key-of-an-earlier-login' };
+    expect(loadConfigFile(configFile, stale).server.auth).toMatchObject({ id: 'svc-it', secretKey: 'it-secret' });
+    // Without a secret from IT, the environment's is the person's own, as before.
+    writeFileSync(managedFile, JSON.stringify({ server: itServer }));
+    expect(loadConfigFile(configFile, stale).server.auth).toMatchObject({ id: 'svc-1', secretKey: 'key-of-an-earlier-login' });
   });
 
   it("a managed login without its secret takes the person's own for the same login, and no other's", () => {
