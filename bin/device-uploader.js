@@ -11,7 +11,7 @@
 // DEVICE_UPLOADER_FROM_SOURCES=1 runs the sources in any case.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
@@ -19,21 +19,21 @@ if (major < 24) {
   process.exit(1);
 }
 
-/** The bundle's entry when it is newer than every file it was built from; undefined otherwise. */
+/** Whether the bundle's entry is newer than every file it was built from. */
 function freshBundle() {
-  if (process.env.DEVICE_UPLOADER_FROM_SOURCES) return undefined;
+  if (process.env.DEVICE_UPLOADER_FROM_SOURCES) return false;
   const root = fileURLToPath(new URL('..', import.meta.url));
   try {
     const entry = join(root, 'out', 'cli', 'cli.js');
     const built = statSync(entry).mtimeMs;
     const sources = JSON.parse(readFileSync(join(root, 'out', 'cli', 'sources.json'), 'utf8'));
-    for (const source of sources) if (statSync(join(root, source)).mtimeMs > built) return undefined;
-    return pathToFileURL(entry).href;
+    for (const source of sources) if (statSync(join(root, source)).mtimeMs > built) return false;
+    return true;
   } catch {
-    return undefined; // not built, or a source gone: the sources know best
+    return false; // not built, or a source gone: the sources know best
   }
 }
 
-const bundle = freshBundle();
-const { main } = await import(bundle ?? '../app/cli/index.ts');
+// Both named literally, so the import-boundary table can check them.
+const { main } = freshBundle() ? await import('../out/cli/cli.js') : await import('../app/cli/index.ts');
 process.exitCode = await main(process.argv.slice(2));

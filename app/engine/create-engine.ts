@@ -101,10 +101,9 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     onStoreError: (error) => holds.noteStoreError(error),
     // A move or delete only once the done row (and its journal line) is on disk: the group sync's.
     onDone: (row) =>
-      void store.whenDurable().then(
-        () => watching.afterUpload(row),
-        (error: unknown) => log.log('error', 'done-not-synced', { fileId: row.id, ...errorFacts(error, 'store.whenDurable') }),
-      ),
+      void watching
+        .afterUploadOnce(store.whenDurable(), row)
+        .catch((error: unknown) => log.log('error', 'done-not-synced', { fileId: row.id, ...errorFacts(error, 'store.whenDurable') })),
   });
   const holds = new Holds({ health, scheduler, connection, biot, log, now, signInRetry: options.signInRetry });
   const view = new QueueView(store, scheduler, now);
