@@ -32,8 +32,11 @@ export interface BenchContext {
   filesDir: string;
   /** Progress lines go to stderr so stdout stays the tables. */
   say(line: string): void;
-  /** A sandbox BioT over the run's S3 (own bucket), warmed by one small upload; closed by the caller. */
-  sandbox(options?: { dataDir?: string }): Promise<Sandbox>;
+  /**
+   * A sandbox BioT over the run's S3 (own bucket), warmed by one small upload;
+   * closed by the caller. With linkEndpoint its part links go to that address.
+   */
+  sandbox(options?: { dataDir?: string; linkEndpoint?: string }): Promise<Sandbox>;
   /** Deletes every object and pending upload in the bench buckets, then runs radosgw gc. */
   cleanup(): Promise<void>;
   /** A file of random bytes of this size, made once and reused (kept in page cache by use). */
@@ -65,7 +68,8 @@ export async function createContext(options: BenchOptions, rgw: RunningRadosgw, 
       buckets.add(name);
       const sandbox = await startSandbox({
         dataDir: opts.dataDir ?? join(work, name),
-        s3: { ...target, bucket: name },
+        // linkEndpoint: the links it hands out name a proxy in front of radosgw (the sandbox itself talks to radosgw).
+        s3: { ...target, bucket: name, ...(opts.linkEndpoint && { linkEndpoint: opts.linkEndpoint }) },
         // Long links and tokens: a slow-link run must not hit a refresh mid-measurement.
         linkTtlSeconds: 6 * 3600,
         tokenTtlSeconds: 6 * 3600,

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childOf } from './proc-memory.ts';
 
 export interface Measured {
   wallMs: number;
@@ -28,6 +29,8 @@ export interface RunSpec {
   cwd?: string;
   /** Kill after this long (ms). */
   timeoutMs?: number;
+  /** Told the spawned process's id (GNU time's when it is used; the tool is its child, see toolPid). */
+  started?: (pid: number) => void;
 }
 
 export async function measure(spec: RunSpec): Promise<Measured> {
@@ -40,6 +43,7 @@ export async function measure(spec: RunSpec): Promise<Measured> {
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  if (child.pid !== undefined) spec.started?.(child.pid);
   const timer = spec.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), spec.timeoutMs) : undefined;
   const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
   const wallMs = performance.now() - started;
@@ -54,6 +58,11 @@ export async function measure(spec: RunSpec): Promise<Measured> {
   }
   rmSync(dir, { recursive: true, force: true });
   return result;
+}
+
+/** The tool's own process id under `pid` (GNU time's child, or pid itself without GNU time); undefined until it started. */
+export function toolPid(pid: number): number | undefined {
+  return haveGnuTime ? childOf(pid) : pid;
 }
 
 /** Throws with the tool's own words when it failed. */

@@ -19,9 +19,13 @@ export interface BenchOptions {
   hugeFile: number;
   sweepParts: number[];
   sweepParallel: number[];
-  manySmallCount: number;
-  manySmallSize: number;
+  /** small-files and small-files-rtt: files per folder, and their size. */
+  smallCount: number;
+  smallSize: number;
   queueCount: number;
+  /** memory: files of 1 KiB renamed into one watched folder, and how long RSS is watched once they are all sent. */
+  burstCount: number;
+  settleWatchMs: number;
   growingSize: number;
   growingRate: number;
   slowSize: number;
@@ -38,6 +42,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       // Smaller counts to iterate on the scale rows (the full run uses the sizes).
       'queue-count': { type: 'string' },
       'small-count': { type: 'string' },
+      'burst-count': { type: 'string' },
     },
     strict: true,
   });
@@ -57,9 +62,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     hugeFile: quick ? 512 * MiB : 4 * GiB,
     sweepParts: [5, 8, 16, 64],
     sweepParallel: [1, 2, 4, 8],
-    manySmallCount: count(values['small-count'], quick ? 500 : 10_000),
-    manySmallSize: 100 * 1024,
+    smallCount: count(values['small-count'], quick ? 300 : 1_000),
+    smallSize: 100 * 1024,
     queueCount: count(values['queue-count'], quick ? 5_000 : 100_000),
+    burstCount: count(values['burst-count'], quick ? 5_000 : 20_000),
+    settleWatchMs: quick ? 20_000 : 60_000,
     growingSize: quick ? 64 * MiB : 1 * GiB,
     growingRate: 20 * MiB,
     slowSize: quick ? 40 * MiB : 200 * MiB,

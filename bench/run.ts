@@ -12,15 +12,17 @@ import { parseBenchArgs } from './options.ts';
 import { ensureCliPeers } from './peers/cli-peers.ts';
 import { bulkCommands } from './scenarios/bulk-commands.ts';
 import { growing } from './scenarios/growing.ts';
+import { memory } from './scenarios/memory.ts';
 import { queueScale } from './scenarios/queue-scale.ts';
 import { resources } from './scenarios/resources.ts';
 import { slowLink } from './scenarios/slow-link.ts';
+import { smallFilesDirect, smallFilesRtt } from './scenarios/small-files.ts';
 import { sweep } from './scenarios/sweep.ts';
 import { throughput } from './scenarios/throughput.ts';
 import type { Scenario } from './scenarios/types.ts';
 import { renderTable, type Table } from './table.ts';
 
-const scenarios: Scenario[] = [throughput, sweep, resources, queueScale, bulkCommands, growing, slowLink];
+const scenarios: Scenario[] = [throughput, sweep, resources, smallFilesDirect, smallFilesRtt, memory, queueScale, bulkCommands, growing, slowLink];
 
 const options = parseBenchArgs(process.argv.slice(2));
 const chosen = options.only.length ? scenarios.filter((s) => options.only.includes(s.name)) : scenarios;

@@ -2,6 +2,7 @@
 // module and is imported only when chosen, so `--help` starts instantly and a
 // command's dependencies (SQLite, S3 SDK) load only when needed.
 import { readFileSync } from 'node:fs';
+import { keepYoungGenerationSmall } from '../common/young-generation.ts';
 import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 
 interface Command {
@@ -60,6 +61,7 @@ const commands: Record<string, Command> = {
 };
 
 function version(): string {
+  // Two folders up from app/cli/ and from the bundle's out/cli/ alike.
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
@@ -80,6 +82,7 @@ function help(): string {
 
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  keepYoungGenerationSmall();
   // Output piped into something that stops reading (`| head -1`) ends the command quietly.
   endQuietlyWhenOutputCloses();
   const [name, ...rest] = argv;

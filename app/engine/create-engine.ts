@@ -19,9 +19,11 @@ import { EventPump } from './event-pump.ts';
 import { FolderMonitor, folderStatus } from './folder-monitor.ts';
 import { Holds } from './holds.ts';
 import { Intake } from './intake.ts';
+import { connectionsFor } from './lanes.ts';
 import { openQueue } from './open-queue.ts';
 import { QueueView } from './queue-view.ts';
 import { Scheduler } from './scheduler.ts';
+import { SendSlots } from './send-slots.ts';
 import { ServerSwitch } from './server-switch.ts';
 import { transferSettings } from './transfer-settings.ts';
 import { UploadLimits } from './upload-limits.ts';
@@ -87,7 +89,9 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     (next) => log.log(next.state === 'ok' ? 'info' : 'warn', 'connection', { state: next.state, code: next.code ?? null }),
   );
   const settings = transferSettings(t, options.transfer);
-  const world = { store, biot, storage, throttle, settings, folders, log, dedup, now };
+  // The storage connections every file in flight shares: small files go more at once, and ahead (lanes.ts).
+  const sendSlots = new SendSlots(connectionsFor(t.parallelFiles, settings));
+  const world = { store, biot, storage, throttle, settings, folders, log, dedup, now, sendSlots };
   const scheduler: Scheduler = new Scheduler({
     ...world,
     parallelFiles: t.parallelFiles,
@@ -95,7 +99,11 @@ export function createEngine(config: Config, options: EngineOptions = {}): Engin
     signInStopped: (code, locked) => holds.signInStopped(code, locked),
     onOutcome: (outcome) => connection.noteOutcome(outcome),
     onStoreError: (error) => holds.noteStoreError(error),
-    onDone: (row) => void watching.afterUpload(row),
+    // A move or delete only once the done row (and its journal line) is on disk: the group sync's.
+    onDone: (row) =>
+      void watching
+        .afterUploadOnce(store.whenDurable(), row)
+        .catch((error: unknown) => log.log('error', 'done-not-synced', { fileId: row.id, ...errorFacts(error, 'store.whenDurable') })),
   });
   const holds = new Holds({ health, scheduler, connection, biot, log, now, signInRetry: options.signInRetry });
   const view = new QueueView(store, scheduler, now);

@@ -10,7 +10,7 @@ import type { Store } from '../store/store.ts';
 import type { AttachTarget } from '../store/queue.ts';
 import type { FileRow } from '../store/types.ts';
 import { transferFile, type TransferSettings } from '../transfer/file-transfer.ts';
-import type { TransferOutcome } from '../transfer/outcome.ts';
+import { outcomeOf, type TransferOutcome } from '../transfer/outcome.ts';
 import { stopReasonOf } from '../transfer/stop.ts';
 import type { Throttle } from '../transfer/throttle.ts';
 import { attachByRule, attachTargetOf, AttachTargetOccupied } from './attach.ts';
@@ -18,7 +18,9 @@ import type { DedupPort } from './dedup-policy.ts';
 import type { OneAtATime } from './one-at-a-time.ts';
 import { sha256CheckingRanges, sha256File } from '../common/hash-file.ts';
 import { errorFacts } from '../common/error-facts.ts';
+import { goesAsOnePut, sendUnits } from './lanes.ts';
 import { storeLedger } from './ledger.ts';
+import type { SendSlots } from './send-slots.ts';
 import type { Logger } from '../common/logger.ts';
 import type { SpeedMeter } from './speed-meter.ts';
 
@@ -34,6 +36,8 @@ export interface FileJobDeps {
   changed: (fileId: number) => void;
   /** Dedup's questions (dedup-policy.ts): skip a duplicate, wait for a twin, hash before sending. Without it every row goes. */
   dedup?: DedupPort;
+  /** The storage connections every file in flight shares (send-slots.ts, lanes.ts); without it files never wait for one. */
+  sendSlots?: SendSlots;
   /** Attaches to one entity + attribute take turns across the whole engine (the scheduler makes one). */
   attachTurns?: OneAtATime;
   now?: () => number;
@@ -44,6 +48,8 @@ export interface FileRun {
   row: FileRow;
   controller: AbortController;
   meter: SpeedMeter;
+  /** Storage connections its transfer takes (lanes.ts): what the scheduler counts against the room. */
+  units: number;
   /** Bytes that had their ETag when this run began (a resumed upload's earlier parts). */
   base: number;
   /** Bytes sent in this run, less those of attempts that failed and go again. */
@@ -103,35 +109,51 @@ export async function runFileJob(deps: FileJobDeps, run: FileRun, others: () => 
   return outcome;
 }
 
-function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefined): Promise<TransferOutcome> {
+async function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | undefined): Promise<TransferOutcome> {
   const { row } = run;
-  return transferFile(
-    {
-      ledger: storeLedger(deps.store),
-      api: deps.biot.files,
-      dispatcher: deps.storage,
-      throttle: deps.throttle,
-      settings: deps.settings,
-      log: (e) => deps.log.log(e.event === 'transfer-failed' ? 'warn' : 'info', e.event, { ...e, event: undefined }),
-      ...(deps.now && { now: deps.now }),
-      holds: deps.biot.holds,
-    },
-    {
-      fileId: row.id,
-      path: row.sourcePath,
-      expected: { size: row.size, mtimeMs: row.mtimeMs },
-      signal: run.controller.signal,
-      ...(deps.dedup && { duplicateOf: (sha256: string) => deps.dedup?.duplicateOf(row, sha256) }),
-      ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
-      // A source left in place needs no read-back of a single PUT (see TransferJob.readBackSingle).
-      readBackSingle: folder?.afterUpload !== 'leave',
-      onBytes: (delta) => {
-        run.meter.add(delta);
-        run.sent += delta;
-        deps.changed(row.id);
+  const slots = deps.sendSlots;
+  // Storage connections (lanes.ts): a file sent in parts holds its share for its whole transfer; a single PUT takes one for the PUT alone.
+  const onePut = goesAsOnePut(row, deps.settings, folder);
+  let release: (() => void) | undefined;
+  if (slots && !onePut) {
+    try {
+      release = await slots.take(sendUnits(row, deps.settings, folder), run.controller.signal);
+    } catch {
+      return outcomeOf(run.controller.signal.reason); // stopped while waiting for its turn
+    }
+  }
+  try {
+    return await transferFile(
+      {
+        ledger: storeLedger(deps.store),
+        api: deps.biot.files,
+        dispatcher: deps.storage,
+        throttle: deps.throttle,
+        settings: deps.settings,
+        log: (e) => deps.log.log(e.event === 'transfer-failed' ? 'warn' : 'info', e.event, { ...e, event: undefined }),
+        ...(deps.now && { now: deps.now }),
+        holds: deps.biot.holds,
+        ...(slots && onePut && { sendSlot: (signal: AbortSignal) => slots.take(1, signal) }),
       },
-    },
-  );
+      {
+        fileId: row.id,
+        path: row.sourcePath,
+        expected: { size: row.size, mtimeMs: row.mtimeMs },
+        signal: run.controller.signal,
+        ...(deps.dedup && { duplicateOf: (sha256: string) => deps.dedup?.duplicateOf(row, sha256) }),
+        ...(folder?.growing && { growing: { quietMs: folder.quietSeconds * 1000 } }),
+        // A source left in place needs no read-back of a single PUT (see TransferJob.readBackSingle).
+        readBackSingle: folder?.afterUpload !== 'leave',
+        onBytes: (delta) => {
+          run.meter.add(delta);
+          run.sent += delta;
+          deps.changed(row.id);
+        },
+      },
+    );
+  } finally {
+    release?.();
+  }
 }
 
 // Waits only for twins with a smaller id, so two twins never wait for each other.

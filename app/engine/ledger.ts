@@ -7,7 +7,12 @@ import type { TransferLedger } from '../transfer/ports.ts';
 export function storeLedger(store: Store): TransferLedger {
   return {
     currentUpload: (fileId) => store.currentUpload(fileId),
-    startUpload: (fileId, upload, parts) => store.startUpload(fileId, upload, parts),
+    // The durable steps answer once on disk (one group sync for the steps of every file in flight).
+    startUpload: async (fileId, upload, parts) => {
+      const row = store.startUpload(fileId, upload, parts);
+      await store.whenDurable();
+      return row;
+    },
     parts: (uploadId) => store.partsOf(uploadId),
     planParts: (uploadId, parts) => store.planParts(uploadId, parts),
     noteGrowth: (fileId, size, mtimeMs) => store.noteGrowth(fileId, size, mtimeMs),
@@ -16,7 +21,10 @@ export function storeLedger(store: Store): TransferLedger {
     markEtagsSaved: (uploadId, partNumbers) => void store.markEtagsSaved(uploadId, partNumbers),
     closeUpload: (uploadId, state, reason) => void store.closeUpload(uploadId, state, reason),
     lostInARow: (fileId) => store.lostInARow(fileId),
-    markCompleting: (fileId) => void store.markCompleting(fileId),
+    markCompleting: async (fileId) => {
+      store.markCompleting(fileId);
+      await store.whenDurable();
+    },
     recordVerification: (uploadId, result) => store.recordVerification(uploadId, result),
   };
 }

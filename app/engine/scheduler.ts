@@ -1,4 +1,4 @@
-// Claims due rows up to the file concurrency, tracks each one's run
+// Claims due rows up to the connections they take (lanes.ts), tracks each one's run
 // (file-job.ts) and hands its outcome to the outcome policy
 // (outcome-policy.ts), which writes it back as one state transition. Commands
 // from people (pause, cancel) move the row first and then abort its run with a
@@ -10,6 +10,7 @@ import { settlesWithin } from './deadline.ts';
 import { errorFacts } from '../common/error-facts.ts';
 import { monotonicClock } from '../common/monotonic-clock.ts';
 import { runFileJob, type FileJobDeps, type FileRun } from './file-job.ts';
+import { connectionsFor, sendUnits } from './lanes.ts';
 import { OneAtATime } from './one-at-a-time.ts';
 import { LONGEST_RETRY_MS, OutcomePolicy, type OutcomePolicyDeps } from './outcome-policy.ts';
 import { SpeedMeter } from './speed-meter.ts';
@@ -19,6 +20,7 @@ export { untilDoneOrAborted } from './file-job.ts';
 
 /** What the scheduler needs: its file jobs' world and its outcome policy's, and how many files go at once. */
 export interface SchedulerDeps extends FileJobDeps, OutcomePolicyDeps {
+  /** Files sent in parts at once; small files go as many times more as they take fewer connections (lanes.ts). */
   parallelFiles: number;
 }
 
@@ -88,13 +90,20 @@ export class Scheduler {
   pump(): void {
     if (!this.#running || this.#held || this.#storeHeld || this.#claimsHeld) return;
     if (this.#outcomes.unwritten > 0) this.writeHeld();
-    const room = this.#deps.parallelFiles - this.#active.size;
-    if (room <= 0) return;
     // A file whose last run is still ending (a cancel waiting for BioT's answer)
     // stays queued until that run is gone: one file never has two runs.
     const running = new Set(this.#active.keys());
+    const connections = connectionsFor(this.#deps.parallelFiles, this.#deps.settings);
     try {
-      for (const row of this.#deps.store.claimNext(room, this.#dueNow(), running)) this.#start(row);
+      // One at a time: what a row takes is known once it is claimed. While connections are free any row;
+      // past them, as many again of small rows, which make their BioT file ahead of their turn (lanes.ts).
+      for (let taken = this.#units(); taken < 2 * connections; taken = this.#units()) {
+        const smallOnly = taken >= connections ? { smallerThan: this.#deps.settings.partSize } : undefined;
+        const [row] = this.#deps.store.claimNext(1, this.#dueNow(), running, smallOnly);
+        if (!row) break;
+        running.add(row.id);
+        this.#start(row);
+      }
     } catch (error) {
       this.#deps.log.log('error', 'pump-failed', errorFacts(error, 'scheduler.pump'));
       this.#deps.onStoreError?.(error);
@@ -139,7 +148,8 @@ export class Scheduler {
   #start(row: FileRow): void {
     const controller = new AbortController();
     const meter = new SpeedMeter(this.#deps.now);
-    const active: FileRun = { row, controller, meter, base: row.bytesDone, sent: 0, done: Promise.resolve() };
+    const units = sendUnits(row, this.#deps.settings, this.#deps.folders.get(row.folderId));
+    const active: FileRun = { row, controller, meter, units, base: row.bytesDone, sent: 0, done: Promise.resolve() };
     this.#active.set(row.id, active);
     this.#deps.log.log('info', 'transfer-start', { fileId: row.id, attempt: row.attempts + 1 });
     active.done = this.#run(active)
@@ -174,6 +184,13 @@ export class Scheduler {
   /** Writes the outcomes a failing store could not take; true when none is left. */
   writeHeld(): boolean {
     return this.#outcomes.writeHeld();
+  }
+
+  /** Connections the claimed rows take (lanes.ts). */
+  #units(): number {
+    let units = 0;
+    for (const run of this.#active.values()) units += run.units;
+    return units;
   }
 
   /** A retry due further ahead than any backoff was written under a clock since set back: due now (queue.clampDueTimes). */

@@ -42,6 +42,8 @@ export async function shutDown(parts: ShutdownParts, deadlineMs: number): Promis
   parts.limits.dispose();
   parts.holds.dispose();
   const inFlight = await parts.scheduler.shutdown(left());
+  // The last done rows' post-upload actions wait for their group sync: let them start before the watcher closes.
+  await settlesWithin(parts.store.whenDurable(), left());
   // After the scheduler: no more 'done' can start a post-upload action.
   const watcherClosed = await settlesWithin(parts.watching.close(), left());
   parts.folderMonitor.dispose();

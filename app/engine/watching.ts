@@ -12,6 +12,8 @@ export class Watching {
   readonly #log: Logger;
   #watcher: FolderWatcher;
   #watchOn = false;
+  /** Done rows whose after-upload action waits for their group sync (afterUploadOnce). */
+  #waitingForDisk = 0;
   #watching: Promise<void> = Promise.resolve();
 
   /** `make` builds a watcher over some folders, feeding the intake. */
@@ -48,9 +50,20 @@ export class Watching {
     return this.#watcher.afterUpload(row);
   }
 
-  /** Post-upload actions in progress. */
+  /** afterUpload once `durable` resolves (the done row's group sync); counted as running meanwhile, so `run --once` waits for it. */
+  async afterUploadOnce(durable: Promise<void>, row: FileRow): Promise<void> {
+    this.#waitingForDisk++;
+    try {
+      await durable;
+    } finally {
+      this.#waitingForDisk--;
+    }
+    await this.afterUpload(row);
+  }
+
+  /** Post-upload actions in progress, or waiting for their done row to be on disk. */
   get postActionsRunning(): number {
-    return this.#watcher.postActionsRunning;
+    return this.#watcher.postActionsRunning + this.#waitingForDisk;
   }
 
   close(): Promise<void> {

@@ -5,6 +5,9 @@
 // run directly by Node (type stripping) in tests and headless hosts.
 import type { FromEngine, ParentPort } from './protocol.ts';
 import { serveEngine } from './engine-service.ts';
+import { keepYoungGenerationSmall } from '../common/young-generation.ts';
+
+keepYoungGenerationSmall();
 
 /** Electron's parentPort when there is one, else the Node IPC channel in its shape. */
 export function parentPort(): ParentPort {

@@ -2,7 +2,8 @@
 
 /** The queue's file inside the data folder. */
 export const DATABASE_FILE = 'queue.db';
-export { openStore, Store, type OpenStoreOptions } from './store.ts';
+export { openStore, type OpenStoreOptions } from './open-store.ts';
+export { Store } from './store.ts';
 export { canTransition, allowedTransitions, isFileState, FILE_STATES, type FileState } from './states.ts';
 export { StoreTooNewError, MigrationFailedError, IllegalTransitionError, NotFoundError, StoreConflictError } from './errors.ts';
 export { MIGRATIONS } from './migrations/index.ts';

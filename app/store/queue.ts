@@ -170,25 +170,33 @@ export function markDuplicate(ctx: StoreContext, fileId: number, ofFileId: numbe
  * Rows in `exclude` are skipped: the scheduler passes the ids whose previous
  * run has not ended yet (a cancel still telling BioT), so one file never has two runs.
  */
-export function claimNext(ctx: StoreContext, limit: number, now: number = ctx.now(), exclude: ReadonlySet<number> = new Set()): FileRow[] {
+export function claimNext(
+  ctx: StoreContext,
+  limit: number,
+  now: number = ctx.now(),
+  exclude: ReadonlySet<number> = new Set(),
+  /** Only the rows at the head of the line smaller than this (the scheduler's create-ahead); none when the next one is larger. */
+  only?: { smallerThan: number },
+): FileRow[] {
   if (limit <= 0) return [];
   // Enough rows to fill `limit` even if every excluded id is among them.
   const scan = limit + exclude.size;
   return ctx.write(() => {
     // Two index-ordered scans merged here, rather than one IN (...) query
     // that would sort every queued row on each claim of a 100k-row queue.
-    type Due = { id: number; next_attempt_at: number };
-    const queued = ctx.stmt(`SELECT id, next_attempt_at FROM files WHERE state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`).all(scan) as Due[];
+    type Due = { id: number; next_attempt_at: number; size: number };
+    const queued = ctx
+      .stmt(`SELECT id, next_attempt_at, size FROM files WHERE state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`)
+      .all(scan) as Due[];
     const failed = ctx
       .stmt(
-        `SELECT id, next_attempt_at FROM files WHERE state = 'failed' AND next_attempt_at <= ?
+        `SELECT id, next_attempt_at, size FROM files WHERE state = 'failed' AND next_attempt_at <= ?
          ORDER BY next_attempt_at, id LIMIT ?`,
       )
       .all(now, scan) as Due[];
-    const due = [...queued, ...failed]
-      .filter((d) => !exclude.has(d.id))
-      .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id)
-      .slice(0, limit);
+    const inLine = [...queued, ...failed].filter((d) => !exclude.has(d.id)).sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
+    const larger = only ? inLine.findIndex((d) => d.size >= only.smallerThan) : -1;
+    const due = (larger >= 0 ? inLine.slice(0, larger) : inLine).slice(0, limit);
     return due.map((d) =>
       applyTransition(ctx, d.id, {
         to: 'uploading',

@@ -10,7 +10,7 @@ import { QueueDamagedError } from './damage.ts';
 import { openDatabase, type Db } from './db.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
-import { openStore } from './store.ts';
+import { openStore } from './open-store.ts';
 import { restoreFromJournal } from './journal-restore.ts';
 import { journalFile } from './upload-journal.ts';
 

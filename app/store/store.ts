@@ -1,16 +1,12 @@
-// The store's front door: openStore() opens and migrates the file, and Store
-// gathers the query modules behind one object the engine holds. Methods are
-// thin on purpose; the rules live in the modules they call.
+// The store's front door: Store (opened by open-store.ts) gathers the query
+// modules behind one object the engine holds. Methods are thin on purpose;
+// the rules live in the modules they call.
 import { auditFor } from './audit.ts';
-import { checkIntact, isDamage, QueueDamagedError } from './damage.ts';
-import { createContext, openDatabase, type StoreContext } from './db.ts';
 import * as hist from './history.ts';
 import * as growing from './growing.ts';
 import * as life from './lifecycle.ts';
 import * as losses from './losses.ts';
 import type { CloseReason } from './losses.ts';
-import { migrate, type Migration, type MigrationResult } from './migrate.ts';
-import { MIGRATIONS } from './migrations/index.ts';
 import * as parts from './parts.ts';
 import * as queue from './queue.ts';
 import * as reads from './reads.ts';
@@ -36,63 +32,44 @@ import type {
   UploadRow,
   UploadState,
 } from './types.ts';
+import type { StoreContext } from './db.ts';
+import type { MigrationResult } from './migrate.ts';
+import type { UploadJournal } from './upload-journal.ts';
 import * as uploads from './uploads.ts';
-import { restoreIfEmpty } from './journal-restore.ts';
-import { journalFile, UploadJournal } from './upload-journal.ts';
-
-export interface OpenStoreOptions {
-  /** Replaces the shipped migrations (tests inject a failing list). */
-  migrations?: readonly Migration[];
-  /** Clock for timestamps and "due now" (tests pin it). */
-  now?: () => number;
-}
-
-/**
- * Open (creating if needed), check and migrate the queue database; throws
- * StoreTooNewError for a newer schema and QueueDamagedError for a damaged file.
- */
-export function openStore(file: string, options: OpenStoreOptions = {}): Store {
-  let db;
-  try {
-    db = openDatabase(file);
-  } catch (e) {
-    if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
-    throw e;
-  }
-  try {
-    checkIntact(db, file);
-    const result = migrate(db, options.migrations ?? MIGRATIONS);
-    const ctx = createContext(db, options.now);
-    // Before anyone scans: a queue.db deleted beside its journal must not send every export again.
-    const restored = restoreIfEmpty(ctx, journalFile(file));
-    return new Store(ctx, result, new UploadJournal(journalFile(file)), restored);
-  } catch (e) {
-    db.close();
-    if (isDamage(e)) throw new QueueDamagedError(file, (e as { code: string }).code);
-    throw e;
-  }
-}
+import { WalSync } from './wal-sync.ts';
 
 /** The durable upload queue: the only writer of the database. */
 export class Store {
   readonly #ctx: StoreContext;
   readonly #journal: UploadJournal;
+  readonly #sync: WalSync;
   /** What opening did to the schema (from, to, applied versions). */
   readonly migration: MigrationResult;
   /** Finished uploads opening restored from the upload journal into a new or empty queue (journal-restore.ts). */
   readonly restoredFromJournal: number;
 
-  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal, restoredFromJournal = 0) {
+  constructor(ctx: StoreContext, migration: MigrationResult, journal: UploadJournal, walFile: string, restoredFromJournal = 0) {
     this.#ctx = ctx;
     this.migration = migration;
     this.#journal = journal;
+    this.#sync = new WalSync(() => [walFile, ...(journal.written ? [journal.written] : [])]);
     this.restoredFromJournal = restoredFromJournal;
   }
 
-  /** Close the connection; the WAL is checkpointed by SQLite on the last close. */
+  /** Close the connection; the WAL is checkpointed (and synced) by SQLite on the last close, the journal synced. */
   close(): void {
     this.#ctx.db.close();
     this.#journal.close();
+  }
+
+  /** Every commit so far and the journal on disk (a group sync, wal-sync.ts): bytes wait for it after startUpload, the complete after markCompleting, a move or delete after markDone. */
+  whenDurable(): Promise<void> {
+    return this.#sync.whenDurable();
+  }
+
+  /** Group syncs done so far. */
+  get durableSyncs(): number {
+    return this.#sync.syncs;
   }
 
   // queue
@@ -128,8 +105,8 @@ export class Store {
   markDuplicate(fileId: number, ofFileId: number): FileRow {
     return queue.markDuplicate(this.#ctx, fileId, ofFileId);
   }
-  claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>): FileRow[] {
-    return queue.claimNext(this.#ctx, limit, now, exclude);
+  claimNext(limit: number, now?: number, exclude?: ReadonlySet<number>, only?: { smallerThan: number }): FileRow[] {
+    return queue.claimNext(this.#ctx, limit, now, exclude, only);
   }
   recoverAtStartup(): RecoveryCounts {
     return queue.recoverAtStartup(this.#ctx);
@@ -146,9 +123,9 @@ export class Store {
   uploadsFor(fileId: number): UploadRow[] {
     return uploads.uploadsFor(this.#ctx, fileId);
   }
+  /** On disk once whenDurable() resolves: the BioT file id must outlive a power cut before any byte is sent to it. */
   startUpload(fileId: number, u: NewUpload, planned: readonly PlannedPart[]): UploadRow {
-    // Durable: the BioT file id must outlive a power cut before any byte is sent to it.
-    return this.#ctx.durable(() => uploads.startUpload(this.#ctx, fileId, u, planned));
+    return this.#ctx.write(() => uploads.startUpload(this.#ctx, fileId, u, planned));
   }
   noteGrowth(fileId: number, size: number, mtimeMs: number): void {
     growing.noteGrowth(this.#ctx, fileId, size, mtimeMs);
@@ -182,25 +159,14 @@ export class Store {
   }
 
   // transitions
+  /** On disk once whenDurable() resolves: BioT is told to complete next; a restart must know it may have. */
   markCompleting(fileId: number, traceId?: string | null): FileRow {
-    // Durable: BioT is told to complete next; a restart must know it may have.
-    return this.#ctx.durable(() => life.markCompleting(this.#ctx, fileId, traceId));
+    return this.#ctx.write(() => life.markCompleting(this.#ctx, fileId, traceId));
   }
-  /** Marks the row done, then records the upload in the journal `repair` falls back on (upload-journal.ts). */
+  /** Marks the row done, then records the upload in the journal `repair` falls back on (upload-journal.ts); on disk once whenDurable() resolves. */
   markDone(fileId: number, result: { biotFileId: string; traceId?: string | null; afterUpload?: AfterUpload }): FileRow {
-    // Durable: a move or delete of the source may follow.
-    const row = this.#ctx.durable(() => life.markDone(this.#ctx, fileId, result));
-    this.#journal.append({
-      fileId: row.id,
-      folderId: row.folderId,
-      sha256: row.sha256,
-      size: row.size,
-      mtimeMs: row.mtimeMs,
-      biotFileId: result.biotFileId,
-      attachEntityType: row.attachEntityType,
-      attachEntityId: row.attachEntityId,
-      at: this.#ctx.now(),
-    });
+    const row = this.#ctx.write(() => life.markDone(this.#ctx, fileId, result));
+    this.#journal.appendDone(row, result.biotFileId, this.#ctx.now());
     return row;
   }
   holdForSignIn(fileId: number, f: AttentionInput): FileRow {

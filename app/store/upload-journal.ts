@@ -5,6 +5,7 @@
 // so the exports on disk are recognised as already uploaded instead of being
 // sent a second time. Lines hold ids, sizes and hashes only, never a name.
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { FileRow } from './types.ts';
 
 export const JOURNAL_SUFFIX = '.uploads.jsonl';
 
@@ -34,15 +35,32 @@ export class UploadJournal {
     this.#file = file;
   }
 
-  /** Appends one entry and flushes it to disk before returning (a `done` must outlive a power cut). */
+  /** The journal's path once an entry was written (before, there is nothing to sync). */
+  get written(): string | undefined {
+    return this.#fd === undefined ? undefined : this.#file;
+  }
+
+  /**
+   * Appends one entry. On disk once the store's next group sync returned
+   * (wal-sync.ts), as the `done` it follows: what a done allows (a move or
+   * delete) waits for that sync.
+   */
   append(entry: JournalEntry): void {
     this.#fd ??= openSync(this.#file, 'a', 0o600);
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
-    fdatasyncSync(this.#fd);
+  }
+
+  /** Appends the entry of a row just marked done. */
+  appendDone(row: FileRow, biotFileId: string, at: number): void {
+    const { id: fileId, folderId, sha256, size, mtimeMs, attachEntityType, attachEntityId } = row;
+    this.append({ fileId, folderId, sha256, size, mtimeMs, biotFileId, attachEntityType, attachEntityId, at });
   }
 
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
+    if (this.#fd !== undefined) {
+      fdatasyncSync(this.#fd);
+      closeSync(this.#fd);
+    }
     this.#fd = undefined;
   }
 }

@@ -90,7 +90,7 @@ async function runUpload(deps: TransferDeps, job: TransferJob, started: (upload:
   if (check === 'changed') return changedOutcome(deps, job, current);
   if (check === 'gone') return gone(deps, job, current);
   // The hash of the bytes just sent (size and mtime unchanged since they were read).
-  const sha256 = sender.sha256();
+  const sha256 = await sender.sha256();
   const original = sha256 && job.duplicateOf?.(sha256);
   if (sha256 && original) {
     // Known only now (no file of this size was done when it was queued): never complete a second copy.

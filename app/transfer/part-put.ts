@@ -87,14 +87,14 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
         chunkSize,
         buffers,
         async (at, chunk) => {
-          // Waiting for the bandwidth limit or for the file hash's frontier (ordered-hash.ts) is not a stall.
+          // Waiting for the bandwidth limit is not a stall.
           throttled = true;
           try {
             await input.throttle.take(chunk.length, signal);
-            await input.hasher?.offer(at, chunk, signal);
           } finally {
             throttled = false;
           }
+          input.hasher?.offer(at, chunk);
           md5.update(chunk);
           sha256?.update(chunk);
           touch();

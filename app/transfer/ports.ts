@@ -10,8 +10,8 @@ export type CallOptions = { signal?: AbortSignal | undefined };
 /** The durable record of a file's uploads and parts (app/store). */
 export interface TransferLedger {
   currentUpload(fileId: number): UploadRow | undefined;
-  /** Records a new BioT upload and its planned parts in one transaction. */
-  startUpload(fileId: number, upload: NewUpload, parts: readonly PlannedPart[]): UploadRow;
+  /** Records a new BioT upload and its planned parts in one transaction; answers once that is on disk. */
+  startUpload(fileId: number, upload: NewUpload, parts: readonly PlannedPart[]): Promise<UploadRow>;
   parts(uploadId: number): PartRow[];
   /** Adds parts to an open upload's plan (a growing file's new parts). */
   planParts(uploadId: number, parts: readonly PlannedPart[]): void;
@@ -26,7 +26,8 @@ export interface TransferLedger {
   closeUpload(uploadId: number, state: 'completed' | 'cancelled' | 'abandoned', reason?: 'UPLOAD_LOST'): void;
   /** How many of the file's uploads were lost in a row, this one included; without it, every loss is taken as the first. */
   lostInARow?(fileId: number): number;
-  markCompleting(fileId: number): void;
+  /** Answers once the row says completing on disk (a restart must know BioT may have been told). */
+  markCompleting(fileId: number): Promise<void>;
   /** What reading the object back at BioT proved, on the file and in the audit. */
   recordVerification(uploadId: number, result: ReadBackResult): void;
 }

@@ -24,6 +24,7 @@ import { putPart, StalledError } from './part-put.ts';
 import { checkAtBiot } from './read-back.ts';
 import { sleep } from './sleep.ts';
 import { SourceReadError } from './source-read-error.ts';
+import { stopReasonOf } from './stop.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { abandon } from './upload-end.ts';
 import { settleVerdict } from './upload-steps.ts';
@@ -52,78 +53,107 @@ export async function transferSingle(
   const name = basename(job.path);
   let lastCode = 'UNKNOWN';
   let refusal: string | undefined;
-  let current: { upload: UploadRow; url: string } | undefined;
-  for (let attempt = 1; attempt <= settings.maxPartAttempts; attempt++) {
-    job.signal.throwIfAborted();
-    if (!current) {
-      const created = await deps.api.createSingle({ name: biotNameFor(name), mimeType: mimeTypeFor(name) }, { signal: job.signal });
-      // Recorded before any byte moves: a lost answer is then found again, never made twice.
-      const upload = deps.ledger.startUpload(
-        job.fileId,
-        { biotFileId: created.id, kind: 'single', partSize: source.size, partCount: 1, fileSize: source.size, fileMtimeMs: source.mtimeMs },
-        [{ partNumber: 1, offset: 0, size: source.size }],
-      );
-      started(upload);
-      current = { upload, url: created.signedUrl };
-    }
-    const { upload, url } = current;
-    // Storage asked (Retry-After) to be left alone: wait with every file aimed at it.
-    await deps.holds?.wait(originOf(url), job.signal);
-    if (await changedSince(job.path, source)) return changed(deps, job, upload);
-    let sent = 0;
-    try {
-      const result = await putPart({
-        url,
-        path: job.path,
-        offset: 0,
-        size: source.size,
-        dispatcher: deps.dispatcher,
-        throttle: deps.throttle,
-        stallMs: settings.stallMs,
-        signal: job.signal,
-        sha256: true,
-        ...(deps.holds && { holds: deps.holds }),
-        onBytes: (n) => {
-          sent += n;
-          job.onBytes?.(n);
-        },
-      });
-      // Written during the PUT: BioT may hold a mix of two versions; this upload is worth nothing.
-      if (await changedSince(job.path, source)) return changed(deps, job, upload);
-      const etag = result.ok ? checkPartEtag(result.etag, result.md5) : undefined;
-      if (result.ok && etag !== 'mismatch') {
-        deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
-        if (job.readBackSingle === false && etag === 'match') {
-          return settleVerdict(deps, job, upload, putAnswerVerdict(source.size, result.md5), result.sha256);
-        }
-        const checked = await checkAtBiot(deps, job, upload, result.md5);
-        if (checked !== 'gone') return settleVerdict(deps, job, upload, checked, result.sha256);
-        lastCode = 'READ_BACK_GONE';
-      } else if (!result.ok && result.status === 403) {
-        // The link expired or was refused: it cannot be renewed. Keep the upload if an earlier PUT landed.
-        const kept = await keepIfHeld(deps, job, upload);
-        if (kept) return kept;
-        current = undefined;
-        lastCode = `STORAGE_403_${result.storageCode ?? 'AccessDenied'}`;
-      } else if (!result.ok && result.status >= 400 && result.status < 500 && result.status !== 408 && result.status !== 429) {
-        throw new PartRefused(`STORAGE_${result.status}`, `storage refused the file (HTTP ${result.status} ${result.storageCode ?? ''})`.trim());
-      } else {
-        lastCode = result.ok ? 'ETAG_MISMATCH' : `STORAGE_${result.status}`;
+  let connection: (() => void) | undefined;
+  try {
+    let current: { upload: UploadRow; url: string } | undefined;
+    for (let attempt = 1; attempt <= settings.maxPartAttempts; attempt++) {
+      job.signal.throwIfAborted();
+      if (!current) {
+        const created = await deps.api.createSingle({ name: biotNameFor(name), mimeType: mimeTypeFor(name) }, { signal: job.signal });
+        // Recorded before any byte moves: a lost answer is then found again, never made twice.
+        const upload = await deps.ledger.startUpload(
+          job.fileId,
+          { biotFileId: created.id, kind: 'single', partSize: source.size, partCount: 1, fileSize: source.size, fileMtimeMs: source.mtimeMs },
+          [{ partNumber: 1, offset: 0, size: source.size }],
+        );
+        started(upload);
+        current = { upload, url: created.signedUrl };
       }
-    } catch (error) {
-      // Only the source's own read errors end the file here; a refused or reset connection is retried.
-      if (job.signal.aborted || error instanceof PartRefused || error instanceof SourceReadError) throw error;
-      // The answer was lost; the object may be stored. The next PUT goes to the same link and overwrites it.
-      lastCode = error instanceof StalledError ? 'STALLED' : (netFailureOf(error)?.code ?? 'NETWORK');
-      refusal = netFailureOf(error)?.message;
+      const { upload, url } = current;
+      // The BioT file was made while other files sent; its PUT waits for a connection (engine/lanes.ts).
+      connection ??= await connectionFor(deps, job, upload);
+      // Storage asked (Retry-After) to be left alone: wait with every file aimed at it.
+      await deps.holds?.wait(originOf(url), job.signal);
+      // A change before the first PUT shows in the check after it; a retry looks first.
+      if (attempt > 1 && (await changedSince(job.path, source))) return changed(deps, job, upload);
+      let sent = 0;
+      try {
+        const result = await putPart({
+          url,
+          path: job.path,
+          offset: 0,
+          size: source.size,
+          dispatcher: deps.dispatcher,
+          throttle: deps.throttle,
+          stallMs: settings.stallMs,
+          signal: job.signal,
+          sha256: true,
+          ...(deps.holds && { holds: deps.holds }),
+          onBytes: (n) => {
+            sent += n;
+            job.onBytes?.(n);
+          },
+        });
+        // Written during the PUT: BioT may hold a mix of two versions; this upload is worth nothing.
+        if (await changedSince(job.path, source)) return changed(deps, job, upload);
+        const etag = result.ok ? checkPartEtag(result.etag, result.md5) : undefined;
+        if (result.ok && etag !== 'mismatch') {
+          deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
+          if (job.readBackSingle === false && etag === 'match') {
+            return settleVerdict(deps, job, upload, putAnswerVerdict(source.size, result.md5), result.sha256);
+          }
+          const checked = await checkAtBiot(deps, job, upload, result.md5);
+          if (checked !== 'gone') return settleVerdict(deps, job, upload, checked, result.sha256);
+          lastCode = 'READ_BACK_GONE';
+        } else if (!result.ok && result.status === 403) {
+          // The link expired or was refused: it cannot be renewed. Keep the upload if an earlier PUT landed.
+          const kept = await keepIfHeld(deps, job, upload);
+          if (kept) return kept;
+          current = undefined;
+          lastCode = `STORAGE_403_${result.storageCode ?? 'AccessDenied'}`;
+        } else if (!result.ok && result.status >= 400 && result.status < 500 && result.status !== 408 && result.status !== 429) {
+          throw new PartRefused(`STORAGE_${result.status}`, `storage refused the file (HTTP ${result.status} ${result.storageCode ?? ''})`.trim());
+        } else {
+          lastCode = result.ok ? 'ETAG_MISMATCH' : `STORAGE_${result.status}`;
+        }
+      } catch (error) {
+        // Only the source's own read errors end the file here; a refused or reset connection is retried.
+        if (job.signal.aborted || error instanceof PartRefused || error instanceof SourceReadError) throw error;
+        // The answer was lost; the object may be stored. The next PUT goes to the same link and overwrites it.
+        lastCode = error instanceof StalledError ? 'STALLED' : (netFailureOf(error)?.code ?? 'NETWORK');
+        refusal = netFailureOf(error)?.message;
+      }
+      job.onBytes?.(-sent);
+      // A certificate or proxy refusal is the same on every attempt: no backoff, the banner asks a person.
+      if (isSetupCode(lastCode)) throw new PartGaveUp(lastCode, `${refusal ?? lastCode}; will try again`);
+      deps.log?.({ event: 'part-retry', fileId: job.fileId, uploadId: upload.id, part: 1, code: lastCode });
+      await sleep(backoffDelay(attempt, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }), job.signal);
     }
-    job.onBytes?.(-sent);
-    // A certificate or proxy refusal is the same on every attempt: no backoff, the banner asks a person.
-    if (isSetupCode(lastCode)) throw new PartGaveUp(lastCode, `${refusal ?? lastCode}; will try again`);
-    deps.log?.({ event: 'part-retry', fileId: job.fileId, uploadId: upload.id, part: 1, code: lastCode });
-    await sleep(backoffDelay(attempt, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }), job.signal);
+    throw new PartGaveUp(lastCode, `the file failed ${settings.maxPartAttempts} times (${lastCode}); will try again`);
+  } finally {
+    connection?.();
   }
-  throw new PartGaveUp(lastCode, `the file failed ${settings.maxPartAttempts} times (${lastCode}); will try again`);
+}
+
+/**
+ * A connection for the PUT (deps.sendSlot). Stopped while waiting for one, no
+ * byte went to the BioT file made ahead of its turn: the upload is given up
+ * here rather than read back at the next start (BioT has no cancel for a
+ * single upload, so that BioT file stays empty, as one whose create answer
+ * was lost does).
+ */
+async function connectionFor(deps: TransferDeps, job: TransferJob, upload: UploadRow): Promise<() => void> {
+  if (!deps.sendSlot) return () => {};
+  try {
+    return await deps.sendSlot(job.signal);
+  } catch (error) {
+    // A cancel closes it as cancelled (file-transfer.ts); any other stop gives it up here.
+    if (job.signal.aborted && stopReasonOf(job.signal) !== 'cancel') {
+      deps.ledger.closeUpload(upload.id, 'abandoned');
+      deps.log?.({ event: 'created-unsent', fileId: job.fileId, uploadId: upload.id });
+    }
+    throw error;
+  }
 }
 
 /**

@@ -52,6 +52,13 @@ export interface TransferDeps {
   settings: TransferSettings;
   log?: (event: TransferLogEvent) => void;
   now?: () => number;
+  /**
+   * A connection for a single upload's PUT, shared with every file in flight
+   * (the engine's send slots): resolves with its release, rejects when the
+   * signal aborts first. The BioT file is made before it is asked for, so the
+   * create of a file waiting for its turn overlaps other files' PUTs.
+   */
+  sendSlot?: (signal: AbortSignal) => Promise<() => void>;
   /** Retry-After holds by host (the BioT client's book): part PUTs wait out storage's and set them. */
   holds?: HostHolds;
 }

@@ -32,7 +32,7 @@ export async function createUpload(
   links.add(created);
   let upload: UploadRow;
   try {
-    upload = deps.ledger.startUpload(
+    upload = await deps.ledger.startUpload(
       job.fileId,
       {
         biotFileId: created.id,
@@ -70,10 +70,7 @@ export class UploadSender {
     this.#deps = deps;
     this.#job = job;
     const fresh = hashFile && deps.ledger.parts(upload.id).every((p) => !p.etag);
-    // Room for the parts sent alongside the one at the hash's frontier, capped so big parts do not cost memory.
-    this.#hasher = fresh
-      ? new OrderedHasher(upload.fileSize, Math.min(32 * 1024 * 1024, Math.max(1, deps.settings.parallelParts - 1) * upload.partSize))
-      : undefined;
+    this.#hasher = fresh ? new OrderedHasher(job.path, upload.fileSize) : undefined;
     this.#sender = new PartSender(deps, job, upload, links, this.#hasher);
     this.#saver = new EtagSaver({
       save: (batch) => deps.api.saveEtags(upload.biotFileId, batch, { signal: job.signal }),
@@ -103,8 +100,8 @@ export class UploadSender {
   }
 
   /** The whole file's SHA-256 once every byte went through this sender's reads; undefined otherwise. */
-  sha256(): string | undefined {
-    return this.#hasher?.digest();
+  sha256(): Promise<string | undefined> {
+    return this.#hasher?.finish() ?? Promise.resolve(undefined);
   }
 
   /** Waits for the ETag saves to BioT started so far. */
@@ -129,7 +126,7 @@ export async function complete(deps: TransferDeps, job: TransferJob, upload: Upl
   }
   // A pause or cancel that came in after the last part must win over completing.
   job.signal.throwIfAborted();
-  deps.ledger.markCompleting(job.fileId);
+  await deps.ledger.markCompleting(job.fileId);
   const etags = parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag as string }));
   let alreadyDone = false;
   try {

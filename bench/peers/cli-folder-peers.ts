@@ -1,7 +1,8 @@
-// awscli 2 and rclone copying a whole folder of small files (issue 12's
-// small-files row): `aws s3 cp --recursive` and `rclone copy`, each with the
-// same number of files in flight as Device Uploader, configured through env
-// and temp files only (as cli-peers.ts does for one big file).
+// awscli 2 and rclone copying a whole folder of small files (the small-files
+// scenarios): `aws s3 cp --recursive` and `rclone copy`, each with the same
+// number of files in flight as Device Uploader or at its own default,
+// configured through env and temp files only (as cli-peers.ts does for one
+// big file).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,17 @@ import { awsBin, rcloneBin, rcloneEnv } from './cli-peers.ts';
 export interface FolderPeer {
   name: string;
   missing(): string | undefined;
-  /** Copies every file under `dir` to the bench bucket under `prefix`, `inFlight` files at a time. */
-  copy(ctx: BenchContext, dir: string, prefix: string, inFlight: number): Promise<Measured>;
+  /** The tool's own default of files in flight (what it does when not told). */
+  defaultInFlight: number;
+  /** Copies every file under `dir` to the bench bucket under `prefix`. */
+  copy(ctx: BenchContext, dir: string, prefix: string, options?: FolderCopyOptions): Promise<Measured>;
+}
+
+export interface FolderCopyOptions {
+  /** Files in flight; the tool's default when absent. */
+  inFlight?: number;
+  /** Storage's address as the tool sees it (a delaying proxy in front of radosgw); the run's radosgw when absent. */
+  endpoint?: string;
 }
 
 /** rclone's S3 client refuses a custom CA bundle on plain-http transports; loopback http needs none. */
@@ -25,7 +35,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
 export const awscliFolder: FolderPeer = {
   name: 'aws s3 cp --recursive',
   missing: () => (existsSync(awsBin) ? undefined : `${awsBin} not found`),
-  async copy(ctx, dir, prefix, inFlight) {
+  // s3.max_concurrent_requests, awscli's documented default.
+  defaultInFlight: 10,
+  async copy(ctx, dir, prefix, options = {}) {
     const home = join(ctx.work, 'awscli-folder');
     mkdirSync(home, { recursive: true });
     const configFile = join(home, 'config');
@@ -40,10 +52,9 @@ export const awscliFolder: FolderPeer = {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PAGER: '',
     };
-    for (const [key, value] of [
-      ['default.s3.max_concurrent_requests', String(inFlight)],
-      ['default.s3.addressing_style', 'path'],
-    ]) {
+    const settings = [['default.s3.addressing_style', 'path']];
+    if (options.inFlight !== undefined) settings.push(['default.s3.max_concurrent_requests', String(options.inFlight)]);
+    for (const [key, value] of settings) {
       const set = spawnSync(awsBin, ['configure', 'set', key as string, value as string], { env, encoding: 'utf8' });
       if (set.status !== 0) throw new Error(`aws configure set ${key}: ${set.stderr}`);
     }
@@ -53,7 +64,7 @@ export const awscliFolder: FolderPeer = {
         command: awsBin,
         args: [
           '--endpoint-url',
-          ctx.target.endpoint,
+          options.endpoint ?? ctx.target.endpoint,
           's3',
           'cp',
           '--recursive',
@@ -72,24 +83,16 @@ export const awscliFolder: FolderPeer = {
 export const rcloneFolder: FolderPeer = {
   name: 'rclone copy',
   missing: () => (existsSync(rcloneBin) ? undefined : `${rcloneBin} not found`),
-  async copy(ctx, dir, prefix, inFlight) {
-    const env = rcloneEnv(ctx, cleanEnv());
+  // --transfers 4 (with --checkers 8), rclone's documented defaults.
+  defaultInFlight: 4,
+  async copy(ctx, dir, prefix, options = {}) {
+    const env = rcloneEnv(options.endpoint ? { ...ctx, target: { ...ctx.target, endpoint: options.endpoint } } : ctx, cleanEnv());
+    const inFlight = options.inFlight === undefined ? [] : ['--transfers', String(options.inFlight), '--checkers', String(options.inFlight)];
     return mustSucceed(
       'rclone copy',
       await measure({
         command: rcloneBin,
-        args: [
-          'copy',
-          dir,
-          `bench:${ctx.bucket}/${prefix}`,
-          '--transfers',
-          String(inFlight),
-          '--checkers',
-          String(inFlight),
-          '--s3-no-check-bucket',
-          '--stats',
-          '0',
-        ],
+        args: ['copy', dir, `bench:${ctx.bucket}/${prefix}`, ...inFlight, '--s3-no-check-bucket', '--stats', '0'],
         env,
         timeoutMs: 30 * 60_000,
       }),

@@ -100,6 +100,8 @@ describe.skipIf(notGit)(`a fresh clone stands alone${notGit ? ' [skipped: this c
     const prepared = run(clone, 'npm', ['run', 'prepare']);
     expect(prepared.status, prepared.out).toBe(0);
     expect(existsSync(join(clone, 'renderer', 'dist', 'index.html'))).toBe(true);
+    // And the headless CLI's bundle, which bin/device-uploader.js runs from here on (test/integration/cli-bundle.test.ts).
+    expect(existsSync(join(clone, 'out', 'cli', 'cli.js'))).toBe(true);
 
     const inbox = join(root, 'inbox');
     mkdirSync(inbox);

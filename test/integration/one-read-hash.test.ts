@@ -1,5 +1,6 @@
 // Issue 12: one read for both hashes. A file of a size never seen is queued
-// unhashed and its SHA-256 is taken in the read that sends its parts; a file
+// unhashed and its SHA-256 is taken while its parts are sent (chunks sent
+// ahead of the hash are read again from the page cache, issue 20); a file
 // with a same-size row is hashed up front (it may be a duplicate or a twin);
 // a duplicate the end hash reveals is cancelled at BioT, never completed.
 // Real SQLite, real files, the sandbox over radosgw.
@@ -16,7 +17,7 @@ const MiB = 1024 * 1024;
 describeWithS3('one read: the file hash taken while sending', (target) => {
   const t = worldPerTest(target);
 
-  it('records the SHA-256 of the bytes sent, taken in the read that sent the parts', async () => {
+  it('records the SHA-256 of the bytes sent, taken while the parts were sent', async () => {
     const path = join(t.world.inbox, 'holter.dat');
     // 23 MiB in 5 MiB parts, 4 at a time: parts land out of order and the hash must still be in order.
     const sha256 = writeRandomFile(path, 23 * MiB);

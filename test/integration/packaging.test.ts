@@ -75,11 +75,11 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
     expect(preload).not.toMatch(/^\s*(import|export)\b/m);
   });
 
-  it('holds no sources, tests, bench, scripts, source maps or bundled-away dependencies', () => {
+  it('holds no sources, tests, bench, scripts, source maps, the headless CLI or bundled-away dependencies', () => {
     const unwanted = entries.filter(
       (e) =>
         /\.(ts|mts|cts|map)$/.test(e) ||
-        /^\/(app|main|test|bench|scripts|bin|build|\.ci)(\/|$)/.test(e) ||
+        /^\/(app|main|test|bench|scripts|bin|build|\.ci|out\/cli)(\/|$)/.test(e) ||
         (e.startsWith('/node_modules/') && !e.startsWith('/node_modules/better-sqlite3')),
     );
     expect(unwanted).toEqual([]);

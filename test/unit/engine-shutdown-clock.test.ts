@@ -32,7 +32,7 @@ it('ends by its deadline when the PC clock is set back an hour while it closes',
     biot: { close: never, destroy: async () => void log.push('biot destroyed') },
     storage: { close: never, destroy: async () => void log.push('storage destroyed') },
     log: { log: (_level: string, event: string) => void log.push(event) },
-    store: { close: () => void log.push('store closed') },
+    store: { close: () => void log.push('store closed'), whenDurable: async () => {} },
     lock: { release: () => void log.push('lock released') },
   } as unknown as ShutdownParts;
   await shutDown(parts, 300);

@@ -1,65 +1,81 @@
 // The running file hash fed by parallel part senders (ordered-hash.ts): any
 // order of chunks gives the file's SHA-256, a resent chunk is not hashed twice,
-// what is held ahead of the frontier stays within its budget, and a sender
-// waiting for room is released by a stop.
+// chunks sent ahead of the frontier are read again from the file instead of
+// kept, and a second read that fails leaves the hash unknown instead of wrong.
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { OrderedHasher } from '../../app/transfer/ordered-hash.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const chunks = (b: Buffer, size: number) =>
   Array.from({ length: Math.ceil(b.length / size) }, (_, i) => ({ at: i * size, chunk: b.subarray(i * size, (i + 1) * size) }));
-const live = new AbortController().signal;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The bytes written to a temp file (the second read's source); answers its path. */
+function onDisk(bytes: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'du-ordered-hash-'));
+  dirs.push(dir);
+  const path = join(dir, 'export.bin');
+  writeFileSync(path, bytes);
+  return path;
+}
 
 describe('OrderedHasher', () => {
   it('gives the file hash whatever order the chunks come in, resent chunks included', async () => {
     const file = randomBytes(10_000);
-    const hasher = new OrderedHasher(file.length, 1_000_000);
+    const hasher = new OrderedHasher(onDisk(file), file.length);
     const parts = chunks(file, 1000).reverse();
-    // A failed attempt's chunks come again (the frontier ones, and ones held ahead of it).
-    for (const c of [...parts, ...parts.slice(0, 4), parts.at(-1)!]) await hasher.offer(c.at, c.chunk, live);
-    expect(hasher.digest()).toBe(sha(file));
+    // A failed attempt's chunks come again (the frontier ones, and ones sent ahead of it).
+    for (const c of [...parts, ...parts.slice(0, 4), parts.at(-1)!]) hasher.offer(c.at, c.chunk);
+    expect(await hasher.finish()).toBe(sha(file));
   });
 
-  it('keeps its own copy of a chunk it holds: the sender reads into the same buffer again', async () => {
+  it('hashes the chunks at the frontier as they come, and reads those sent ahead of it again from the file', async () => {
+    const file = randomBytes(8000);
+    const path = onDisk(file);
+    const hasher = new OrderedHasher(path, file.length);
+    // Two parts: the second sends all it has before the first sends a byte.
+    const [first, second] = [chunks(file, 1000).slice(0, 4), chunks(file, 1000).slice(4)];
+    for (const c of second) hasher.offer(c.at, c.chunk);
+    expect(hasher.hashed).toBe(0);
+    for (const c of first) hasher.offer(c.at, c.chunk);
+    expect(await hasher.finish()).toBe(sha(file));
+    expect(hasher.reread).toBe(4000);
+  });
+
+  it('copies nothing it is offered: a sender reads into its buffer again at once', async () => {
     const file = randomBytes(2000);
-    const hasher = new OrderedHasher(file.length, 1_000_000);
+    const hasher = new OrderedHasher(onDisk(file), file.length);
     const reused = Buffer.from(file.subarray(1000));
-    await hasher.offer(1000, reused, live);
-    reused.fill(0);
-    await hasher.offer(0, file.subarray(0, 1000), live);
-    expect(hasher.digest()).toBe(sha(file));
+    hasher.offer(1000, reused);
+    reused.fill(0); // the sender's next read; the hash takes these bytes from the file instead
+    hasher.offer(0, file.subarray(0, 1000));
+    expect(await hasher.finish()).toBe(sha(file));
   });
 
-  it('says nothing until every byte was hashed', async () => {
+  it('says nothing until every byte was offered', async () => {
     const file = randomBytes(3000);
-    const hasher = new OrderedHasher(file.length, 1_000_000);
-    await hasher.offer(0, file.subarray(0, 1000), live);
-    await hasher.offer(2000, file.subarray(2000), live);
-    expect(hasher.digest()).toBeUndefined();
+    const hasher = new OrderedHasher(onDisk(file), file.length);
+    hasher.offer(0, file.subarray(0, 1000));
+    hasher.offer(2000, file.subarray(2000));
+    expect(await hasher.finish()).toBeUndefined();
     expect(hasher.hashed).toBe(1000);
   });
 
-  it('makes a chunk ahead of the frontier wait when the budget is full, until the gap closes', async () => {
-    const file = randomBytes(4000);
-    const hasher = new OrderedHasher(file.length, 1000);
-    await hasher.offer(1000, file.subarray(1000, 2000), live); // held: the budget is now full
-    let third = false;
-    const waiting = hasher.offer(2000, file.subarray(2000, 3000), live).then(() => (third = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(third).toBe(false);
-    await hasher.offer(0, file.subarray(0, 1000), live); // the frontier: hashes 0..2000, frees the room
-    await waiting;
-    await hasher.offer(3000, file.subarray(3000), live);
-    expect(hasher.digest()).toBe(sha(file));
-  });
-
-  it('lets a stop release a sender waiting for room', async () => {
-    const hasher = new OrderedHasher(3000, 1000);
-    await hasher.offer(1000, Buffer.alloc(1000), live);
-    const stop = new AbortController();
-    const waiting = hasher.offer(2000, Buffer.alloc(1000), stop.signal);
-    stop.abort(new Error('paused'));
-    await expect(waiting).rejects.toThrow('paused');
+  it('leaves the hash unknown when the second read fails (the file is gone)', async () => {
+    const file = randomBytes(3000);
+    const path = onDisk(file);
+    const hasher = new OrderedHasher(path, file.length);
+    rmSync(path);
+    hasher.offer(1000, file.subarray(1000));
+    hasher.offer(0, file.subarray(0, 1000));
+    expect(await hasher.finish()).toBeUndefined();
   });
 });
