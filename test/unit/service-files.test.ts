@@ -50,7 +50,11 @@ describe.skipIf(!hasSystemdAnalyze && !process.env.CI)('the systemd unit', () =>
     expect(unit).toContain(`ReadWritePaths="-/srv/Holter \\"ward\\" 100%% $HOME"`);
     expect(unit).toMatch(/^ProtectSystem=strict$/m);
     expect(unit).toMatch(/^NoNewPrivileges=yes$/m);
-    expect(unit).toMatch(/^PrivateTmp=yes$/m);
+    // A checkout under /tmp (a CI clone) must keep /tmp visible to the service: PrivateTmp=no then.
+    const runsFromTmp = [spec.node, spec.cli].some((p) => /^\/(var\/)?tmp(\/|$)/.test(p));
+    expect(unit).toMatch(runsFromTmp ? /^PrivateTmp=no$/m : /^PrivateTmp=yes$/m);
+    expect(systemdUnit({ ...spec, node: '/usr/bin/node', cli: '/opt/device-uploader/bin/device-uploader.js' })).toMatch(/^PrivateTmp=yes$/m);
+    expect(systemdUnit({ ...spec, node: '/usr/bin/node', cli: '/tmp/device-uploader/bin/device-uploader.js' })).toMatch(/^PrivateTmp=no$/m);
     expect(unit).toMatch(/^Restart=on-failure$/m);
     expect(unit).toMatch(/^User=device-uploader$/m);
     // The folder that only leaves its files is not writable.
