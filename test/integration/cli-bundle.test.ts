@@ -4,13 +4,13 @@
 // disk. A copy of the repository's bin/, app/ and package.json (mtimes kept)
 // with this checkout's node_modules, the bundle built into it; each run is a
 // real process whose module loads are listed by a loader hook.
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../app/sandbox/index.ts';
 import { buildMain } from '../../scripts/build-main.ts';
+import { runCli } from '../support/cli-process.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -26,26 +26,10 @@ interface Ran {
 }
 
 /** Runs the copy's bin/device-uploader.js (asynchronously: the sandbox answering it lives in this process). */
-function cli(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', listLoads, join(root, 'bin', 'device-uploader.js'), ...args], {
-      env: { ...process.env, DEVICE_UPLOADER_FROM_SOURCES: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`device-uploader ${args.join(' ')} did not end: ${stdout} ${stderr}`));
-    }, 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const loaded = [...stderr.matchAll(/^loaded file:\/\/(\S+)$/gm)].map((m) => (m[1] as string).slice(root.length + 1));
-      resolve({ code, stdout: stdout + stderr.replace(/^loaded .*\n/gm, ''), loaded });
-    });
-  });
+async function cli(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const ran = await runCli(args, { root, nodeArgs: ['--import', listLoads], env: { ...process.env, DEVICE_UPLOADER_FROM_SOURCES: '', ...env } });
+  const loaded = [...ran.stderr.matchAll(/^loaded file:\/\/(\S+)$/gm)].map((m) => (m[1] as string).slice(root.length + 1));
+  return { code: ran.code, stdout: ran.stdout + ran.stderr.replace(/^loaded .*\n/gm, ''), loaded };
 }
 
 const fromBundle = (r: Ran) => r.loaded.includes('out/cli/cli.js') && !r.loaded.some((m) => m.endsWith('.ts'));

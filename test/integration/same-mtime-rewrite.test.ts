@@ -7,7 +7,7 @@
 // kept, its new content goes as a new upload, and History says so. Real
 // engine and watcher, sandbox over radosgw, real folders and SQLite.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createEngine } from '../../app/engine/create-engine.ts';
@@ -16,6 +16,7 @@ import type { FileRow } from '../../app/store/types.ts';
 import { downloadedSha256, worldPerTest } from '../support/engine-harness.ts';
 import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 import { describeWithS3 } from '../support/s3.ts';
+import { rewriteHeaderKeepingMtime } from '../support/rewrite-in-place.ts';
 import { allRows, put, until } from '../support/watch-helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -25,22 +26,6 @@ function writeExport(path: string, bytes: Buffer): void {
   put(path, bytes);
   const stamp = 2 * Math.floor(Date.now() / 2000);
   utimesSync(path, stamp, stamp);
-}
-
-/** Rewrites the first 32 bytes in place and puts size and mtime back as they were; answers the new SHA-256. */
-function rewriteHeaderKeepingMtime(path: string): string {
-  const before = statSync(path);
-  const stamp = before.mtimeMs / 1000;
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, randomBytes(32), 0, 32, 0);
-  } finally {
-    closeSync(fd);
-  }
-  utimesSync(path, stamp, stamp);
-  const after = statSync(path);
-  expect([after.size, Math.trunc(after.mtimeMs)]).toEqual([before.size, Math.trunc(before.mtimeMs)]);
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 /** Until the first row's part 1 (or its single PUT) landed: BioT holds the old header. */

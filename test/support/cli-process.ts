@@ -67,11 +67,12 @@ export interface CliRun {
  * process (a sandbox answering it may live here); killed, and the promise
  * rejected with what it printed, after `timeoutMs`.
  */
-export function runCli(args: string[], o: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export function runCli(args: string[], o: { timeoutMs?: number; env?: NodeJS.ProcessEnv; root?: string; nodeArgs?: string[] } = {}): Promise<CliRun> {
   const timeoutMs = o.timeoutMs ?? 60_000;
-  const bin = join(import.meta.dirname, '..', '..', 'bin', 'device-uploader.js');
+  // root: another copy of the repository (this checkout by default); nodeArgs: Node's own flags before the script.
+  const bin = join(o.root ?? join(import.meta.dirname, '..', '..'), 'bin', 'device-uploader.js');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), bin, ...args], { env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -4,13 +4,14 @@
 // single PUT) landed, and the mtime is put back. BioT then holds the old
 // bytes; the folder deletes or moves what was sent. The new content must not
 // be deleted or archived unsent: it must reach BioT as an upload of its own.
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine } from '../child-engine.ts';
 import { writeExport } from '../export-files.ts';
 import { partLanded, queueFiles } from '../queue-reader.ts';
 import { createSoakWorld, takeCensus } from '../soak-world.ts';
+import { rewriteHeaderKeepingMtime } from '../../support/rewrite-in-place.ts';
 import { until } from '../../support/wait.ts';
 import { exactly, type SoakScenario } from '../types.ts';
 
@@ -57,7 +58,7 @@ export const sameMtimeRewrite: SoakScenario = {
         await until(
           'every export rewritten after its first part landed',
           () => {
-            for (const f of files) if (!f.newSha && partLanded(world.dataDir, f.path, 1)) f.newSha = rewriteHeader(f.path, stamp);
+            for (const f of files) if (!f.newSha && partLanded(world.dataDir, f.path, 1)) f.newSha = rewriteHeaderKeepingMtime(f.path);
             return files.every((f) => f.newSha);
           },
           { timeoutMs: 120_000, everyMs: 20, seen: () => files.filter((f) => !f.newSha).length + ' not yet rewritten' },
@@ -99,16 +100,3 @@ export const sameMtimeRewrite: SoakScenario = {
     }
   },
 };
-
-/** Rewrites the first 32 bytes in place and puts the mtime back; answers the new SHA-256. */
-function rewriteHeader(path: string, stamp: number): string {
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, randomBytes(32), 0, 32, 0);
-  } finally {
-    closeSync(fd);
-  }
-  utimesSync(path, stamp, stamp);
-  if (Math.trunc(statSync(path).mtimeMs) !== stamp * 1000) throw new Error('the mtime could not be put back');
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
