@@ -23,8 +23,4 @@ export const realClock: Clock = {
  * tomorrow" kept on disk across restarts), where the clock a person reads is
  * the one that counts. Never for durations: realClock is.
  */
-export const calendarClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export const calendarClock: Clock = { ...realClock, now: () => Date.now() };
