@@ -7,7 +7,8 @@ import { pino, type DestinationStream } from 'pino';
 import type { LogStatus } from '../api.ts';
 
 export type LogFacts = Record<string, string | number | boolean | null | undefined>;
-export type LogLevel = 'info' | 'warn' | 'error';
+/** 'debug': routine steps a file's other lines already tell; below the level written (info), so free. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Whether log lines reach their file (app/api.ts's LogStatus: the engine reports it as is). */
 export type LogHealth = LogStatus;

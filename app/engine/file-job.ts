@@ -130,7 +130,7 @@ async function transfer(deps: FileJobDeps, run: FileRun, folder: FolderConfig | 
         dispatcher: deps.storage,
         throttle: deps.throttle,
         settings: deps.settings,
-        log: (e) => deps.log.log(e.event === 'transfer-failed' ? 'warn' : 'info', e.event, { ...e, event: undefined }),
+        log: ({ level, ...e }) => deps.log.log(level ?? (e.event === 'transfer-failed' ? 'warn' : 'info'), e.event, { ...e, event: undefined }),
         ...(deps.now && { now: deps.now }),
         holds: deps.biot.holds,
         ...(slots && onePut && { sendSlot: (signal: AbortSignal) => slots.take(1, signal) }),

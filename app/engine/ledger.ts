@@ -26,5 +26,6 @@ export function storeLedger(store: Store): TransferLedger {
       await store.whenDurable();
     },
     recordVerification: (uploadId, result) => store.recordVerification(uploadId, result),
+    inOneCommit: (steps) => store.inOneCommit(steps),
   };
 }

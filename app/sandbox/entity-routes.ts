@@ -84,8 +84,9 @@ export function registerEntity(ctx: SandboxContext, kind: EntityKind, id: string
   checkedId(type, id);
   if (ctx.state.entity(kind, id)) return;
   const now = new Date().toISOString();
-  ctx.state.doc.entities[kind][id] = { id, createdAt: now, updatedAt: now, attributes: {} };
-  ctx.state.save();
+  const entity = { id, createdAt: now, updatedAt: now, attributes: {} };
+  ctx.state.doc.entities[kind][id] = entity;
+  ctx.state.saveEntity(kind, entity);
 }
 
 /** The kind of the entity with this id, if the sandbox has one (references name entities by id alone). */
@@ -144,7 +145,7 @@ const createGeneric: Route = {
     const now = new Date().toISOString();
     const entity: EntityRecord = { id: randomUUID(), createdAt: now, updatedAt: now, attributes };
     ctx.state.doc.entities.generic[entity.id] = entity;
-    ctx.state.save();
+    ctx.state.saveEntity('generic', entity);
     ctx.log(`entity.create kind=generic attributes=${Object.keys(rest).length}`);
     return { status: 201, body: present(ctx, genericType, entity) };
   },
@@ -174,7 +175,7 @@ export const entityRoutes: Route[] = [
         }
         entity.updatedAt = now;
         all[id] = entity;
-        ctx.state.save();
+        ctx.state.saveEntity(type.kind, entity);
         ctx.log(`entity.patch kind=${type.kind} attributes=${Object.keys(changes).length}`);
         return { status: 200, body: present(ctx, type, entity) };
       },

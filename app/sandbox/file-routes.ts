@@ -98,7 +98,7 @@ export async function isFileComplete(ctx: SandboxContext, file: FileRecord): Pro
   if (file.status === 'completed') return true;
   if (file.kind !== 'single' || file.status !== 'uploading' || !(await ctx.store.exists(file.key))) return false;
   file.status = 'completed';
-  ctx.state.save();
+  ctx.state.saveFile(file);
   return true;
 }
 
@@ -112,7 +112,7 @@ export const fileRoutes: Route[] = [
       const { file } = await newFile(ctx, raw, 'single');
       const signedUrl = ctx.publicLink(await ctx.store.putUrl(file.key, ctx.settings.linkTtlSeconds));
       ctx.state.doc.files[file.id] = file;
-      ctx.state.save();
+      ctx.state.saveFile(file);
       ctx.log(`file.createSingle id=${file.id}`);
       const answer: Schemas['UploadFileUrlResponse'] = { name: file.name, mimeType: file.mimeType, id: file.id, signedUrl };
       return { status: 200, body: answer };
@@ -128,7 +128,7 @@ export const fileRoutes: Route[] = [
       file.parts = intField(body, 'parts', 1, maxParts);
       file.uploadId = await ctx.store.createMultipart(file.key);
       ctx.state.doc.files[file.id] = file;
-      ctx.state.save();
+      ctx.state.saveFile(file);
       ctx.log(`file.createMultipart id=${file.id} parts=${file.parts}`);
       const answer: Schemas['MultiplePartUploadFileUrlResponse'] = {
         name: file.name,
@@ -150,7 +150,7 @@ export const fileRoutes: Route[] = [
       const parts = partsField(objectBody(raw));
       checkPartNumbers(file, parts, false);
       for (const part of parts) if (part.etag) file.etags[String(part.partNumber)] = part.etag;
-      ctx.state.save();
+      ctx.state.saveFile(file);
       return { status: 200 };
     },
   },
@@ -169,7 +169,7 @@ export const fileRoutes: Route[] = [
       }
       if (toPart > file.parts) {
         file.parts = toPart;
-        ctx.state.save();
+        ctx.state.saveFile(file);
       }
       const answer: Schemas['MultiplePartUploadFileUrlResponse'] = {
         name: file.name,
@@ -222,7 +222,7 @@ export const fileRoutes: Route[] = [
       completing.delete(file.id);
       file.status = 'completed';
       file.etags = Object.fromEntries(selected.map((p) => [String(p.partNumber), p.etag]));
-      ctx.state.save();
+      ctx.state.saveFile(file);
       ctx.log(`file.complete id=${file.id} parts=${selected.length}`);
       return { status: 200, body: await downloadAnswer(ctx, file) };
     },
@@ -236,7 +236,7 @@ export const fileRoutes: Route[] = [
       const file = openUpload(ctx, id as string);
       await ctx.store.abort(file.key, file.uploadId as string);
       file.status = 'cancelled';
-      ctx.state.save();
+      ctx.state.saveFile(file);
       ctx.log(`file.cancel id=${file.id}`);
       return { status: 204 };
     },

@@ -58,6 +58,7 @@ export class Store {
 
   /** Close the connection; the WAL is checkpointed (and synced) by SQLite on the last close, the journal synced. */
   close(): void {
+    this.#sync.close();
     this.#ctx.db.close();
     this.#journal.close();
   }
@@ -65,6 +66,11 @@ export class Store {
   /** Every commit so far and the journal on disk (a group sync, wal-sync.ts): bytes wait for it after startUpload, the complete after markCompleting, a move or delete after markDone. */
   whenDurable(): Promise<void> {
     return this.#sync.whenDurable();
+  }
+
+  /** Runs `steps` (store calls) in one transaction: one commit where each would commit its own (each a savepoint inside). */
+  inOneCommit<T>(steps: () => T): T {
+    return this.#ctx.write(steps);
   }
 
   /** Group syncs done so far. */

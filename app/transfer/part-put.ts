@@ -1,6 +1,7 @@
 // Sends one part: a byte range of the file streamed from disk to a pre-signed
 // link with undici, its MD5 computed in the same read, never the whole part in
-// memory. A request that makes no progress for `stallMs` is aborted; time spent
+// memory (but for a small single upload read whole beforehand, whole-read.ts,
+// which is sent as its one buffer). A request that makes no progress for `stallMs` is aborted; time spent
 // waiting for our own bandwidth limit does not count against it.
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import type { HostHolds } from '../biot/host-holds.ts';
 import type { OrderedHasher } from './ordered-hash.ts';
 import type { Throttle } from './throttle.ts';
 import { SourceReadError } from './source-read-error.ts';
+import type { WholeFile } from './whole-read.ts';
 
 export interface PartPutInput {
   url: string;
@@ -28,6 +30,8 @@ export interface PartPutInput {
   hasher?: OrderedHasher;
   /** Told of a 429 / 503 whose Retry-After asks storage's host to be left alone a while. */
   holds?: HostHolds;
+  /** The whole part already read and hashed (a small single upload, whole-read.ts): sent as one buffer, nothing read here. */
+  whole?: WholeFile;
 }
 
 export type PartPutResult = { ok: true; etag: string; md5: string; sha256?: string } | { ok: false; status: number; storageCode: string | undefined };
@@ -69,7 +73,16 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
   let body: AsyncGenerator<Buffer> | undefined;
   let buffers: Buffer[] = [];
   try {
-    if (input.size > 0) {
+    if (input.whole) {
+      // One buffer: the bandwidth limit is paid for it at once (whole reads stay within its burst).
+      throttled = true;
+      try {
+        await input.throttle.take(input.size, signal);
+      } finally {
+        throttled = false;
+      }
+      input.onBytes?.(input.size);
+    } else if (input.size > 0) {
       // Opened first, so ENOENT / EBUSY / EPERM reject here instead of in a body nobody listens to.
       file = await open(input.path, 'r').catch((error: unknown) => {
         throw new SourceReadError(error);
@@ -110,7 +123,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
       signal,
       headers: { 'content-length': String(input.size) },
       // undici sends any async iterable (client-h1 writeIterable); its types list only streams.
-      body: (body ?? '') as unknown as Readable,
+      body: input.whole ? input.whole.bytes : ((body ?? '') as unknown as Readable),
     });
     touch();
     input.holds?.noteAnswer(input.url, response.statusCode, response.headers);
@@ -118,6 +131,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
     if (response.statusCode >= 200 && response.statusCode < 300) {
       const etag = response.headers.etag;
       if (typeof etag !== 'string' || etag === '') return { ok: false, status: response.statusCode, storageCode: 'NoETag' };
+      if (input.whole) return { ok: true, etag, md5: input.whole.md5, ...(input.sha256 && { sha256: input.whole.sha256 }) };
       return { ok: true, etag, md5: md5.digest('hex'), ...(sha256 && { sha256: sha256.digest('hex') }) };
     }
     return { ok: false, status: response.statusCode, storageCode: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] };

@@ -30,6 +30,8 @@ export interface TransferLedger {
   markCompleting(fileId: number): Promise<void>;
   /** What reading the object back at BioT proved, on the file and in the audit. */
   recordVerification(uploadId: number, result: ReadBackResult): void;
+  /** Runs `steps` (synchronous ledger calls) as one commit: a small file's ETag, verdict and close are one transaction, not three. */
+  inOneCommit?<T>(steps: () => T): T;
 }
 
 /** BioT's multipart file API (app/biot FileApi). */

@@ -27,7 +27,8 @@ import { SourceReadError } from './source-read-error.ts';
 import { stopReasonOf } from './stop.ts';
 import type { TransferDeps, TransferJob } from './transfer-types.ts';
 import { abandon } from './upload-end.ts';
-import { settleVerdict } from './upload-steps.ts';
+import { oneCommit, settleVerdict } from './upload-steps.ts';
+import { readWhole, WHOLE_READ_LIMIT } from './whole-read.ts';
 import { isSetupCode, netFailureOf } from '../net/failure.ts';
 
 type Source = { size: number; mtimeMs: number };
@@ -78,6 +79,10 @@ export async function transferSingle(
       if (attempt > 1 && (await changedSince(job.path, source))) return changed(deps, job, upload);
       let sent = 0;
       try {
+        // Read whole when small, and when the bandwidth limit lets it go at once (whole-read.ts).
+        const burst = deps.throttle.burst;
+        const whole = source.size <= WHOLE_READ_LIMIT && (burst === 0 || source.size <= burst) ? await readWhole(job.path, source) : undefined;
+        if (whole === 'changed') return changed(deps, job, upload);
         const result = await putPart({
           url,
           path: job.path,
@@ -88,6 +93,7 @@ export async function transferSingle(
           stallMs: settings.stallMs,
           signal: job.signal,
           sha256: true,
+          ...(whole && { whole }),
           ...(deps.holds && { holds: deps.holds }),
           onBytes: (n) => {
             sent += n;
@@ -95,13 +101,17 @@ export async function transferSingle(
           },
         });
         // Written during the PUT: BioT may hold a mix of two versions; this upload is worth nothing.
-        if (await changedSince(job.path, source)) return changed(deps, job, upload);
+        // (Not so for a whole read: the bytes sent are the ones read, of one version.)
+        if (!whole && (await changedSince(job.path, source))) return changed(deps, job, upload);
         const etag = result.ok ? checkPartEtag(result.etag, result.md5) : undefined;
         if (result.ok && etag !== 'mismatch') {
-          deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
           if (job.readBackSingle === false && etag === 'match') {
-            return settleVerdict(deps, job, upload, putAnswerVerdict(source.size, result.md5), result.sha256);
+            return oneCommit(deps.ledger, () => {
+              deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
+              return settleVerdict(deps, job, upload, putAnswerVerdict(source.size, result.md5), result.sha256);
+            });
           }
+          deps.ledger.recordPartEtag(upload.id, 1, result.etag, result.md5);
           const checked = await checkAtBiot(deps, job, upload, result.md5);
           if (checked !== 'gone') return settleVerdict(deps, job, upload, checked, result.sha256);
           lastCode = 'READ_BACK_GONE';

@@ -41,8 +41,8 @@ export const defaultTransferSettings: TransferSettings = {
   lostUploadRetryMs: 30_000,
 };
 
-/** Name-free facts for the log: ids, part numbers, codes, traceIds. */
-export type TransferLogEvent = { event: string; fileId: number; uploadId?: number; part?: number; code?: string; traceId?: string };
+/** Name-free facts for the log: ids, part numbers, codes, traceIds. `level` 'debug' marks a routine step (the line the engine writes for the file says it). */
+export type TransferLogEvent = { event: string; fileId: number; uploadId?: number; part?: number; code?: string; traceId?: string; level?: 'debug' };
 
 export interface TransferDeps {
   ledger: TransferLedger;

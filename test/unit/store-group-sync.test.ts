@@ -75,6 +75,31 @@ describe('the group sync', () => {
     expect(began).toEqual([1, 3]);
   });
 
+  it('opens each file once and keeps it for the next syncs; a file whose sync failed is opened afresh', async () => {
+    const opened: string[] = [];
+    let failNext = false;
+    const sync = new WalSync(
+      () => ['queue.db-wal', 'queue.db.uploads.jsonl'],
+      async (path) => {
+        opened.push(path);
+        return {
+          datasync: async () => {
+            if (failNext && path === 'queue.db-wal') throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+          },
+          close: async () => {},
+        };
+      },
+    );
+    for (let i = 0; i < 3; i++) await sync.whenDurable();
+    expect(opened).toEqual(['queue.db-wal', 'queue.db.uploads.jsonl']);
+    failNext = true;
+    await expect(sync.whenDurable()).rejects.toThrow(/EIO/);
+    failNext = false;
+    await sync.whenDurable();
+    expect(opened).toEqual(['queue.db-wal', 'queue.db.uploads.jsonl', 'queue.db-wal']);
+    expect(sync.syncs).toBe(5);
+  });
+
   it('rejects the waiters of a failed sync, and syncs again for the next step', async () => {
     const { file, sync, step } = observed();
     rmSync(file);
