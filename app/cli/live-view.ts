@@ -50,9 +50,6 @@ export function render(snap: Snapshot, width: number): string[] {
   return lines;
 }
 
-/** States a row leaves only by a person's command (which prints its own line again). */
-const ENDED: ReadonlySet<string> = new Set(['done', 'duplicate', 'cancelled', 'missing']);
-
 function plainLines(engine: Engine, out: NodeJS.WriteStream): () => void {
   const last = new Map<number, string>();
   return engine.onEvent((event: EngineEvent) => {
@@ -64,9 +61,7 @@ function plainLines(engine: Engine, out: NodeJS.WriteStream): () => void {
     const at = new Date(event.at).toISOString();
     for (const row of event.rows) {
       if (last.get(row.id) === row.state) continue;
-      // A row that ended is not followed further: the map stays the size of the work in hand.
-      if (ENDED.has(row.state)) last.delete(row.id);
-      else last.set(row.id, row.state);
+      last.set(row.id, row.state);
       lines += `${at} file ${row.id} ${row.state}\n`;
     }
     if (lines) out.write(lines);

@@ -1,7 +1,6 @@
 // What `run` prints when its output is not a terminal (a service log, a
 // pipe): one line per state change, ids only, written once per progress
-// event rather than once per row; a row that ended and shows again ended
-// (a person's retry moved it back) prints again.
+// event rather than once per row.
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../app/api.ts';
 import { showProgress } from '../../app/cli/live-view.ts';
@@ -44,11 +43,11 @@ describe('plain progress lines', () => {
     stop();
   });
 
-  it('prints a row that ended when it shows again (a retry moved it), and forgets rows once they end', () => {
+  it('prints a done row once, though a move or delete of its source shows it again', () => {
     const { writes, progress } = harness();
-    progress([[7, 'cancelled']]);
-    progress([[7, 'queued']]);
+    progress([[7, 'uploading']]);
     progress([[7, 'done']]);
-    expect(writes.join('')).toBe(['cancelled', 'queued', 'done'].map((s) => `2026-12-05T12:00:00.000Z file 7 ${s}\n`).join(''));
+    progress([[7, 'done']]);
+    expect(writes.join('')).toBe(['uploading', 'done'].map((s) => `2026-12-05T12:00:00.000Z file 7 ${s}\n`).join(''));
   });
 });
