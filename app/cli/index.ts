@@ -3,6 +3,8 @@
 // command's dependencies (SQLite, S3 SDK) load only when needed.
 import { readFileSync } from 'node:fs';
 import { keepYoungGenerationSmall } from '../common/young-generation.ts';
+import { keepOldGenerationTight } from '../common/old-generation.ts';
+import { shrinkHeapWhenIdle } from '../common/idle-shrink.ts';
 import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 
 interface Command {
@@ -83,6 +85,7 @@ function help(): string {
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   keepYoungGenerationSmall();
+  keepOldGenerationTight();
   // Output piped into something that stops reading (`| head -1`) ends the command quietly.
   endQuietlyWhenOutputCloses();
   const [name, ...rest] = argv;
@@ -103,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`Usage: ${command.usage}\n\n${command.summary}`);
     return 0;
   }
+  // The commands that run an engine for hours give memory back after a burst.
+  if (name === 'run' || name === 'serve') shrinkHeapWhenIdle();
   try {
     const code = await command.run(rest);
     return typeof code === 'number' ? code : Number(process.exitCode ?? 0);

@@ -6,8 +6,12 @@
 import type { FromEngine, ParentPort } from './protocol.ts';
 import { serveEngine } from './engine-service.ts';
 import { keepYoungGenerationSmall } from '../common/young-generation.ts';
+import { keepOldGenerationTight } from '../common/old-generation.ts';
+import { shrinkHeapWhenIdle } from '../common/idle-shrink.ts';
 
 keepYoungGenerationSmall();
+keepOldGenerationTight();
+shrinkHeapWhenIdle();
 
 /** Electron's parentPort when there is one, else the Node IPC channel in its shape. */
 export function parentPort(): ParentPort {

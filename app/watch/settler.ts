@@ -57,8 +57,9 @@ interface Entry {
   handing: boolean;
   /** Touched while being handed: look again afterwards. */
   dirty: boolean;
-  /** The size and mtime found stable, handed on with the file. */
-  version: { size: number; mtimeMs: number };
+  /** The size and mtime found stable, handed on with the file (fields, not an object: 100,000 entries can wait at once). */
+  size: number;
+  mtimeMs: number;
 }
 
 /** Shortest wait between two looks at a changing file (with quietSeconds 0 there would be none). */
@@ -69,8 +70,9 @@ export class Settler {
   readonly #tracker = new StabilityTracker();
   readonly #entries = new Map<string, Entry>();
   readonly #wheel = new DueHeap<Entry>();
-  /** Entries whose look is due, in order; each with the ticket it was due under. */
-  readonly #due: { entry: Entry; ticket: number }[] = [];
+  /** Entries whose look is due, in order, and the ticket each was due under (two arrays: no object per schedule). */
+  #due: Entry[] = [];
+  #dueTickets: number[] = [];
   #dueHead = 0;
   #looking = 0;
   #timer: unknown;
@@ -94,7 +96,7 @@ export class Settler {
       if (entry.handing) entry.dirty = true;
       return; // its next look is scheduled and sees the change
     }
-    const fresh: Entry = { folderId, path, relPath, quietMs, ticket: 0, failures: 0, handing: false, dirty: false, version: { size: 0, mtimeMs: 0 } };
+    const fresh: Entry = { folderId, path, relPath, quietMs, ticket: 0, failures: 0, handing: false, dirty: false, size: 0, mtimeMs: 0 };
     this.#entries.set(path, fresh);
     this.#schedule(fresh, 0);
   }
@@ -115,7 +117,8 @@ export class Settler {
     this.#closed = true;
     this.#deps.clock.clearTimeout(this.#timer);
     this.#wheel.clear();
-    this.#due.length = 0;
+    this.#due = [];
+    this.#dueTickets = [];
     this.#dueHead = 0;
     this.#ready.length = 0;
     this.#readyHead = 0;
@@ -127,7 +130,8 @@ export class Settler {
     if (this.#closed) return;
     const ticket = ++entry.ticket;
     if (ms <= 0) {
-      this.#due.push({ entry, ticket });
+      this.#due.push(entry);
+      this.#dueTickets.push(ticket);
       return this.#pumpLooks();
     }
     const at = this.#deps.clock.now() + ms;
@@ -146,7 +150,10 @@ export class Settler {
     this.#timer = undefined;
     this.#timerAt = Infinity;
     if (this.#closed) return;
-    for (const slot of this.#wheel.popDue(this.#deps.clock.now())) this.#due.push({ entry: slot.key, ticket: slot.ticket });
+    for (const slot of this.#wheel.popDue(this.#deps.clock.now())) {
+      this.#due.push(slot.key);
+      this.#dueTickets.push(slot.ticket);
+    }
     if (this.#wheel.size > 0) this.#arm(this.#wheel.nextAt);
     this.#pumpLooks();
   }
@@ -154,7 +161,8 @@ export class Settler {
   // Starts due looks, LOOKS_IN_FLIGHT at a time; skips slots a later schedule or a drop made stale.
   #pumpLooks(): void {
     while (!this.#closed && this.#looking < LOOKS_IN_FLIGHT && this.#dueHead < this.#due.length) {
-      const { entry, ticket } = this.#due[this.#dueHead++]!;
+      const entry = this.#due[this.#dueHead]!;
+      const ticket = this.#dueTickets[this.#dueHead++]!;
       if (entry.ticket !== ticket || this.#entries.get(entry.path) !== entry) continue;
       this.#looking++;
       void this.#look(entry).finally(() => {
@@ -165,6 +173,7 @@ export class Settler {
     // Compact the consumed head now and then rather than shift() per item (O(n) each at 100k).
     if (this.#dueHead > 1024 && this.#dueHead * 2 > this.#due.length) {
       this.#due.splice(0, this.#dueHead);
+      this.#dueTickets.splice(0, this.#dueHead);
       this.#dueHead = 0;
     }
   }
@@ -193,7 +202,8 @@ export class Settler {
     if (opened === 'missing') return this.#drop(entry);
     if (opened !== 'ok') return this.#backOff(entry, opened === 'locked' ? 'watch-locked' : 'watch-unreadable');
     entry.failures = 0;
-    entry.version = { size: s.size, mtimeMs: Math.trunc(s.mtimeMs) };
+    entry.size = s.size;
+    entry.mtimeMs = Math.trunc(s.mtimeMs);
     this.#ready.push(entry);
     this.#drain();
   }
@@ -219,7 +229,7 @@ export class Settler {
     const limit = this.#deps.concurrency ?? 4;
     while (!this.#closed && this.#inFlight.size < Math.max(limit, SMALL_IN_FLIGHT) && this.#readyHead < this.#ready.length) {
       const next = this.#ready[this.#readyHead]!;
-      const big = next.version.size > SMALL_FILE_BYTES;
+      const big = next.size > SMALL_FILE_BYTES;
       if (big && this.#bigInFlight >= limit) break; // order kept: the next big file waits for a slot
       if (!big && this.#inFlight.size >= SMALL_IN_FLIGHT) break;
       this.#readyHead++;
@@ -242,7 +252,7 @@ export class Settler {
     entry.handing = true;
     let ok = false;
     try {
-      ok = await this.#deps.hand({ folderId: entry.folderId, path: entry.path, relPath: entry.relPath, ...entry.version });
+      ok = await this.#deps.hand({ folderId: entry.folderId, path: entry.path, relPath: entry.relPath, size: entry.size, mtimeMs: entry.mtimeMs });
     } catch (error) {
       this.#deps.log.log('warn', 'watch-hand-failed', { folderId: entry.folderId, ...errorFacts(error, 'watch.hand') });
     }
