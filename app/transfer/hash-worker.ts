@@ -1,6 +1,6 @@
 // The main thread's side of the hashing thread (hash-thread.ts): one worker
-// for the process, started at the first multipart upload and holding the
-// process open only while a job is out, shared by every upload in flight. A
+// for the process, started at the first multipart upload and left unref'd
+// (it never keeps the process alive), shared by every upload in flight. A
 // job answers each part's MD5 and, for an upload sent whole in this run, the
 // file's SHA-256. Where no worker can start (a runtime without the thread's
 // file next to this one), `available()` says no and the part senders hash
