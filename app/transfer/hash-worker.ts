@@ -114,7 +114,7 @@ class HashWorker {
     if (!job) return;
     this.#jobs.delete(id);
     if (this.#jobs.size === 0) this.#worker?.unref();
-    for (const part of job.md5.values()) part.reject(error ?? new HashThreadGone('the part was not hashed'));
+    for (const part of job.md5.values()) part.reject(error ?? new Error('the part was not hashed'));
     job.sha256.resolve(undefined);
   }
 
