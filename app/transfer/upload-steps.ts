@@ -82,9 +82,7 @@ export class UploadSender {
       const thread = (this.#thread = hashWorker.start(job.path, upload.fileSize, toSend, fresh));
       // The thread gone (it crashed): the part is read again here for its MD5.
       const partMd5 = (part: PartRow) =>
-        thread
-          .partMd5(part.partNumber)
-          .catch((error: unknown) => (error instanceof HashThreadGone ? md5OfRange(job.path, part) : Promise.reject(error)));
+        thread.partMd5(part.partNumber).catch((error: unknown) => (error instanceof HashThreadGone ? md5OfRange(job.path, part) : Promise.reject(error)));
       this.#sender = new PartSender(deps, job, upload, links, { partMd5 });
     } else {
       this.#hasher = fresh ? new OrderedHasher(job.path, upload.fileSize) : undefined;
