@@ -3,7 +3,6 @@
 //   main/electron-main.ts    -> out/main/electron-main.js  (ESM, package.json "main")
 //   main/preload.ts          -> out/preload/preload.cjs    (CommonJS: a sandboxed preload cannot be ESM)
 //   app/host/engine-entry.ts -> out/host/engine-entry.js   (ESM, the engine's utility process)
-//   app/transfer/hash-thread.ts -> out/host/hash-thread.js (its hashing thread; out/cli/ has one too)
 // electron is provided by the runtime; better-sqlite3 is native and is loaded
 // from node_modules (unpacked from the asar). Everything else is inlined.
 // And the headless CLI the same way, for bin/device-uploader.js (not packaged):
@@ -60,8 +59,7 @@ const withoutS3Sandbox: Plugin = {
 function cliBuild(common: BuildOptions, outDir: string): BuildOptions {
   return {
     ...common,
-    // The hashing thread beside the chunks that start it (app/transfer/hash-worker.ts finds it there).
-    entryPoints: { cli: join(root, 'app', 'cli', 'index.ts'), 'hash-thread': join(root, 'app', 'transfer', 'hash-thread.ts') },
+    entryPoints: { cli: join(root, 'app', 'cli', 'index.ts') },
     outdir: join(outDir, 'cli'),
     // In out/cli/, two folders below the root like app/control/: static.ts finds renderer/dist the same way.
     chunkNames: '[name]-[hash]',
@@ -100,7 +98,6 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<string>
       entryPoints: {
         'main/electron-main': join(root, 'main', 'electron-main.ts'),
         'host/engine-entry': join(root, 'app', 'host', 'engine-entry.ts'),
-        'host/hash-thread': join(root, 'app', 'transfer', 'hash-thread.ts'),
       },
       outdir: outDir,
       format: 'esm',

@@ -12,7 +12,6 @@ import type { OrderedHasher } from './ordered-hash.ts';
 import type { Throttle } from './throttle.ts';
 import { SourceReadError } from './source-read-error.ts';
 import type { WholeFile } from './whole-read.ts';
-import { HashThreadGone } from './hash-worker.ts';
 
 export interface PartPutInput {
   url: string;
@@ -33,8 +32,6 @@ export interface PartPutInput {
   holds?: HostHolds;
   /** The whole part already read and hashed (a small single upload, whole-read.ts): sent as one buffer, nothing read here. */
   whole?: WholeFile;
-  /** The part's MD5 from the hashing thread (hash-worker.ts): asked once storage answered; no hashing here. */
-  partMd5?: () => Promise<string>;
 }
 
 export type PartPutResult = { ok: true; etag: string; md5: string; sha256?: string } | { ok: false; status: number; storageCode: string | undefined };
@@ -111,7 +108,7 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
             throttled = false;
           }
           input.hasher?.offer(at, chunk);
-          if (!input.partMd5) md5.update(chunk);
+          md5.update(chunk);
           sha256?.update(chunk);
           touch();
           input.onBytes?.(chunk.length);
@@ -135,7 +132,6 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
       const etag = response.headers.etag;
       if (typeof etag !== 'string' || etag === '') return { ok: false, status: response.statusCode, storageCode: 'NoETag' };
       if (input.whole) return { ok: true, etag, md5: input.whole.md5, ...(input.sha256 && { sha256: input.whole.sha256 }) };
-      if (input.partMd5) return { ok: true, etag, md5: await threadMd5(input.partMd5) };
       return { ok: true, etag, md5: md5.digest('hex'), ...(sha256 && { sha256: sha256.digest('hex') }) };
     }
     return { ok: false, status: response.statusCode, storageCode: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] };
@@ -151,15 +147,6 @@ export async function putPart(input: PartPutInput): Promise<PartPutResult> {
     await file?.close().catch(() => undefined);
     // Only now are the read buffers free: the answer came (storage has every byte) or the request and its socket are gone.
     for (const buffer of buffers) if (spareBuffers.length < maxSpare) spareBuffers.push(buffer);
-  }
-}
-
-/** The thread's MD5; its failure to read the file is the source's error, as a read here would be. */
-async function threadMd5(partMd5: () => Promise<string>): Promise<string> {
-  try {
-    return await partMd5();
-  } catch (error) {
-    throw error instanceof HashThreadGone ? error : new SourceReadError(error);
   }
 }
 

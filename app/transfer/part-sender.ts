@@ -25,18 +25,9 @@ export class PartSender {
   readonly #links: LinkBook;
   readonly #fetching = new Map<number, Promise<void>>();
   readonly #hasher: OrderedHasher | undefined;
-  readonly #partMd5: ((part: PartRow) => Promise<string>) | undefined;
 
-  /** `hasher`: fed every chunk read (the file's SHA-256 on this thread); `partMd5`: each part's MD5 from the hashing thread instead. */
-  constructor(
-    deps: TransferDeps,
-    job: TransferJob,
-    upload: UploadRow,
-    links: LinkBook,
-    hashing: { hasher?: OrderedHasher; partMd5?: (part: PartRow) => Promise<string> } = {},
-  ) {
-    this.#hasher = hashing.hasher;
-    this.#partMd5 = hashing.partMd5;
+  constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook, hasher?: OrderedHasher) {
+    this.#hasher = hasher;
     this.#deps = deps;
     this.#job = job;
     this.#upload = upload;
@@ -66,7 +57,6 @@ export class PartSender {
           stallMs: settings.stallMs,
           signal,
           ...(this.#hasher && { hasher: this.#hasher }),
-          ...(this.#partMd5 && { partMd5: () => this.#partMd5!(part) }),
           ...(this.#deps.holds && { holds: this.#deps.holds }),
           onBytes: (n) => {
             sent += n;

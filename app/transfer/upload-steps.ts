@@ -9,7 +9,6 @@ import { EtagSaver } from './etag-saver.ts';
 import type { LinkBook } from './link-book.ts';
 import { biotNameFor, mimeTypeFor } from './mime.ts';
 import { OrderedHasher } from './ordered-hash.ts';
-import { HashThreadGone, hashWorker, md5OfRange, type ThreadHashes } from './hash-worker.ts';
 import { PartGaveUp, type TransferOutcome } from './outcome.ts';
 import type { PlannedPart } from './part-plan.ts';
 import { PartSender } from './part-sender.ts';
@@ -62,32 +61,18 @@ export class UploadSender {
   readonly #saver: EtagSaver;
   readonly #sender: PartSender;
   readonly #hasher: OrderedHasher | undefined;
-  readonly #thread: ThreadHashes | undefined;
 
   /**
-   * `hashFile`: also take the whole file's SHA-256 while sending. Only an
-   * upload whose every part is sent in this run can: a resumed one's earlier
-   * parts are not read again. With it, the hashing thread reads the file
-   * beside the senders (each part's MD5, the SHA-256: hash-worker.ts);
-   * without a thread, or for a growing file, the senders hash what they read
-   * (ordered-hash.ts).
+   * `hashFile`: also take the whole file's SHA-256 while sending (ordered-hash.ts).
+   * Only an upload whose every part is sent in this run can: a resumed one's
+   * earlier parts are not read again.
    */
   constructor(deps: TransferDeps, job: TransferJob, upload: UploadRow, links: LinkBook, hashFile = false) {
     this.#deps = deps;
     this.#job = job;
-    const parts = deps.ledger.parts(upload.id);
-    const fresh = hashFile && parts.every((p) => !p.etag);
-    if (hashFile && hashWorker.available()) {
-      const toSend = parts.filter((p) => !p.etag).map(({ partNumber, offset, size }) => ({ partNumber, offset, size }));
-      const thread = (this.#thread = hashWorker.start(job.path, upload.fileSize, toSend, fresh));
-      // The thread gone (it crashed): the part is read again here for its MD5.
-      const partMd5 = (part: PartRow) =>
-        thread.partMd5(part.partNumber).catch((error: unknown) => (error instanceof HashThreadGone ? md5OfRange(job.path, part) : Promise.reject(error)));
-      this.#sender = new PartSender(deps, job, upload, links, { partMd5 });
-    } else {
-      this.#hasher = fresh ? new OrderedHasher(job.path, upload.fileSize) : undefined;
-      this.#sender = new PartSender(deps, job, upload, links, this.#hasher && { hasher: this.#hasher });
-    }
+    const fresh = hashFile && deps.ledger.parts(upload.id).every((p) => !p.etag);
+    this.#hasher = fresh ? new OrderedHasher(job.path, upload.fileSize) : undefined;
+    this.#sender = new PartSender(deps, job, upload, links, this.#hasher);
     this.#saver = new EtagSaver({
       save: (batch) => deps.api.saveEtags(upload.biotFileId, batch, { signal: job.signal }),
       markSaved: (numbers) => deps.ledger.markEtagsSaved(upload.id, numbers),
@@ -104,15 +89,6 @@ export class UploadSender {
 
   /** Sends every given part without an ETag, parallelParts at a time; the first failure stops the rest. */
   async send(parts: readonly PartRow[]): Promise<void> {
-    try {
-      await this.#sendAll(parts);
-    } catch (error) {
-      this.#thread?.cancel(); // nothing will ask for the rest
-      throw error;
-    }
-  }
-
-  async #sendAll(parts: readonly PartRow[]): Promise<void> {
     await runPool(
       parts.filter((p) => !p.etag),
       this.#deps.settings.parallelParts,
@@ -126,7 +102,7 @@ export class UploadSender {
 
   /** The whole file's SHA-256 once every byte went through this sender's reads; undefined otherwise. */
   sha256(): Promise<string | undefined> {
-    return this.#thread?.sha256() ?? this.#hasher?.finish() ?? Promise.resolve(undefined);
+    return this.#hasher?.finish() ?? Promise.resolve(undefined);
   }
 
   /** Waits for the ETag saves to BioT started so far. */

@@ -120,11 +120,6 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder --
     db.close();
   });
 
-  it("unpacks the engine's hashing thread beside engine-entry.js, where hash-worker.ts looks for it", () => {
-    expect((statFile(asarPath, 'out/host/hash-thread.js') as { unpacked?: boolean }).unpacked).toBe(true);
-    expect(existsSync(join(appDir, 'resources', 'app.asar.unpacked', 'out', 'host', 'hash-thread.js'))).toBe(true);
-  });
-
   it('writes app-update.yml with the generic update URL given at build time', () => {
     const yml = readFileSync(join(appDir, 'resources', 'app-update.yml'), 'utf8');
     expect(yml).toMatch(/^provider: generic$/m);
