@@ -1,8 +1,8 @@
 // Sends one part: a byte range of the file streamed from disk to a pre-signed
 // link with undici, its MD5 computed in the same read, never the whole part in
-// memory (but for a small single upload read whole beforehand, whole-read.ts,
-// which is sent as its one buffer). A request that makes no progress for `stallMs` is aborted; time spent
-// waiting for our own bandwidth limit does not count against it.
+// memory. A small single upload read whole beforehand (whole-read.ts) goes as
+// its one buffer. A request that makes no progress for `stallMs` is aborted;
+// time spent waiting for our own bandwidth limit does not count against it.
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
