@@ -3,7 +3,7 @@
 import type { Sandbox } from '../../app/sandbox/index.ts';
 import { MiB } from '../options.ts';
 import { awscliPeer, rclonePeer } from '../peers/cli-peers.ts';
-import { deviceUploaderPeer } from '../peers/device-uploader.ts';
+import { deviceUploaderCliPeer } from '../peers/device-uploader-cli.ts';
 import { libStoragePeer, rawUndiciPeer } from '../peers/node-peers.ts';
 import { fixed } from '../stats.ts';
 import { ratio, type Table } from '../table.ts';
@@ -17,7 +17,7 @@ export const throughput: Scenario = {
     const size = ctx.options.bigFile;
     const file = ctx.file(size);
     const sandbox: Sandbox | undefined = await ctx.sandbox();
-    const du = deviceUploaderPeer(() => sandbox as Sandbox);
+    const du = deviceUploaderCliPeer(() => sandbox as Sandbox);
     const peers = [du, libStoragePeer, awscliPeer, rclonePeer, rawUndiciPeer];
     try {
       // Untimed: the first upload to a fresh radosgw is slower (allocation, bucket index).
@@ -65,7 +65,7 @@ export const throughput: Scenario = {
       ];
       if (duRuns.length) {
         notes.push(
-          `Device Uploader phases (median): intake ${fixed(medianOf(duRuns, (r) => r.detail?.intakeMs) / 1000, 2)} s, upload ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMs) / 1000, 2)} s = ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMiBps))} MiB/s for the transfer alone.`,
+          `Device Uploader: \`device-uploader run --once\` as a person starts it (the bundle \`npm install\` built), 2 files × 4 parts of 8 MiB; its phases (median, from its queue database): start-up and intake ${fixed(medianOf(duRuns, (r) => r.detail?.intakeMs) / 1000, 2)} s, upload ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMs) / 1000, 2)} s = ${fixed(medianOf(duRuns, (r) => r.detail?.uploadMiBps))} MiB/s for the transfer alone.`,
         );
       }
       for (const s of series) if (s.skipped) notes.push(`${s.peer.name} skipped: ${s.skipped}`);
