@@ -11,9 +11,9 @@
 // a time (their hash is one short read; the intake commits them in batches).
 //
 // Memory (issue 20): every file of such a drop waits here at once, so a
-// waiting file is one small entry: its path (the watcher's own string), the
-// folder it came through (shared by all of that folder's files, which also
-// makes its folder-relative path when it is handed on), and its track.
+// waiting file is one small entry: its path, the folder it came through
+// (shared by all of that folder's files, which also makes its
+// folder-relative path when it is handed on), and its track.
 import { stat } from 'node:fs/promises';
 import type { Logger } from '../common/logger.ts';
 import type { Clock } from './clock.ts';
