@@ -19,6 +19,11 @@ export interface FoundFile {
 type FilterKeys = 'include' | 'exclude' | 'path';
 type FilterOptions = Partial<Pick<FolderConfig, 'ignoreTemporary' | 'archiveDir'>>;
 
+/** A path's place in the folder `root`, with posix separators: what filters match and rows record. */
+export function relPathIn(root: string): (path: string) => string {
+  return (path) => relative(root, path).split(sep).join('/');
+}
+
 /**
  * A predicate on a folder-relative path (posix separators) for the folder's
  * filters: include/exclude globs, temporary names (ignoreTemporary, default on),
@@ -28,7 +33,7 @@ export function folderFilter(folder: Pick<FolderConfig, FilterKeys> & FilterOpti
   const options = { dot: false };
   const include = picomatch(folder.include, options);
   const excludes = [...folder.exclude];
-  const archive = folder.archiveDir && relative(folder.path, folder.archiveDir).split(sep).join('/');
+  const archive = folder.archiveDir && relPathIn(folder.path)(folder.archiveDir);
   if (archive && !archive.startsWith('..') && !archive.startsWith('/')) excludes.push(`${archive}/**`);
   const exclude = excludes.length ? picomatch(excludes, { dot: true }) : () => false;
   const temporary = folder.ignoreTemporary !== false;
@@ -81,6 +86,7 @@ export async function scanFolderReport(folder: FolderConfig): Promise<{ files: F
   );
   if (top === 'missing' || top === 'not-a-folder') return { files: [], problems: [{ folderId, kind: top, count: 1 }] };
   const matches = folderFilter(folder);
+  const rel = relPathIn(folder.path);
   const found: FoundFile[] = [];
   let badNames = 0;
   let unreadable = 0;
@@ -111,7 +117,7 @@ export async function scanFolderReport(folder: FolderConfig): Promise<{ files: F
         continue;
       }
       if (!entry.isFile()) continue;
-      const relPath = relative(folder.path, full).split(sep).join('/');
+      const relPath = rel(full);
       if (!matches(relPath)) continue;
       try {
         const s = await stat(full);

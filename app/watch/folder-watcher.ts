@@ -4,11 +4,11 @@
 // actions. A folder whose volume went away and came back (or was replaced:
 // another device or inode) gets a new chokidar watcher and its files are
 // looked at again. Logs carry folder ids and file ids, never names or paths.
-import { basename, relative, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { basename } from 'node:path';
+import { FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
 import type { FolderConfig } from '../config/schema.ts';
-import { folderFilter } from './folder-scan.ts';
+import { folderFilter, relPathIn } from './folder-scan.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileRow } from '../store/types.ts';
@@ -19,8 +19,9 @@ import { removeLeftoverCopies } from './archive-copy.ts';
 import { runPostAction } from './post-action.ts';
 import { folderIdentity, MISSING, type FolderIdentity } from './folder-identity.ts';
 import { handUnknownFiles, markGone, reconcileFolder, WAITING } from './reconcile.ts';
-import { Settler, type Hand } from './settler.ts';
+import { Settler, type Hand, type WatchSource } from './settler.ts';
 import { inHiddenDirectory } from './temporary.ts';
+import { listInSmallBatches } from './scan-batch.ts';
 import { errorFacts } from '../common/error-facts.ts';
 
 export interface FolderWatcherDeps {
@@ -148,22 +149,23 @@ export class FolderWatcher {
     this.#identities.set(folder.id as string, await folderIdentity(folder.path));
     const poll = folder.poll === 'auto' ? await (this.#deps.isNetworkShare ?? isOnNetworkShare)(folder.path) : folder.poll;
     const matches = folderFilter(folder);
-    const rel = (p: string) => relative(folder.path, p).split(sep).join('/');
-    const watcher = watch(folder.path, {
+    const rel = relPathIn(folder.path);
+    const watcher = new FSWatcher({
       ignoreInitial: true, // reconcile scans; events are for what comes next
       ...(folder.recursive ? {} : { depth: 0 }),
       ...(poll ? { backend: 'polling' as const, pollingInterval: folder.pollSeconds * 1000, pollingBinaryInterval: folder.pollSeconds * 1000 } : {}),
       ignorePermissionErrors: true,
       ignored: (p: string, stats?: Stats) => ignoredBy(rel(p), stats, matches),
     });
+    listInSmallBatches(watcher); // before add(): the first listing is batched too
+    watcher.add(folder.path);
     this.#watchers.set(folder.id as string, watcher);
     // A growing folder's files go to the queue at once: the growing transfer
     // itself waits for the quiet period before it completes.
-    const quietMs = folder.growing ? 0 : folder.quietSeconds * 1000;
     const id = folder.id as string;
+    const source: WatchSource = { folderId: id, quietMs: folder.growing ? 0 : folder.quietSeconds * 1000, relPath: rel };
     const seen = (p: string) => {
-      const r = rel(p);
-      if (matches(r)) this.#settler.touch(id, quietMs, p, r);
+      if (matches(rel(p))) this.#settler.touch(source, p);
     };
     watcher.on('add', seen);
     watcher.on('change', seen);

@@ -5,12 +5,12 @@
 // post-upload action was interrupted get it now.
 import { stat } from 'node:fs/promises';
 import type { FolderConfig } from '../config/schema.ts';
-import { scanFolder, type ScanProblem } from './folder-scan.ts';
+import { relPathIn, scanFolder, type ScanProblem } from './folder-scan.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { FileState } from '../store/states.ts';
 import type { FileRow } from '../store/types.ts';
-import type { Settler } from './settler.ts';
+import type { Settler, WatchSource } from './settler.ts';
 
 /** Rows that wait for their source and may be marked missing when it is gone. */
 export const WAITING: readonly FileState[] = ['queued', 'failed', 'paused'];
@@ -59,12 +59,13 @@ export async function handUnknownFiles(
   const counts = { seen: 0, candidates: 0 };
   // Unreadable subfolders and names that are not UTF-8 are reported, never passed over in silence.
   const problem = (p: ScanProblem) => log.log('warn', 'folder-scan-problem', { ...p });
+  const source: WatchSource = { folderId: folder.id as string, quietMs: folder.quietSeconds * 1000, relPath: relPathIn(folder.path) };
   for (const found of await scanFolder(folder, problem)) {
     counts.seen++;
     const known = store.findLive(found.folderId, found.path, found.size, found.mtimeMs);
     if (known && known.sha256 !== null) continue;
     counts.candidates++;
-    settler.touch(found.folderId, folder.quietSeconds * 1000, found.path, found.relPath);
+    settler.touch(source, found.path);
   }
   return counts;
 }

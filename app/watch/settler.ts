@@ -1,20 +1,25 @@
-// The IO shell around the stability tracker: for each candidate path it stats
-// when due, asks the tracker, checks that the file opens, and hands stable
+// The IO shell around the stability rules: for each candidate path it stats
+// when due, asks stability.ts, checks that the file opens, and hands stable
 // files on, a few at a time. A locked or unreadable file gets its own backoff;
 // nothing here waits on one file while others are ready.
 //
 // Scale (issue 12): 100,000 files dropped at once must not mean 100,000 timers,
 // 100,000 stats and opens queued on libuv at once, nor 4 files hashed and
 // committed at a time. So: one timer wheel (due-heap.ts) for every path, a
-// bounded number of looks (stat + open) in flight, and small files handed on
-// many at a time (their hash is one short read; the intake commits them in
-// batches).
+// bounded number of looks (stat + open) in flight, no more files looked at
+// ahead of the hand than it can take soon, and small files handed on many at
+// a time (their hash is one short read; the intake commits them in batches).
+//
+// Memory (issue 20): every file of such a drop waits here at once, so a
+// waiting file is one small entry: its path, the folder it came through
+// (shared by all of that folder's files, which also makes its
+// folder-relative path when it is handed on), and its track.
 import { stat } from 'node:fs/promises';
 import type { Logger } from '../common/logger.ts';
 import type { Clock } from './clock.ts';
 import { lockRetryDelay, type OpenCheck } from './open-check.ts';
 import { DueHeap } from './due-heap.ts';
-import { StabilityTracker } from './stability.ts';
+import { assess, type Track } from './stability.ts';
 import { errorFacts } from '../common/error-facts.ts';
 
 /** A finished file, as handed to the engine's intake. */
@@ -28,6 +33,15 @@ export interface StableFile {
 
 /** The engine's intake (hash, dedup, enqueue); false means "could not take it now, try later". */
 export type Hand = (file: StableFile) => Promise<boolean>;
+
+/** Where touched files come from: one per watched folder (or scan of it), shared by all its files. */
+export interface WatchSource {
+  folderId: string;
+  /** How long a file must hold still before it is handed on. */
+  quietMs: number;
+  /** The path relative to the folder, posix separators (folder-scan.ts relPathIn). */
+  relPath: (path: string) => string;
+}
 
 export interface SettlerDeps {
   hand: Hand;
@@ -44,22 +58,22 @@ export const SMALL_FILE_BYTES = 256 * 1024;
 const SMALL_IN_FLIGHT = 128;
 /** Stats and open checks in flight at once: enough to keep a disk busy, few enough to hold little memory. */
 const LOOKS_IN_FLIGHT = 32;
+/** Stable files waiting for the hand beyond which no new look starts: looking further ahead only holds memory. */
+const READY_AHEAD = 256;
+
+/** Where an entry is in its hand: not handed, being handed, or being handed and touched since (look again after). */
+type Handing = 'no' | 'yes' | 'again';
 
 interface Entry {
-  folderId: string;
+  source: WatchSource;
   path: string;
-  relPath: string;
-  quietMs: number;
   /** Which schedule of this entry is current: an older slot in the wheel or due list is stale. */
   ticket: number;
   /** Looks in a row that found it locked or unreadable. */
   failures: number;
-  handing: boolean;
-  /** Touched while being handed: look again afterwards. */
-  dirty: boolean;
-  /** The size and mtime found stable, handed on with the file (fields, not an object: 100,000 entries can wait at once). */
-  size: number;
-  mtimeMs: number;
+  handing: Handing;
+  /** Its size and mtime as last seen, and since when (stability.ts); undefined until its first look. */
+  track: Track | undefined;
 }
 
 /** Shortest wait between two looks at a changing file (with quietSeconds 0 there would be none). */
@@ -67,7 +81,6 @@ const MIN_LOOK_MS = 200;
 
 export class Settler {
   readonly #deps: SettlerDeps;
-  readonly #tracker = new StabilityTracker();
   readonly #entries = new Map<string, Entry>();
   readonly #wheel = new DueHeap<Entry>();
   /** Entries whose look is due, in order, and the ticket each was due under (two arrays: no object per schedule). */
@@ -88,15 +101,15 @@ export class Settler {
     this.#deps = deps;
   }
 
-  /** Something happened at `path` (event or scan): make sure it gets looked at. */
-  touch(folderId: string, quietMs: number, path: string, relPath: string): void {
+  /** Something happened at `path`, a file of `source` (event or scan): make sure it gets looked at. */
+  touch(source: WatchSource, path: string): void {
     if (this.#closed) return;
     const entry = this.#entries.get(path);
     if (entry) {
-      if (entry.handing) entry.dirty = true;
+      if (entry.handing !== 'no') entry.handing = 'again';
       return; // its next look is scheduled and sees the change
     }
-    const fresh: Entry = { folderId, path, relPath, quietMs, ticket: 0, failures: 0, handing: false, dirty: false, size: 0, mtimeMs: 0 };
+    const fresh: Entry = { source, path, ticket: 0, failures: 0, handing: 'no', track: undefined };
     this.#entries.set(path, fresh);
     this.#schedule(fresh, 0);
   }
@@ -104,7 +117,7 @@ export class Settler {
   /** The path is gone (unlink): stop looking at it. */
   forget(path: string): void {
     const entry = this.#entries.get(path);
-    if (entry && !entry.handing) this.#drop(entry);
+    if (entry && entry.handing === 'no') this.#drop(entry);
   }
 
   /** Paths being watched for stability or being handed on. */
@@ -158,9 +171,14 @@ export class Settler {
     this.#pumpLooks();
   }
 
-  // Starts due looks, LOOKS_IN_FLIGHT at a time; skips slots a later schedule or a drop made stale.
+  // Starts due looks, LOOKS_IN_FLIGHT at a time while the hand keeps up; skips slots a later schedule or a drop made stale.
   #pumpLooks(): void {
-    while (!this.#closed && this.#looking < LOOKS_IN_FLIGHT && this.#dueHead < this.#due.length) {
+    while (
+      !this.#closed &&
+      this.#looking < LOOKS_IN_FLIGHT &&
+      this.#ready.length - this.#readyHead < READY_AHEAD &&
+      this.#dueHead < this.#due.length
+    ) {
       const entry = this.#due[this.#dueHead]!;
       const ticket = this.#dueTickets[this.#dueHead++]!;
       if (entry.ticket !== ticket || this.#entries.get(entry.path) !== entry) continue;
@@ -181,7 +199,6 @@ export class Settler {
   #drop(entry: Entry): void {
     entry.ticket++;
     this.#entries.delete(entry.path);
-    this.#tracker.forget(entry.path);
   }
 
   async #look(entry: Entry): Promise<void> {
@@ -195,15 +212,14 @@ export class Settler {
     }
     if (!s.isFile()) return this.#drop(entry);
     const now = this.#deps.clock.now();
-    const a = this.#tracker.observe(entry.path, { size: s.size, mtimeMs: Math.trunc(s.mtimeMs), now }, entry.quietMs);
+    const a = assess(entry.track, { size: s.size, mtimeMs: Math.trunc(s.mtimeMs), now }, entry.source.quietMs);
+    entry.track = a.track;
     if (a.verdict !== 'stable') return this.#schedule(entry, Math.max(MIN_LOOK_MS, a.dueAt - now));
     const opened = await this.#deps.openCheck(entry.path);
     if (this.#closed) return;
     if (opened === 'missing') return this.#drop(entry);
     if (opened !== 'ok') return this.#backOff(entry, opened === 'locked' ? 'watch-locked' : 'watch-unreadable');
     entry.failures = 0;
-    entry.size = s.size;
-    entry.mtimeMs = Math.trunc(s.mtimeMs);
     this.#ready.push(entry);
     this.#drain();
   }
@@ -214,7 +230,7 @@ export class Settler {
     // Once, then at powers of two: a file locked for a day must not flood the log.
     if ((entry.failures & (entry.failures - 1)) === 0) {
       this.#deps.log.log('info', event, {
-        folderId: entry.folderId,
+        folderId: entry.source.folderId,
         attempt: entry.failures,
         retryMs: delay,
         code: (error as NodeJS.ErrnoException | undefined)?.code,
@@ -229,7 +245,7 @@ export class Settler {
     const limit = this.#deps.concurrency ?? 4;
     while (!this.#closed && this.#inFlight.size < Math.max(limit, SMALL_IN_FLIGHT) && this.#readyHead < this.#ready.length) {
       const next = this.#ready[this.#readyHead]!;
-      const big = next.size > SMALL_FILE_BYTES;
+      const big = next.track!.size > SMALL_FILE_BYTES;
       if (big && this.#bigInFlight >= limit) break; // order kept: the next big file waits for a slot
       if (!big && this.#inFlight.size >= SMALL_IN_FLIGHT) break;
       this.#readyHead++;
@@ -245,23 +261,26 @@ export class Settler {
       this.#ready.splice(0, this.#readyHead);
       this.#readyHead = 0;
     }
+    this.#pumpLooks(); // room ahead of the hand again
   }
 
   async #handOne(entry: Entry): Promise<void> {
     if (this.#entries.get(entry.path) !== entry) return; // forgotten (unlinked) while waiting its turn
-    entry.handing = true;
+    entry.handing = 'yes';
+    const { source, path } = entry;
     let ok = false;
     try {
-      ok = await this.#deps.hand({ folderId: entry.folderId, path: entry.path, relPath: entry.relPath, size: entry.size, mtimeMs: entry.mtimeMs });
+      const { size, mtimeMs } = entry.track!; // stable: the size and mtime its last look found
+      ok = await this.#deps.hand({ folderId: source.folderId, path, relPath: source.relPath(path), size, mtimeMs });
     } catch (error) {
-      this.#deps.log.log('warn', 'watch-hand-failed', { folderId: entry.folderId, ...errorFacts(error, 'watch.hand') });
+      this.#deps.log.log('warn', 'watch-hand-failed', { folderId: source.folderId, ...errorFacts(error, 'watch.hand') });
     }
-    entry.handing = false;
+    const again = (entry.handing as Handing) === 'again'; // touch() may have set it meanwhile
+    entry.handing = 'no';
     if (this.#closed) return;
     if (!ok) return this.#backOff(entry, 'watch-retry');
-    if (entry.dirty) {
-      entry.dirty = false;
-      return this.#schedule(entry, MIN_LOOK_MS); // changed while hashing: the tracker sees a new version
+    if (again) {
+      return this.#schedule(entry, MIN_LOOK_MS); // touched while handed on: its next look sees whether it changed
     }
     this.#drop(entry);
   }

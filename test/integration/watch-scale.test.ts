@@ -16,6 +16,7 @@ import { FolderWatcher, type Clock, type OpenCheck } from '../../app/watch/index
 import { openForReading } from '../../app/watch/open-check.ts';
 import { realClock } from '../../app/watch/clock.ts';
 import { put, until } from '../support/watch-helpers.ts';
+import { holdsFor } from '../support/wait.ts';
 
 const FILES = 600;
 
@@ -137,5 +138,30 @@ describe('folder watcher at scale: cost per file', () => {
     expect(mostTimers).toBe(1);
     // Every due file was stat'ed and opened at once; now a bounded few (settler.ts LOOKS_IN_FLIGHT).
     expect(mostOpening).toBeLessThanOrEqual(32);
+  }, 120_000);
+
+  it('looks no further ahead of a busy hand than it can soon take', async () => {
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    let opened = 0;
+    const openCheck: OpenCheck = (path) => (opened++, openForReading(path));
+    // The intake held shut: every file waits in the settler, as in a drop of 100,000.
+    let open!: () => void;
+    const shut = new Promise<void>((resolve) => (open = resolve));
+    const folder = folderAt(inbox, 0);
+    const { intake } = countingIntake(folder);
+    const hand = async (f: Parameters<Intake['handStable']>[0]) => (await shut, intake.handStable(f));
+    watcher = new FolderWatcher({ folders: [folder], store, hand, log: silentLogger, openCheck });
+    await watcher.start();
+    renameSync(prepareDrop(), join(inbox, 'drop'));
+    try {
+      await until(`all ${FILES} files waiting`, () => watcher!.pending >= FILES, { timeoutMs: 30_000, seen: () => watcher!.pending });
+      // Looks in flight (32), hands in flight (128) and ready ahead of the hand (256), not every file (settler.ts).
+      await holdsFor('a bounded number of files looked at', 1_000, () => opened <= 32 + 128 + 256, { seen: () => opened });
+    } finally {
+      open(); // close() waits for hands in progress
+    }
+    await until(`${FILES} rows queued`, () => store.countByState().queued >= FILES, { timeoutMs: 60_000, seen: () => store.countByState() });
+    expect(opened).toBe(FILES);
   }, 120_000);
 });
