@@ -1,6 +1,7 @@
 // When is a file finished? A pure state machine over observations of its size
-// and mtime: no clock, no fs. The IO shell (settler.ts) feeds it stat results
-// and acts on the verdict; tests feed it numbers.
+// and mtime: no clock, no fs. The IO shell (settler.ts) feeds it stat results,
+// keeps each file's track on its own entry and acts on the verdict; tests feed
+// it numbers.
 //
 // "Stable" means: size and mtime unchanged for the folder's quiet period, as
 // seen by us (the time we first saw a value, not the file's mtime, starts the
@@ -44,24 +45,4 @@ export function assess(prev: Track | undefined, obs: Observation, quietMs: numbe
   }
   const dueAt = prev.stillSince + quietMs;
   return { track: prev, verdict: obs.now >= dueAt ? 'stable' : 'pending', dueAt };
-}
-
-/** The stability of many paths at once: the tracker's map of tracks, still pure (time comes in observations). */
-export class StabilityTracker {
-  readonly #tracks = new Map<string, Track>();
-
-  /** Records one observation of `key` and answers what it means. */
-  observe(key: string, obs: Observation, quietMs: number): Assessment {
-    const a = assess(this.#tracks.get(key), obs, quietMs);
-    this.#tracks.set(key, a.track);
-    return a;
-  }
-
-  forget(key: string): void {
-    this.#tracks.delete(key);
-  }
-
-  get size(): number {
-    return this.#tracks.size;
-  }
 }
