@@ -2,8 +2,7 @@
 // module and is imported only when chosen, so `--help` starts instantly and a
 // command's dependencies (SQLite, S3 SDK) load only when needed.
 import { readFileSync } from 'node:fs';
-import { keepYoungGenerationSmall } from '../common/young-generation.ts';
-import { keepOldGenerationTight } from '../common/old-generation.ts';
+import { tuneHeapForEngine } from '../common/engine-heap.ts';
 import { shrinkHeapWhenIdle } from '../common/idle-shrink.ts';
 import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 
@@ -84,8 +83,7 @@ function help(): string {
 
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  keepYoungGenerationSmall();
-  keepOldGenerationTight();
+  tuneHeapForEngine();
   // Output piped into something that stops reading (`| head -1`) ends the command quietly.
   endQuietlyWhenOutputCloses();
   const [name, ...rest] = argv;

@@ -5,12 +5,10 @@
 // run directly by Node (type stripping) in tests and headless hosts.
 import type { FromEngine, ParentPort } from './protocol.ts';
 import { serveEngine } from './engine-service.ts';
-import { keepYoungGenerationSmall } from '../common/young-generation.ts';
-import { keepOldGenerationTight } from '../common/old-generation.ts';
+import { tuneHeapForEngine } from '../common/engine-heap.ts';
 import { shrinkHeapWhenIdle } from '../common/idle-shrink.ts';
 
-keepYoungGenerationSmall();
-keepOldGenerationTight();
+tuneHeapForEngine();
 shrinkHeapWhenIdle();
 
 /** Electron's parentPort when there is one, else the Node IPC channel in its shape. */

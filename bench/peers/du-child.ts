@@ -3,10 +3,15 @@
 // RSS and CPU are measured apart from the sandbox in the parent.
 import { loadConfigFile } from '../../app/config/load.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
+import { tuneHeapForEngine } from '../../app/common/engine-heap.ts';
+import { shrinkHeapWhenIdle } from '../../app/common/idle-shrink.ts';
 import { scanFolders, whenSettled } from '../../app/cli/once-scan.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: du-child.ts CONFIG');
+// The heap settings `device-uploader run` applies: measure what a clinic runs.
+tuneHeapForEngine();
+shrinkHeapWhenIdle();
 const started = performance.now();
 const engine = createEngine(loadConfigFile(file));
 // As `run --once`: no watcher, the folders' current contents only.

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { loadConfigFile } from '../../app/config/load.ts';
 import { DATABASE_FILE } from '../../app/store/index.ts';
 import { createEngine } from '../../app/engine/create-engine.ts';
+import { tuneHeapForEngine } from '../../app/common/engine-heap.ts';
+import { shrinkHeapWhenIdle } from '../../app/common/idle-shrink.ts';
 
 interface Args {
   config: string;
@@ -18,6 +20,9 @@ interface Args {
 }
 
 const args = JSON.parse(process.argv[2] as string) as Args;
+// The heap settings `device-uploader run` applies: measure what a clinic runs.
+tuneHeapForEngine();
+shrinkHeapWhenIdle();
 const config = loadConfigFile(args.config);
 const engine = createEngine(config);
 engine.start();

@@ -82,6 +82,7 @@ export const queueScale: Scenario = {
         notes: [
           'dropped = one rename of a prepared folder (1,000 files per sub-folder) into the watched folder, after the watcher is ready; quietSeconds 0; queued = a row in the database (hashed, deduplicated). Uploads held.',
           'snapshot = engine.snapshot() as the UI asks for it (first page + totals); filtered = queued rows only, 100 per page. Database = queue.db + WAL. One run.',
+          "peak RSS and CPU are of the bench's own watching child (bench/peers/watch-child.ts: the TypeScript sources, with the heap settings `device-uploader run` applies, and its timing hooks), for the intake's speed; the memory scenario measures the same drop on the bundled process a user starts.",
         ],
         data: [{ count: queueCount, queueSec, ...r, peakRssKiB: intake.peakRssKiB, cpuSec: intake.cpuSec }],
       });
