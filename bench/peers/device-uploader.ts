@@ -1,13 +1,16 @@
-// Device Uploader as the clinic runs it: the engine in its own process, the
-// sandbox BioT API (in the bench process) handing out radosgw links, MD5 of
-// every part checked against its ETag, SHA-256 of the file at intake.
+// The bench's own Device Uploader child (du-child.ts) for the scenarios that
+// compare Device Uploader with itself (sweep, resources, slow-link): the
+// engine in its own process, the sandbox BioT API (in the bench process)
+// handing out radosgw links, MD5 of every part checked against its ETag,
+// SHA-256 of the file. Against the peers it runs as a person starts it:
+// device-uploader-cli.ts.
 import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
 import type { Sandbox } from '../../app/sandbox/index.ts';
 import type { BenchContext } from '../context.ts';
 import { lastJson, measure, mustSucceed } from '../measure.ts';
-import { rate, type Peer, type PeerRun, type UploadJob } from './types.ts';
+import { rate, type PeerRun, type UploadJob } from './types.ts';
 
 const child = resolve(import.meta.dirname, 'du-child.ts');
 let runSeq = 0;
@@ -101,13 +104,5 @@ export async function runDeviceUploader(ctx: BenchContext, job: UploadJob, opts:
     report,
     mibPerSec: rate(bytes, m.wallMs),
     detail: { intakeMs: report.intakeMs, uploadMs: report.uploadMs, uploadMiBps: rate(bytes, report.uploadMs) },
-  };
-}
-
-export function deviceUploaderPeer(sandbox: () => Sandbox): Peer {
-  return {
-    name: 'Device Uploader',
-    missing: () => undefined,
-    upload: (ctx, job) => runDeviceUploader(ctx, job, { sandbox: sandbox() }),
   };
 }
